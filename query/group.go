@@ -1,0 +1,115 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Measure is what Group computes per group beside count and share.
+type Measure struct {
+	Func   string // "", "sum" or "avg"
+	Column string
+}
+
+// Grouping asks for group-by counts over one or two columns; numeric columns are
+// binned into at most Bins equal, round-width ranges.
+type Grouping struct {
+	Table   string
+	Where   string
+	By      []string
+	Bins    int
+	Measure Measure
+	Limit   int
+}
+
+const defaultBins = 10
+
+// Group returns one row per group: the group labels, count, share of the filtered
+// rows, and the measure if one was asked for; largest groups first for categories,
+// in range order for bins.
+func (w *Workspace) Group(ctx context.Context, g Grouping) (*Result, error) {
+	if len(g.By) == 0 || len(g.By) > 2 {
+		return nil, fmt.Errorf("group %s: choose one or two columns", g.Table)
+	}
+	cols, err := w.Columns(ctx, g.Table)
+	if err != nil {
+		return nil, err
+	}
+	types := map[string]string{}
+	for _, c := range cols {
+		types[c.Name] = c.Type
+	}
+	from := `main.` + QuoteIdent(g.Table) + whereClause(g.Where)
+	var selects, orders []string
+	for _, name := range g.By {
+		typ, ok := types[name]
+		if !ok {
+			return nil, fmt.Errorf("group %s: no column %q", g.Table, name)
+		}
+		col := QuoteIdent(name)
+		if !Numeric(typ) {
+			selects = append(selects, col+`::VARCHAR AS `+col)
+			continue
+		}
+		width, err := w.binWidth(ctx, col, from, g.Bins)
+		if err != nil {
+			return nil, fmt.Errorf("group %s by %s: %w", g.Table, name, err)
+		}
+		// The width is a number segscope formatted itself, so it is safe to inline.
+		step := strconv.FormatFloat(width, 'g', -1, 64)
+		start := `floor(` + col + `::DOUBLE / ` + step + `) * ` + step
+		selects = append(selects, `CASE WHEN `+col+` IS NULL THEN NULL ELSE printf('%g–%g', `+start+`, `+start+` + `+step+`) END AS `+col)
+		orders = append(orders, fmt.Sprintf("min(%s) NULLS LAST", start))
+	}
+	measure := ""
+	if g.Measure.Func != "" {
+		fn := strings.ToLower(g.Measure.Func)
+		if fn != "sum" && fn != "avg" {
+			return nil, fmt.Errorf("group %s: measure must be sum or avg, not %q", g.Table, g.Measure.Func)
+		}
+		if !Numeric(types[g.Measure.Column]) {
+			return nil, fmt.Errorf("group %s: %s needs a numeric column, and %q is not one", g.Table, fn, g.Measure.Column)
+		}
+		measure = fmt.Sprintf(", %s(%s) AS %s", fn, QuoteIdent(g.Measure.Column), QuoteIdent(fn+"_"+g.Measure.Column))
+	}
+	orders = append(orders, "count DESC")
+	q := `SELECT ` + strings.Join(selects, ", ") + `, count(*) AS count, count(*) / sum(count(*)) OVER () AS share` + measure +
+		` FROM ` + from + ` GROUP BY ALL ORDER BY ` + strings.Join(orders, ", ")
+	rows, err := w.db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("group %s: %w", g.Table, err)
+	}
+	res, err := scanResult(rows, g.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("group %s: %w", g.Table, err)
+	}
+	return res, nil
+}
+
+// binWidth picks a round width (1, 2 or 5 × 10^k) giving at most bins ranges.
+func (w *Workspace) binWidth(ctx context.Context, col, from string, bins int) (float64, error) {
+	if bins <= 0 {
+		bins = defaultBins
+	}
+	var lo, hi *float64
+	if err := w.db.QueryRowContext(ctx, `SELECT min(`+col+`)::DOUBLE, max(`+col+`)::DOUBLE FROM `+from).Scan(&lo, &hi); err != nil {
+		return 0, err
+	}
+	if lo == nil || hi == nil || *hi == *lo {
+		return 1, nil
+	}
+	return niceWidth((*hi - *lo) / float64(bins)), nil
+}
+
+func niceWidth(raw float64) float64 {
+	exp := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*exp >= raw {
+			return m * exp
+		}
+	}
+	return 10 * exp
+}

@@ -1,0 +1,182 @@
+package query
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// querier is what *sql.DB, *sql.Conn and *sql.Tx have in common.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Column is a column of a table or a result.
+type Column struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// TableInfo describes an audience table.
+type TableInfo struct {
+	Name    string `json:"name"`
+	Rows    int64  `json:"rows"`
+	Columns int    `json:"columns"`
+	Key     string `json:"key_column"`
+	Source  string `json:"source"`
+}
+
+// ErrNoTable is wrapped by errors about a table that is not in the workspace.
+var ErrNoTable = errors.New("no such table")
+
+// Tables lists the imported tables with their exact row counts.
+func (w *Workspace) Tables(ctx context.Context) ([]TableInfo, error) {
+	rows, err := w.db.QueryContext(ctx, `
+		SELECT t.table_name, t.column_count, coalesce(m.key_column, ''), coalesce(i.path, '')
+		FROM duckdb_tables() t
+		LEFT JOIN segscope.tables m ON m.table_name = t.table_name
+		LEFT JOIN segscope.imports i ON i.id = m.import_id
+		WHERE t.schema_name = 'main' AND t.database_name = current_database() AND NOT t.temporary
+		ORDER BY t.table_name`)
+	if err != nil {
+		return nil, fmt.Errorf("list tables: %w", err)
+	}
+	var tables []TableInfo
+	for rows.Next() {
+		var t TableInfo
+		if err := rows.Scan(&t.Name, &t.Columns, &t.Key, &t.Source); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list tables: %w", err)
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list tables: %w", err)
+	}
+	for i := range tables {
+		if tables[i].Rows, err = w.Count(ctx, tables[i].Name, ""); err != nil {
+			return nil, err
+		}
+	}
+	return tables, nil
+}
+
+// Table describes one table, or returns an error wrapping ErrNoTable.
+func (w *Workspace) Table(ctx context.Context, name string) (TableInfo, error) {
+	tables, err := w.Tables(ctx)
+	if err != nil {
+		return TableInfo{}, err
+	}
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		if t.Name == name {
+			return t, nil
+		}
+		names[i] = t.Name
+	}
+	return TableInfo{}, fmt.Errorf("table %q: %w (tables: %s)", name, ErrNoTable, strings.Join(names, ", "))
+}
+
+// Columns lists a table's columns in order.
+func (w *Workspace) Columns(ctx context.Context, table string) ([]Column, error) {
+	cols, err := tableColumns(ctx, w.db, table)
+	if err != nil {
+		return nil, err
+	}
+	if len(cols) == 0 {
+		return nil, fmt.Errorf("table %q: %w", table, ErrNoTable)
+	}
+	return cols, nil
+}
+
+func tableColumns(ctx context.Context, q querier, table string) ([]Column, error) {
+	rows, err := q.QueryContext(ctx, `
+		SELECT column_name, data_type FROM duckdb_columns()
+		WHERE schema_name = 'main' AND database_name = current_database() AND table_name = ?
+		ORDER BY column_index`, table)
+	if err != nil {
+		return nil, fmt.Errorf("columns of %s: %w", table, err)
+	}
+	defer rows.Close()
+	var cols []Column
+	for rows.Next() {
+		var c Column
+		if err := rows.Scan(&c.Name, &c.Type); err != nil {
+			return nil, fmt.Errorf("columns of %s: %w", table, err)
+		}
+		cols = append(cols, c)
+	}
+	return cols, rows.Err()
+}
+
+// chooseKey returns the key column: the override if given (checked), else the first
+// column named id or *_id whose values are unique and never null, else "".
+func chooseKey(ctx context.Context, q querier, table string, cols []Column, override string) (string, error) {
+	if override != "" {
+		found := false
+		for _, c := range cols {
+			found = found || c.Name == override
+		}
+		if !found {
+			return "", fmt.Errorf("key column %q is not a column of %s", override, table)
+		}
+		ok, err := isUnique(ctx, q, table, override)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			return "", fmt.Errorf("key column %q has duplicate or empty values", override)
+		}
+		return override, nil
+	}
+	var candidates []string
+	for _, c := range cols {
+		name := strings.ToLower(c.Name)
+		if name == "id" {
+			candidates = append([]string{c.Name}, candidates...)
+		} else if strings.HasSuffix(name, "_id") || strings.HasSuffix(c.Name, "Id") {
+			candidates = append(candidates, c.Name)
+		}
+	}
+	for _, c := range candidates {
+		ok, err := isUnique(ctx, q, table, c)
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			return c, nil
+		}
+	}
+	return "", nil
+}
+
+func isUnique(ctx context.Context, q querier, table, column string) (bool, error) {
+	col := QuoteIdent(column)
+	var ok bool
+	err := q.QueryRowContext(ctx, `SELECT count(*) = count(DISTINCT `+col+`) AND count(`+col+`) = count(*) FROM main.`+QuoteIdent(table)).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("check key column %s: %w", column, err)
+	}
+	return ok, nil
+}
+
+// Count counts the rows of table matching where (a compiled rule; "" for all rows).
+func (w *Workspace) Count(ctx context.Context, table, where string) (int64, error) {
+	var n int64
+	q := `SELECT count(*) FROM main.` + QuoteIdent(table) + whereClause(where)
+	if err := w.db.QueryRowContext(ctx, q).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count %s: %w", table, err)
+	}
+	return n, nil
+}
+
+func whereClause(where string) string {
+	if strings.TrimSpace(where) == "" {
+		return ""
+	}
+	return " WHERE (" + where + ")"
+}

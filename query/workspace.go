@@ -1,0 +1,180 @@
+// Package query is segscope's execution core: it opens a workspace (one DuckDB
+// database file), imports files into it, and answers every question the console
+// and the CLI ask of the data. It never imports the TUI.
+package query
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// Memory is the workspace path that keeps everything in memory and forgets it on exit.
+const Memory = ":memory:"
+
+// ErrWorkspaceLocked is returned when another process holds the workspace file.
+var ErrWorkspaceLocked = errors.New("workspace is in use by another process")
+
+// Workspace is an open DuckDB database holding imported tables and segscope's own
+// metadata in the "segscope" schema.
+type Workspace struct {
+	db    *sql.DB
+	path  string
+	actor string
+	// writes serialises metadata changes so that audit entries chain in order.
+	writes sync.Mutex
+	// created is true when Open made a new workspace (the caller may seed it).
+	created bool
+}
+
+// DefaultPath is $XDG_DATA_HOME/segscope/workspace.duckdb, falling back to
+// ~/.local/share/segscope/workspace.duckdb.
+func DefaultPath() (string, error) {
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("find home directory for the default workspace: %w", err)
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "segscope", "workspace.duckdb"), nil
+}
+
+// lockdown switches off what user SQL must never reach. lock_configuration comes
+// last: after it no statement, ours or the user's, can change these settings.
+var lockdown = []string{
+	"SET autoinstall_known_extensions = false",
+	"SET autoload_known_extensions = false",
+	"SET allow_community_extensions = false",
+	"SET lock_configuration = true",
+}
+
+// Open opens (creating if needed) the workspace at path, or an in-memory one for Memory.
+func Open(ctx context.Context, path string) (*Workspace, error) {
+	created := path == Memory
+	dsn := ""
+	if path != Memory {
+		if strings.ContainsAny(path, "?") {
+			return nil, fmt.Errorf("workspace path %q: '?' is not allowed in a workspace path", path)
+		}
+		if info, err := os.Stat(path); err == nil && info.IsDir() {
+			return nil, fmt.Errorf("workspace %s is a directory: pass a file path such as %s", path, filepath.Join(path, "workspace.duckdb"))
+		} else if errors.Is(err, os.ErrNotExist) {
+			created = true
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return nil, fmt.Errorf("create workspace directory: %w", err)
+			}
+		}
+		dsn = path
+	}
+	connector, err := duckdb.NewConnector(dsn, nil)
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	db := sql.OpenDB(connector)
+	w := &Workspace{db: db, path: path, actor: currentActor(), created: created}
+	for _, stmt := range lockdown {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("configure workspace %s: %w", path, err)
+		}
+	}
+	if err := w.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+var lockHolder = regexp.MustCompile(`\(PID (\d+)\)`)
+
+func openError(path string, err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "Could not set lock"), strings.Contains(msg, "Conflicting lock"):
+		holder := ""
+		if m := lockHolder.FindStringSubmatch(msg); m != nil {
+			holder = " (PID " + m[1] + ")"
+		}
+		return fmt.Errorf("open workspace %s: %w%s; close the other segscope, or pass --workspace to use another file", path, ErrWorkspaceLocked, holder)
+	case strings.Contains(msg, "not a valid DuckDB database"), strings.Contains(msg, "database file"):
+		return fmt.Errorf("open workspace %s: the file is not a DuckDB workspace (%v); pass --workspace with another path", path, err)
+	}
+	return fmt.Errorf("open workspace %s: %w", path, err)
+}
+
+func currentActor() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if name := os.Getenv("USER"); name != "" {
+		return name
+	}
+	return "unknown"
+}
+
+// metadataSchema is segscope's own state. Tables are created if missing so that an
+// older workspace gains new tables on open; columns are never dropped.
+var metadataSchema = []string{
+	`CREATE SCHEMA IF NOT EXISTS segscope`,
+	`CREATE TABLE IF NOT EXISTS segscope.imports (
+		id BIGINT, table_name VARCHAR, path VARCHAR, format VARCHAR, size BIGINT, mtime TIMESTAMP,
+		sha256 VARCHAR, rows BIGINT, rejected BIGINT, imported_at TIMESTAMP, actor VARCHAR)`,
+	`CREATE TABLE IF NOT EXISTS segscope.tables (table_name VARCHAR, key_column VARCHAR, import_id BIGINT)`,
+	`CREATE TABLE IF NOT EXISTS segscope.audit (
+		seq BIGINT, ts TIMESTAMP, actor VARCHAR, action VARCHAR, subject VARCHAR,
+		details VARCHAR, prev_hash VARCHAR, hash VARCHAR)`,
+}
+
+func (w *Workspace) migrate(ctx context.Context) error {
+	for _, stmt := range metadataSchema {
+		if _, err := w.db.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("prepare workspace metadata: %w", err)
+		}
+	}
+	return nil
+}
+
+// Path is where the workspace lives (Memory for an in-memory one).
+func (w *Workspace) Path() string { return w.path }
+
+// Created reports whether Open made a new workspace, so the caller knows to seed it.
+func (w *Workspace) Created() bool { return w.created }
+
+// Actor is who is recorded in the audit log for changes made through this workspace.
+func (w *Workspace) Actor() string { return w.actor }
+
+// SetActor overrides the OS user as the audit actor (tests, service accounts).
+func (w *Workspace) SetActor(name string) { w.actor = name }
+
+// DB exposes the database to the other half of the execution core (segments).
+func (w *Workspace) DB() *sql.DB { return w.db }
+
+// Close closes the workspace, releasing its file lock.
+func (w *Workspace) Close() error { return w.db.Close() }
+
+// WriteTx runs fn in a transaction, serialised with every other metadata change so
+// the audit chain stays linear. The change and its audit entry commit together or not at all.
+func (w *Workspace) WriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	w.writes.Lock()
+	defer w.writes.Unlock()
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

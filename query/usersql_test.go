@@ -61,15 +61,15 @@ func TestQueryIsReadOnly(t *testing.T) {
 	}
 
 	allowed := map[string]int{
-		`select * from people order by person_id`:                                  4,
-		`select plan, count(*) from people group by plan`:                          3,
-		`with p as (select * from people) select * from p where age > 30`:          2,
-		`select * from main.people, range(2)`:                                      8,
-		`select table_name from duckdb_tables() where table_name = 'people'`:       1,
-		`select action from segscope.audit`:                                        1,
-		`select * from information_schema.columns where table_name = 'people'`:     4,
-		`select unnest([1, 2, 3])`:                                                 3,
-		`summarize people`:                                                         4,
+		`select * from people order by person_id`:                              4,
+		`select plan, count(*) from people group by plan`:                      3,
+		`with p as (select * from people) select * from p where age > 30`:      2,
+		`select * from main.people, range(2)`:                                  8,
+		`select table_name from duckdb_tables() where table_name = 'people'`:   1,
+		`select action from segscope.audit`:                                    1,
+		`select * from information_schema.columns where table_name = 'people'`: 4,
+		`select unnest([1, 2, 3])`:                                             3,
+		`summarize people`:                                                     4,
 	}
 	for q, want := range allowed {
 		res, err := w.Query(ctx, q, 100)

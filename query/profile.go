@@ -81,12 +81,13 @@ func (w *Workspace) profile(ctx context.Context, table string, p *ColumnProfile,
 	numeric := Numeric(p.Type)
 	stats := `count(*), count(*) - count(` + col + `), count(DISTINCT ` + col + `), coalesce(min(` + col + `)::VARCHAR, ''), coalesce(max(` + col + `)::VARCHAR, '')`
 	if numeric {
-		stats += `, avg(` + col + `), stddev_samp(` + col + `), quantile_cont(` + col + `, 0.25), median(` + col + `), quantile_cont(` + col + `, 0.75)`
+		stats += `, avg(` + col + `), stddev_samp(` + col + `), quantile_cont(` + col + `, 0.25), median(` + col + `), quantile_cont(` + col + `, 0.75),
+			min(` + col + `)::DOUBLE, max(` + col + `)::DOUBLE`
 	}
-	var mean, std, q25, med, q75 sql.NullFloat64
+	var mean, std, q25, med, q75, lo, hi sql.NullFloat64
 	dest := []any{&p.Count, &p.Nulls, &p.Distinct, &p.Min, &p.Max}
 	if numeric {
-		dest = append(dest, &mean, &std, &q25, &med, &q75)
+		dest = append(dest, &mean, &std, &q25, &med, &q75, &lo, &hi)
 	}
 	if err := w.db.QueryRowContext(ctx, `SELECT `+stats+` FROM `+from).Scan(dest...); err != nil {
 		return err
@@ -115,16 +116,12 @@ func (w *Workspace) profile(ctx context.Context, table string, p *ColumnProfile,
 		return err
 	}
 	if numeric && p.Distinct > 1 {
-		return w.histogram(ctx, col, from, p)
+		return w.histogram(ctx, col, from, lo.Float64, hi.Float64, p)
 	}
 	return nil
 }
 
-func (w *Workspace) histogram(ctx context.Context, col, from string, p *ColumnProfile) error {
-	var lo, hi float64
-	if err := w.db.QueryRowContext(ctx, `SELECT min(`+col+`)::DOUBLE, max(`+col+`)::DOUBLE FROM `+from).Scan(&lo, &hi); err != nil {
-		return err
-	}
+func (w *Workspace) histogram(ctx context.Context, col, from string, lo, hi float64, p *ColumnProfile) error {
 	width := (hi - lo) / histogramBins
 	// Equal-width bins between min and max; the top edge falls into the last bin.
 	q := `SELECT least(floor((v - ?) / ?)::BIGINT, ?) AS bin, count(*)

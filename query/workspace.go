@@ -131,6 +131,12 @@ var metadataSchema = []string{
 		id BIGINT, table_name VARCHAR, path VARCHAR, format VARCHAR, size BIGINT, mtime TIMESTAMP,
 		sha256 VARCHAR, rows BIGINT, rejected BIGINT, imported_at TIMESTAMP, actor VARCHAR)`,
 	`CREATE TABLE IF NOT EXISTS segscope.tables (table_name VARCHAR, key_column VARCHAR, import_id BIGINT)`,
+	`CREATE TABLE IF NOT EXISTS segscope.segments (
+		name VARCHAR, table_name VARCHAR, key_column VARCHAR, description VARCHAR, owner VARCHAR,
+		created_at TIMESTAMP, updated_at TIMESTAMP, version INTEGER, deleted_at TIMESTAMP)`,
+	`CREATE TABLE IF NOT EXISTS segscope.segment_versions (
+		name VARCHAR, version INTEGER, rule VARCHAR, compiled_sql VARCHAR, description VARCHAR,
+		author VARCHAR, created_at TIMESTAMP, reason VARCHAR)`,
 	`CREATE TABLE IF NOT EXISTS segscope.audit (
 		seq BIGINT, ts TIMESTAMP, actor VARCHAR, action VARCHAR, subject VARCHAR,
 		details VARCHAR, prev_hash VARCHAR, hash VARCHAR)`,

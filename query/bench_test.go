@@ -1,0 +1,251 @@
+package query
+
+import (
+	"context"
+	"database/sql"
+
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+
+	sampledata "github.com/segscope/segscope/sample-data"
+)
+
+// Benchmarks run on generated subscribers: 100,000 rows by default so CI stays
+// quick, or SEGSCOPE_BENCH_ROWS (1000000, 10000000) for the README's figures. Each
+// segscope benchmark has a Raw twin doing the same work through duckdb-go directly;
+// the ratio of the two is segscope's overhead.
+
+var bench struct {
+	once    sync.Once
+	dir     string
+	csv     string
+	parquet string
+	err     error
+}
+
+func benchRows() int {
+	if n, err := strconv.Atoi(os.Getenv("SEGSCOPE_BENCH_ROWS")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+func benchData(b *testing.B) (csvPath, parquetPath string) {
+	b.Helper()
+	bench.once.Do(func() {
+		bench.dir, bench.err = os.MkdirTemp("", "segscope-bench-")
+		if bench.err != nil {
+			return
+		}
+		opts := sampledata.DefaultOptions()
+		opts.Rows = benchRows()
+		if _, bench.err = sampledata.Generate(context.Background(), opts, bench.dir); bench.err != nil {
+			return
+		}
+		bench.csv = filepath.Join(bench.dir, sampledata.SubscribersFile)
+		bench.parquet = filepath.Join(bench.dir, "subscribers.parquet")
+		w, err := Open(context.Background(), Memory)
+		if err != nil {
+			bench.err = err
+			return
+		}
+		defer w.Close()
+		bench.err = w.ConvertToParquet(context.Background(), bench.csv, bench.parquet)
+	})
+	if bench.err != nil {
+		b.Fatal(bench.err)
+	}
+	return bench.csv, bench.parquet
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench.dir != "" {
+		os.RemoveAll(bench.dir)
+	}
+	os.Exit(code)
+}
+
+func rawDB(b *testing.B) *sql.DB {
+	b.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db
+}
+
+func rawExec(b *testing.B, db *sql.DB, q string) {
+	b.Helper()
+	if _, err := db.Exec(q); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func benchImport(b *testing.B, path string) {
+	w := openMemory(b)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := w.Import(context.Background(), path, ImportOptions{Table: "subscribers"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(benchRows()), "rows")
+}
+
+func BenchmarkImportCSV(b *testing.B)     { csv, _ := benchData(b); benchImport(b, csv) }
+func BenchmarkImportParquet(b *testing.B) { _, pq := benchData(b); benchImport(b, pq) }
+
+func BenchmarkRawImportCSV(b *testing.B) {
+	csv, _ := benchData(b)
+	db := rawDB(b)
+	b.ResetTimer()
+	for b.Loop() {
+		rawExec(b, db, `CREATE OR REPLACE TABLE subscribers AS SELECT * FROM read_csv(`+QuoteString(csv)+`)`)
+	}
+}
+
+func BenchmarkRawImportParquet(b *testing.B) {
+	_, pq := benchData(b)
+	db := rawDB(b)
+	b.ResetTimer()
+	for b.Loop() {
+		rawExec(b, db, `CREATE OR REPLACE TABLE subscribers AS SELECT * FROM read_parquet(`+QuoteString(pq)+`)`)
+	}
+}
+
+// loaded returns a segscope workspace and a raw database holding the same table.
+func loaded(b *testing.B) (*Workspace, *sql.DB) {
+	_, pq := benchData(b)
+	w := openMemory(b)
+	if _, err := w.Import(context.Background(), pq, ImportOptions{Table: "subscribers"}); err != nil {
+		b.Fatal(err)
+	}
+	db := rawDB(b)
+	rawExec(b, db, `CREATE TABLE subscribers AS SELECT * FROM read_parquet(`+QuoteString(pq)+`)`)
+	return w, db
+}
+
+func BenchmarkProfileColumn(b *testing.B) {
+	w, _ := loaded(b)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := w.ProfileColumn(context.Background(), "subscribers", "watch_hours_30d", ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRawProfileColumn runs the statements ProfileColumn runs, without segscope.
+func BenchmarkRawProfileColumn(b *testing.B) {
+	_, db := loaded(b)
+	c := `"watch_hours_30d"`
+	stats := `SELECT count(*), count(*) - count(` + c + `), count(DISTINCT ` + c + `), min(` + c + `)::VARCHAR, max(` + c + `)::VARCHAR,
+		avg(` + c + `), stddev_samp(` + c + `), quantile_cont(` + c + `, 0.25), median(` + c + `), quantile_cont(` + c + `, 0.75),
+		min(` + c + `)::DOUBLE, max(` + c + `)::DOUBLE FROM subscribers`
+	top := `SELECT ` + c + `::VARCHAR, count(*) AS n FROM subscribers GROUP BY ALL ORDER BY n DESC, 1 NULLS LAST LIMIT 10`
+	hist := `SELECT least(floor((v - ?) / ?)::BIGINT, 19) AS bin, count(*) FROM (SELECT ` + c + `::DOUBLE AS v FROM subscribers) WHERE v IS NOT NULL GROUP BY bin ORDER BY bin`
+	b.ResetTimer()
+	for b.Loop() {
+		var count, nulls, distinct int64
+		var minText, maxText string
+		var mean, std, q25, med, q75, lo, hi float64
+		if err := db.QueryRow(stats).Scan(&count, &nulls, &distinct, &minText, &maxText, &mean, &std, &q25, &med, &q75, &lo, &hi); err != nil {
+			b.Fatal(err)
+		}
+		rows, err := db.Query(top)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rows.Next() {
+		}
+		rows.Close()
+		rows, err = db.Query(hist, lo, (hi-lo)/20)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rows.Next() {
+		}
+		rows.Close()
+	}
+}
+
+// pageOffsets spread page fetches over the whole table, the way a user jumps around.
+func pageOffsets() []int64 {
+	n := int64(benchRows())
+	return []int64{0, n / 3, n / 2, n - 100}
+}
+
+func BenchmarkRowsPage(b *testing.B) {
+	w, _ := loaded(b)
+	offsets := pageOffsets()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		if _, err := w.Rows(context.Background(), Page{Table: "subscribers", Offset: offsets[i%len(offsets)], Limit: 100}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkRawRowsPage(b *testing.B) {
+	_, db := loaded(b)
+	offsets := pageOffsets()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		rows, err := db.Query(`SELECT * FROM subscribers LIMIT 100 OFFSET ?`, offsets[i%len(offsets)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for j := range vals {
+			ptrs[j] = &vals[j]
+		}
+		for rows.Next() {
+			rows.Scan(ptrs...)
+		}
+		rows.Close()
+		i++
+	}
+}
+
+func BenchmarkRowsPageSorted(b *testing.B) {
+	w, _ := loaded(b)
+	offsets := pageOffsets()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		p := Page{Table: "subscribers", OrderBy: "days_since_login", Desc: true, Offset: offsets[i%len(offsets)], Limit: 100}
+		if _, err := w.Rows(context.Background(), p); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkRawRowsPageSorted(b *testing.B) {
+	_, db := loaded(b)
+	offsets := pageOffsets()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		rows, err := db.Query(`SELECT * FROM subscribers ORDER BY days_since_login DESC NULLS LAST, rowid LIMIT 100 OFFSET ?`, offsets[i%len(offsets)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rows.Next() {
+		}
+		rows.Close()
+		i++
+	}
+}

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/segscope/segscope/query"
+	sampledata "github.com/segscope/segscope/sample-data"
+)
+
+// app holds the global flags and the workspace that commands share.
+type app struct {
+	out, errOut io.Writer
+
+	workspacePath string
+	format        string
+	noColor       bool
+	noSample      bool
+
+	ws *query.Workspace
+}
+
+func newApp(out, errOut io.Writer) *app {
+	return &app{out: out, errOut: errOut}
+}
+
+// sampleTables maps the embedded sample files to the tables a new workspace gets.
+var sampleTables = []struct{ file, table string }{
+	{"subscribers.csv.gz", "subscribers"},
+	{"consent.csv.gz", "consent"},
+	{"creators.csv", "creators"},
+}
+
+// workspace opens the workspace on first use, seeding a new one with the sample data.
+func (a *app) workspace(ctx context.Context) (*query.Workspace, error) {
+	if a.ws != nil {
+		return a.ws, nil
+	}
+	path := a.workspacePath
+	if path == "" {
+		path = os.Getenv("SEGSCOPE_WORKSPACE")
+	}
+	if path == "" {
+		var err error
+		if path, err = query.DefaultPath(); err != nil {
+			return nil, err
+		}
+	}
+	ws, err := query.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if ws.Created() && !a.noSample {
+		for _, s := range sampleTables {
+			if _, err := ws.ImportFS(ctx, sampledata.Files, s.file, s.table); err != nil {
+				ws.Close()
+				return nil, fmt.Errorf("seed the new workspace with sample data: %w", err)
+			}
+		}
+	}
+	a.ws = ws
+	return ws, nil
+}
+
+func (a *app) close() {
+	if a.ws != nil {
+		a.ws.Close()
+		a.ws = nil
+	}
+}
+
+func (a *app) root() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "segscope [FILE...]",
+		Short: "A terminal analyst console for customer segmentation",
+		Long: "segscope opens audience tables (CSV, TSV, Parquet, JSON) in an embedded DuckDB workspace on your machine:\n" +
+			"slice them, define and compare segments, check consent coverage and export audit-ready results.\n" +
+			"With no arguments it opens the console on the workspace (sample data on first run);\n" +
+			"with files, it imports them first and opens the first one.",
+		Args: cobra.ArbitraryArgs,
+		RunE: a.runConsole,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			switch a.format {
+			case "table", "csv", "json":
+				return nil
+			}
+			return fmt.Errorf("--format must be table, csv or json, not %q", a.format)
+		},
+		PersistentPostRun: func(*cobra.Command, []string) { a.close() },
+	}
+	root.SetOut(a.out)
+	root.SetErr(a.errOut)
+	flags := root.PersistentFlags()
+	flags.StringVar(&a.workspacePath, "workspace", "", "workspace file (default $SEGSCOPE_WORKSPACE or ~/.local/share/segscope/workspace.duckdb; :memory: for a throwaway one)")
+	flags.StringVar(&a.format, "format", "table", "result format: table, csv or json")
+	flags.BoolVar(&a.noColor, "no-color", os.Getenv("NO_COLOR") != "", "no colours (also NO_COLOR)")
+	flags.BoolVar(&a.noSample, "no-sample", false, "do not seed a new workspace with the sample data")
+	root.AddCommand(
+		a.importCmd(),
+		a.tablesCmd(),
+		a.profileCmd(),
+		a.queryCmd(),
+		a.sampleCmd(),
+		a.segmentCmd(),
+		a.auditCmd(),
+	)
+	return root
+}

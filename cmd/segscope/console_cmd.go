@@ -1,0 +1,25 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/tui"
+)
+
+// runConsole imports any files named on the command line, then opens the console.
+func (a *app) runConsole(cmd *cobra.Command, args []string) error {
+	ws, err := a.workspace(cmd.Context())
+	if err != nil {
+		return err
+	}
+	opts := tui.Options{NoColor: a.noColor}
+	if len(args) > 0 {
+		results, err := a.importFiles(cmd, ws, args, query.ImportOptions{})
+		if err != nil {
+			return err
+		}
+		opts.Table = results[0].Table
+	}
+	return tui.Run(cmd.Context(), ws, opts)
+}

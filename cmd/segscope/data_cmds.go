@@ -1,0 +1,216 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/segscope/segscope/query"
+)
+
+func (a *app) importCmd() *cobra.Command {
+	var as, key string
+	cmd := &cobra.Command{
+		Use:   "import FILE [FILE...]",
+		Short: "Import CSV, TSV, Parquet, JSON or NDJSON files (plain or .gz) as tables",
+		Long: "Import files into the workspace. The table is named after the file (or --as NAME);\n" +
+			"importing again replaces the table in one step. The file itself is never changed.",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if as != "" && len(args) > 1 {
+				return fmt.Errorf("--as names one table: import one file at a time with it")
+			}
+			ws, err := a.workspace(cmd.Context())
+			if err != nil {
+				return err
+			}
+			results, err := a.importFiles(cmd, ws, args, query.ImportOptions{Table: as, Key: key})
+			if a.format == "json" && len(results) > 0 {
+				if perr := a.printer().json(results); perr != nil {
+					return perr
+				}
+			}
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&as, "as", "", "table name (default: from the file name)")
+	cmd.Flags().StringVar(&key, "key", "", "key column (default: detected, a unique non-null id or *_id column)")
+	return cmd
+}
+
+// importFiles imports each file, reporting as it goes; it stops at the first failure.
+func (a *app) importFiles(cmd *cobra.Command, ws *query.Workspace, paths []string, opts query.ImportOptions) ([]query.ImportResult, error) {
+	var results []query.ImportResult
+	for _, path := range paths {
+		res, err := ws.Import(cmd.Context(), path, opts)
+		if err != nil {
+			return results, err
+		}
+		results = append(results, res)
+		if a.format != "json" {
+			verb := "imported"
+			if res.Replaced {
+				verb = "replaced"
+			}
+			key := res.Key
+			if key == "" {
+				key = "none detected (use --key)"
+			}
+			a.note("%s %s: %s rows, %d columns, key %s, %s", verb, res.Table, thousands(res.Rows), res.Columns, key, res.Format)
+			for _, n := range res.Notes {
+				a.note("  note: %s", n)
+			}
+		}
+	}
+	return results, nil
+}
+
+func (a *app) tablesCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "tables",
+		Short: "List the workspace's tables with row counts and key columns",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ws, err := a.workspace(cmd.Context())
+			if err != nil {
+				return err
+			}
+			tables, err := ws.Tables(cmd.Context())
+			if err != nil {
+				return err
+			}
+			rows := make([][]string, len(tables))
+			for i, t := range tables {
+				rows[i] = []string{t.Name, thousands(t.Rows), fmt.Sprint(t.Columns), t.Key, t.Source}
+			}
+			if tables == nil {
+				tables = []query.TableInfo{}
+			}
+			return a.printer().table([]string{"table", "rows", "columns", "key", "source"}, rows, map[int]bool{1: true, 2: true}, tables)
+		},
+	}
+}
+
+func (a *app) profileCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "profile TABLE [COLUMN]",
+		Short: "Profile a table's columns, or one column in depth",
+		Args:  cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := a.workspace(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if len(args) == 2 {
+				p, err := ws.ProfileColumn(cmd.Context(), args[0], args[1], "")
+				if err != nil {
+					return err
+				}
+				return a.printColumnProfile(p)
+			}
+			profiles, err := ws.ProfileTable(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			rows := make([][]string, len(profiles))
+			for i, p := range profiles {
+				rows[i] = []string{p.Name, p.Type, thousands(p.Nulls), "~" + thousands(p.Distinct), p.Min, p.Max, floatText(p.Mean), floatText(p.Median)}
+			}
+			return a.printer().table([]string{"column", "type", "nulls", "distinct", "min", "max", "mean", "median"}, rows,
+				map[int]bool{2: true, 3: true, 6: true, 7: true}, profiles)
+		},
+	}
+}
+
+func (a *app) printColumnProfile(p query.ColumnProfile) error {
+	pr := a.printer()
+	if pr.format == "json" {
+		return pr.json(p)
+	}
+	rows := [][]string{
+		{"type", p.Type}, {"rows", thousands(p.Count)}, {"nulls", thousands(p.Nulls)}, {"distinct", thousands(p.Distinct)},
+		{"min", p.Min}, {"max", p.Max},
+	}
+	for _, s := range []struct {
+		name string
+		v    *float64
+	}{{"mean", p.Mean}, {"std", p.Std}, {"q25", p.Q25}, {"median", p.Median}, {"q75", p.Q75}} {
+		if s.v != nil {
+			rows = append(rows, []string{s.name, floatText(s.v)})
+		}
+	}
+	if err := pr.table([]string{p.Name, ""}, rows, map[int]bool{1: true}, nil); err != nil {
+		return err
+	}
+	var bars [][]string
+	var max int64
+	for _, b := range p.Bins {
+		max = max64(max, b.Count)
+	}
+	for _, t := range p.Top {
+		max = max64(max, t.Count)
+	}
+	if len(p.Bins) > 0 {
+		for _, b := range p.Bins {
+			bars = append(bars, []string{fmt.Sprintf("%.4g – %.4g", b.Low, b.High), thousands(b.Count), bar(b.Count, max)})
+		}
+		return pr.table([]string{"range", "rows", ""}, bars, map[int]bool{1: true}, nil)
+	}
+	for _, t := range p.Top {
+		bars = append(bars, []string{t.Value, thousands(t.Count), bar(t.Count, max)})
+	}
+	return pr.table([]string{"top values", "rows", ""}, bars, map[int]bool{1: true}, nil)
+}
+
+func bar(n, max int64) string {
+	const width = 30
+	if max == 0 {
+		return ""
+	}
+	return strings.Repeat("█", int(n*width/max))
+}
+
+func max64(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+func floatText(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	return fmt.Sprintf("%.4g", *f)
+}
+
+func (a *app) queryCmd() *cobra.Command {
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "query SQL",
+		Short: "Run one read-only SQL query (SELECT) over the workspace",
+		Long: "Run one read-only SELECT over the workspace's tables. Statements that change data, attach\n" +
+			"databases, load extensions or read files are refused.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := a.workspace(cmd.Context())
+			if err != nil {
+				return err
+			}
+			res, err := ws.Query(cmd.Context(), args[0], limit)
+			if err != nil {
+				return err
+			}
+			if err := a.printer().result(res); err != nil {
+				return err
+			}
+			if res.Truncated {
+				a.note("showing the first %d rows (--limit)", limit)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&limit, "limit", 1000, "at most this many rows (0 for all)")
+	return cmd
+}

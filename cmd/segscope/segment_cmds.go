@@ -1,0 +1,276 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments"
+)
+
+func (a *app) segmentCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "segment",
+		Short: "Define, inspect and evaluate segments",
+	}
+	cmd.AddCommand(a.segmentDefineCmd(), a.segmentListCmd(), a.segmentShowCmd(), a.segmentHistoryCmd(),
+		a.segmentCountCmd(), a.segmentMembersCmd(), a.segmentSQLCmd(), a.segmentDeleteCmd())
+	return cmd
+}
+
+// withStore opens the workspace and hands its segment store to fn.
+func (a *app) withStore(fn func(cmd *cobra.Command, store *segments.Store, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		ws, err := a.workspace(cmd.Context())
+		if err != nil {
+			return err
+		}
+		return fn(cmd, segments.NewStore(ws), args)
+	}
+}
+
+func (a *app) segmentDefineCmd() *cobra.Command {
+	var d segments.Definition
+	cmd := &cobra.Command{
+		Use:   "define NAME --table T --rule RULE",
+		Short: "Create a segment, or add a version to an existing one",
+		Example: `  segscope segment define churn_risk --table subscribers \
+    --rule "days_since_login > 30 and watch_hours_30d < watch_hours_prev_30d / 2" \
+    --description "Lapsing viewers" --reason "Q4 win-back"`,
+		Args: cobra.ExactArgs(1),
+		RunE: a.withStore(func(cmd *cobra.Command, store *segments.Store, args []string) error {
+			d.Name = args[0]
+			if d.Table == "" || d.Rule == "" {
+				return fmt.Errorf("--table and --rule are required")
+			}
+			seg, err := store.Define(cmd.Context(), d)
+			if err != nil {
+				return err
+			}
+			if a.format == "json" {
+				return a.printer().json(seg)
+			}
+			a.note("segment %s version %d saved on %s", seg.Name, seg.Version, seg.Table)
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&d.Table, "table", "", "the audience table")
+	cmd.Flags().StringVar(&d.Rule, "rule", "", "the rule, e.g. \"plan in ('premium','family') and days_since_login > 30\"")
+	cmd.Flags().StringVar(&d.Description, "description", "", "what the segment is for")
+	cmd.Flags().StringVar(&d.Reason, "reason", "", "why this version (kept in the history and the audit log)")
+	return cmd
+}
+
+func (a *app) segmentListCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List segments with their size and share of their table",
+		Args:  cobra.NoArgs,
+		RunE: a.withStore(func(cmd *cobra.Command, store *segments.Store, _ []string) error {
+			ctx := cmd.Context()
+			list, err := store.List(ctx)
+			if err != nil {
+				return err
+			}
+			type sized struct {
+				segments.Segment
+				Size  int64   `json:"size"`
+				Share float64 `json:"share"`
+			}
+			out := make([]sized, 0, len(list))
+			rows := make([][]string, 0, len(list))
+			for _, seg := range list {
+				size, err := store.Count(ctx, seg.Name)
+				if err != nil {
+					return err
+				}
+				base, err := a.ws.Count(ctx, seg.Table, "")
+				if err != nil {
+					return err
+				}
+				s := sized{Segment: seg, Size: size}
+				if base > 0 {
+					s.Share = float64(size) / float64(base)
+				}
+				out = append(out, s)
+				rows = append(rows, []string{seg.Name, seg.Table, thousands(size), fmt.Sprintf("%.1f%%", 100*s.Share),
+					fmt.Sprint(seg.Version), seg.Updated.Format("2006-01-02 15:04"), seg.Description})
+			}
+			return a.printer().table([]string{"segment", "table", "size", "share", "version", "changed", "description"}, rows,
+				map[int]bool{2: true, 3: true, 4: true}, out)
+		}),
+	}
+}
+
+func (a *app) segmentShowCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "show NAME",
+		Short: "Show a segment's current definition",
+		Args:  cobra.ExactArgs(1),
+		RunE: a.withStore(func(cmd *cobra.Command, store *segments.Store, args []string) error {
+			seg, err := store.Get(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			if a.format == "json" {
+				return a.printer().json(seg)
+			}
+			rows := [][]string{
+				{"table", seg.Table}, {"key", seg.Key}, {"rule", seg.Rule},
+				{"description", seg.Description}, {"owner", seg.Owner}, {"version", fmt.Sprint(seg.Version)},
+				{"created", seg.Created.Format("2006-01-02 15:04:05")}, {"changed", seg.Updated.Format("2006-01-02 15:04:05")},
+			}
+			return a.printer().table([]string{"segment", seg.Name}, rows, nil, nil)
+		}),
+	}
+}
+
+func (a *app) segmentHistoryCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "history NAME",
+		Short: "Show every version of a segment with author, time and reason",
+		Args:  cobra.ExactArgs(1),
+		RunE: a.withStore(func(cmd *cobra.Command, store *segments.Store, args []string) error {
+			versions, err := store.History(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			rows := make([][]string, len(versions))
+			for i, v := range versions {
+				rows[i] = []string{fmt.Sprint(v.Version), v.Time.Format("2006-01-02 15:04:05"), v.Author, v.Reason, v.Rule}
+			}
+			return a.printer().table([]string{"version", "time", "author", "reason", "rule"}, rows, map[int]bool{0: true}, versions)
+		}),
+	}
+}
+
+func (a *app) segmentCountCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "count NAME",
+		Short: "Count a segment's members",
+		Args:  cobra.ExactArgs(1),
+		RunE: a.withStore(func(cmd *cobra.Command, store *segments.Store, args []string) error {
+			n, err := store.Count(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			switch a.format {
+			case "json":
+				return a.printer().json(map[string]any{"segment": args[0], "count": n})
+			case "csv":
+				fmt.Fprintf(a.out, "segment,count\n%s,%d\n", args[0], n)
+				return nil
+			}
+			fmt.Fprintln(a.out, n)
+			return nil
+		}),
+	}
+}
+
+func (a *app) segmentMembersCmd() *cobra.Command {
+	var offset int64
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "members NAME",
+		Short: "List a segment's members in key order, a page at a time",
+		Args:  cobra.ExactArgs(1),
+		RunE: a.withStore(func(cmd *cobra.Command, store *segments.Store, args []string) error {
+			if limit <= 0 {
+				return fmt.Errorf("--limit must be positive")
+			}
+			res, err := store.Members(cmd.Context(), args[0], offset, limit)
+			if err != nil {
+				return err
+			}
+			return a.printer().result(res)
+		}),
+	}
+	cmd.Flags().Int64Var(&offset, "offset", 0, "skip this many members")
+	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many members")
+	return cmd
+}
+
+func (a *app) segmentSQLCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "sql NAME",
+		Short: "Print the SQL that selects a segment's members, to run elsewhere",
+		Args:  cobra.ExactArgs(1),
+		RunE: a.withStore(func(cmd *cobra.Command, store *segments.Store, args []string) error {
+			text, err := store.SQL(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			if a.format == "json" {
+				return a.printer().json(map[string]string{"segment": args[0], "sql": text})
+			}
+			fmt.Fprintln(a.out, strings.TrimSpace(text)+";")
+			return nil
+		}),
+	}
+}
+
+func (a *app) segmentDeleteCmd() *cobra.Command {
+	var reason string
+	cmd := &cobra.Command{
+		Use:   "delete NAME",
+		Short: "Delete a segment (its history and audit entries are kept)",
+		Args:  cobra.ExactArgs(1),
+		RunE: a.withStore(func(cmd *cobra.Command, store *segments.Store, args []string) error {
+			if err := store.Delete(cmd.Context(), args[0], reason); err != nil {
+				return err
+			}
+			a.note("segment %s deleted", args[0])
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why (kept in the audit log)")
+	return cmd
+}
+
+func (a *app) auditCmd() *cobra.Command {
+	var verify bool
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "audit [--verify]",
+		Short: "Show the audit log, or verify its hash chain",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ws, err := a.workspace(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if verify {
+				v, err := ws.VerifyAudit(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if a.format == "json" {
+					if err := a.printer().json(v); err != nil {
+						return err
+					}
+				}
+				if !v.OK() {
+					return fmt.Errorf("audit log broken at entry %d of %d: %s", v.BrokenSeq, v.Entries, v.Problem)
+				}
+				if a.format != "json" {
+					a.note("audit log intact: %d entries verified", v.Entries)
+				}
+				return nil
+			}
+			entries, err := ws.AuditLog(cmd.Context(), query.AuditFilter{Limit: limit})
+			if err != nil {
+				return err
+			}
+			rows := make([][]string, len(entries))
+			for i, e := range entries {
+				rows[i] = []string{fmt.Sprint(e.Seq), e.Time.Format("2006-01-02 15:04:05"), e.Actor, e.Action, e.Subject, e.Hash[:12]}
+			}
+			return a.printer().table([]string{"seq", "time", "actor", "action", "subject", "hash"}, rows, map[int]bool{0: true}, entries)
+		},
+	}
+	cmd.Flags().BoolVar(&verify, "verify", false, "recompute the hash chain and report the first broken entry")
+	cmd.Flags().IntVar(&limit, "limit", 100, "show at most this many entries, newest first (0 for all)")
+	return cmd
+}

@@ -1,0 +1,292 @@
+package segments
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments/rule"
+)
+
+// ErrNotFound is wrapped by errors about a segment that does not exist (or was deleted).
+var ErrNotFound = errors.New("no such segment")
+
+// Segment is a segment's current definition.
+type Segment struct {
+	Name        string    `json:"name"`
+	Table       string    `json:"table"`
+	Key         string    `json:"key_column"`
+	Description string    `json:"description"`
+	Owner       string    `json:"owner"`
+	Created     time.Time `json:"created"`
+	Updated     time.Time `json:"updated"`
+	Version     int       `json:"version"`
+	Rule        string    `json:"rule"`
+	SQL         string    `json:"compiled_sql"`
+}
+
+// Version is one entry of a segment's history.
+type Version struct {
+	Version     int       `json:"version"`
+	Rule        string    `json:"rule"`
+	SQL         string    `json:"compiled_sql"`
+	Description string    `json:"description"`
+	Author      string    `json:"author"`
+	Time        time.Time `json:"time"`
+	Reason      string    `json:"reason"`
+}
+
+// Definition is what a person submits to create or change a segment.
+type Definition struct {
+	Name        string
+	Table       string
+	Rule        string
+	Description string
+	Reason      string
+}
+
+// Store keeps segments and their versions in the workspace's metadata schema.
+type Store struct{ ws *query.Workspace }
+
+// NewStore returns the segment store of a workspace.
+func NewStore(ws *query.Workspace) *Store { return &Store{ws: ws} }
+
+var namePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+
+// ValidName checks a segment name: a lowercase identifier, so it reads the same in
+// rules (segment('churn_risk')), file names and the CLI.
+func ValidName(name string) error {
+	if !namePattern.MatchString(name) {
+		return fmt.Errorf("%q is not a valid segment name: use lowercase letters, digits and _, starting with a letter (at most 63)", name)
+	}
+	return nil
+}
+
+// Define creates a segment, or adds a version to an existing one. The rule is
+// compiled against the table first; nothing is written unless it compiles. The
+// version and its audit entry commit together.
+func (s *Store) Define(ctx context.Context, d Definition) (Segment, error) {
+	seg, err := s.define(ctx, d)
+	if err != nil {
+		return Segment{}, fmt.Errorf("define segment %s: %w", d.Name, err)
+	}
+	return seg, nil
+}
+
+func (s *Store) define(ctx context.Context, d Definition) (Segment, error) {
+	if err := ValidName(d.Name); err != nil {
+		return Segment{}, err
+	}
+	if strings.TrimSpace(d.Rule) == "" {
+		return Segment{}, fmt.Errorf("the rule is empty")
+	}
+	info, err := s.ws.Table(ctx, d.Table)
+	if err != nil {
+		return Segment{}, err
+	}
+	if info.Key == "" {
+		return Segment{}, fmt.Errorf("table %s has no key column: re-import it with --key COLUMN", d.Table)
+	}
+	schema, err := Schema(ctx, s.ws, d.Table)
+	if err != nil {
+		return Segment{}, err
+	}
+	existing, err := s.lookup(ctx, s.ws.DB(), d.Name, true)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Segment{}, err
+	}
+	if err == nil && existing.Table != d.Table {
+		return Segment{}, fmt.Errorf("it is defined on table %s, not %s: choose another name", existing.Table, d.Table)
+	}
+	// Compiled under its own name, so a cycle back through this segment is caught now.
+	compiled, err := rule.CompileNamed(d.Name, d.Rule, schema, s.resolver(ctx, d.Table))
+	if err != nil {
+		return Segment{}, fmt.Errorf("rule: %w", err)
+	}
+	description := d.Description
+	if description == "" && existing.Version > 0 {
+		description = existing.Description
+	}
+
+	var seg Segment
+	err = s.ws.WriteTx(ctx, func(tx *sql.Tx) error {
+		prev, err := s.lookup(ctx, tx, d.Name, true)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		seg = Segment{
+			Name: d.Name, Table: d.Table, Key: info.Key, Description: description, Owner: s.ws.Actor(),
+			Created: now, Updated: now, Version: prev.Version + 1, Rule: d.Rule, SQL: compiled,
+		}
+		action := query.ActionSegmentCreate
+		if prev.Version > 0 {
+			action = query.ActionSegmentUpdate
+			seg.Owner, seg.Created = prev.Owner, prev.Created
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM segscope.segments WHERE name = ?`, d.Name); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO segscope.segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+			seg.Name, seg.Table, seg.Key, seg.Description, seg.Owner, seg.Created, seg.Updated, seg.Version); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO segscope.segment_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			seg.Name, seg.Version, seg.Rule, seg.SQL, seg.Description, s.ws.Actor(), now, d.Reason); err != nil {
+			return err
+		}
+		_, err = s.ws.AppendAudit(ctx, tx, action, seg.Name, map[string]any{
+			"table": seg.Table, "version": seg.Version, "rule": seg.Rule, "compiled_sql": seg.SQL,
+			"description": seg.Description, "reason": d.Reason,
+		})
+		return err
+	})
+	return seg, err
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+const segmentColumns = `s.name, s.table_name, s.key_column, s.description, s.owner, s.created_at, s.updated_at, s.version, v.rule, v.compiled_sql`
+
+// lookup reads a segment's current definition. With includeDeleted, a deleted
+// segment is returned too (its history continues if the name is defined again).
+func (s *Store) lookup(ctx context.Context, q querier, name string, includeDeleted bool) (Segment, error) {
+	cond := ` AND s.deleted_at IS NULL`
+	if includeDeleted {
+		cond = ``
+	}
+	var seg Segment
+	err := q.QueryRowContext(ctx, `SELECT `+segmentColumns+` FROM segscope.segments s
+		JOIN segscope.segment_versions v ON v.name = s.name AND v.version = s.version
+		WHERE s.name = ?`+cond, name).Scan(
+		&seg.Name, &seg.Table, &seg.Key, &seg.Description, &seg.Owner, &seg.Created, &seg.Updated, &seg.Version, &seg.Rule, &seg.SQL)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Segment{}, fmt.Errorf("segment %q: %w", name, ErrNotFound)
+	}
+	return seg, err
+}
+
+// Get returns a live segment.
+func (s *Store) Get(ctx context.Context, name string) (Segment, error) {
+	return s.lookup(ctx, s.ws.DB(), name, false)
+}
+
+// List returns the live segments, by name.
+func (s *Store) List(ctx context.Context) ([]Segment, error) {
+	rows, err := s.ws.DB().QueryContext(ctx, `SELECT `+segmentColumns+` FROM segscope.segments s
+		JOIN segscope.segment_versions v ON v.name = s.name AND v.version = s.version
+		WHERE s.deleted_at IS NULL ORDER BY s.name`)
+	if err != nil {
+		return nil, fmt.Errorf("list segments: %w", err)
+	}
+	defer rows.Close()
+	var out []Segment
+	for rows.Next() {
+		var seg Segment
+		if err := rows.Scan(&seg.Name, &seg.Table, &seg.Key, &seg.Description, &seg.Owner, &seg.Created, &seg.Updated, &seg.Version, &seg.Rule, &seg.SQL); err != nil {
+			return nil, fmt.Errorf("list segments: %w", err)
+		}
+		out = append(out, seg)
+	}
+	return out, rows.Err()
+}
+
+// History returns every version of a segment, oldest first, including those before a deletion.
+func (s *Store) History(ctx context.Context, name string) ([]Version, error) {
+	rows, err := s.ws.DB().QueryContext(ctx, `SELECT version, rule, compiled_sql, description, author, created_at, reason
+		FROM segscope.segment_versions WHERE name = ? ORDER BY version`, name)
+	if err != nil {
+		return nil, fmt.Errorf("history of %s: %w", name, err)
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		var v Version
+		if err := rows.Scan(&v.Version, &v.Rule, &v.SQL, &v.Description, &v.Author, &v.Time, &v.Reason); err != nil {
+			return nil, fmt.Errorf("history of %s: %w", name, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("history of %s: %w", name, ErrNotFound)
+	}
+	return out, nil
+}
+
+// Delete marks a segment deleted; its versions stay for the record. A segment that
+// other live segments reference cannot be deleted.
+func (s *Store) Delete(ctx context.Context, name, reason string) error {
+	seg, err := s.Get(ctx, name)
+	if err != nil {
+		return fmt.Errorf("delete segment: %w", err)
+	}
+	if users, err := s.dependents(ctx, seg); err != nil {
+		return fmt.Errorf("delete segment %s: %w", name, err)
+	} else if len(users) > 0 {
+		return fmt.Errorf("delete segment %s: segments %s use it; change or delete them first", name, strings.Join(users, ", "))
+	}
+	return s.ws.WriteTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE segscope.segments SET deleted_at = ? WHERE name = ?`, time.Now().UTC(), name); err != nil {
+			return fmt.Errorf("delete segment %s: %w", name, err)
+		}
+		_, err := s.ws.AppendAudit(ctx, tx, query.ActionSegmentDelete, name, map[string]any{
+			"table": seg.Table, "version": seg.Version, "rule": seg.Rule, "reason": reason,
+		})
+		return err
+	})
+}
+
+// dependents lists the live segments whose rules stop compiling without seg.
+func (s *Store) dependents(ctx context.Context, seg Segment) ([]string, error) {
+	all, err := s.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	schema, err := Schema(ctx, s.ws, seg.Table)
+	if err != nil {
+		return nil, err
+	}
+	var users []string
+	for _, other := range all {
+		if other.Name == seg.Name || other.Table != seg.Table {
+			continue
+		}
+		if _, err := rule.Compile(other.Rule, schema, s.resolverWithout(ctx, seg.Table, seg.Name)); err != nil {
+			users = append(users, other.Name)
+		}
+	}
+	return users, nil
+}
+
+// resolver looks up other segments' rules for segment('name') references.
+func (s *Store) resolver(ctx context.Context, table string) rule.SegmentResolver {
+	return s.resolverWithout(ctx, table, "")
+}
+
+// resolverWithout resolves names as the store does, except missing, which it treats
+// as already deleted.
+func (s *Store) resolverWithout(ctx context.Context, table, missing string) rule.SegmentResolver {
+	return func(name string) (string, error) {
+		if name == missing {
+			return "", fmt.Errorf("segment %q: %w", name, ErrNotFound)
+		}
+		seg, err := s.Get(ctx, name)
+		if err != nil {
+			return "", err
+		}
+		if seg.Table != table {
+			return "", fmt.Errorf("segment %q is defined on table %s, not %s", name, seg.Table, table)
+		}
+		return seg.Rule, nil
+	}
+}

@@ -56,25 +56,25 @@ func inspect(path string) (*sourceFile, error) {
 	info, err := os.Stat(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return nil, fmt.Errorf("%s: no such file", path)
+		return nil, fmt.Errorf("no such file")
 	case err != nil:
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	case info.IsDir():
-		return nil, fmt.Errorf("%s is a directory, not a file", path)
+		return nil, fmt.Errorf("it is a directory, not a file")
 	case !info.Mode().IsRegular():
-		return nil, fmt.Errorf("%s is not a regular file", path)
+		return nil, fmt.Errorf("it is not a regular file")
 	case info.Size() == 0:
-		return nil, fmt.Errorf("%s is empty", path)
+		return nil, fmt.Errorf("the file is empty")
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	defer f.Close()
 	raw := make([]byte, headSize)
 	n, err := io.ReadFull(f, raw)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, err
 	}
 	raw = raw[:n]
 
@@ -82,11 +82,11 @@ func inspect(path string) (*sourceFile, error) {
 	name := strings.ToLower(filepath.Base(path))
 	if strings.HasSuffix(name, ".gz") || bytes.HasPrefix(raw, gzipMagic) {
 		if !bytes.HasPrefix(raw, gzipMagic) {
-			return nil, fmt.Errorf("%s is named .gz but is not gzip-compressed", path)
+			return nil, fmt.Errorf("it is named .gz but is not gzip-compressed")
 		}
 		src.gzipped = true
 		name = strings.TrimSuffix(name, ".gz")
-		if src.head, err = gunzipHead(raw, path); err != nil {
+		if src.head, err = gunzipHead(raw); err != nil {
 			return nil, err
 		}
 	} else {
@@ -103,15 +103,15 @@ func inspect(path string) (*sourceFile, error) {
 		}
 		src.format = FormatParquet
 	case byExt == FormatParquet:
-		return nil, fmt.Errorf("%s is not a Parquet file (it lacks Parquet's PAR1 signature)", path)
+		return nil, fmt.Errorf("it is not a Parquet file (it lacks Parquet's PAR1 signature)")
 	case bytes.IndexByte(src.head, 0) >= 0 && !isUTF16(src.head):
-		return nil, fmt.Errorf("%s looks like a binary file, not %s text", path, strings.ToUpper(string(orDefault(byExt, FormatCSV))))
+		return nil, fmt.Errorf("it looks like a binary file, not %s text", strings.ToUpper(string(orDefault(byExt, FormatCSV))))
 	case known:
 		src.format = byExt
 	case ext == "" || ext == "dat" || ext == "data":
 		src.format = orDefault(byContent, FormatCSV)
 	default:
-		return nil, fmt.Errorf("%s: unsupported file type .%s (segscope reads csv, tsv, txt, parquet, json, ndjson and jsonl, plain or .gz)", path, ext)
+		return nil, fmt.Errorf("unsupported file type .%s (segscope reads csv, tsv, txt, parquet, json, ndjson and jsonl, plain or .gz)", ext)
 	}
 	if src.format == FormatCSV && !utf8.Valid(trimPartialRune(src.head)) && !isUTF16(src.head) {
 		src.latin1 = true
@@ -157,17 +157,17 @@ func trimPartialRune(b []byte) []byte {
 	return b
 }
 
-func gunzipHead(raw []byte, path string) ([]byte, error) {
+func gunzipHead(raw []byte) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(raw))
 	if err != nil {
-		return nil, fmt.Errorf("%s: corrupt gzip header: %w", path, err)
+		return nil, fmt.Errorf("corrupt gzip header: %w", err)
 	}
 	head, err := io.ReadAll(io.LimitReader(zr, headSize))
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, fmt.Errorf("%s: corrupt gzip data: %w", path, err)
+		return nil, fmt.Errorf("corrupt gzip data: %w", err)
 	}
 	if len(head) == 0 {
-		return nil, fmt.Errorf("%s is empty once decompressed", path)
+		return nil, fmt.Errorf("the file is empty once decompressed")
 	}
 	return head, nil
 }
@@ -177,26 +177,26 @@ func gunzipHead(raw []byte, path string) ([]byte, error) {
 func digest(src *sourceFile) (string, error) {
 	f, err := os.Open(src.path)
 	if err != nil {
-		return "", fmt.Errorf("read %s: %w", src.path, err)
+		return "", err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if !src.gzipped {
 		if _, err := io.Copy(h, f); err != nil {
-			return "", fmt.Errorf("read %s: %w", src.path, err)
+			return "", err
 		}
 		return hex.EncodeToString(h.Sum(nil)), nil
 	}
 	zr, err := gzip.NewReader(io.TeeReader(f, h))
 	if err != nil {
-		return "", fmt.Errorf("%s: corrupt gzip: %w", src.path, err)
+		return "", fmt.Errorf("corrupt gzip: %w", err)
 	}
 	if _, err := io.Copy(io.Discard, zr); err != nil {
-		return "", fmt.Errorf("%s is a truncated or corrupt gzip file (%v); nothing was imported", src.path, err)
+		return "", fmt.Errorf("the file is a truncated or corrupt gzip file (%v); nothing was imported", err)
 	}
 	// Drain what the gzip reader did not need (trailing padding) so the hash covers the file.
 	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("read %s: %w", src.path, err)
+		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

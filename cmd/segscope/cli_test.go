@@ -139,6 +139,7 @@ func TestSegmentLifecycleAndAudit(t *testing.T) {
 		t.Fatalf("tampered verify: %v", err)
 	}
 }
+
 // tamper edits a closed workspace behind segscope's back.
 func tamper(t *testing.T, path, statement string) {
 	t.Helper()

@@ -1,0 +1,173 @@
+package rule
+
+import "time"
+
+// Span is the byte range [Pos, End) of a node in the rule text.
+type Span struct{ Pos, End int }
+
+// Bounds reports where a node is in the rule text.
+func (s Span) Bounds() Span { return s }
+
+// Expr is a node of a parsed rule. The set of node types is closed.
+type Expr interface {
+	Bounds() Span
+	isExpr()
+}
+
+// Ident is a column reference, as written in the rule.
+type Ident struct {
+	Span
+	Name string
+}
+
+// Number keeps integers exact; the SQL text is re-formatted from the value.
+type Number struct {
+	Span
+	Value float64
+	Int   int64
+	IsInt bool
+}
+
+// String is a string literal, already unquoted.
+type String struct {
+	Span
+	Value string
+}
+
+// Bool is true or false.
+type Bool struct {
+	Span
+	Value bool
+}
+
+// Temporal is a date '...' or timestamp '...' literal (Type says which).
+type Temporal struct {
+	Span
+	Type  Type
+	Value time.Time
+}
+
+// Ago is ago(30 days): the current time minus an amount. Unit is singular.
+type Ago struct {
+	Span
+	Amount int64
+	Unit   string
+}
+
+// SegmentRef is segment('name'), replaced by that segment's rule on compile.
+type SegmentRef struct {
+	Span
+	Name string
+}
+
+// Call is a whitelisted function; Name is lower case. Infix contains and
+// starts_with are calls too.
+type Call struct {
+	Span
+	Name string
+	Args []Expr
+}
+
+// Unary is not x or -x.
+type Unary struct {
+	Span
+	Op string // "not" or "-"
+	X  Expr
+}
+
+// Binary is a comparison (= <> < <= > >=), arithmetic (+ - * /) or a
+// pattern match (like, ilike; Not for not like).
+type Binary struct {
+	Span
+	Op     string
+	Not    bool
+	OpSpan Span
+	L, R   Expr
+}
+
+// Logical is a chain of and or of or. It is n-ary so that long chains do not
+// count against the nesting limit.
+type Logical struct {
+	Span
+	Op    string // "and" or "or"
+	Terms []Expr
+}
+
+// In is x [not] in (a, b, ...).
+type In struct {
+	Span
+	Not    bool
+	OpSpan Span
+	X      Expr
+	List   []Expr
+}
+
+// Between is x [not] between lo and hi.
+type Between struct {
+	Span
+	Not       bool
+	OpSpan    Span
+	X, Lo, Hi Expr
+}
+
+// IsNull is x is [not] null.
+type IsNull struct {
+	Span
+	Not bool
+	X   Expr
+}
+
+func (*Ident) isExpr()      {}
+func (*Number) isExpr()     {}
+func (*String) isExpr()     {}
+func (*Bool) isExpr()       {}
+func (*Temporal) isExpr()   {}
+func (*Ago) isExpr()        {}
+func (*SegmentRef) isExpr() {}
+func (*Call) isExpr()       {}
+func (*Unary) isExpr()      {}
+func (*Binary) isExpr()     {}
+func (*Logical) isExpr()    {}
+func (*In) isExpr()         {}
+func (*Between) isExpr()    {}
+func (*IsNull) isExpr()     {}
+
+// children lists a node's operands in source order.
+func children(e Expr) []Expr {
+	switch e := e.(type) {
+	case *Call:
+		return e.Args
+	case *Unary:
+		return []Expr{e.X}
+	case *Binary:
+		return []Expr{e.L, e.R}
+	case *Logical:
+		return e.Terms
+	case *In:
+		return append([]Expr{e.X}, e.List...)
+	case *Between:
+		return []Expr{e.X, e.Lo, e.Hi}
+	case *IsNull:
+		return []Expr{e.X}
+	}
+	return nil
+}
+
+// Columns returns the column names a rule references, as written and in order
+// of first appearance. Columns used by referenced segments are not included.
+func Columns(e Expr) []string {
+	var names []string
+	seen := map[string]bool{}
+	var walk func(Expr)
+	walk = func(e Expr) {
+		if id, ok := e.(*Ident); ok && !seen[id.Name] {
+			seen[id.Name] = true
+			names = append(names, id.Name)
+		}
+		for _, c := range children(e) {
+			walk(c)
+		}
+	}
+	walk(e)
+	return names
+}

@@ -1,0 +1,270 @@
+package rule
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// MaxSQLBytes bounds the compiled SQL. Segments that use the same segment
+// several times multiply its text, level by level.
+const MaxSQLBytes = 1 << 20
+
+// SegmentResolver returns the rule text of another segment defined on the
+// same table, or an error if it does not exist (or is on another table).
+type SegmentResolver func(name string) (rule string, err error)
+
+// Compile parses, checks and compiles a rule to a DuckDB boolean expression
+// for use after WHERE on s.Table. segment('x') references are inlined,
+// recursively, through resolve; with a nil resolve they are an error.
+//
+// Every column is emitted double-quoted and every value as a literal
+// rebuilt from its parsed form, so nothing from the rule text reaches the
+// SQL unexamined. Arithmetic is done in DOUBLE: an integer overflow in one
+// row would otherwise abort the whole query. The result is a single column,
+// a function call or parenthesized, so it can be combined with AND, OR or
+// NOT as it is.
+func Compile(src string, s Schema, resolve SegmentResolver) (string, error) {
+	return CompileNamed("", src, s, resolve)
+}
+
+// CompileNamed is Compile for the rule of the segment called name, so that a
+// reference back to name is reported as a cycle rather than resolved to the
+// stored, possibly older, rule.
+func CompileNamed(name, src string, s Schema, resolve SegmentResolver) (string, error) {
+	c := &compiler{schema: s, resolve: resolve, top: name, done: map[string]string{}}
+	return c.rule(src)
+}
+
+type compiler struct {
+	schema  Schema
+	resolve SegmentResolver
+	top     string            // name of the segment being compiled, if known
+	chain   []string          // segment references being expanded, outermost first
+	done    map[string]string // SQL of segments already expanded
+}
+
+func (c *compiler) rule(src string) (string, error) {
+	e, err := Parse(src)
+	if err != nil {
+		return "", err
+	}
+	if err := Check(e, c.schema); err != nil {
+		return "", withSource(err, src)
+	}
+	var b strings.Builder
+	if err := c.emit(&b, e); err != nil {
+		return "", withSource(err, src)
+	}
+	return b.String(), nil
+}
+
+// emit writes e as SQL. Every operator is parenthesized, so precedence in
+// the SQL never depends on DuckDB's rules agreeing with ours.
+func (c *compiler) emit(b *strings.Builder, e Expr) error {
+	switch e := e.(type) {
+	case *Ident:
+		col, _, _ := c.schema.Lookup(e.Name)
+		b.WriteString(quoteName(col.Name))
+	case *Number:
+		b.WriteString(formatNumber(e))
+	case *String:
+		b.WriteString(quoteString(e.Value))
+	case *Bool:
+		b.WriteString(strings.ToUpper(strconv.FormatBool(e.Value)))
+	case *Temporal, *Ago:
+		b.WriteString(literalSQL(e))
+	case *SegmentRef:
+		sql, err := c.expand(e)
+		if err != nil {
+			return err
+		}
+		if b.Len()+len(sql) > MaxSQLBytes {
+			return &Error{Pos: e.Pos, End: e.End, Token: describe(e), graph: true,
+				Msg: fmt.Sprintf("rule is too large once its segments are filled in (over %d bytes of SQL)", MaxSQLBytes)}
+		}
+		b.WriteString(sql)
+	case *Unary:
+		if e.Op == "not" {
+			b.WriteString("(NOT ")
+			return c.close(b, c.emit(b, e.X))
+		}
+		b.WriteString("(- ") // the space keeps - -1 from reading as a comment
+		return c.close(b, c.double(b, e.X))
+	case *Logical:
+		return c.list(b, "(", " "+strings.ToUpper(e.Op)+" ", ")", e.Terms)
+	case *Binary:
+		b.WriteByte('(')
+		var err error
+		if isArithmetic(e.Op) && !isDouble(e.R) {
+			err = c.double(b, e.L)
+		} else {
+			err = c.emit(b, e.L)
+		}
+		if err != nil {
+			return err
+		}
+		b.WriteString(" " + strings.ToUpper(notPrefix(e.Not)) + strings.ToUpper(e.Op) + " ")
+		return c.close(b, c.emit(b, e.R))
+	case *In:
+		b.WriteByte('(')
+		if err := c.emit(b, e.X); err != nil {
+			return err
+		}
+		if err := c.list(b, " "+strings.ToUpper(notPrefix(e.Not))+"IN (", ", ", ")", e.List); err != nil {
+			return err
+		}
+		b.WriteByte(')')
+	case *Between:
+		b.WriteByte('(')
+		if err := c.emit(b, e.X); err != nil {
+			return err
+		}
+		b.WriteString(" " + strings.ToUpper(notPrefix(e.Not)) + "BETWEEN ")
+		if err := c.emit(b, e.Lo); err != nil {
+			return err
+		}
+		b.WriteString(" AND ")
+		return c.close(b, c.emit(b, e.Hi))
+	case *IsNull:
+		b.WriteByte('(')
+		if err := c.emit(b, e.X); err != nil {
+			return err
+		}
+		b.WriteString(" IS " + strings.ToUpper(notPrefix(e.Not)) + "NULL)")
+	case *Call:
+		return c.list(b, e.Name+"(", ", ", ")", e.Args)
+	}
+	return nil
+}
+
+// close ends a parenthesized form unless emitting its inside failed.
+func (c *compiler) close(b *strings.Builder, err error) error {
+	if err != nil {
+		return err
+	}
+	b.WriteByte(')')
+	return nil
+}
+
+func (c *compiler) list(b *strings.Builder, open, sep, close string, items []Expr) error {
+	b.WriteString(open)
+	for i, item := range items {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		if err := c.emit(b, item); err != nil {
+			return err
+		}
+	}
+	b.WriteString(close)
+	return nil
+}
+
+// double emits e as a DOUBLE. Arithmetic that has one DOUBLE operand is done
+// in DOUBLE, which cannot overflow the way integers and decimals do.
+func (c *compiler) double(b *strings.Builder, e Expr) error {
+	if isDouble(e) {
+		return c.emit(b, e)
+	}
+	b.WriteString("CAST(")
+	if err := c.emit(b, e); err != nil {
+		return err
+	}
+	b.WriteString(" AS DOUBLE)")
+	return nil
+}
+
+// isDouble reports whether e compiles to a DOUBLE already: arithmetic does.
+func isDouble(e Expr) bool {
+	switch e := e.(type) {
+	case *Binary:
+		return isArithmetic(e.Op)
+	case *Unary:
+		return e.Op == "-"
+	}
+	return false
+}
+
+func isArithmetic(op string) bool {
+	return op == "+" || op == "-" || op == "*" || op == "/"
+}
+
+// expand returns the SQL of a referenced segment. Errors are reported at the
+// reference, since the referenced rule's text is not the one being edited.
+func (c *compiler) expand(ref *SegmentRef) (string, error) {
+	fail := func(msg string) *Error {
+		return &Error{Pos: ref.Pos, End: ref.End, Token: describe(ref), Msg: msg, graph: true}
+	}
+	if c.resolve == nil {
+		return "", fail("segment references are not available here")
+	}
+	if i := slices.Index(c.chain, ref.Name); i >= 0 || ref.Name == c.top && c.top != "" {
+		cycle := append(slices.Clone(c.chain[max(i, 0):]), ref.Name)
+		if i < 0 {
+			cycle = append([]string{c.top}, cycle...)
+		}
+		return "", fail("segment cycle: " + strings.Join(cycle, " → "))
+	}
+	if sql, ok := c.done[ref.Name]; ok {
+		return sql, nil
+	}
+	path := append(slices.Clone(c.chain), ref.Name)
+	if len(c.chain) == MaxSegmentDepth {
+		return "", fail(fmt.Sprintf("segment references are nested too deeply (the limit is %d): %s",
+			MaxSegmentDepth, strings.Join(path, " → ")))
+	}
+	text, err := c.resolve(ref.Name)
+	if err != nil {
+		msg := fmt.Sprintf("segment %s: %v", quoteString(ref.Name), err)
+		if len(c.chain) > 0 {
+			msg = fmt.Sprintf("in segment %s: %s", strings.Join(c.chain, " → "), msg)
+		}
+		return "", fail(msg)
+	}
+	c.chain = path
+	sql, err := c.rule(text)
+	c.chain = c.chain[:len(c.chain)-1]
+	if err != nil {
+		var inner *Error
+		if errors.As(err, &inner) && inner.graph {
+			return "", fail(inner.Msg)
+		}
+		return "", fail(fmt.Sprintf("in segment %s: %v", strings.Join(path, " → "), err))
+	}
+	c.done[ref.Name] = sql
+	return sql, nil
+}
+
+func quoteString(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+func formatNumber(n *Number) string {
+	if n.IsInt {
+		return strconv.FormatInt(n.Int, 10)
+	}
+	return strconv.FormatFloat(n.Value, 'g', -1, 64)
+}
+
+func formatTemporal(t *Temporal) string {
+	if t.Type == TypeDate {
+		return t.Value.Format("2006-01-02")
+	}
+	return t.Value.Format("2006-01-02 15:04:05.999999")
+}
+
+// literalSQL renders the literals that have a fixed SQL spelling. ago() is
+// cast to a plain TIMESTAMP so that it compares with DATE and TIMESTAMP
+// columns alike.
+func literalSQL(e Expr) string {
+	switch e := e.(type) {
+	case *Temporal:
+		return strings.ToUpper(e.Type.String()) + " " + quoteString(formatTemporal(e))
+	case *Ago:
+		return fmt.Sprintf("CAST(current_timestamp - INTERVAL %d %s AS TIMESTAMP)", e.Amount, strings.ToUpper(e.Unit))
+	}
+	return ""
+}

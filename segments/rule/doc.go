@@ -1,0 +1,25 @@
+// Package rule implements segscope's segment rule language: a small, safe
+// expression language that compiles to DuckDB WHERE predicates.
+//
+// A rule is one condition over the columns of a table:
+//
+//	plan in ('premium', 'family') and days_since_login > 30
+//	    and completion_rate < 0.4 and not segment('trialists')
+//
+// It has column names ("quoted" when they need it), string, number and
+// boolean literals, date '2026-01-01' and timestamp '2026-01-01 10:00:00',
+// ago(30 days), comparisons, and/or/not, in, between, like, ilike, contains,
+// starts_with, is [not] null, arithmetic, a short whitelist of functions and
+// segment('name') to reuse another segment's rule.
+//
+// Parse builds the syntax tree, Check type-checks it against a Schema and
+// Compile does both and produces SQL. Every error is an *Error that says
+// where, what was found and what would have been accepted. Tokens splits a
+// rule for syntax highlighting without ever failing.
+//
+// Safety does not rest on escaping what the user typed: the SQL is generated
+// from the checked tree, with columns validated against the schema and
+// emitted quoted, values re-formatted from their parsed form, and only
+// whitelisted functions. There is no syntax for statements, subqueries,
+// comments or casts, so none can reach DuckDB.
+package rule

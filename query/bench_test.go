@@ -1,74 +1,43 @@
-package query
+package query_test
 
 import (
 	"context"
 	"database/sql"
-
 	"os"
 	"path/filepath"
-	"strconv"
-	"sync"
 	"testing"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
-	sampledata "github.com/segscope/segscope/sample-data"
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 )
 
-// Benchmarks run on generated subscribers: 100,000 rows by default so CI stays
-// quick, or SEGSCOPE_BENCH_ROWS (1000000, 10000000) for the README's figures. Each
-// segscope benchmark has a Raw twin doing the same work through duckdb-go directly;
-// the ratio of the two is segscope's overhead.
-
-var bench struct {
-	once    sync.Once
-	dir     string
-	csv     string
-	parquet string
-	err     error
-}
-
-func benchRows() int {
-	if n, err := strconv.Atoi(os.Getenv("SEGSCOPE_BENCH_ROWS")); err == nil && n > 0 {
-		return n
-	}
-	return 100_000
-}
-
-func benchData(b *testing.B) (csvPath, parquetPath string) {
-	b.Helper()
-	bench.once.Do(func() {
-		bench.dir, bench.err = os.MkdirTemp("", "segscope-bench-")
-		if bench.err != nil {
-			return
-		}
-		opts := sampledata.DefaultOptions()
-		opts.Rows = benchRows()
-		if _, bench.err = sampledata.Generate(context.Background(), opts, bench.dir); bench.err != nil {
-			return
-		}
-		bench.csv = filepath.Join(bench.dir, sampledata.SubscribersFile)
-		bench.parquet = filepath.Join(bench.dir, "subscribers.parquet")
-		w, err := Open(context.Background(), Memory)
-		if err != nil {
-			bench.err = err
-			return
-		}
-		defer w.Close()
-		bench.err = w.ConvertToParquet(context.Background(), bench.csv, bench.parquet)
-	})
-	if bench.err != nil {
-		b.Fatal(bench.err)
-	}
-	return bench.csv, bench.parquet
-}
+// Benchmarks run on generated subscribers (querytest.Rows). Each segscope benchmark
+// has a Raw twin doing the same work through duckdb-go directly; the ratio of the
+// two is segscope's overhead.
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if bench.dir != "" {
-		os.RemoveAll(bench.dir)
-	}
+	querytest.Cleanup()
 	os.Exit(code)
+}
+
+func benchData(b *testing.B) (csvPath, parquetPath string) {
+	dir := querytest.Data(b)
+	return filepath.Join(dir, "subscribers.csv"), filepath.Join(dir, "subscribers.parquet")
+}
+
+func benchRows() int { return querytest.Rows() }
+
+func openMemory(b *testing.B) *query.Workspace {
+	b.Helper()
+	w, err := query.Open(context.Background(), query.Memory)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { w.Close() })
+	return w
 }
 
 func rawDB(b *testing.B) *sql.DB {
@@ -92,7 +61,7 @@ func benchImport(b *testing.B, path string) {
 	w := openMemory(b)
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := w.Import(context.Background(), path, ImportOptions{Table: "subscribers"}); err != nil {
+		if _, err := w.Import(context.Background(), path, query.ImportOptions{Table: "subscribers"}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -107,7 +76,7 @@ func BenchmarkRawImportCSV(b *testing.B) {
 	db := rawDB(b)
 	b.ResetTimer()
 	for b.Loop() {
-		rawExec(b, db, `CREATE OR REPLACE TABLE subscribers AS SELECT * FROM read_csv(`+QuoteString(csv)+`)`)
+		rawExec(b, db, `CREATE OR REPLACE TABLE subscribers AS SELECT * FROM read_csv(`+query.QuoteString(csv)+`)`)
 	}
 }
 
@@ -116,19 +85,19 @@ func BenchmarkRawImportParquet(b *testing.B) {
 	db := rawDB(b)
 	b.ResetTimer()
 	for b.Loop() {
-		rawExec(b, db, `CREATE OR REPLACE TABLE subscribers AS SELECT * FROM read_parquet(`+QuoteString(pq)+`)`)
+		rawExec(b, db, `CREATE OR REPLACE TABLE subscribers AS SELECT * FROM read_parquet(`+query.QuoteString(pq)+`)`)
 	}
 }
 
 // loaded returns a segscope workspace and a raw database holding the same table.
-func loaded(b *testing.B) (*Workspace, *sql.DB) {
+func loaded(b *testing.B) (*query.Workspace, *sql.DB) {
 	_, pq := benchData(b)
 	w := openMemory(b)
-	if _, err := w.Import(context.Background(), pq, ImportOptions{Table: "subscribers"}); err != nil {
+	if _, err := w.Import(context.Background(), pq, query.ImportOptions{Table: "subscribers"}); err != nil {
 		b.Fatal(err)
 	}
 	db := rawDB(b)
-	rawExec(b, db, `CREATE TABLE subscribers AS SELECT * FROM read_parquet(`+QuoteString(pq)+`)`)
+	rawExec(b, db, `CREATE TABLE subscribers AS SELECT * FROM read_parquet(`+query.QuoteString(pq)+`)`)
 	return w, db
 }
 
@@ -188,7 +157,7 @@ func BenchmarkRowsPage(b *testing.B) {
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {
-		if _, err := w.Rows(context.Background(), Page{Table: "subscribers", Offset: offsets[i%len(offsets)], Limit: 100}); err != nil {
+		if _, err := w.Rows(context.Background(), query.Page{Table: "subscribers", Offset: offsets[i%len(offsets)], Limit: 100}); err != nil {
 			b.Fatal(err)
 		}
 		i++
@@ -225,7 +194,7 @@ func BenchmarkRowsPageSorted(b *testing.B) {
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {
-		p := Page{Table: "subscribers", OrderBy: "days_since_login", Desc: true, Offset: offsets[i%len(offsets)], Limit: 100}
+		p := query.Page{Table: "subscribers", OrderBy: "days_since_login", Desc: true, Offset: offsets[i%len(offsets)], Limit: 100}
 		if _, err := w.Rows(context.Background(), p); err != nil {
 			b.Fatal(err)
 		}

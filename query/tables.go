@@ -83,34 +83,29 @@ func (w *Workspace) Table(ctx context.Context, name string) (TableInfo, error) {
 
 // Columns lists a table's columns in order.
 func (w *Workspace) Columns(ctx context.Context, table string) ([]Column, error) {
-	cols, err := tableColumns(ctx, w.db, table)
-	if err != nil {
-		return nil, err
-	}
-	if len(cols) == 0 {
-		return nil, fmt.Errorf("table %q: %w", table, ErrNoTable)
-	}
-	return cols, nil
+	return tableColumns(ctx, w.db, table)
 }
 
+// tableColumns reads a table's columns from an empty result, which DuckDB answers
+// faster than a catalog scan (it matters on every segment evaluation).
 func tableColumns(ctx context.Context, q querier, table string) ([]Column, error) {
-	rows, err := q.QueryContext(ctx, `
-		SELECT column_name, data_type FROM duckdb_columns()
-		WHERE schema_name = 'main' AND database_name = current_database() AND table_name = ?
-		ORDER BY column_index`, table)
+	rows, err := q.QueryContext(ctx, `SELECT * FROM main.`+QuoteIdent(table)+` LIMIT 0`)
 	if err != nil {
+		if strings.Contains(err.Error(), "does not exist") {
+			return nil, fmt.Errorf("table %q: %w", table, ErrNoTable)
+		}
 		return nil, fmt.Errorf("columns of %s: %w", table, err)
 	}
 	defer rows.Close()
-	var cols []Column
-	for rows.Next() {
-		var c Column
-		if err := rows.Scan(&c.Name, &c.Type); err != nil {
-			return nil, fmt.Errorf("columns of %s: %w", table, err)
-		}
-		cols = append(cols, c)
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, fmt.Errorf("columns of %s: %w", table, err)
 	}
-	return cols, rows.Err()
+	cols := make([]Column, len(types))
+	for i, t := range types {
+		cols[i] = Column{Name: t.Name(), Type: t.DatabaseTypeName()}
+	}
+	return cols, nil
 }
 
 // chooseKey returns the key column: the override if given (checked), else the first

@@ -1,0 +1,94 @@
+// Package querytest provides the generated data sets that segscope's benchmarks
+// share, so every package measures on the same rows.
+package querytest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/segscope/segscope/query"
+	sampledata "github.com/segscope/segscope/sample-data"
+)
+
+// Rows is the benchmark size: 100,000 subscribers so CI stays quick, or
+// SEGSCOPE_BENCH_ROWS (1000000, 10000000) for the README's figures.
+func Rows() int {
+	if n, err := strconv.Atoi(os.Getenv("SEGSCOPE_BENCH_ROWS")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+var generated struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// Data generates the sample data set at Rows() once per test binary and returns
+// its directory, holding subscribers.csv, subscribers.parquet, consent.csv,
+// consent.parquet and creators.csv. Call Cleanup from TestMain.
+func Data(tb testing.TB) string {
+	tb.Helper()
+	generated.once.Do(func() {
+		generated.dir, generated.err = generate()
+	})
+	if generated.err != nil {
+		tb.Fatal(generated.err)
+	}
+	return generated.dir
+}
+
+func generate() (string, error) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "segscope-bench-")
+	if err != nil {
+		return "", err
+	}
+	opts := sampledata.DefaultOptions()
+	opts.Rows = Rows()
+	if _, err := sampledata.Generate(ctx, opts, dir); err != nil {
+		return "", err
+	}
+	w, err := query.Open(ctx, query.Memory)
+	if err != nil {
+		return "", err
+	}
+	defer w.Close()
+	for _, name := range []string{"subscribers", "consent"} {
+		if err := w.ConvertToParquet(ctx, filepath.Join(dir, name+".csv"), filepath.Join(dir, name+".parquet")); err != nil {
+			return "", err
+		}
+	}
+	return dir, nil
+}
+
+// Cleanup removes the generated data, if any.
+func Cleanup() {
+	if generated.dir != "" {
+		os.RemoveAll(generated.dir)
+	}
+}
+
+// Workspace returns an in-memory workspace holding the generated subscribers and
+// consent tables, imported through segscope.
+func Workspace(tb testing.TB) *query.Workspace {
+	tb.Helper()
+	dir := Data(tb)
+	ctx := context.Background()
+	w, err := query.Open(ctx, query.Memory)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { w.Close() })
+	for _, name := range []string{"subscribers", "consent"} {
+		if _, err := w.Import(ctx, filepath.Join(dir, name+".parquet"), query.ImportOptions{}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return w
+}

@@ -1,0 +1,169 @@
+package compare
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/segscope/segscope/query"
+	sampledata "github.com/segscope/segscope/sample-data"
+)
+
+// The benchmarks compare churned subscribers with the rest on generated data:
+// 100,000 rows by default, or SEGSCOPE_BENCH_ROWS. BenchmarkRawCompare runs the
+// same three queries through duckdb-go directly; the ratio of the two is what
+// segscope adds (compiling the segment, reading the schema, the statistics).
+
+var bench struct {
+	once sync.Once
+	dir  string
+	csv  string
+	err  error
+}
+
+func benchRows() int {
+	if n, err := strconv.Atoi(os.Getenv("SEGSCOPE_BENCH_ROWS")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+func benchCSV(b *testing.B) string {
+	b.Helper()
+	bench.once.Do(func() {
+		if bench.dir, bench.err = os.MkdirTemp("", "segscope-compare-bench-"); bench.err != nil {
+			return
+		}
+		opts := sampledata.DefaultOptions()
+		opts.Rows = benchRows()
+		_, bench.err = sampledata.Generate(context.Background(), opts, bench.dir)
+		bench.csv = filepath.Join(bench.dir, sampledata.SubscribersFile)
+	})
+	if bench.err != nil {
+		b.Fatal(bench.err)
+	}
+	return bench.csv
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench.dir != "" {
+		os.RemoveAll(bench.dir)
+	}
+	os.Exit(code)
+}
+
+func BenchmarkCompare(b *testing.B) {
+	path := benchCSV(b)
+	ws, store := openWorkspace(b)
+	if _, err := ws.Import(context.Background(), path, query.ImportOptions{Table: "subscribers"}); err != nil {
+		b.Fatal(err)
+	}
+	define(b, store, "churn_risk", "subscribers", "churned = true")
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Segments(context.Background(), ws, store, "churn_risk", ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(benchRows()), "rows")
+}
+
+// The subscribers' columns as Segments sorts them: compared as numbers (the date
+// in days), text counted for distinct values, and the text that passes that count.
+var (
+	rawNumeric = []string{`"age"::DOUBLE`, `epoch("signup_date") / 86400`, `"monthly_price"::DOUBLE`, `"devices"::DOUBLE`,
+		`"watch_hours_30d"::DOUBLE`, `"watch_hours_prev_30d"::DOUBLE`, `"completion_rate_30d"::DOUBLE`,
+		`"completion_rate_prev_30d"::DOUBLE`, `"days_since_login"::DOUBLE`, `"sessions_30d"::DOUBLE`, `"support_tickets_90d"::DOUBLE`}
+	rawText       = []string{"email", "first_name", "last_name", "phone", "country", "state", "parental_consent", "plan", "billing_cycle", "primary_device", "favorite_genre", "acquisition_channel", "churned"}
+	rawCategories = []string{"country", "state", "parental_consent", "plan", "billing_cycle", "primary_device", "favorite_genre", "acquisition_channel", "churned"}
+)
+
+const rawMembership = `coalesce(("churned" = true), false) AS a, NOT coalesce(("churned" = true), false) AS b`
+
+func rawCensusSQL() string {
+	selects := []string{"(SELECT count(*) FROM subscribers)"}
+	for _, c := range rawText {
+		selects = append(selects, fmt.Sprintf(`approx_count_distinct("%s"::VARCHAR)`, c))
+	}
+	return "SELECT " + strings.Join(selects, ", ") + " FROM subscribers USING SAMPLE 10000 ROWS"
+}
+
+func rawSidesSQL() string {
+	selects := []string{"side", "count(*)", "count(*) FILTER (WHERE a AND b)"}
+	inner := []string{rawMembership}
+	for i, e := range rawNumeric {
+		inner = append(inner, fmt.Sprintf("%s AS v%d", e, i))
+		for _, agg := range []string{"count", "avg", "var_samp", "min", "max"} {
+			selects = append(selects, fmt.Sprintf("%s(v%d)", agg, i))
+		}
+		selects = append(selects, fmt.Sprintf("quantile_cont(v%d, [0.25, 0.5, 0.75])", i))
+	}
+	return "WITH s AS (SELECT " + strings.Join(inner, ", ") + " FROM subscribers) SELECT " + strings.Join(selects, ", ") +
+		" FROM (SELECT true AS side, * FROM s WHERE a UNION ALL SELECT false, * FROM s WHERE b) GROUP BY side"
+}
+
+func rawCategoriesSQL() string {
+	inner := []string{rawMembership}
+	var which, value, sets []string
+	for i, c := range rawCategories {
+		inner = append(inner, fmt.Sprintf(`"%s"::VARCHAR AS v%d`, c, i))
+		which = append(which, fmt.Sprintf("WHEN grouping(v%d) = 0 THEN %d", i, i))
+		value = append(value, fmt.Sprintf("WHEN grouping(v%d) = 0 THEN v%d", i, i))
+		sets = append(sets, fmt.Sprintf("(v%d)", i))
+	}
+	return "SELECT CASE " + strings.Join(which, " ") + " END, CASE " + strings.Join(value, " ") + " END, " +
+		"count(*) FILTER (WHERE a), count(*) FILTER (WHERE b) FROM (SELECT " + strings.Join(inner, ", ") + " FROM subscribers) " +
+		"GROUP BY GROUPING SETS (" + strings.Join(sets, ", ") + ")"
+}
+
+func BenchmarkRawCompare(b *testing.B) {
+	path := benchCSV(b)
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE subscribers AS SELECT * FROM read_csv('` + path + `')`); err != nil {
+		b.Fatal(err)
+	}
+	queries := []string{rawCensusSQL(), rawSidesSQL(), rawCategoriesSQL()}
+	b.ResetTimer()
+	for b.Loop() {
+		for _, q := range queries {
+			rawScan(b, db, q)
+		}
+	}
+	b.ReportMetric(float64(benchRows()), "rows")
+}
+
+// rawScan reads every row of a query's result as Segments does.
+func rawScan(b *testing.B, db *sql.DB, q string) {
+	rows, err := db.Query(q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
+	}
+}

@@ -14,6 +14,9 @@ func (a *app) runConsole(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	opts := tui.Options{NoColor: a.noColor}
+	if _, err := ws.Table(cmd.Context(), sampleTables[0].table); err == nil {
+		opts.Table = sampleTables[0].table // the demo opens on the subscribers, not the consent log
+	}
 	if len(args) > 0 {
 		results, err := a.importFiles(cmd, ws, args, query.ImportOptions{})
 		if err != nil {

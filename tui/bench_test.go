@@ -1,0 +1,146 @@
+package tui
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/segscope/segscope/query"
+	sampledata "github.com/segscope/segscope/sample-data"
+)
+
+// benchRows is the size of the key-press benchmark's table: 200,000 rows, or
+// SEGSCOPE_BENCH_ROWS (10000000 for the figure the product promises).
+func benchRows(b *testing.B) int {
+	if v := os.Getenv("SEGSCOPE_BENCH_ROWS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			b.Fatalf("SEGSCOPE_BENCH_ROWS=%q is not a row count", v)
+		}
+		return n
+	}
+	return 200_000
+}
+
+// bigWorkspace imports a generated Parquet file of n audience rows. DuckDB
+// writes the file; the console sees an ordinary imported table.
+func bigWorkspace(b *testing.B, n int) *query.Workspace {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), "audience.parquet")
+	gen, err := sql.Open("duckdb", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer gen.Close()
+	_, err = gen.Exec(fmt.Sprintf(`COPY (
+		SELECT i AS person_id,
+			'user' || i || '@example.com' AS email,
+			['basic', 'standard', 'premium', 'family'][1 + i %% 4] AS plan,
+			['US', 'DE', 'FR', 'GB', 'ES'][1 + (i * 7) %% 5] AS country,
+			18 + (i * 13) %% 60 AS age,
+			round(((i * 37) %% 5000) / 100.0, 2) AS spend,
+			DATE '2020-01-01' + CAST(i %% 2000 AS INTEGER) AS signup_date,
+			i %% 9 = 0 AS churned
+		FROM range(1, %d + 1) t(i)) TO '%s' (FORMAT parquet)`, n, path))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ws, err := query.Open(context.Background(), query.Memory)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ws.Close() })
+	if _, err := ws.Import(context.Background(), path, query.ImportOptions{Table: "audience"}); err != nil {
+		b.Fatal(err)
+	}
+	return ws
+}
+
+func benchModel(b *testing.B, ws *query.Workspace, table string) *Model {
+	m := New(context.Background(), ws, Options{Table: table})
+	init := m.Init()
+	send(b, m, tea.WindowSizeMsg{Width: 160, Height: 48})
+	settle(b, m, init)
+	return m
+}
+
+// keyToFrame is one key press as the runtime handles it: Update, the
+// commands it returns (the page fetch) and their results, then the frame.
+func keyToFrame(b *testing.B, m *Model, k string) {
+	_, cmd := m.Update(keyPress(k))
+	settle(b, m, cmd)
+	_ = m.View()
+}
+
+// BenchmarkKeyToFrame measures a key press on a big table, from Update to a
+// frame showing the rows: a jump to the end (rows fetched from DuckDB), a step
+// among rows already fetched, and paging down.
+func BenchmarkKeyToFrame(b *testing.B) {
+	n := benchRows(b)
+	ws := bigWorkspace(b, n)
+	b.Run(fmt.Sprintf("G/rows=%d", n), func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			m := benchModel(b, ws, "audience")
+			b.StartTimer()
+			keyToFrame(b, m, "G")
+			if !m.Data().RowLoaded(int64(n - 1)) {
+				b.Fatal("the last row was not fetched")
+			}
+		}
+	})
+	b.Run(fmt.Sprintf("k/rows=%d", n), func(b *testing.B) {
+		m := benchModel(b, ws, "audience")
+		keyToFrame(b, m, "G")
+		keys := []string{"k", "j"}
+		i := 0
+		for b.Loop() {
+			keyToFrame(b, m, keys[i%2])
+			i++
+		}
+	})
+	b.Run(fmt.Sprintf("pgdown/rows=%d", n), func(b *testing.B) {
+		m := benchModel(b, ws, "audience")
+		for b.Loop() {
+			if m.Data().Grid().Cursor() > int64(n)-200 {
+				b.StopTimer()
+				keyToFrame(b, m, "g")
+				b.StartTimer()
+			}
+			keyToFrame(b, m, "pgdown")
+		}
+	})
+}
+
+// BenchmarkFirstFrame measures from New to the first full frame on the sample
+// data: the table list, the columns and the first rows of subscribers.
+func BenchmarkFirstFrame(b *testing.B) {
+	ctx := context.Background()
+	ws, err := query.Open(ctx, query.Memory)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ws.Close() })
+	for file, table := range map[string]string{"subscribers.csv.gz": "subscribers", "consent.csv.gz": "consent", "creators.csv": "creators"} {
+		if _, err := ws.ImportFS(ctx, sampledata.Files, file, table); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		m := New(ctx, ws, Options{Table: "subscribers"})
+		init := m.Init()
+		send(b, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+		settle(b, m, init)
+		if !m.Data().RowLoaded(0) {
+			b.Fatal("no rows on the first frame")
+		}
+		_ = m.View()
+	}
+}

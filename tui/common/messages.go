@@ -1,0 +1,36 @@
+package common
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/segscope/segscope/query"
+)
+
+// Scope is the rows the analyst is looking at: the table open on the Data
+// screen and the filter applied to it. Other screens work within it.
+type Scope struct {
+	Table   query.TableInfo
+	Columns []query.Column
+	// Rule is the filter as typed; Where is its compiled predicate ("" for all rows).
+	Rule, Where string
+	// Matching is how many rows pass the filter (Table.Rows without one).
+	Matching int64
+}
+
+// ScopeMsg tells the other screens that the scope changed.
+type ScopeMsg struct{ Scope Scope }
+
+// NoticeMsg puts a short message in the status line until the next key press.
+type NoticeMsg struct {
+	Text string
+	Err  error
+}
+
+// Command is an action offered in the command palette. Run is called from
+// Update, like a key handler.
+type Command struct {
+	Title string
+	// Keys is the key that does the same thing, shown beside the title.
+	Keys string
+	Run  func() tea.Cmd
+}

@@ -1,0 +1,462 @@
+// Package data is the Data screen: the workspace's tables in a sidebar, a grid
+// that pages rows from DuckDB around the viewport, a column profile panel and
+// a filter bar that takes a segment rule.
+package data
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/grid"
+	"github.com/segscope/segscope/tui/pii"
+	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/task"
+)
+
+type focus int
+
+const (
+	focusGrid focus = iota
+	focusTables
+)
+
+// Model is the Data screen.
+type Model struct {
+	ws     *query.Workspace
+	base   context.Context
+	now    func() time.Time
+	styles *styles.Styles
+	keys   KeyMap
+
+	width, height int
+	rects         rects
+
+	tables     []query.TableInfo
+	loadErr    error
+	sideCursor int
+	focus      focus
+	wantTable  string
+
+	table      query.TableInfo
+	columns    []query.Column
+	ready      bool // the open table's columns are known
+	rule       string
+	where      string
+	matching   int64
+	sortCol    int // source column, -1 when unsorted
+	sortDesc   bool
+	piiChecked bool
+
+	grid     grid.Model
+	cache    *cache
+	inflight span
+
+	showProfile bool
+	profiles    map[profileKey]profileResult
+
+	bar filterBar
+
+	load, pages, prof, audit task.Slot
+}
+
+// New builds the Data screen. table names the table to open first ("" for the
+// first one); now is the clock used for elapsed times.
+func New(base context.Context, ws *query.Workspace, st *styles.Styles, table string, now func() time.Time) *Model {
+	m := &Model{
+		ws: ws, base: base, now: now, styles: st, keys: DefaultKeyMap(),
+		wantTable: table, sortCol: -1,
+		grid:     grid.New(st),
+		cache:    newCache(),
+		profiles: map[profileKey]profileResult{},
+		bar:      newFilterBar(),
+	}
+	return m
+}
+
+type tablesMsg struct {
+	id     uint64
+	tables []query.TableInfo
+	err    error
+}
+
+type columnsMsg struct {
+	id    uint64
+	table string
+	cols  []query.Column
+	err   error
+}
+
+// Init loads the list of tables.
+func (m *Model) Init() tea.Cmd {
+	ctx, id := m.load.Start(m.base, "listing tables", m.now())
+	ws := m.ws
+	return func() tea.Msg {
+		tables, err := ws.Tables(ctx)
+		return tablesMsg{id: id, tables: tables, err: err}
+	}
+}
+
+// SetSize gives the screen its area.
+func (m *Model) SetSize(w, h int) tea.Cmd {
+	m.width, m.height = w, h
+	m.relayout()
+	return m.fetchRows()
+}
+
+// SetStyles switches theme.
+func (m *Model) SetStyles(st *styles.Styles) {
+	m.styles = st
+	m.grid.SetStyles(st)
+}
+
+// Scope is the open table and its filter.
+func (m *Model) Scope() common.Scope {
+	return common.Scope{Table: m.table, Columns: m.columns, Rule: m.rule, Where: m.where, Matching: m.rowCount()}
+}
+
+// CapturesText reports whether typed characters belong to the filter bar.
+func (m *Model) CapturesText() bool { return m.bar.open }
+
+// Help returns the keys that apply now.
+func (m *Model) Help() help.KeyMap {
+	switch {
+	case m.bar.open:
+		return filterHelp(m.keys)
+	case m.focus == focusTables:
+		return tablesHelp(m.keys)
+	}
+	return m.keys
+}
+
+// Running describes the job the user is waiting for, if any.
+func (m *Model) Running() (task.Info, bool) {
+	for _, s := range []*task.Slot{&m.load, &m.bar.apply, &m.pages, &m.audit, &m.prof} {
+		if info, ok := s.Info(); ok {
+			return info, true
+		}
+	}
+	return task.Info{}, false
+}
+
+// Cancel stops the jobs the user is waiting for.
+func (m *Model) Cancel() bool {
+	any := false
+	for _, s := range []*task.Slot{&m.load, &m.bar.apply, &m.pages, &m.audit, &m.prof} {
+		any = s.Cancel() || any
+	}
+	return any
+}
+
+// Grid exposes the grid for tests and benchmarks.
+func (m *Model) Grid() *grid.Model { return &m.grid }
+
+// RowLoaded reports whether row i of the current view has been fetched.
+func (m *Model) RowLoaded(i int64) bool {
+	_, ok := m.cache.row(m.view(), i)
+	return ok
+}
+
+// Table is the open table.
+func (m *Model) Table() query.TableInfo { return m.table }
+
+// rowCount is the number of rows the grid pages through.
+func (m *Model) rowCount() int64 {
+	if m.where != "" {
+		return m.matching
+	}
+	return m.table.Rows
+}
+
+func (m *Model) view() view {
+	v := view{table: m.table.Name, where: m.where}
+	if m.sortCol >= 0 && m.sortCol < len(m.columns) {
+		v.order, v.desc = m.columns[m.sortCol].Name, m.sortDesc
+	}
+	return v
+}
+
+func (m *Model) source() grid.Source {
+	return source{c: m.cache, v: m.view(), total: m.rowCount()}
+}
+
+// Update handles a message addressed to the screen.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tablesMsg:
+		return m.onTables(msg)
+	case columnsMsg:
+		return m.onColumns(msg)
+	case pageMsg:
+		return m.onPage(msg)
+	case profileMsg:
+		return m.onProfile(msg)
+	case revealMsg:
+		return m.onReveal(msg)
+	case countMsg, valuesMsg, debounceMsg:
+		return m.updateFilter(msg)
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	case tea.PasteMsg:
+		if m.bar.open {
+			return m.filterInput(msg)
+		}
+	case tea.MouseClickMsg:
+		return m.onClick(msg.Mouse())
+	case tea.MouseWheelMsg:
+		return m.onWheel(msg.Mouse())
+	}
+	return nil
+}
+
+func (m *Model) onTables(msg tablesMsg) tea.Cmd {
+	if !m.load.Finish(msg.id) {
+		return nil
+	}
+	if msg.err != nil {
+		m.loadErr = msg.err
+		return notice(msg.err)
+	}
+	m.tables = msg.tables
+	if len(m.tables) == 0 {
+		return nil
+	}
+	pick := 0
+	for i, t := range m.tables {
+		if t.Name == m.wantTable {
+			pick = i
+		}
+	}
+	if m.wantTable != "" && m.tables[pick].Name != m.wantTable {
+		m.loadErr = fmt.Errorf("table %q is not in this workspace", m.wantTable)
+	}
+	m.sideCursor = pick
+	return m.open(m.tables[pick])
+}
+
+// open switches the grid to another table, dropping its filter and sort.
+func (m *Model) open(t query.TableInfo) tea.Cmd {
+	m.pages.Cancel()
+	m.prof.Cancel()
+	m.bar.reset()
+	m.table, m.columns, m.ready = t, nil, false
+	m.rule, m.where, m.matching = "", "", t.Rows
+	m.sortCol, m.sortDesc = -1, false
+	m.piiChecked = false
+	ctx, id := m.load.Start(m.base, "reading columns of "+t.Name, m.now())
+	ws, name := m.ws, t.Name
+	return func() tea.Msg {
+		cols, err := ws.Columns(ctx, name)
+		return columnsMsg{id: id, table: name, cols: cols, err: err}
+	}
+}
+
+func (m *Model) onColumns(msg columnsMsg) tea.Cmd {
+	if !m.load.Finish(msg.id) {
+		return nil
+	}
+	if msg.err != nil {
+		m.loadErr = msg.err
+		return notice(msg.err)
+	}
+	m.columns, m.ready = msg.cols, true
+	m.grid.SetColumns(grid.ColumnsOf(msg.cols), m.table.Key)
+	m.grid.SetTotal(m.rowCount())
+	return tea.Batch(m.fetchRows(), m.scopeChanged(), m.fetchProfile())
+}
+
+func (m *Model) scopeChanged() tea.Cmd {
+	scope := m.Scope()
+	return func() tea.Msg { return common.ScopeMsg{Scope: scope} }
+}
+
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.bar.open {
+		return m.filterKey(msg)
+	}
+	if key.Matches(msg, m.keys.Focus) {
+		if m.focus == focusGrid && m.sidebarShown() {
+			m.focus = focusTables
+		} else {
+			m.focus = focusGrid
+		}
+		return nil
+	}
+	if m.focus == focusTables {
+		return m.sidebarKey(msg)
+	}
+	if !m.ready {
+		return nil
+	}
+	switch {
+	case key.Matches(msg, m.keys.Filter):
+		return m.openFilter()
+	case key.Matches(msg, m.keys.ClearFilter):
+		if m.rule == "" {
+			return nil
+		}
+		return m.applyFilter("", "", m.table.Rows)
+	case key.Matches(msg, m.keys.Sort):
+		return m.cycleSort()
+	case key.Matches(msg, m.keys.Reveal):
+		return m.reveal()
+	case key.Matches(msg, m.keys.Profile):
+		return m.ToggleProfile()
+	}
+	col := m.grid.CurrentColumn()
+	if !m.grid.Update(msg) {
+		return nil
+	}
+	cmds := []tea.Cmd{m.fetchRows()}
+	if m.grid.CurrentColumn() != col {
+		cmds = append(cmds, m.fetchProfile())
+	}
+	return tea.Batch(cmds...)
+}
+
+// cycleSort sorts by the cursor column: ascending, then descending, then off.
+func (m *Model) cycleSort() tea.Cmd {
+	col := m.grid.CurrentColumn()
+	if col < 0 {
+		return nil
+	}
+	switch {
+	case m.sortCol != col:
+		m.sortCol, m.sortDesc = col, false
+	case !m.sortDesc:
+		m.sortDesc = true
+	default:
+		m.sortCol, m.sortDesc = -1, false
+	}
+	m.grid.SetSort(m.sortCol, m.sortDesc)
+	m.grid.MoveTo(0)
+	return m.fetchRows()
+}
+
+// Sort is the column the grid is sorted by ("" for table order) and its direction.
+func (m *Model) Sort() (string, bool) {
+	v := m.view()
+	return v.order, v.desc
+}
+
+type revealMsg struct {
+	id  uint64
+	col int
+	err error
+}
+
+// reveal unmasks the cursor column once the reveal is in the audit log, or
+// masks it again.
+func (m *Model) reveal() tea.Cmd {
+	i := m.grid.CurrentColumn()
+	if i < 0 {
+		return nil
+	}
+	col := m.grid.Columns()[i]
+	if col.PII == pii.None {
+		return noticeText(col.Name + " is not masked: it does not look like personal data")
+	}
+	if col.Revealed {
+		m.grid.SetRevealed(i, false)
+		return noticeText(col.Name + " is masked again")
+	}
+	ctx, id := m.audit.Start(m.base, "recording reveal of "+col.Name, m.now())
+	ws := m.ws
+	subject := m.table.Name + "." + col.Name
+	details := map[string]string{"table": m.table.Name, "column": col.Name, "kind": col.PII.String(), "filter": m.rule, "screen": "data"}
+	return func() tea.Msg {
+		err := ws.Audit(ctx, query.ActionPIIReveal, subject, details)
+		return revealMsg{id: id, col: i, err: err}
+	}
+}
+
+func (m *Model) onReveal(msg revealMsg) tea.Cmd {
+	if !m.audit.Finish(msg.id) {
+		return nil
+	}
+	if msg.err != nil {
+		return notice(fmt.Errorf("the column stays masked: could not write the audit entry: %w", msg.err))
+	}
+	m.grid.SetRevealed(msg.col, true)
+	return noticeText(m.grid.Columns()[msg.col].Name + " revealed; the reveal is recorded in the audit log")
+}
+
+func (m *Model) onWheel(mouse tea.Mouse) tea.Cmd {
+	if !m.rects.grid.Contains(mouse.X, mouse.Y) {
+		return nil
+	}
+	switch mouse.Button {
+	case tea.MouseWheelUp:
+		m.grid.Scroll(-3)
+	case tea.MouseWheelDown:
+		m.grid.Scroll(3)
+	default:
+		return nil
+	}
+	return m.fetchRows()
+}
+
+func (m *Model) onClick(mouse tea.Mouse) tea.Cmd {
+	switch {
+	case m.sidebarShown() && m.rects.side.Contains(mouse.X, mouse.Y):
+		if i, ok := m.sidebarHit(mouse.Y - m.rects.side.Y); ok {
+			m.sideCursor = i
+			m.focus = focusGrid
+			if m.tables[i].Name != m.table.Name {
+				return m.open(m.tables[i])
+			}
+		}
+	case m.rects.grid.Contains(mouse.X, mouse.Y) && m.ready:
+		m.focus = focusGrid
+		col := m.grid.CurrentColumn()
+		m.grid.Click(mouse.X-m.rects.grid.X, mouse.Y-m.rects.grid.Y)
+		cmds := []tea.Cmd{m.fetchRows()}
+		if m.grid.CurrentColumn() != col {
+			cmds = append(cmds, m.fetchProfile())
+		}
+		return tea.Batch(cmds...)
+	}
+	return nil
+}
+
+// Commands are the palette's actions for this screen.
+func (m *Model) Commands() []common.Command {
+	cmds := []common.Command{
+		{Title: "Filter rows", Keys: "/", Run: m.openFilter},
+		{Title: "Sort by current column", Keys: "s", Run: m.cycleSort},
+		{Title: "Reveal PII column", Keys: "r", Run: m.reveal},
+		{Title: "Profile column", Keys: "p", Run: m.ToggleProfile},
+	}
+	if m.rule != "" {
+		cmds = append(cmds, common.Command{Title: "Clear filter", Keys: "esc", Run: func() tea.Cmd { return m.applyFilter("", "", m.table.Rows) }})
+	}
+	for _, t := range m.tables {
+		cmds = append(cmds, common.Command{Title: "Open table " + t.Name, Run: func() tea.Cmd {
+			for i := range m.tables {
+				if m.tables[i].Name == t.Name {
+					m.sideCursor = i
+				}
+			}
+			m.focus = focusGrid
+			return m.open(t)
+		}})
+	}
+	return cmds
+}
+
+func notice(err error) tea.Cmd {
+	return func() tea.Msg { return common.NoticeMsg{Err: err} }
+}
+
+func noticeText(text string) tea.Cmd {
+	return func() tea.Msg { return common.NoticeMsg{Text: text} }
+}
+
+// Show is called when the screen becomes visible.
+func (m *Model) Show() tea.Cmd { return m.fetchRows() }

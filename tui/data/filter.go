@@ -1,0 +1,336 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/rule"
+	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/task"
+)
+
+// debounce is how long typing must pause before the matching count is
+// recomputed; shorter than a person notices, longer than a keystroke.
+const debounce = 150 * time.Millisecond
+
+// filterBar is the rule being typed. The textinput keeps the text and cursor;
+// the bar draws them itself to highlight the rule.
+type filterBar struct {
+	open   bool
+	input  textinput.Model
+	gen    uint64 // bumped by every edit; older debounce ticks are ignored
+	result countResult
+	comp   completion
+
+	values     map[string][]string // completion values per column
+	valuesWant string              // column whose values a pending Tab waits for
+
+	count, apply, load task.Slot
+}
+
+// countResult is what a rule matched, or why it could not be evaluated.
+type countResult struct {
+	text  string
+	where string
+	n     int64
+	err   error
+	valid bool
+}
+
+type countMsg struct {
+	id    uint64
+	apply bool
+	res   countResult
+}
+
+type debounceMsg struct{ gen uint64 }
+
+func newFilterBar() filterBar {
+	in := textinput.New()
+	in.Prompt = ""
+	in.SetVirtualCursor(false)
+	return filterBar{input: in, values: map[string][]string{}}
+}
+
+// reset closes the bar and forgets what belonged to the previous table.
+func (b *filterBar) reset() {
+	b.close()
+	b.values = map[string][]string{}
+	b.result = countResult{}
+}
+
+func (b *filterBar) close() {
+	b.open = false
+	b.input.Blur()
+	b.comp = completion{}
+	b.valuesWant = ""
+	b.count.Cancel()
+	b.apply.Cancel()
+	b.load.Cancel()
+}
+
+// Filter is the applied rule ("" for none).
+func (m *Model) Filter() string { return m.rule }
+
+// FilterInput is the rule in the open filter bar.
+func (m *Model) FilterInput() string { return m.bar.input.Value() }
+
+// FilterError is the error of the rule in the bar, if it is known to be wrong.
+func (m *Model) FilterError() error {
+	if m.bar.result.valid && m.bar.result.text == m.bar.input.Value() {
+		return m.bar.result.err
+	}
+	return nil
+}
+
+// FilterCount is how many rows the rule in the bar matches, once counted.
+func (m *Model) FilterCount() (int64, bool) {
+	r := m.bar.result
+	if r.valid && r.err == nil && r.text == strings.TrimSpace(m.bar.input.Value()) {
+		return r.n, true
+	}
+	return 0, false
+}
+
+func (m *Model) openFilter() tea.Cmd {
+	if !m.ready {
+		return nil
+	}
+	m.bar.open = true
+	m.bar.input.SetValue(m.rule)
+	m.bar.input.CursorEnd()
+	m.bar.input.Focus()
+	m.bar.result = countResult{text: m.rule, where: m.where, n: m.rowCount(), valid: true}
+	m.relayout()
+	return m.fetchRows()
+}
+
+func (m *Model) closeFilter() {
+	m.bar.close()
+	m.relayout()
+}
+
+func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	if !key.Matches(msg, k.Complete) {
+		m.bar.comp = completion{}
+		m.bar.valuesWant = ""
+	}
+	switch {
+	case key.Matches(msg, k.Close):
+		m.closeFilter()
+		return m.fetchRows()
+	case key.Matches(msg, k.Apply):
+		return m.submitFilter()
+	case key.Matches(msg, k.Complete):
+		return m.complete()
+	}
+	return m.filterInput(msg)
+}
+
+// filterInput edits the rule with a key or a paste.
+func (m *Model) filterInput(msg tea.Msg) tea.Cmd {
+	before := m.bar.input.Value()
+	var cmd tea.Cmd
+	m.bar.input, cmd = m.bar.input.Update(msg)
+	if m.bar.input.Value() == before {
+		return cmd
+	}
+	return tea.Batch(cmd, m.edited())
+}
+
+// edited schedules a recount once typing pauses.
+func (m *Model) edited() tea.Cmd {
+	m.bar.gen++
+	m.bar.count.Cancel()
+	gen := m.bar.gen
+	return tea.Tick(debounce, func(time.Time) tea.Msg { return debounceMsg{gen: gen} })
+}
+
+// submitFilter applies the rule in the bar: at once if it was just counted,
+// otherwise after evaluating it.
+func (m *Model) submitFilter() tea.Cmd {
+	text := strings.TrimSpace(m.bar.input.Value())
+	if text == "" {
+		return m.applyFilter("", "", m.table.Rows)
+	}
+	if r := m.bar.result; r.valid && r.text == text && r.err == nil {
+		return m.applyFilter(text, r.where, r.n)
+	}
+	m.bar.count.Cancel()
+	ctx, id := m.bar.apply.Start(m.base, "applying filter", m.now())
+	return evaluate(ctx, m.ws, m.table.Name, text, id, true)
+}
+
+func (m *Model) applyFilter(text, where string, n int64) tea.Cmd {
+	m.rule, m.where, m.matching = text, where, n
+	if where == "" {
+		m.rule, m.matching = "", m.table.Rows
+	}
+	m.closeFilter()
+	m.grid.SetTotal(m.rowCount())
+	m.grid.MoveTo(0)
+	return tea.Batch(m.fetchRows(), m.scopeChanged(), m.fetchProfile())
+}
+
+// evaluate compiles the rule and counts its rows, off the UI goroutine.
+func evaluate(ctx context.Context, ws *query.Workspace, table, text string, id uint64, apply bool) tea.Cmd {
+	return func() tea.Msg {
+		res := countResult{text: text, valid: true}
+		res.where, res.err = segments.Filter(ctx, ws, table, text)
+		if res.err == nil {
+			res.n, res.err = ws.Count(ctx, table, res.where)
+		}
+		return countMsg{id: id, apply: apply, res: res}
+	}
+}
+
+func (m *Model) updateFilter(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case debounceMsg:
+		if !m.bar.open || msg.gen != m.bar.gen {
+			return nil
+		}
+		text := strings.TrimSpace(m.bar.input.Value())
+		if text == "" {
+			m.bar.count.Cancel()
+			m.bar.result = countResult{valid: true, n: m.table.Rows}
+			return nil
+		}
+		ctx, id := m.bar.count.Start(m.base, "counting matches", m.now())
+		return evaluate(ctx, m.ws, m.table.Name, text, id, false)
+	case countMsg:
+		slot := &m.bar.count
+		if msg.apply {
+			slot = &m.bar.apply
+		}
+		if !slot.Finish(msg.id) {
+			return nil
+		}
+		m.bar.result = msg.res
+		if msg.apply && msg.res.err == nil {
+			return m.applyFilter(msg.res.text, msg.res.where, msg.res.n)
+		}
+	case valuesMsg:
+		return m.onValues(msg)
+	}
+	return nil
+}
+
+// filterView draws the bar: the line with the rule and its count, then a line
+// for the error, the completions or a hint.
+func (m *Model) filterView() string {
+	st := m.styles
+	w := m.rects.bar.W
+	if !m.bar.open {
+		return m.titleLine(w)
+	}
+	text := m.bar.input.Value()
+	right := m.countText()
+	prompt := st.InputPrompt.Render(" / ")
+	inputW := max(w-3-common.Width(right)-3, 8)
+	line, offset := common.RuleLine(st, text, m.bar.input.Position(), inputW, m.errorSpan(text))
+	first := prompt + common.Fit(line, inputW) + "  " + right + " "
+	return common.Fit(first, w) + "\n" + common.Fit(m.filterDetail(text, offset, w), w)
+}
+
+func (m *Model) countText() string {
+	st := m.styles
+	r := m.bar.result
+	text := strings.TrimSpace(m.bar.input.Value())
+	total := common.Count(m.table.Rows)
+	switch {
+	case m.bar.apply.Running():
+		return st.Muted.Render("applying…")
+	case m.bar.count.Running() || !r.valid || r.text != text:
+		return st.Muted.Render("counting…")
+	case r.err != nil:
+		return st.Error.Render("✗ not a valid rule")
+	}
+	return st.Good.Render(common.Count(r.n)) + st.Muted.Render(" of "+total+" match")
+}
+
+func (m *Model) filterDetail(text string, offset, w int) string {
+	st := m.styles
+	const indent = 3 // under the prompt
+	if len(m.bar.comp.items) > 0 {
+		return strings.Repeat(" ", indent) + m.completionView(w-indent)
+	}
+	if m.bar.valuesWant != "" {
+		return strings.Repeat(" ", indent) + st.Muted.Render("loading values of "+m.bar.valuesWant+"…")
+	}
+	if m.bar.comp.note != "" {
+		return strings.Repeat(" ", indent) + st.Muted.Render(m.bar.comp.note)
+	}
+	err := m.FilterError()
+	if err == nil {
+		return strings.Repeat(" ", indent) + st.Faint.Render("enter apply · tab complete · esc cancel · e.g. plan = 'premium' and age > 30")
+	}
+	var re *rule.Error
+	if !errors.As(err, &re) {
+		return strings.Repeat(" ", indent) + st.Error.Render("✗ "+err.Error())
+	}
+	span := m.errorSpan(text)
+	col := indent + max(span.From-offset, 0)
+	caret := st.ErrorCaret.Render("^" + strings.Repeat("~", span.To-span.From-1))
+	msg := st.Error.Render(common.RuleErrorText(re))
+	caretW, msgW := span.To-span.From, common.Width(msg)
+	switch {
+	case col+caretW+1+msgW <= w:
+		return strings.Repeat(" ", col) + caret + " " + msg
+	case msgW+1 <= col:
+		return strings.Repeat(" ", col-msgW-1) + msg + " " + caret
+	}
+	// No room beside the caret: the message alone, the rule above marks the token.
+	return strings.Repeat(" ", indent) + msg
+}
+
+// errorSpan is the runes of the bar's rule that its error points at.
+func (m *Model) errorSpan(text string) common.Span {
+	var re *rule.Error
+	if !errors.As(m.FilterError(), &re) {
+		return common.Span{}
+	}
+	from := min(re.Pos, len(text))
+	to := min(max(re.End, from), len(text))
+	start := utf8.RuneCountInString(text[:from])
+	return common.Span{From: start, To: start + max(utf8.RuneCountInString(text[from:to]), 1)}
+}
+
+// titleLine sits above the grid when the bar is closed: the table, and the
+// applied filter if any.
+func (m *Model) titleLine(w int) string {
+	st := m.styles
+	t := m.table
+	if t.Name == "" {
+		return common.Fit("", w)
+	}
+	left := " " + st.Title.Render(t.Name) + "  "
+	hint := st.Faint.Render("/ filter ")
+	if m.rule == "" {
+		info := st.Muted.Render(common.Count(t.Rows) + " rows · " + common.Count(int64(len(m.columns))) + " columns")
+		gap := w - common.Width(left) - common.Width(info) - common.Width(hint)
+		if gap < 1 {
+			return common.Fit(left+info, w)
+		}
+		return left + info + strings.Repeat(" ", gap) + hint
+	}
+	count := st.Good.Render(common.Count(m.matching)) + st.Muted.Render(" of "+common.Count(t.Rows)+" rows")
+	label := st.Accent.Render("filter ")
+	ruleW := max(w-common.Width(left)-common.Width(label)-common.Width(count)-2, 8)
+	ruleText, _ := common.RuleLine(st, m.rule, -1, ruleW, common.Span{})
+	if utf8.RuneCountInString(m.rule) > ruleW {
+		ruleText = ansi.Truncate(ruleText, ruleW, common.Ellipsis)
+	}
+	return common.Fit(left+label+common.Fit(ruleText, ruleW)+"  "+count, w)
+}

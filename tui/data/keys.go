@@ -1,0 +1,74 @@
+package data
+
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/segscope/segscope/tui/grid"
+)
+
+// KeyMap is the Data screen's keys.
+type KeyMap struct {
+	Grid        grid.KeyMap
+	Sort        key.Binding
+	Reveal      key.Binding
+	Profile     key.Binding
+	Filter      key.Binding
+	ClearFilter key.Binding
+	Focus       key.Binding
+	Open        key.Binding
+
+	// In the filter bar.
+	Apply    key.Binding
+	Complete key.Binding
+	Close    key.Binding
+}
+
+// DefaultKeyMap returns the Data screen's default keys.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Grid:        grid.DefaultKeyMap(),
+		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort asc/desc/off")),
+		Reveal:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal PII column")),
+		Profile:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "column profile")),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter rows")),
+		ClearFilter: key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "clear filter")),
+		Focus:       key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "tables/grid")),
+		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open table")),
+		Apply:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
+		Complete:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
+		Close:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close filter")),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Filter, k.Sort, k.Profile, k.Reveal, k.Focus}
+}
+
+// FullHelp implements help.KeyMap.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	g := k.Grid.FullHelp()
+	return append(g, []key.Binding{k.Filter, k.ClearFilter, k.Sort, k.Profile, k.Reveal, k.Focus, k.Open})
+}
+
+// tablesHelp is shown while the sidebar has the keyboard.
+type tablesHelp KeyMap
+
+func (k tablesHelp) ShortHelp() []key.Binding {
+	return []key.Binding{k.Grid.Down, k.Open, k.Focus}
+}
+
+func (k tablesHelp) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Grid.Up, k.Grid.Down, k.Open, k.Focus}}
+}
+
+// filterHelp is shown while the filter bar has the keyboard.
+type filterHelp KeyMap
+
+func (k filterHelp) ShortHelp() []key.Binding {
+	return []key.Binding{k.Apply, k.Complete, k.Close}
+}
+
+func (k filterHelp) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Apply, k.Complete, k.Close}}
+}

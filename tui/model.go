@@ -1,0 +1,300 @@
+// Package tui is segscope's terminal console: a root model with a tab bar, a
+// status line, help and a command palette around the screens. See README.md
+// for the rules every part of it follows.
+package tui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/data"
+	"github.com/segscope/segscope/tui/slice"
+	"github.com/segscope/segscope/tui/sqlconsole"
+	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/task"
+)
+
+// Options adjust the console.
+type Options struct {
+	// Table is the table to open first; "" opens the first one.
+	Table string
+	// NoColor draws without colour (NO_COLOR in the environment does too).
+	NoColor bool
+	// Now is the clock for elapsed times; nil means time.Now. Tests fix it.
+	Now func() time.Time
+}
+
+type dialog int
+
+const (
+	noDialog dialog = iota
+	helpDialog
+	paletteDialog
+)
+
+// Model is the console's root model.
+type Model struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	ws     *query.Workspace
+	now    func() time.Time
+	theme  styles.Theme
+	styles *styles.Styles
+	keys   KeyMap
+
+	width, height int
+	layout        layout
+
+	screens map[Screen]screen
+	order   []Screen
+	active  Screen
+	data    *data.Model
+	slice   *slice.Model
+	sql     *sqlconsole.Model
+
+	dialog  dialog
+	help    help.Model
+	palette palette
+
+	spinner   spinner.Model
+	spinning  bool
+	notice    string
+	noticeErr bool
+}
+
+// New builds the console over an open workspace. Its context bounds every
+// query the console runs; quitting cancels it.
+func New(ctx context.Context, ws *query.Workspace, opts Options) *Model {
+	ctx, cancel := context.WithCancel(ctx)
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	theme := styles.Dark
+	if opts.NoColor {
+		theme = styles.NoColor
+	}
+	st := styles.New(theme)
+	m := &Model{
+		ctx: ctx, cancel: cancel, ws: ws, now: now,
+		theme: theme, styles: st, keys: DefaultKeyMap(),
+		help:    help.New(),
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		active:  ScreenData,
+	}
+	m.data = data.New(ctx, ws, st, opts.Table, now)
+	m.slice = slice.New(ctx, ws, st, now)
+	m.sql = sqlconsole.New(ctx, ws, st, now)
+	m.screens = map[Screen]screen{ScreenData: m.data, ScreenSlice: m.slice, ScreenSQL: m.sql}
+	for s := ScreenData; s <= ScreenAudit; s++ {
+		if _, ok := m.screens[s]; ok {
+			m.order = append(m.order, s)
+		}
+	}
+	m.palette = newPalette()
+	m.applyStyles()
+	return m
+}
+
+// Init loads the first screen's data and asks the terminal for its background.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	for _, s := range m.order {
+		cmds = append(cmds, m.screens[s].Init())
+	}
+	return m.withSpinner(tea.Batch(cmds...))
+}
+
+// Active is the visible screen.
+func (m *Model) Active() Screen { return m.active }
+
+// Data is the Data screen, for tests and benchmarks.
+func (m *Model) Data() *data.Model { return m.data }
+
+// Slice is the Slice screen, for tests.
+func (m *Model) Slice() *slice.Model { return m.slice }
+
+// SQL is the SQL screen, for tests.
+func (m *Model) SQL() *sqlconsole.Model { return m.sql }
+
+// Notice is the message in the status line, if any.
+func (m *Model) Notice() string { return m.notice }
+
+// Update routes a message. Keys go, in order, to quitting, the open dialog,
+// the global keys, then the visible screen; results go to every screen, each
+// of which recognises only its own.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		cmd = m.resize(msg.Width, msg.Height)
+	case tea.BackgroundColorMsg:
+		if m.theme != styles.NoColor {
+			m.theme = styles.Dark
+			if !msg.IsDark() {
+				m.theme = styles.Light
+			}
+			m.styles = styles.New(m.theme)
+			m.applyStyles()
+		}
+	case tea.KeyPressMsg:
+		cmd = m.onKey(msg)
+	case tea.PasteMsg:
+		if m.dialog == paletteDialog {
+			cmd = m.paletteInput(msg)
+		} else {
+			cmd = m.screens[m.active].Update(msg)
+		}
+	case tea.MouseClickMsg:
+		cmd = m.onClick(msg)
+	case tea.MouseWheelMsg:
+		if m.dialog == noDialog && m.layout.body.Contains(msg.X, msg.Y) {
+			msg.X -= m.layout.body.X
+			msg.Y -= m.layout.body.Y
+			cmd = m.screens[m.active].Update(msg)
+		}
+	case spinner.TickMsg:
+		if _, running := m.running(); !running {
+			m.spinning = false
+			return m, nil
+		}
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	case common.NoticeMsg:
+		m.notice, m.noticeErr = msg.Text, msg.Err != nil
+		if msg.Err != nil {
+			m.notice = msg.Err.Error()
+		}
+	default:
+		var cmds []tea.Cmd
+		for _, s := range m.order {
+			cmds = append(cmds, m.screens[s].Update(msg))
+		}
+		cmd = tea.Batch(cmds...)
+	}
+	return m, m.withSpinner(cmd)
+}
+
+// withSpinner starts the spinner when a job is running and it is not spinning.
+func (m *Model) withSpinner(cmd tea.Cmd) tea.Cmd {
+	if _, running := m.running(); !running || m.spinning {
+		return cmd
+	}
+	m.spinning = true
+	return tea.Batch(cmd, m.spinner.Tick)
+}
+
+// running is the job to show in the status line: the visible screen's first.
+func (m *Model) running() (task.Info, bool) {
+	if info, ok := m.screens[m.active].Running(); ok {
+		return info, true
+	}
+	for _, s := range m.order {
+		if info, ok := m.screens[s].Running(); ok {
+			return info, true
+		}
+	}
+	return task.Info{}, false
+}
+
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	m.notice, m.noticeErr = "", false
+	scr := m.screens[m.active]
+	typing := scr.CapturesText() || m.dialog == paletteDialog
+	switch {
+	case key.Matches(msg, m.keys.ForceQuit), key.Matches(msg, m.keys.Quit) && !typing:
+		return m.quit()
+	}
+	switch m.dialog {
+	case paletteDialog:
+		return m.paletteKey(msg)
+	case helpDialog:
+		if key.Matches(msg, m.keys.Help, m.keys.Cancel) {
+			m.dialog = noDialog
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, m.keys.Cancel):
+		if scr.Cancel() {
+			m.notice = "cancelled"
+			return nil
+		}
+	case key.Matches(msg, m.keys.Palette) && (msg.String() == "ctrl+p" || !typing):
+		return m.openPalette()
+	case typing:
+	case key.Matches(msg, m.keys.Help):
+		m.dialog = helpDialog
+		return nil
+	case key.Matches(msg, m.keys.Screens):
+		return m.show(Screen(msg.Code - '0'))
+	}
+	return scr.Update(msg)
+}
+
+func (m *Model) onClick(msg tea.MouseClickMsg) tea.Cmd {
+	if m.dialog != noDialog {
+		m.dialog = noDialog
+		return nil
+	}
+	if s, ok := m.layout.tabAt(msg.X, msg.Y); ok {
+		return m.show(s)
+	}
+	if m.layout.body.Contains(msg.X, msg.Y) {
+		msg.X -= m.layout.body.X
+		msg.Y -= m.layout.body.Y
+		return m.screens[m.active].Update(msg)
+	}
+	return nil
+}
+
+// show makes s the visible screen, if it exists.
+func (m *Model) show(s Screen) tea.Cmd {
+	scr, ok := m.screens[s]
+	if !ok {
+		m.notice = s.String() + " is not in this version of segscope yet"
+		return nil
+	}
+	m.active = s
+	return scr.Show()
+}
+
+// quit cancels every running query, then ends the program.
+func (m *Model) quit() tea.Cmd {
+	for _, s := range m.order {
+		m.screens[s].Cancel()
+	}
+	m.cancel()
+	return tea.Quit
+}
+
+func (m *Model) resize(w, h int) tea.Cmd {
+	m.width, m.height = w, h
+	m.layout = newLayout(w, h, m.order)
+	m.help.SetWidth(w)
+	var cmds []tea.Cmd
+	for _, s := range m.order {
+		cmds = append(cmds, m.screens[s].SetSize(m.layout.body.W, m.layout.body.H))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) applyStyles() {
+	st := m.styles
+	for _, s := range m.order {
+		m.screens[s].SetStyles(st)
+	}
+	m.help.Styles = help.Styles{
+		Ellipsis: st.HelpSep, ShortKey: st.HelpKey, ShortDesc: st.HelpDesc, ShortSeparator: st.HelpSep,
+		FullKey: st.HelpKey, FullDesc: st.HelpDesc, FullSeparator: st.HelpSep,
+	}
+	m.spinner.Style = st.StatusBusy
+	m.palette.setStyles(st)
+}

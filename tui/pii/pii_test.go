@@ -1,0 +1,59 @@
+package pii
+
+import "testing"
+
+func TestForColumn(t *testing.T) {
+	for name, want := range map[string]Kind{
+		"email": Email, "Email_Address": Email, "customerEmail": Email, "email_opt_in": None, "email_domain": None,
+		"phone": Phone, "mobile_number": Phone, "first_name": Name, "LastName": Name, "full_name": Name, "name": Name,
+		"plan_name": None, "username": None, "street": Address, "home_address": Address, "zip": Postcode,
+		"postcode": Postcode, "ip": IP, "last_ip": IP, "ip_address": IP, "ship_date": None, "zipper": None,
+		"membership": None, "description": None,
+	} {
+		if got := ForColumn(name, "VARCHAR"); got != want {
+			t.Errorf("ForColumn(%q) = %v, want %v", name, got, want)
+		}
+	}
+	if got := ForColumn("email_verified", "BOOLEAN"); got != None {
+		t.Errorf("a boolean column was flagged as %v", got)
+	}
+	if got := ForColumn("zip", "INTEGER"); got != Postcode {
+		t.Errorf("an integer zip column was not flagged")
+	}
+}
+
+func TestFromValues(t *testing.T) {
+	emails := []string{"a@b.io", "c.d@example.com", "", "x@y.org"}
+	if got := FromValues(emails); got != Email {
+		t.Errorf("emails classified as %v", got)
+	}
+	phones := []string{"+1 555 0101", "(030) 123-4567", "+44 20 7946 0958"}
+	if got := FromValues(phones); got != Phone {
+		t.Errorf("phones classified as %v", got)
+	}
+	if got := FromValues([]string{"gold", "silver", "12", "bronze"}); got != None {
+		t.Errorf("plans classified as %v", got)
+	}
+}
+
+func TestMask(t *testing.T) {
+	for _, c := range []struct {
+		kind     Kind
+		in, want string
+	}{
+		{Email, "jane.doe@gmail.com", "j••••@gmail.com"},
+		{Phone, "+1 (555) 010-0132", "•••• 0132"},
+		{Phone, "12345", "••••"},
+		{Name, "Jane", "J•••"},
+		{Name, "Élodie", "É•••"},
+		{Address, "12 High Street", "1•••"},
+		{Postcode, "SW1A 1AA", "SW•••"},
+		{IP, "192.168.1.20", "•••.20"},
+		{Email, "", ""},
+		{None, "plain", "plain"},
+	} {
+		if got := Mask(c.kind, c.in); got != c.want {
+			t.Errorf("Mask(%v, %q) = %q, want %q", c.kind, c.in, got, c.want)
+		}
+	}
+}

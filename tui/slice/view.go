@@ -1,0 +1,212 @@
+package slice
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/tui/common"
+)
+
+const (
+	pickerW   = 28
+	headLines = 2 // scope line and rule
+)
+
+func (m *Model) resultRows() int { return max(m.height-headLines-2, 1) }
+
+// View draws the scope line, the pickers on the left and the groups on the right.
+func (m *Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	st := m.styles
+	head := m.scopeLine() + "\n" + st.Rule.Render(strings.Repeat("─", m.width))
+	bodyH := m.height - headLines
+	if len(m.by) == 0 {
+		msg := "\n " + st.Muted.Render("Open a table on the Data screen (1) to slice it.")
+		return head + "\n" + common.Block(msg, m.width, bodyH)
+	}
+	pw := min(pickerW, m.width/3)
+	left := common.Block(m.pickerView(pw-2, bodyH), pw-2, bodyH)
+	sep := strings.TrimSuffix(strings.Repeat(st.Rule.Render(" │")+"\n", bodyH), "\n")
+	right := common.Block(m.resultView(m.width-pw-1, bodyH), m.width-pw-1, bodyH)
+	return head + "\n" + common.SideBySide(left, sep, " "+strings.ReplaceAll(right, "\n", "\n "))
+}
+
+func (m *Model) scopeLine() string {
+	st := m.styles
+	s := m.scope
+	if s.Table.Name == "" {
+		return common.Fit("", m.width)
+	}
+	left := " " + st.Title.Render(s.Table.Name) + "  "
+	if s.Where == "" {
+		info := st.Muted.Render("all " + common.Count(s.Table.Rows) + " rows · no filter (set one on the Data screen with /)")
+		return common.Fit(left+info, m.width)
+	}
+	count := st.Good.Render(common.Count(s.Matching)) + st.Muted.Render(" of "+common.Count(s.Table.Rows)+" rows")
+	label := st.Accent.Render("filter ")
+	ruleW := max(m.width-common.Width(left)-common.Width(label)-common.Width(count)-2, 8)
+	rule, _ := common.RuleLine(st, s.Rule, -1, ruleW, common.Span{})
+	if common.Width(s.Rule) > ruleW {
+		rule = ansi.Truncate(rule, ruleW, common.Ellipsis)
+	}
+	return common.Fit(left+label+common.Fit(rule, ruleW)+"  "+count, m.width)
+}
+
+func (m *Model) pickerView(w, h int) string {
+	st := m.styles
+	var lines []string
+	for f := range fieldCount {
+		value := m.options(f)[m.choice[f]]
+		name := common.Fit(fieldNames[f], 9)
+		if f == m.focus {
+			lines = append(lines, st.Accent.Render("▸ "+name)+" "+st.Title.Render(common.Fit(value, w-12)))
+		} else {
+			lines = append(lines, "  "+st.Muted.Render(name)+" "+common.Fit(value, w-12))
+		}
+	}
+	lines = append(lines, "", " "+st.Subtitle.Render("Choose "+strings.ToLower(fieldNames[m.focus])))
+	opts := m.options(m.focus)
+	room := max(h-len(lines), 1)
+	cur := m.choice[m.focus]
+	first := max(min(cur-room/2, len(opts)-room), 0)
+	for i := first; i < len(opts) && i < first+room; i++ {
+		label := opts[i]
+		if i == cur {
+			lines = append(lines, st.Selected.Render(common.Fit(" › "+label, w)))
+		} else {
+			lines = append(lines, "   "+common.Fit(label, w-3))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) resultView(w, h int) string {
+	st := m.styles
+	switch {
+	case m.err != nil:
+		return "\n" + st.Error.Render("✗ "+m.err.Error())
+	case m.result == nil && m.job.Running():
+		return "\n" + st.Muted.Render("grouping…")
+	case m.result == nil:
+		return ""
+	}
+	res := m.result
+	g := m.Grouping()
+	nLabels := len(res.Columns) - 2
+	if g.Measure.Func != "" {
+		nLabels--
+	}
+	nLabels = max(min(nLabels, len(g.By)), 0)
+	ms := m.measures[m.choice[fieldMeasure]]
+
+	labelW := make([]int, nLabels)
+	for i := range nLabels {
+		labelW[i] = common.Width(res.Columns[i].Name)
+		for _, r := range res.Rows {
+			labelW[i] = max(labelW[i], common.Width(label(r[i])))
+		}
+		labelW[i] = min(labelW[i], 22)
+	}
+	const countW, shareW, measureW = 9, 7, 12
+	fixed := 0
+	for _, lw := range labelW {
+		fixed += lw + 2
+	}
+	fixed += countW + shareW + 2
+	if g.Measure.Func != "" {
+		fixed += measureW + 1
+	}
+	barW := max(w-fixed-1, 6)
+
+	var header strings.Builder
+	for i := range nLabels {
+		header.WriteString(st.Header.Render(common.Fit(res.Columns[i].Name, labelW[i])) + "  ")
+	}
+	header.WriteString(st.Header.Render(common.FitRight("count", countW) + common.FitRight("share", shareW+1)))
+	if g.Measure.Func != "" {
+		header.WriteString(st.Header.Render(common.FitRight(g.Measure.Func, measureW+1)))
+	}
+	lines := []string{header.String()}
+
+	peak := 0.0
+	for _, r := range res.Rows {
+		peak = math.Max(peak, m.barValue(r, nLabels, ms))
+	}
+	rows := h - 2
+	end := min(m.offset+rows, len(res.Rows))
+	for _, r := range res.Rows[m.offset:end] {
+		var b strings.Builder
+		for i := range nLabels {
+			b.WriteString(common.Fit(label(r[i]), labelW[i]) + "  ")
+		}
+		b.WriteString(st.Number.Render(common.FitRight(common.Count(toInt(r[nLabels])), countW)))
+		b.WriteString(st.Muted.Render(common.FitRight(percent(r[nLabels+1]), shareW+1)))
+		if g.Measure.Func != "" {
+			b.WriteString(st.Number.Render(common.FitRight(formatMeasure(r[nLabels+2], g.Measure.Func), measureW+1)))
+		}
+		b.WriteString("  " + st.Bar.Render(common.HBar(m.barValue(r, nLabels, ms), peak, barW)))
+		lines = append(lines, b.String())
+	}
+	foot := fmt.Sprintf("%s %s", common.Count(int64(len(res.Rows))), common.Plural(int64(len(res.Rows)), "group", "groups"))
+	if len(res.Rows) > rows {
+		foot = fmt.Sprintf("groups %d–%d of %s · pgup/pgdn scroll", m.offset+1, end, common.Count(int64(len(res.Rows))))
+	}
+	if res.Truncated {
+		foot += fmt.Sprintf(" · only the largest %d shown", groupLimit)
+	}
+	for len(lines) < h-1 {
+		lines = append(lines, "")
+	}
+	lines = append(lines, st.Faint.Render(foot))
+	return strings.Join(lines, "\n")
+}
+
+// label is a group's value as shown, NULL named.
+func label(v any) string {
+	if v == nil {
+		return "(null)"
+	}
+	return query.FormatValue(v)
+}
+
+func (m *Model) barValue(r []any, nLabels int, ms measure) float64 {
+	if ms.fn != "" && nLabels+2 < len(r) {
+		return toFloat(r[nLabels+2])
+	}
+	return toFloat(r[nLabels])
+}
+
+func toFloat(v any) float64 {
+	f, _ := strconv.ParseFloat(query.FormatValue(v), 64)
+	return f
+}
+
+func toInt(v any) int64 { return int64(toFloat(v)) }
+
+func percent(v any) string { return strconv.FormatFloat(toFloat(v)*100, 'f', 1, 64) + "%" }
+
+// formatMeasure shows averages with two decimals and sums of whole numbers
+// as whole numbers, thousands separated.
+func formatMeasure(v any, fn string) string {
+	if v == nil {
+		return "–"
+	}
+	f := toFloat(v)
+	if fn == "sum" && f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return common.Count(int64(f))
+	}
+	whole, frac, _ := strings.Cut(strconv.FormatFloat(math.Abs(f), 'f', 2, 64), ".")
+	n, _ := strconv.ParseInt(whole, 10, 64)
+	out := common.Count(n) + "." + frac
+	if f < 0 {
+		return "-" + out
+	}
+	return out
+}

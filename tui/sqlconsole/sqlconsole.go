@@ -1,0 +1,311 @@
+// Package sqlconsole is the SQL screen: read-only DuckDB SQL over the
+// workspace, with results in the same grid as the Data screen.
+package sqlconsole
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/grid"
+	"github.com/segscope/segscope/tui/pii"
+	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/task"
+)
+
+// rowLimit is the display cap: a result is held in memory, so a query that
+// returns a whole big table stops here (the database keeps the rest).
+const rowLimit = 10_000
+
+// Model is the SQL screen.
+type Model struct {
+	ws     *query.Workspace
+	base   context.Context
+	now    func() time.Time
+	styles *styles.Styles
+	keys   KeyMap
+
+	width, height int
+	editorH       int
+
+	editor  textarea.Model
+	editing bool
+
+	grid    grid.Model
+	result  *query.Result
+	ran     string
+	took    time.Duration
+	err     error
+	history []string
+	histPos int // the entry in the editor; len(history) for a new query
+
+	job, audit task.Slot
+}
+
+// New builds the SQL screen.
+func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time) *Model {
+	ed := textarea.New()
+	ed.Placeholder = "SELECT plan, count(*) FROM subscribers GROUP BY plan"
+	ed.ShowLineNumbers = true
+	ed.Prompt = ""
+	ed.CharLimit = 0
+	ed.KeyMap.InputBegin.SetKeys("alt+<", "ctrl+home")
+	m := &Model{ws: ws, base: base, now: now, keys: DefaultKeyMap(), editor: ed, editing: true, grid: grid.New(st)}
+	m.SetStyles(st)
+	m.editor.Focus()
+	return m
+}
+
+// Init does nothing until a query is run.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize gives the screen its area: the editor on top, the results below.
+func (m *Model) SetSize(w, h int) tea.Cmd {
+	m.width, m.height = w, h
+	m.editorH = min(max(h/3, 3), 10)
+	m.editor.SetWidth(w - 2)
+	m.editor.SetHeight(m.editorH)
+	m.grid.SetSize(w-2, max(h-m.editorH-2, 3))
+	return nil
+}
+
+// SetStyles switches theme.
+func (m *Model) SetStyles(st *styles.Styles) {
+	m.styles = st
+	m.grid.SetStyles(st)
+	s := textarea.DefaultStyles(st.Theme != styles.Light)
+	for _, state := range []*textarea.StyleState{&s.Focused, &s.Blurred} {
+		state.LineNumber = st.Faint
+		state.CursorLineNumber = st.Muted
+		state.Placeholder = st.Placeholder
+		state.EndOfBuffer = st.Faint
+		state.Text = lipgloss.NewStyle()
+		state.CursorLine = lipgloss.NewStyle()
+	}
+	s.Cursor.Blink = false
+	if st.Theme == styles.NoColor {
+		s = textarea.Styles{Cursor: textarea.CursorStyle{Color: lipgloss.NoColor{}}}
+	}
+	m.editor.SetStyles(s)
+}
+
+// Show does nothing: the screen keeps its state between visits.
+func (m *Model) Show() tea.Cmd { return nil }
+
+// Help returns the keys that apply now.
+func (m *Model) Help() help.KeyMap {
+	if m.editing {
+		return editorHelp(m.keys)
+	}
+	return m.keys
+}
+
+// CapturesText is true while the editor has the keyboard.
+func (m *Model) CapturesText() bool { return m.editing }
+
+// Running describes the query in flight.
+func (m *Model) Running() (task.Info, bool) {
+	if info, ok := m.job.Info(); ok {
+		return info, true
+	}
+	return m.audit.Info()
+}
+
+// Cancel stops the query in flight.
+func (m *Model) Cancel() bool { return m.job.Cancel() || m.audit.Cancel() }
+
+// Commands are the palette's actions for this screen.
+func (m *Model) Commands() []common.Command {
+	return []common.Command{
+		{Title: "Run SQL", Keys: "ctrl+r", Run: m.run},
+		{Title: "Previous query from history", Keys: "ctrl+↑", Run: func() tea.Cmd { m.recall(-1); return nil }},
+		{Title: "Reveal PII column in results", Keys: "r", Run: m.reveal},
+	}
+}
+
+// SetQuery replaces the editor's text.
+func (m *Model) SetQuery(sql string) { m.editor.SetValue(sql) }
+
+// Result is the last result and error, for tests.
+func (m *Model) Result() (*query.Result, error) { return m.result, m.err }
+
+type resultMsg struct {
+	id   uint64
+	sql  string
+	res  *query.Result
+	err  error
+	took time.Duration
+}
+
+type revealMsg struct {
+	id  uint64
+	col int
+	err error
+}
+
+// Update handles a message addressed to the screen.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case resultMsg:
+		if !m.job.Finish(msg.id) {
+			return nil
+		}
+		m.ran, m.took, m.err = msg.sql, msg.took, msg.err
+		if msg.err == nil {
+			m.result = msg.res
+			m.grid.SetColumns(grid.ColumnsOf(msg.res.Columns), "")
+			m.grid.SetTotal(int64(len(msg.res.Rows)))
+			m.grid.Observe(msg.res.Rows[:min(len(msg.res.Rows), 500)])
+			m.grid.DetectPII(msg.res.Rows[:min(len(msg.res.Rows), 200)])
+			m.editing = false
+			m.editor.Blur()
+		}
+	case revealMsg:
+		if !m.audit.Finish(msg.id) {
+			return nil
+		}
+		if msg.err != nil {
+			return notice("", msg.err)
+		}
+		m.grid.SetRevealed(msg.col, true)
+		return notice(m.grid.Columns()[msg.col].Name+" revealed; the reveal is recorded in the audit log", nil)
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	case tea.MouseClickMsg:
+		mouse := msg.Mouse()
+		if mouse.Y < m.editorH+1 {
+			m.editing = true
+			return m.editor.Focus()
+		}
+		m.editing = false
+		m.editor.Blur()
+		m.grid.Click(mouse.X-1, mouse.Y-m.editorH-2)
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			m.grid.Scroll(-3)
+		case tea.MouseWheelDown:
+			m.grid.Scroll(3)
+		}
+	default:
+		if m.editing {
+			var cmd tea.Cmd
+			m.editor, cmd = m.editor.Update(msg)
+			return cmd
+		}
+	}
+	return nil
+}
+
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Run):
+		return m.run()
+	case key.Matches(msg, k.HistPrev):
+		m.recall(-1)
+		return nil
+	case key.Matches(msg, k.HistNext):
+		m.recall(1)
+		return nil
+	}
+	if m.editing {
+		if key.Matches(msg, k.Results) {
+			m.editing = false
+			m.editor.Blur()
+			return nil
+		}
+		var cmd tea.Cmd
+		m.editor, cmd = m.editor.Update(msg)
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.Edit):
+		m.editing = true
+		return m.editor.Focus()
+	case key.Matches(msg, k.Reveal):
+		return m.reveal()
+	}
+	m.grid.Update(msg)
+	return nil
+}
+
+// run sends the editor's SQL to the workspace's read-only query runner.
+func (m *Model) run() tea.Cmd {
+	sql := strings.TrimSpace(m.editor.Value())
+	if sql == "" {
+		return nil
+	}
+	if n := len(m.history); n == 0 || m.history[n-1] != sql {
+		m.history = append(m.history, sql)
+	}
+	m.histPos = len(m.history) - 1
+	ctx, id := m.job.Start(m.base, "running SQL", m.now())
+	ws, now := m.ws, m.now
+	return func() tea.Msg {
+		start := now()
+		res, err := ws.Query(ctx, sql, rowLimit)
+		return resultMsg{id: id, sql: sql, res: res, err: err, took: now().Sub(start)}
+	}
+}
+
+// recall steps through the queries run so far; past the newest it clears
+// the editor for a new one.
+func (m *Model) recall(step int) {
+	if len(m.history) == 0 {
+		return
+	}
+	m.histPos = min(max(m.histPos+step, 0), len(m.history))
+	if m.histPos == len(m.history) {
+		m.editor.SetValue("")
+	} else {
+		m.editor.SetValue(m.history[m.histPos])
+	}
+	m.editing = true
+	m.editor.Focus()
+}
+
+// reveal unmasks the cursor column of the result once the reveal is audited.
+func (m *Model) reveal() tea.Cmd {
+	i := m.grid.CurrentColumn()
+	if m.result == nil || i < 0 {
+		return nil
+	}
+	col := m.grid.Columns()[i]
+	switch {
+	case col.PII == pii.None:
+		return notice(col.Name+" is not masked: it does not look like personal data", nil)
+	case col.Revealed:
+		m.grid.SetRevealed(i, false)
+		return notice(col.Name+" is masked again", nil)
+	}
+	ctx, id := m.audit.Start(m.base, "recording reveal of "+col.Name, m.now())
+	ws := m.ws
+	details := map[string]string{"column": col.Name, "kind": col.PII.String(), "sql": m.ran, "screen": "sql"}
+	return func() tea.Msg {
+		err := ws.Audit(ctx, query.ActionPIIReveal, "sql:"+col.Name, details)
+		return revealMsg{id: id, col: i, err: err}
+	}
+}
+
+func notice(text string, err error) tea.Cmd {
+	return func() tea.Msg { return common.NoticeMsg{Text: text, Err: err} }
+}
+
+// explain adds what a refusal means to the read-only guard's message.
+func explain(err error) string {
+	if errors.Is(err, query.ErrReadOnly) {
+		return "The SQL console only reads: one SELECT (or WITH … SELECT) at a time, over the workspace's tables. " +
+			"It cannot change data, attach databases or read files; use segscope import to add a table."
+	}
+	return ""
+}

@@ -1,0 +1,85 @@
+package sqlconsole
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/grid"
+)
+
+// View draws the editor, a line about the last run, and the results.
+func (m *Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	st := m.styles
+	title := st.PanelTitle.Render(" SQL ") + st.Muted.Render("read-only · ctrl+r or f5 runs · ctrl+↑/↓ history")
+	if !m.editing {
+		title = st.Muted.Render(" SQL ") + st.Faint.Render("i or enter to edit")
+	}
+	editor := m.editor.View()
+	lines := strings.Split(editor, "\n")
+	for i := range lines {
+		lines[i] = " " + lines[i]
+	}
+	top := common.Fit(title, m.width) + "\n" + common.Block(strings.Join(lines, "\n"), m.width, m.editorH)
+	status := common.Fit(m.statusLine(), m.width)
+	bodyH := m.height - m.editorH - 2
+	var body string
+	switch {
+	case m.err != nil:
+		body = m.errorView(bodyH)
+	case m.result == nil:
+		body = common.Block("\n "+st.Faint.Render("Results appear here. Tables: see the Data screen (1)."), m.width, bodyH)
+	default:
+		g := strings.Split(m.grid.View(grid.Rows(m.result.Rows)), "\n")
+		for i := range g {
+			g[i] = " " + g[i]
+		}
+		body = common.Block(strings.Join(g, "\n"), m.width, bodyH)
+	}
+	return top + "\n" + status + "\n" + body
+}
+
+func (m *Model) statusLine() string {
+	st := m.styles
+	rule := st.Rule.Render(strings.Repeat("─", 2))
+	switch {
+	case m.job.Running():
+		return rule + st.Warn.Render(" running… ") + st.Faint.Render("esc cancels")
+	case m.err != nil:
+		line := rule + st.Error.Render(" ✗ query failed ")
+		return line + st.Rule.Render(strings.Repeat("─", max(m.width-common.Width(line), 0)))
+	case m.result == nil:
+		return st.Rule.Render(strings.Repeat("─", m.width))
+	}
+	n := int64(len(m.result.Rows))
+	info := fmt.Sprintf(" %s %s · %d columns · %s ", common.Count(n), common.Plural(n, "row", "rows"), len(m.result.Columns), m.took.Round(1e6))
+	if m.result.Truncated {
+		info = fmt.Sprintf(" first %s rows (more not shown) · %d columns · %s ", common.Count(n), len(m.result.Columns), m.took.Round(1e6))
+	}
+	if m.result != nil && m.grid.Total() > 0 {
+		info += st.Faint.Render(fmt.Sprintf("· row %s ", common.Count(m.grid.Cursor()+1)))
+	}
+	line := rule + st.Good.Render(info)
+	return line + st.Rule.Render(strings.Repeat("─", max(m.width-common.Width(line), 0)))
+}
+
+func (m *Model) errorView(h int) string {
+	st := m.styles
+	w := m.width - 4
+	var lines []string
+	for _, l := range strings.Split(ansi.Wordwrap(m.err.Error(), w, " "), "\n") {
+		lines = append(lines, "  "+st.Error.Render(l))
+	}
+	if why := explain(m.err); why != "" {
+		lines = append(lines, "")
+		for _, l := range strings.Split(ansi.Wordwrap(why, w, " "), "\n") {
+			lines = append(lines, "  "+st.Muted.Render(l))
+		}
+	}
+	return common.Block("\n"+strings.Join(lines, "\n"), m.width, h)
+}

@@ -1,0 +1,163 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/tui/common"
+)
+
+// View builds the frame: tabs, the visible screen, the status line and key
+// hints, with any dialog on top.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.frame())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "segscope"
+	return v
+}
+
+// The smallest terminal the console draws in; below it, it says so.
+const minWidth, minHeight = 40, 10
+
+func (m *Model) frame() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	if m.width < minWidth || m.height < minHeight {
+		msg := fmt.Sprintf("segscope needs a terminal of at least %d×%d (this one is %d×%d)", minWidth, minHeight, m.width, m.height)
+		return common.Block(ansi.Wordwrap(msg, m.width, " "), m.width, m.height)
+	}
+	parts := []string{m.tabBar(), common.Block(m.screens[m.active].View(), m.width, m.layout.body.H), m.statusLine()}
+	if m.layout.help.H > 0 {
+		parts = append(parts, m.hintLine())
+	}
+	out := strings.Join(parts, "\n")
+	switch m.dialog {
+	case helpDialog:
+		out = overlay(out, m.helpBox(), m.width)
+	case paletteDialog:
+		out = overlay(out, m.palette.view(m.width, m.height), m.width)
+	}
+	return out
+}
+
+func (m *Model) tabBar() string {
+	st := m.styles
+	var b strings.Builder
+	b.WriteString(" ")
+	for i, t := range m.layout.tabHits {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		label := tabLabel(t.screen)
+		if t.screen == m.active {
+			b.WriteString(st.TabActive.Render(label))
+		} else {
+			num := fmt.Sprintf(" %d ", int(t.screen))
+			b.WriteString(st.TabKey.Render(num) + st.Tab.Render(strings.TrimPrefix(label, num)))
+		}
+	}
+	name := st.Subtitle.Render("segscope") + " "
+	gap := m.width - common.Width(b.String()) - common.Width(name)
+	if gap < 1 {
+		return common.Fit(b.String(), m.width)
+	}
+	return b.String() + strings.Repeat(" ", gap) + name
+}
+
+// statusLine shows where the analyst is (workspace, table, rows) and what is
+// happening (the running query, or the last message).
+func (m *Model) statusLine() string {
+	st := m.styles
+	sep := st.StatusDim.Render("  │  ")
+	scope := m.data.Scope()
+	left := st.Status.Render(" ") + st.StatusDim.Render(displayPath(m.ws.Path()))
+	if scope.Table.Name != "" {
+		rows := common.Count(scope.Table.Rows) + " rows"
+		if scope.Where != "" {
+			rows = common.Count(scope.Matching) + " of " + rows + " (filtered)"
+		}
+		left += sep + st.StatusKey.Render(scope.Table.Name) + sep + st.Status.Render(rows)
+	}
+	var right string
+	switch info, running := m.running(); {
+	case running:
+		elapsed := m.now().Sub(info.Started).Seconds()
+		right = m.spinner.View() + st.StatusBusy.Render(fmt.Sprintf(" %s  %.1fs", info.Label, elapsed)) +
+			st.StatusDim.Render("  esc ") + st.Status.Render("cancel ")
+	case m.notice != "" && m.noticeErr:
+		right = st.StatusErr.Render("✗ " + m.notice + " ")
+	case m.notice != "":
+		right = st.Status.Render(m.notice + " ")
+	}
+	rw := common.Width(right)
+	if rw > m.width*2/3 {
+		right = ansi.Truncate(right, m.width*2/3, common.Ellipsis)
+		rw = common.Width(right)
+	}
+	lw := m.width - rw
+	left = ansi.Truncate(left, lw, common.Ellipsis)
+	return left + st.Status.Render(strings.Repeat(" ", max(lw-common.Width(left), 0))) + right
+}
+
+// displayPath shortens the home directory to ~.
+func displayPath(p string) string {
+	if p == query.Memory {
+		return "in-memory workspace"
+	}
+	if home, err := os.UserHomeDir(); err == nil && home != "" {
+		if rel, err := filepath.Rel(home, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.Join("~", rel)
+		}
+	}
+	return p
+}
+
+func (m *Model) hintLine() string {
+	bindings := append(m.screens[m.active].Help().ShortHelp(), m.keys.ShortHelp()...)
+	return common.Fit(" "+m.help.ShortHelpView(bindings), m.width)
+}
+
+// helpBox is the full help: the global keys and the visible screen's.
+func (m *Model) helpBox() string {
+	st := m.styles
+	groups := append(m.keys.FullHelp(), m.screens[m.active].Help().FullHelp()...)
+	h := m.help
+	h.SetWidth(m.width - 8)
+	body := h.FullHelpView(groups)
+	title := st.PanelTitle.Render("Keys") + st.Muted.Render(" · "+m.active.String()+" screen")
+	foot := st.Faint.Render("? or esc closes")
+	return st.Dialog.Render(title + "\n\n" + body + "\n\n" + foot)
+}
+
+// overlay draws box centred over base, keeping base visible around it.
+func overlay(base, box string, width int) string {
+	lines := strings.Split(base, "\n")
+	boxLines := strings.Split(box, "\n")
+	bw := 0
+	for _, l := range boxLines {
+		bw = max(bw, common.Width(l))
+	}
+	bw = min(bw, width)
+	x := max((width-bw)/2, 0)
+	y := max((len(lines)-len(boxLines))/3, 1)
+	for i, bl := range boxLines {
+		row := y + i
+		if row >= len(lines) {
+			break
+		}
+		left := ansi.Cut(lines[row], 0, x)
+		right := ansi.Cut(lines[row], x+bw, width)
+		// The reset stops a style left open in the cut base line from bleeding
+		// into the box.
+		lines[row] = left + ansi.ResetStyle + common.Fit(bl, bw) + right
+	}
+	return strings.Join(lines, "\n")
+}

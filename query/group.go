@@ -43,13 +43,14 @@ func (w *Workspace) Group(ctx context.Context, g Grouping) (*Result, error) {
 		types[c.Name] = c.Type
 	}
 	from := `main.` + QuoteIdent(g.Table) + whereClause(g.Where)
-	var selects, orders []string
+	var selects, orders, labels []string
 	for _, name := range g.By {
 		typ, ok := types[name]
 		if !ok {
 			return nil, fmt.Errorf("group %s: no column %q", g.Table, name)
 		}
 		col := QuoteIdent(name)
+		labels = append(labels, col+" NULLS LAST")
 		if !Numeric(typ) {
 			selects = append(selects, col+`::VARCHAR AS `+col)
 			continue
@@ -75,7 +76,10 @@ func (w *Workspace) Group(ctx context.Context, g Grouping) (*Result, error) {
 		}
 		measure = fmt.Sprintf(", %s(%s) AS %s", fn, QuoteIdent(g.Measure.Column), QuoteIdent(fn+"_"+g.Measure.Column))
 	}
+	// Labels break ties between groups of equal size, so the same question always
+	// gets the same table.
 	orders = append(orders, "count DESC")
+	orders = append(orders, labels...)
 	q := `SELECT ` + strings.Join(selects, ", ") + `, count(*) AS count, count(*) / sum(count(*)) OVER () AS share` + measure +
 		` FROM ` + from + ` GROUP BY ALL ORDER BY ` + strings.Join(orders, ", ")
 	rows, err := w.db.QueryContext(ctx, q)

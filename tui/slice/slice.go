@@ -5,9 +5,6 @@ package slice
 
 import (
 	"context"
-	"math"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -152,9 +149,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.result, m.err, m.offset = msg.res, msg.err, 0
-		if msg.err == nil {
-			m.orderTies(msg.res)
-		}
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	}
@@ -242,63 +236,6 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// orderTies puts groups of equal size in label order, so that the same
-// question always shows the same table. The database orders by bin, then
-// size, and leaves equal sizes in whatever order its threads finished.
-func (m *Model) orderTies(res *query.Result) {
-	by := len(m.Grouping().By)
-	if len(res.Columns) < by+1 {
-		return
-	}
-	numeric := make([]bool, by)
-	for i := range by {
-		numeric[i] = m.isNumeric(res.Columns[i].Name)
-	}
-	sort.SliceStable(res.Rows, func(a, b int) bool {
-		ra, rb := res.Rows[a], res.Rows[b]
-		for i := range by {
-			if numeric[i] {
-				if la, lb := binStart(ra[i]), binStart(rb[i]); la != lb {
-					return la < lb
-				}
-			}
-		}
-		if ca, cb := toFloat(ra[by]), toFloat(rb[by]); ca != cb {
-			return ca > cb
-		}
-		for i := range by {
-			if la, lb := label(ra[i]), label(rb[i]); la != lb {
-				return la < lb
-			}
-		}
-		return false
-	})
-}
-
-func (m *Model) isNumeric(column string) bool {
-	for _, c := range m.scope.Columns {
-		if c.Name == column {
-			return query.Numeric(c.Type)
-		}
-	}
-	return false
-}
-
-// binStart reads the lower bound of a bin label such as "10–20"; NULL sorts last.
-func binStart(v any) float64 {
-	if v == nil {
-		return math.Inf(1)
-	}
-	s := query.FormatValue(v)
-	if i := strings.Index(s[1:], "–"); i >= 0 {
-		s = s[:i+1]
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return math.Inf(1)
-	}
-	return f
-}
 
 // run asks the database for the groups; a newer run supersedes an older one.
 func (m *Model) run() tea.Cmd {

@@ -107,6 +107,9 @@ func (a *app) root() *cobra.Command {
 		a.sampleCmd(),
 		a.segmentCmd(),
 		a.auditCmd(),
+		a.compareCmd(),
+		a.consentCmd(),
+		a.exportCmd(),
 	)
 	return root
 }

@@ -236,7 +236,6 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-
 // run asks the database for the groups; a newer run supersedes an older one.
 func (m *Model) run() tea.Cmd {
 	g := m.Grouping()

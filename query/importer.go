@@ -133,6 +133,7 @@ func (w *Workspace) importFile(ctx context.Context, path string, opts ImportOpti
 	if err != nil {
 		return ImportResult{}, err
 	}
+	w.generation.Add(1)
 	return res, nil
 }
 

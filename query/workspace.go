@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -34,6 +35,9 @@ type Workspace struct {
 	writes sync.Mutex
 	// created is true when Open made a new workspace (the caller may seed it).
 	created bool
+	// generation counts imports, so caches keyed by it never serve a replaced table.
+	generation atomic.Int64
+	orderings  orderings
 }
 
 // DefaultPath is $XDG_DATA_HOME/segscope/workspace.duckdb, falling back to
@@ -88,6 +92,10 @@ func Open(ctx context.Context, path string) (*Workspace, error) {
 			db.Close()
 			return nil, fmt.Errorf("configure workspace %s: %w", path, err)
 		}
+	}
+	if _, err := db.ExecContext(ctx, `ATTACH ':memory:' AS `+scratchDB); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("configure workspace %s: %w", path, err)
 	}
 	if err := w.migrate(ctx); err != nil {
 		db.Close()

@@ -24,7 +24,7 @@ func TestRowsPaging(t *testing.T) {
 	if err != nil || len(page.Rows) != 4 || FormatValue(page.Rows[0][1]) != "Dee" || page.Rows[3][2] != nil {
 		t.Fatalf("sorted page: %+v, %v", page, err)
 	}
-	page, err = w.Rows(ctx, Page{Table: "people", Where: `"plan" = 'premium'`, Offset: 1, Limit: 10})
+	page, err = w.Rows(ctx, Page{Table: "people", Where: `"plan" <> 'basic'`, Offset: 1, Limit: 10})
 	if err != nil || len(page.Rows) != 1 || FormatValue(page.Rows[0][1]) != "Dee" {
 		t.Fatalf("filtered page: %+v, %v", page, err)
 	}
@@ -179,5 +179,52 @@ func TestCancelInterruptsQuery(t *testing.T) {
 	_, err := w.Query(ctx, `select count(*) from range(100000000000) a`, 1)
 	if err == nil || !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		t.Fatalf("cancelled query: %v", err)
+	}
+}
+
+func TestDeepSortedPagesMatchOffset(t *testing.T) {
+	ctx := context.Background()
+	w := openMemory(t)
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("id,score,plan\n")
+	const n = 3 * shallowOffset
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "%d,%d,%s\n", i, (i*7919)%1000, []string{"basic", "premium", "family"}[i%3])
+	}
+	path := writeFile(t, dir, "big.csv", b.String())
+	mustImport(t, w, path, ImportOptions{})
+	check := func(p Page, want string) {
+		t.Helper()
+		got, err := w.Rows(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := w.Query(ctx, want, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Rows) != len(ref.Rows) || len(got.Rows) == 0 {
+			t.Fatalf("%+v: %d rows, want %d", p, len(got.Rows), len(ref.Rows))
+		}
+		for i := range got.Rows {
+			if FormatValue(got.Rows[i][0]) != FormatValue(ref.Rows[i][0]) {
+				t.Fatalf("%+v row %d: id %v, want %v", p, i, got.Rows[i][0], ref.Rows[i][0])
+			}
+		}
+	}
+	for _, offset := range []int64{0, shallowOffset + 5, n - 50} {
+		check(Page{Table: "big", OrderBy: "score", Desc: true, Offset: offset, Limit: 40},
+			fmt.Sprintf(`select id from big order by score desc, id limit 40 offset %d`, offset))
+	}
+	check(Page{Table: "big", Where: `"plan" <> 'basic'`, OrderBy: "score", Offset: shallowOffset - 100 + 3000, Limit: 40},
+		fmt.Sprintf(`select id from big where plan <> 'basic' order by score, id limit 40 offset %d`, shallowOffset-100+3000))
+	// A re-import replaces the table: no page may come from the old ordering.
+	mustImport(t, w, writeFile(t, dir, "big.csv", strings.Replace(b.String(), "\n0,0,basic\n", "\n0,5000,basic\n", 1)), ImportOptions{})
+	check(Page{Table: "big", OrderBy: "score", Desc: true, Offset: shallowOffset + 5, Limit: 40},
+		fmt.Sprintf(`select id from big order by score desc, id limit 40 offset %d`, shallowOffset+5))
+	got, _ := w.Rows(ctx, Page{Table: "big", OrderBy: "score", Desc: true, Offset: 0, Limit: 1})
+	if FormatValue(got.Rows[0][0]) != "0" {
+		t.Fatalf("after re-import the top row is %v", got.Rows[0][0])
 	}
 }

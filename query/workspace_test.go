@@ -24,7 +24,7 @@ func TestRowsPaging(t *testing.T) {
 	if err != nil || len(page.Rows) != 4 || FormatValue(page.Rows[0][1]) != "Dee" || page.Rows[3][2] != nil {
 		t.Fatalf("sorted page: %+v, %v", page, err)
 	}
-	page, err = w.Rows(ctx, Page{Table: "people", Where: `"plan" <> 'basic'`, Offset: 1, Limit: 10})
+	page, err = w.Rows(ctx, Page{Table: "people", Where: `"plan" = 'premium'`, Offset: 1, Limit: 10})
 	if err != nil || len(page.Rows) != 1 || FormatValue(page.Rows[0][1]) != "Dee" {
 		t.Fatalf("filtered page: %+v, %v", page, err)
 	}

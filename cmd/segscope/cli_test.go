@@ -132,6 +132,13 @@ func TestSegmentLifecycleAndAudit(t *testing.T) {
 	if out := mustRun(t, ws, "audit", "--verify"); !strings.Contains(out, "intact") {
 		t.Fatalf("verify: %s", out)
 	}
+	for _, name := range []string{"report.md", "report.html"} {
+		path := filepath.Join(filepath.Dir(ws), name)
+		mustRun(t, ws, "audit", "--report", path)
+		if data, err := os.ReadFile(path); err != nil || !strings.Contains(string(data), "churn_risk") || !strings.Contains(string(data), "adults") {
+			t.Fatalf("%s: %v\n%s", name, err, data)
+		}
+	}
 	// Tamper with the file directly, as an attacker with the file would.
 	tamper(t, ws, `UPDATE segscope.audit SET details = replace(details, 'first cut', 'nothing to see') WHERE seq = 4`)
 	_, _, err = run(t, ws, "audit", "--verify")

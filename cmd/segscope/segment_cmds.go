@@ -232,14 +232,18 @@ func (a *app) segmentDeleteCmd() *cobra.Command {
 func (a *app) auditCmd() *cobra.Command {
 	var verify bool
 	var limit int
+	var reportPath string
 	cmd := &cobra.Command{
-		Use:   "audit [--verify]",
-		Short: "Show the audit log, or verify its hash chain",
+		Use:   "audit [--verify] [--report FILE]",
+		Short: "Show the audit log, verify its hash chain, or write an audit report",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ws, err := a.workspace(cmd.Context())
 			if err != nil {
 				return err
+			}
+			if reportPath != "" {
+				return a.writeReport(cmd.Context(), ws, reportPath)
 			}
 			if verify {
 				v, err := ws.VerifyAudit(cmd.Context())
@@ -272,5 +276,6 @@ func (a *app) auditCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&verify, "verify", false, "recompute the hash chain and report the first broken entry")
 	cmd.Flags().IntVar(&limit, "limit", 100, "show at most this many entries, newest first (0 for all)")
+	cmd.Flags().StringVar(&reportPath, "report", "", "write an audit report (segments, composition, consent, exports) to FILE: .md or .html")
 	return cmd
 }

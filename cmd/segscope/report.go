@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments/report"
+)
+
+// writeReport writes the audit report beside its final name and renames it into
+// place, so a failure never leaves half a report.
+func (a *app) writeReport(ctx context.Context, ws *query.Workspace, path string) error {
+	r, err := report.Build(ctx, ws)
+	if err != nil {
+		return fmt.Errorf("audit report: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("audit report: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := report.Render(tmp, r, report.FormatFor(path)); err != nil {
+		tmp.Close()
+		return fmt.Errorf("audit report: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("audit report: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("audit report: %w", err)
+	}
+	a.note("audit report written to %s (%d segments, %d exports; audit log %s)", path, len(r.Segments), len(r.Exports), chainWord(r.Chain))
+	return nil
+}
+
+func chainWord(v query.Verification) string {
+	if v.OK() {
+		return "intact"
+	}
+	return fmt.Sprintf("broken at entry %d", v.BrokenSeq)
+}

@@ -1,0 +1,151 @@
+package consent
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/segscope/segscope/query"
+	sampledata "github.com/segscope/segscope/sample-data"
+	"github.com/segscope/segscope/segments"
+)
+
+// Benchmarks run on generated subscribers and their consent events: 100,000
+// subscribers by default, or SEGSCOPE_BENCH_ROWS. Each has a Raw twin running the
+// same SQL through duckdb-go directly; the ratio of the two is segscope's overhead.
+
+var bench struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+func benchRows() int {
+	if n, err := strconv.Atoi(os.Getenv("SEGSCOPE_BENCH_ROWS")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+func benchFiles(b *testing.B) (subscribers, events string) {
+	b.Helper()
+	bench.once.Do(func() {
+		if bench.dir, bench.err = os.MkdirTemp("", "segscope-consent-bench-"); bench.err != nil {
+			return
+		}
+		opts := sampledata.DefaultOptions()
+		opts.Rows = benchRows()
+		_, bench.err = sampledata.Generate(context.Background(), opts, bench.dir)
+	})
+	if bench.err != nil {
+		b.Fatal(bench.err)
+	}
+	return filepath.Join(bench.dir, sampledata.SubscribersFile), filepath.Join(bench.dir, sampledata.ConsentFile)
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench.dir != "" {
+		os.RemoveAll(bench.dir)
+	}
+	os.Exit(code)
+}
+
+// benchLoaded returns a segscope service and a raw database holding the same tables.
+func benchLoaded(b *testing.B) (*Service, *sql.DB) {
+	subscribers, events := benchFiles(b)
+	ctx := context.Background()
+	ws := emptyWorkspace(b)
+	for table, path := range map[string]string{"subscribers": subscribers, "consent": events} {
+		if _, err := ws.Import(ctx, path, query.ImportOptions{Table: table}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	for table, path := range map[string]string{"subscribers": subscribers, "consent": events} {
+		if _, err := db.Exec(`CREATE TABLE ` + table + ` AS SELECT * FROM read_csv(` + query.QuoteString(path) + `)`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return newService(ws), db
+}
+
+// rawCoverageSQL is the query Coverage runs, built once outside the timing.
+func rawCoverageSQL(b *testing.B, s *Service, where string) string {
+	p, err := s.plan(context.Background(), "subscribers")
+	if err != nil {
+		b.Fatal(err)
+	}
+	states := p.statesSQL(statesSpec{where: where, cutoff: p.cutoff(now)})
+	return `SELECT channel, jurisdiction, state, count(*), count(*) FILTER (WHERE unrecognized) FROM (` + states + `) GROUP BY ALL`
+}
+
+func drain(b *testing.B, db *sql.DB, q string) {
+	rows, err := db.Query(q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for rows.Next() {
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
+	}
+	rows.Close()
+}
+
+func BenchmarkCoverage(b *testing.B) {
+	s, _ := benchLoaded(b)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.Coverage(context.Background(), WholeTable("subscribers"), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(benchRows()), "rows")
+}
+
+func BenchmarkRawCoverage(b *testing.B) {
+	s, db := benchLoaded(b)
+	q := rawCoverageSQL(b, s, "")
+	b.ResetTimer()
+	for b.Loop() {
+		drain(b, db, q)
+	}
+}
+
+const benchChurn = "days_since_login > 30 and watch_hours_30d < watch_hours_prev_30d / 2"
+
+func BenchmarkCoverageSegment(b *testing.B) {
+	s, _ := benchLoaded(b)
+	ctx := context.Background()
+	if _, err := segments.NewStore(s.ws).Define(ctx, segments.Definition{Name: "churn_risk", Table: "subscribers", Rule: benchChurn}); err != nil {
+		b.Fatal(err)
+	}
+	c, err := segments.NewStore(s.ws).Compile(ctx, "churn_risk")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.Coverage(ctx, SegmentMembers(c), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRawCoverageSegment(b *testing.B) {
+	s, db := benchLoaded(b)
+	q := rawCoverageSQL(b, s, benchChurn)
+	b.ResetTimer()
+	for b.Loop() {
+		drain(b, db, q)
+	}
+}

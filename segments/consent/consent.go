@@ -1,0 +1,91 @@
+// Package consent answers "who may we contact, on which channel, and why not the
+// rest?". It keeps each audience table's consent configuration and policy in the
+// workspace, detects the layout of consent data when none is configured, and turns
+// consent records into one state per person and channel — in DuckDB, never row by
+// row in Go. Coverage, the console's matrix and the export gate are all built on
+// that one states query.
+package consent
+
+import (
+	"errors"
+	"time"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments"
+)
+
+// State is a person's consent on one channel.
+type State string
+
+// The states, in the order people read them: only Granted is contactable.
+const (
+	Granted   State = "granted"
+	Denied    State = "denied"
+	Withdrawn State = "withdrawn"
+	Stale     State = "stale"
+	Unknown   State = "unknown"
+	Minor     State = "minor"
+)
+
+// States lists every state in display order.
+var States = []State{Granted, Denied, Withdrawn, Stale, Unknown, Minor}
+
+// Jurisdiction is the privacy regime a person falls under, from country and state.
+type Jurisdiction string
+
+// The jurisdictions, in display order.
+const (
+	EU           Jurisdiction = "EU/EEA"
+	UK           Jurisdiction = "UK"
+	USCalifornia Jurisdiction = "US-California"
+	USOther      Jurisdiction = "US-other"
+	RestOfWorld  Jurisdiction = "rest of world"
+	NoCountry    Jurisdiction = "unknown"
+)
+
+// Jurisdictions lists every jurisdiction in display order.
+var Jurisdictions = []Jurisdiction{EU, UK, USCalifornia, USOther, RestOfWorld, NoCountry}
+
+// ErrNotConfigured is wrapped when a table has no consent configuration and none
+// could be detected.
+var ErrNotConfigured = errors.New("no consent data configured")
+
+// ErrUnknownChannel is wrapped when a channel is not one the consent data knows.
+var ErrUnknownChannel = errors.New("unknown channel")
+
+// Service answers consent questions about a workspace.
+type Service struct {
+	ws       *query.Workspace
+	segments *segments.Store
+	// Now is the instant staleness is measured from; tests pin it.
+	Now func() time.Time
+}
+
+// New returns the consent service of a workspace.
+func New(ws *query.Workspace) *Service {
+	return &Service{ws: ws, segments: segments.NewStore(ws), Now: time.Now}
+}
+
+// Population is who a consent question is about: a segment's members or a whole table.
+type Population struct {
+	Table   string `json:"table"`
+	Segment string `json:"segment,omitempty"`
+	// Where is a trusted predicate over Table (a compiled rule), "" for every row.
+	Where string `json:"-"`
+}
+
+// WholeTable is every row of an audience table.
+func WholeTable(table string) Population { return Population{Table: table} }
+
+// SegmentMembers is a compiled segment's members.
+func SegmentMembers(c segments.Compiled) Population {
+	return Population{Table: c.Table, Segment: c.Name, Where: c.Where}
+}
+
+// Name is how a population is shown: the segment's name, or "all of TABLE".
+func (p Population) Name() string {
+	if p.Segment != "" {
+		return p.Segment
+	}
+	return "all of " + p.Table
+}

@@ -1,0 +1,176 @@
+package consent
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+)
+
+// Coverage is who in a population may be contacted on each channel, and why the
+// rest may not.
+type Coverage struct {
+	Population Population        `json:"population"`
+	Members    int64             `json:"members"`
+	AsOf       time.Time         `json:"as_of"`
+	Config     Config            `json:"config"`
+	Channels   []ChannelCoverage `json:"channels"`
+}
+
+// ChannelCoverage counts a population's states on one channel, overall and by jurisdiction.
+type ChannelCoverage struct {
+	Channel string `json:"channel"`
+	Tally
+	// Unrecognized counts members whose latest status word meant nothing known
+	// (they are among Unknown): a sign the normalization needs a new word.
+	Unrecognized  int64                  `json:"unrecognized_status"`
+	Jurisdictions []JurisdictionCoverage `json:"jurisdictions"`
+}
+
+// JurisdictionCoverage is one jurisdiction's part of a channel's coverage.
+type JurisdictionCoverage struct {
+	Jurisdiction Jurisdiction `json:"jurisdiction"`
+	Tally
+}
+
+// Tally counts people by state. Every state is present in Counts and Shares, at zero
+// if need be, so a table of them never has holes.
+type Tally struct {
+	Members     int64             `json:"members"`
+	Counts      map[State]int64   `json:"counts"`
+	Shares      map[State]float64 `json:"shares"`
+	Contactable int64             `json:"contactable"`
+	Share       float64           `json:"contactable_share"`
+}
+
+func (t *Tally) add(s State, n int64) {
+	if t.Counts == nil {
+		t.Counts = make(map[State]int64, len(States))
+		t.Shares = make(map[State]float64, len(States))
+		for _, st := range States {
+			t.Counts[st], t.Shares[st] = 0, 0
+		}
+	}
+	t.Counts[s] += n
+	t.Members += n
+	if s == Granted {
+		t.Contactable += n
+	}
+	for _, st := range States {
+		t.Shares[st] = share(t.Counts[st], t.Members)
+	}
+	t.Share = share(t.Contactable, t.Members)
+}
+
+func share(n, of int64) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
+}
+
+// Coverage counts a population's consent states on the channels asked for (every
+// channel the consent data knows when none are), in one pass in DuckDB.
+func (s *Service) Coverage(ctx context.Context, pop Population, channels []string) (*Coverage, error) {
+	cov, err := s.coverage(ctx, pop, channels)
+	if err != nil {
+		return nil, fmt.Errorf("consent coverage of %s: %w", pop.Name(), err)
+	}
+	return cov, nil
+}
+
+func (s *Service) coverage(ctx context.Context, pop Population, asked []string) (*Coverage, error) {
+	p, err := s.plan(ctx, pop.Table)
+	if err != nil {
+		return nil, err
+	}
+	channels, err := s.askedChannels(p, asked)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	states := p.statesSQL(statesSpec{where: pop.Where, channels: channels, cutoff: p.cutoff(now)})
+	rows, err := s.ws.DB().QueryContext(ctx, `SELECT channel, jurisdiction, state, count(*), count(*) FILTER (WHERE unrecognized)
+		FROM (`+states+`) GROUP BY ALL`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byChannel := map[string]*ChannelCoverage{}
+	byJurisdiction := map[string]map[Jurisdiction]*Tally{}
+	recorded := map[string]bool{}
+	for rows.Next() {
+		var channel string
+		var j Jurisdiction
+		var st State
+		var n, unrecognized int64
+		if err := rows.Scan(&channel, &j, &st, &n, &unrecognized); err != nil {
+			return nil, err
+		}
+		cc := byChannel[channel]
+		if cc == nil {
+			cc = &ChannelCoverage{Channel: channel}
+			byChannel[channel], byJurisdiction[channel] = cc, map[Jurisdiction]*Tally{}
+		}
+		cc.add(st, n)
+		cc.Unrecognized += unrecognized
+		t := byJurisdiction[channel][j]
+		if t == nil {
+			t = &Tally{}
+			byJurisdiction[channel][j] = t
+		}
+		t.add(st, n)
+		recorded[channel] = recorded[channel] || unrecognized > 0 || slices.Contains(recordedStates, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.confirmChannels(ctx, p, channels, recorded); err != nil {
+		return nil, err
+	}
+	if len(channels) == 0 {
+		// Every channel was asked for: those the members have, or, for nobody, all.
+		channels = slices.Sorted(maps.Keys(byChannel))
+		if len(channels) == 0 {
+			if channels, err = s.knownChannels(ctx, p); err != nil {
+				return nil, err
+			}
+		}
+	}
+	cov := &Coverage{Population: pop, AsOf: now.UTC(), Config: p.Config}
+	for _, c := range channels {
+		cc := byChannel[c]
+		if cc == nil {
+			cc = &ChannelCoverage{Channel: c}
+		}
+		cc.add(Granted, 0) // every state shows, even at zero
+		for _, j := range Jurisdictions {
+			if t := byJurisdiction[c][j]; t != nil {
+				cc.Jurisdictions = append(cc.Jurisdictions, JurisdictionCoverage{Jurisdiction: j, Tally: *t})
+			}
+		}
+		cov.Members = cc.Members
+		cov.Channels = append(cov.Channels, *cc)
+	}
+	return cov, nil
+}
+
+// Channel returns the coverage of one channel, and whether it was counted.
+func (c *Coverage) Channel(name string) (ChannelCoverage, bool) {
+	for _, cc := range c.Channels {
+		if cc.Channel == name {
+			return cc, true
+		}
+	}
+	return ChannelCoverage{}, false
+}
+
+// Channels lists the channels a table's consent data knows, sorted.
+func (s *Service) Channels(ctx context.Context, table string) ([]string, error) {
+	p, err := s.plan(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	return s.knownChannels(ctx, p)
+}

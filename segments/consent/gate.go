@@ -1,0 +1,96 @@
+package consent
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/segscope/segscope/query"
+)
+
+// Gate is what stands between a population and a channel: the predicate that lets
+// only contactable members through, and how many it keeps out, by reason.
+type Gate struct {
+	Population Population `json:"population"`
+	Channel    string     `json:"channel"`
+	AsOf       time.Time  `json:"as_of"`
+	Config     Config     `json:"config"`
+	Members    int64      `json:"members"`
+	Included   int64      `json:"included"`
+	// Excluded counts the members kept out, by state; every non-granted state is listed.
+	Excluded map[State]int64 `json:"excluded"`
+	// Where is a trusted predicate over the population's table selecting exactly the
+	// members counted in Included. It embeds the staleness cutoff as of AsOf, so it
+	// selects the same people however long after the count it runs.
+	Where string `json:"-"`
+	// States is the query the counts come from: a row per member with person (the
+	// key), channel, jurisdiction, state and unrecognized; the console lists the
+	// excluded members from it.
+	States string `json:"-"`
+}
+
+// Gate works out who in a population may be contacted on a channel.
+func (s *Service) Gate(ctx context.Context, pop Population, channel string) (Gate, error) {
+	g, err := s.gate(ctx, pop, channel)
+	if err != nil {
+		return Gate{}, fmt.Errorf("consent gate for %s on %s: %w", pop.Name(), channel, err)
+	}
+	return g, nil
+}
+
+func (s *Service) gate(ctx context.Context, pop Population, channel string) (Gate, error) {
+	p, err := s.plan(ctx, pop.Table)
+	if err != nil {
+		return Gate{}, err
+	}
+	if strings.TrimSpace(channel) == "" {
+		return Gate{}, fmt.Errorf("no channel given")
+	}
+	channels, err := s.askedChannels(p, []string{channel})
+	if err != nil {
+		return Gate{}, err
+	}
+	now := s.Now()
+	states := p.statesSQL(statesSpec{where: pop.Where, channels: channels, cutoff: p.cutoff(now)})
+	g := Gate{Population: pop, Channel: channels[0], AsOf: now.UTC(), Config: p.Config, Excluded: map[State]int64{}, States: states}
+	for _, st := range States {
+		if st != Granted {
+			g.Excluded[st] = 0
+		}
+	}
+	rows, err := s.ws.DB().QueryContext(ctx, `SELECT state, count(*), count(*) FILTER (WHERE unrecognized) FROM (`+states+`) GROUP BY state`)
+	if err != nil {
+		return Gate{}, err
+	}
+	defer rows.Close()
+	recorded := false
+	for rows.Next() {
+		var st State
+		var n, unrecognized int64
+		if err := rows.Scan(&st, &n, &unrecognized); err != nil {
+			return Gate{}, err
+		}
+		g.Members += n
+		if st == Granted {
+			g.Included = n
+		} else {
+			g.Excluded[st] = n
+		}
+		recorded = recorded || unrecognized > 0 || slices.Contains(recordedStates, st)
+	}
+	if err := rows.Err(); err != nil {
+		return Gate{}, err
+	}
+	if err := s.confirmChannels(ctx, p, channels, map[string]bool{g.Channel: recorded}); err != nil {
+		return Gate{}, err
+	}
+	members := "true"
+	if pop.Where != "" {
+		members = "(" + pop.Where + ")"
+	}
+	g.Where = members + " AND " + query.QuoteIdent(p.Key) + " IN (SELECT person FROM (\n" + states +
+		"\n) WHERE state = '" + string(Granted) + "')"
+	return g, nil
+}

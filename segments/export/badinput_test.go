@@ -1,0 +1,235 @@
+package export
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/consent"
+)
+
+// smallWorkspace holds a few people with wide consent columns: quick to set up.
+func smallWorkspace(t *testing.T) *query.Workspace {
+	t.Helper()
+	ws := emptyWorkspace(t)
+	importCSV(t, ws, "people", `person_id,email,first_name,plan,email_opt_in,age,country
+1,a@example.com,Ann,basic,yes,30,US
+2,b@example.com,Bob,premium,no,40,DE
+3,c@example.com,Cid,premium,yes,14,DE
+4,d@example.com,Dee,basic,,50,US
+`)
+	define(t, ws, "everyone", "people", "person_id > 0")
+	return ws
+}
+
+func TestBadRequests(t *testing.T) {
+	ctx := context.Background()
+	ws := smallWorkspace(t)
+	e := newExporter(ws)
+	dir := t.TempDir()
+	existing := filepath.Join(dir, "existing.csv")
+	if err := os.WriteFile(existing, []byte("keep me\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		req  Request
+		want string
+		is   error
+	}{
+		{"existing file", Request{Segment: "everyone", Format: CSV, Path: existing}, "existing.csv: already exists", ErrExists},
+		{"no directory", Request{Segment: "everyone", Format: CSV, Path: filepath.Join(dir, "missing", "out.csv")},
+			"the directory " + filepath.Join(dir, "missing") + " does not exist", nil},
+		{"directory as file", Request{Segment: "everyone", Format: CSV, Path: dir, Force: true}, "is a directory", nil},
+		{"unknown column", Request{Segment: "everyone", Format: CSV, Columns: []string{"frist_name"}, Path: filepath.Join(dir, "a.csv")},
+			`no column "frist_name" (did you mean "first_name"?)`, nil},
+		{"swapped letters", Request{Segment: "everyone", Format: CSV, Columns: []string{"emial"}, Path: filepath.Join(dir, "a.csv")},
+			`no column "emial" (did you mean "email"?)`, nil},
+		{"unrelated column", Request{Segment: "everyone", Format: CSV, Columns: []string{"zzzzzz"}, Path: filepath.Join(dir, "a.csv")},
+			`no column "zzzzzz" (columns: person_id, email, first_name, plan, email_opt_in, age, country)`, nil},
+		{"unknown segment", Request{Segment: "nobody_here", Format: CSV, Path: filepath.Join(dir, "a.csv")}, `segment "nobody_here"`, segments.ErrNotFound},
+		{"unknown channel", Request{Segment: "everyone", Format: CSV, Channel: "fax", Path: filepath.Join(dir, "a.csv")},
+			`unknown channel "fax" for people: the consent data knows email`, consent.ErrUnknownChannel},
+		{"ads gate without ads consent", Request{Segment: "everyone", Format: GoogleAds, Path: filepath.Join(dir, "a.csv")},
+			`unknown channel "ads_personalization"`, consent.ErrUnknownChannel},
+		{"customer match with columns", Request{Segment: "everyone", Format: Meta, Channel: "email", Columns: []string{"plan"}, Path: filepath.Join(dir, "a.csv")},
+			"a meta file has a fixed set of columns (email, phone, fn, ln)", nil},
+		{"unknown format", Request{Segment: "everyone", Format: "xlsx", Path: filepath.Join(dir, "a.csv")},
+			`unknown export format "xlsx": use one of csv, tsv, parquet, json, ndjson, google-ads, meta`, nil},
+		{"no path", Request{Segment: "everyone", Format: CSV}, "no destination file given", nil},
+	}
+	for _, c := range cases {
+		_, err := e.Export(ctx, c.req)
+		if err == nil || !strings.Contains(err.Error(), c.want) || (c.is != nil && !errors.Is(err, c.is)) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		}
+	}
+	if data, _ := os.ReadFile(existing); string(data) != "keep me\n" {
+		t.Errorf("the existing file was touched: %q", data)
+	}
+	if entries := dirEntries(t, dir); !slices.Equal(entries, []string{"existing.csv"}) {
+		t.Errorf("failed exports left %v", entries)
+	}
+	if log, _ := ws.AuditLog(ctx, query.AuditFilter{Action: query.ActionExport}); len(log) != 0 {
+		t.Errorf("failed exports were audited: %d", len(log))
+	}
+
+	res, err := e.Export(ctx, Request{Segment: "everyone", Format: CSV, Path: existing, Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(existing); !strings.HasPrefix(string(data), "person_id,plan,email_opt_in,age,country\n") || res.Manifest.Rows != 4 {
+		t.Errorf("forced export wrote %q", data)
+	}
+}
+
+func TestEmptySegment(t *testing.T) {
+	ws := smallWorkspace(t)
+	define(t, ws, "nobody", "people", "person_id < 0")
+	e := newExporter(ws)
+	dir := t.TempDir()
+	for _, f := range []Format{CSV, Parquet, JSON, NDJSON, Meta} {
+		res, err := e.Export(context.Background(), Request{Segment: "nobody", Format: f, Channel: "email", Path: filepath.Join(dir, "out."+string(f))})
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if res.Manifest.Rows != 0 || res.Manifest.SegmentSize != 0 || res.Manifest.SHA256 == "" {
+			t.Errorf("%s: manifest %+v", f, res.Manifest)
+		}
+	}
+}
+
+func TestPIIStaysOutWithoutAChannel(t *testing.T) {
+	ctx := context.Background()
+	ws := smallWorkspace(t)
+	e := newExporter(ws)
+	p, err := e.Preview(ctx, Request{Segment: "everyone", Format: CSV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.Columns, []string{"person_id", "plan", "email_opt_in", "age", "country"}) ||
+		!slices.Equal(p.WithheldPII, []string{"email", "first_name"}) || p.Included != 4 || p.Members != 4 {
+		t.Errorf("no channel: %+v", p)
+	}
+	p, err = e.Preview(ctx, Request{Segment: "everyone", Format: CSV, Columns: []string{"email", "plan"}})
+	if err != nil || !slices.Equal(p.Columns, []string{"person_id", "email", "plan"}) || len(p.WithheldPII) != 0 {
+		t.Errorf("named explicitly: %+v %v", p, err)
+	}
+	p, err = e.Preview(ctx, Request{Segment: "everyone", Format: CSV, Channel: "email"})
+	if err != nil || !slices.Contains(p.Columns, "email") {
+		t.Errorf("with a channel: %+v %v", p, err)
+	}
+	// Ann is granted; Bob denied; Cid, 14 in Germany, a minor; Dee has no record.
+	want := map[consent.State]int64{consent.Denied: 1, consent.Minor: 1, consent.Unknown: 1, consent.Withdrawn: 0, consent.Stale: 0}
+	if p.Included != 1 || !mapsEqual(p.Excluded, want) {
+		t.Errorf("email gate: included %d, excluded %v", p.Included, p.Excluded)
+	}
+}
+
+func TestPIIByName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"email": true, "Email_Address": true, "phone": true, "mobile_number": true, "first_name": true, "lastName": true,
+		"full_name": true, "name": true, "surname": true, "street_address": true, "zip": true, "postal_code": true,
+		"ip_address": true, "birth_date": true, "dob": true,
+		"email_opt_in": false, "phone_verified": false, "email_domain": false, "plan_name": false, "plan": false,
+		"country": false, "zipper_size": false, "shipping_date": false, "tip": false,
+	} {
+		if isPII(name) != want {
+			t.Errorf("isPII(%q) = %v", name, !want)
+		}
+	}
+}
+
+func mapsEqual[K comparable, V comparable](a, b map[K]V) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// bigWorkspace holds enough rows that an export is still running when the test
+// cancels it.
+func bigWorkspace(t *testing.T, rows int) *query.Workspace {
+	t.Helper()
+	ws := emptyWorkspace(t)
+	path := filepath.Join(t.TempDir(), "big.csv")
+	_, err := ws.DB().Exec(fmt.Sprintf(`COPY (SELECT range AS id, 'p' || range || '@example.com' AS email,
+		'+1415555' || lpad(CAST(range %% 10000 AS VARCHAR), 4, '0') AS phone, 'US' AS country, 'yes' AS ads_opt_in,
+		range %% 97 AS score FROM range(%d)) TO %s (FORMAT csv)`, rows, query.QuoteString(path)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.Import(context.Background(), path, query.ImportOptions{Table: "big"}); err != nil {
+		t.Fatal(err)
+	}
+	define(t, ws, "most", "big", "score > 3")
+	return ws
+}
+
+func TestCancelledExportLeavesNothing(t *testing.T) {
+	ws := bigWorkspace(t, 400_000)
+	e := newExporter(ws)
+	for _, f := range []Format{CSV, Parquet, GoogleAds} {
+		t.Run(string(f), func(t *testing.T) {
+			dir := t.TempDir()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var reports int
+			_, err := e.Export(ctx, Request{Segment: "most", Format: f, Channel: "ads", Path: filepath.Join(dir, "out"),
+				Progress: func(p Progress) {
+					reports++
+					cancel() // mid-export: the first rows are through, most are not
+				}})
+			if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "cancelled, nothing was written") {
+				t.Fatalf("error %v", err)
+			}
+			if reports == 0 {
+				t.Error("the export was not under way when cancelled")
+			}
+			if entries := dirEntries(t, dir); len(entries) != 0 {
+				t.Errorf("cancelled export left %v", entries)
+			}
+		})
+	}
+	if log, _ := ws.AuditLog(context.Background(), query.AuditFilter{Action: query.ActionExport}); len(log) != 0 {
+		t.Errorf("cancelled exports were audited: %d", len(log))
+	}
+}
+
+func TestProgress(t *testing.T) {
+	ws := bigWorkspace(t, 50_000)
+	e := newExporter(ws)
+	for _, f := range []Format{CSV, Parquet, Meta} {
+		t.Run(string(f), func(t *testing.T) {
+			var seen []Progress
+			res, err := e.Export(context.Background(), Request{Segment: "most", Format: f, Channel: "ads",
+				Path: filepath.Join(t.TempDir(), "out"), Progress: func(p Progress) { seen = append(seen, p) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(seen) < 2 {
+				t.Fatalf("progress reported %d times", len(seen))
+			}
+			for i, p := range seen {
+				if p.Total != res.Manifest.Rows || (i > 0 && p.Rows <= seen[i-1].Rows) {
+					t.Fatalf("report %d: %+v after %+v", i, p, seen[max(i-1, 0)])
+				}
+			}
+			if last := seen[len(seen)-1]; last.Rows != last.Total {
+				t.Errorf("last report %+v", last)
+			}
+		})
+	}
+}

@@ -1,0 +1,149 @@
+package export
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/segscope/segscope/query"
+	sampledata "github.com/segscope/segscope/sample-data"
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/consent"
+)
+
+// Benchmarks export a consent-gated segment of generated subscribers: 100,000 by
+// default, or SEGSCOPE_BENCH_ROWS. Each has a Raw twin running the same statements
+// (the gate's count, then the COPY) through duckdb-go directly; the ratio of the two
+// is segscope's overhead: progress counting, hashing the file, the manifest and the
+// audit entry.
+
+var bench struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+func benchRows() int {
+	if n, err := strconv.Atoi(os.Getenv("SEGSCOPE_BENCH_ROWS")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench.dir != "" {
+		os.RemoveAll(bench.dir)
+	}
+	os.Exit(code)
+}
+
+func benchFiles(b *testing.B) map[string]string {
+	b.Helper()
+	bench.once.Do(func() {
+		if bench.dir, bench.err = os.MkdirTemp("", "segscope-export-bench-"); bench.err != nil {
+			return
+		}
+		opts := sampledata.DefaultOptions()
+		opts.Rows = benchRows()
+		_, bench.err = sampledata.Generate(context.Background(), opts, bench.dir)
+	})
+	if bench.err != nil {
+		b.Fatal(bench.err)
+	}
+	return map[string]string{
+		"subscribers": filepath.Join(bench.dir, sampledata.SubscribersFile),
+		"consent":     filepath.Join(bench.dir, sampledata.ConsentFile),
+	}
+}
+
+const (
+	benchRule    = "age >= 18"
+	benchChannel = "email"
+)
+
+var benchColumns = []string{"email", "first_name", "country", "plan", "watch_hours_30d", "days_since_login"}
+
+// benchLoaded returns an exporter over the generated data, a raw database holding
+// the same tables, and the statements an export runs.
+func benchLoaded(b *testing.B) (e *Exporter, db *sql.DB, count, sel string) {
+	ctx := context.Background()
+	ws := emptyWorkspace(b)
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	for table, path := range benchFiles(b) {
+		if _, err := ws.Import(ctx, path, query.ImportOptions{Table: table}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.Exec(`CREATE TABLE ` + table + ` AS SELECT * FROM read_csv(` + query.QuoteString(path) + `)`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	define(b, ws, "adults", "subscribers", benchRule)
+	c, err := segments.NewStore(ws).Compile(ctx, "adults")
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := consent.New(ws)
+	svc.Now = newExporter(ws).consent.Now
+	g, err := svc.Gate(ctx, consent.SegmentMembers(c), benchChannel)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cols := append([]string{"subscriber_id"}, benchColumns...)
+	for i, c := range cols {
+		cols[i] = query.QuoteIdent(c)
+	}
+	count = `SELECT state, count(*) FROM (` + g.States + `) GROUP BY state` // as Gate counts
+
+	sel = `SELECT ` + strings.Join(cols, ", ") + ` FROM subscribers WHERE ` + g.Where + ` ORDER BY subscriber_id`
+	return newExporter(ws), db, count, sel
+}
+
+func benchExport(b *testing.B, f Format) {
+	e, _, _, _ := benchLoaded(b)
+	path := filepath.Join(b.TempDir(), "out."+string(f))
+	b.ResetTimer()
+	var rows int64
+	for b.Loop() {
+		res, err := e.Export(context.Background(), Request{Segment: "adults", Format: f, Channel: benchChannel,
+			Columns: benchColumns, Path: path, Force: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows = res.Manifest.Rows
+	}
+	b.ReportMetric(float64(rows), "rows")
+}
+
+func benchRawExport(b *testing.B, f Format) {
+	_, db, count, sel := benchLoaded(b)
+	path := filepath.Join(b.TempDir(), "out."+string(f))
+	copySQL := `COPY (` + sel + `) TO ` + query.QuoteString(path) + ` (` + copyOptions[f] + `)`
+	b.ResetTimer()
+	for b.Loop() {
+		rows, err := db.Query(count)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rows.Next() {
+		}
+		rows.Close()
+		if _, err := db.Exec(copySQL); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkExportCSV(b *testing.B)        { benchExport(b, CSV) }
+func BenchmarkRawExportCSV(b *testing.B)     { benchRawExport(b, CSV) }
+func BenchmarkExportParquet(b *testing.B)    { benchExport(b, Parquet) }
+func BenchmarkRawExportParquet(b *testing.B) { benchRawExport(b, Parquet) }

@@ -1,0 +1,49 @@
+package export
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/segscope/segscope/query"
+)
+
+// copyOptions are DuckDB's COPY options for each format DuckDB writes itself.
+// USE_TMP_FILE is off because the export already writes to a temporary file of its
+// own: DuckDB's would be left behind, under a name we do not know, if the COPY
+// were interrupted.
+var copyOptions = map[Format]string{
+	CSV:     "FORMAT csv, HEADER true, USE_TMP_FILE false",
+	TSV:     "FORMAT csv, HEADER true, DELIMITER '\t', USE_TMP_FILE false",
+	Parquet: "FORMAT parquet, COMPRESSION zstd, USE_TMP_FILE false",
+	JSON:    "FORMAT json, ARRAY true, USE_TMP_FILE false",
+	NDJSON:  "FORMAT json, USE_TMP_FILE false",
+}
+
+// copySelect is the query whose rows a COPY export writes, in key order so the same
+// segment gives the same file. The key passes through the progress function.
+func copySelect(table, key, where string, columns []string) string {
+	cols := make([]string, len(columns))
+	for i, c := range columns {
+		q := query.QuoteIdent(c)
+		if c == key {
+			q = "CASE WHEN " + progressFunction + "() THEN " + q + " END AS " + q
+		}
+		cols[i] = q
+	}
+	return "SELECT " + strings.Join(cols, ", ") + "\nFROM main." + query.QuoteIdent(table) +
+		"\nWHERE " + where + "\nORDER BY " + query.QuoteIdent(key)
+}
+
+// writeCopy has DuckDB write the rows of sel to path and returns how many it wrote.
+func writeCopy(ctx context.Context, db *sql.DB, sel string, format Format, path string, report func(int64)) (int64, error) {
+	if err := registerProgress(ctx, db); err != nil {
+		return 0, err
+	}
+	res, err := db.ExecContext(withCounter(ctx, report),
+		"COPY (\n"+sel+"\n) TO "+query.QuoteString(path)+" ("+copyOptions[format]+")")
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

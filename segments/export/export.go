@@ -1,0 +1,205 @@
+// Package export writes a segment's members to a file that is safe to hand on: only
+// members contactable on the chosen consent channel, only the chosen columns, never
+// a partial file, and a manifest beside it that accounts for everyone left out.
+// Table formats are written by DuckDB's COPY; customer-match upload files
+// (Google Ads, Meta) are streamed through Go to normalize and hash identifiers.
+package export
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/consent"
+)
+
+// Format is an export file format.
+type Format string
+
+// The formats. GoogleAds and Meta are customer-match upload files with fixed columns.
+const (
+	CSV       Format = "csv"
+	TSV       Format = "tsv"
+	Parquet   Format = "parquet"
+	JSON      Format = "json"
+	NDJSON    Format = "ndjson"
+	GoogleAds Format = "google-ads"
+	Meta      Format = "meta"
+)
+
+// Formats lists every format, in the order the CLI shows them.
+var Formats = []Format{CSV, TSV, Parquet, JSON, NDJSON, GoogleAds, Meta}
+
+// AdsChannel is the consent channel a customer-match file is gated on by default:
+// uploading people to an ad platform is an ads use.
+const AdsChannel = "ads_personalization"
+
+// ParseFormat checks a format name.
+func ParseFormat(name string) (Format, error) {
+	f := Format(strings.ToLower(strings.TrimSpace(name)))
+	if slices.Contains(Formats, f) {
+		return f, nil
+	}
+	names := make([]string, len(Formats))
+	for i, f := range Formats {
+		names[i] = string(f)
+	}
+	return "", fmt.Errorf("unknown export format %q: use one of %s", name, strings.Join(names, ", "))
+}
+
+// customerMatch reports whether f is an ad platform's upload file.
+func (f Format) customerMatch() bool { return f == GoogleAds || f == Meta }
+
+// Request describes an export.
+type Request struct {
+	Segment string
+	Format  Format
+	// Channel gates the export on consent: only members contactable on it are
+	// written. "" means an internal export with no gate (customer-match files
+	// default to AdsChannel instead).
+	Channel string
+	// Columns to write besides the key, which is always first. Empty means every
+	// column, except personal data when there is no channel.
+	Columns []string
+	Path    string
+	// Force replaces an existing file.
+	Force bool
+	// Progress, if set, is told how many rows are written as the export runs. Calls
+	// are serialised and the count only grows.
+	Progress func(Progress)
+}
+
+// Options configures an Exporter.
+type Options struct {
+	// Version is segscope's version, recorded in every manifest.
+	Version string
+	// Now is the instant consent staleness is measured from; time.Now when nil.
+	Now func() time.Time
+}
+
+// Exporter writes exports from one workspace.
+type Exporter struct {
+	ws       *query.Workspace
+	segments *segments.Store
+	consent  *consent.Service
+	version  string
+}
+
+// New returns an exporter for a workspace.
+func New(ws *query.Workspace, opts Options) *Exporter {
+	c := consent.New(ws)
+	if opts.Now != nil {
+		c.Now = opts.Now
+	}
+	return &Exporter{ws: ws, segments: segments.NewStore(ws), consent: c, version: opts.Version}
+}
+
+// Preview is what an export would write, without writing it: the Export screen's
+// counts before the person commits.
+type Preview struct {
+	Segment string `json:"segment"`
+	Table   string `json:"table"`
+	Format  Format `json:"format"`
+	Channel string `json:"channel,omitempty"`
+	Members int64  `json:"segment_size"`
+	// Included is how many rows would be written; Excluded how many members the
+	// consent gate keeps out, by state.
+	Included    int64                   `json:"included"`
+	Excluded    map[consent.State]int64 `json:"excluded"`
+	Columns     []string                `json:"columns"`
+	WithheldPII []string                `json:"withheld_pii_columns,omitempty"`
+	// Sources names, for a customer-match file, the columns its identifiers come from.
+	Sources *SourceColumns `json:"sources,omitempty"`
+	gate    *consent.Gate
+	seg     segments.Compiled
+	where   string
+}
+
+// Preview works out an export's rows and columns without writing anything. Path,
+// Force and Progress are ignored.
+func (e *Exporter) Preview(ctx context.Context, req Request) (*Preview, error) {
+	p, err := e.preview(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("export %s: %w", req.Segment, err)
+	}
+	return p, nil
+}
+
+func (e *Exporter) preview(ctx context.Context, req Request) (*Preview, error) {
+	format, err := ParseFormat(string(req.Format))
+	if err != nil {
+		return nil, err
+	}
+	seg, err := e.segments.Compile(ctx, req.Segment)
+	if err != nil {
+		return nil, err
+	}
+	channel := strings.ToLower(strings.TrimSpace(req.Channel))
+	if channel == "" && format.customerMatch() {
+		channel = AdsChannel
+	}
+	p := &Preview{Segment: seg.Name, Table: seg.Table, Format: format, Channel: channel, seg: seg,
+		Excluded: map[consent.State]int64{}}
+	// Columns first: a typo is reported before the gate's pass over the data.
+	cols, err := e.ws.Columns(ctx, seg.Table)
+	if err != nil {
+		return nil, err
+	}
+	if format.customerMatch() {
+		if len(req.Columns) > 0 {
+			return nil, fmt.Errorf("a %s file has a fixed set of columns (%s): leave out the column list", format, strings.Join(matchHeaders(format), ", "))
+		}
+		src := findSources(cols)
+		if err := checkSources(src); err != nil {
+			return nil, err
+		}
+		p.Sources, p.Columns = &src, matchHeaders(format)
+	} else if p.Columns, p.WithheldPII, err = chooseColumns(cols, seg.Key, req.Columns, channel); err != nil {
+		return nil, err
+	}
+	if channel == "" {
+		if p.Members, err = e.ws.Count(ctx, seg.Table, seg.Where); err != nil {
+			return nil, err
+		}
+		p.Included, p.where = p.Members, "("+seg.Where+")"
+		return p, nil
+	}
+	g, err := e.consent.Gate(ctx, consent.SegmentMembers(seg), channel)
+	if err != nil {
+		return nil, err
+	}
+	p.gate, p.Channel, p.Members, p.Included, p.Excluded, p.where = &g, g.Channel, g.Members, g.Included, g.Excluded, g.Where
+	return p, nil
+}
+
+func matchHeaders(f Format) []string {
+	fields := matchLayouts[f]
+	out := make([]string, len(fields))
+	for i, field := range fields {
+		out[i] = field.header
+	}
+	return out
+}
+
+// reporter serialises progress reports and keeps them growing: DuckDB counts rows
+// on several threads at once.
+func reporter(total int64, fn func(Progress)) func(int64) {
+	if fn == nil {
+		return func(int64) {}
+	}
+	var mu sync.Mutex
+	var last int64
+	return func(rows int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		if rows > last {
+			last = rows
+			fn(Progress{Rows: min(rows, total), Total: total})
+		}
+	}
+}

@@ -1,0 +1,102 @@
+package export
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/segscope/segscope/query"
+	sampledata "github.com/segscope/segscope/sample-data"
+	"github.com/segscope/segscope/segments"
+)
+
+// now is "today" for every test: three weeks after the sample data's AsOf.
+var now = time.Date(2026, time.November, 22, 12, 0, 0, 0, time.UTC)
+
+const churnRule = "days_since_login > 30 and watch_hours_30d < watch_hours_prev_30d / 2"
+
+func emptyWorkspace(t testing.TB) *query.Workspace {
+	t.Helper()
+	ws, err := query.Open(context.Background(), query.Memory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	ws.SetActor("tester")
+	return ws
+}
+
+// sampleWorkspace is an in-memory workspace holding the embedded sample data.
+func sampleWorkspace(t testing.TB) *query.Workspace {
+	t.Helper()
+	ws := emptyWorkspace(t)
+	for _, f := range []struct{ file, table string }{
+		{"subscribers.csv.gz", "subscribers"}, {"consent.csv.gz", "consent"}, {"creators.csv", "creators"},
+	} {
+		if _, err := ws.ImportFS(context.Background(), sampledata.Files, f.file, f.table); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ws
+}
+
+func newExporter(ws *query.Workspace) *Exporter {
+	return New(ws, Options{Version: "test", Now: func() time.Time { return now }})
+}
+
+func define(t testing.TB, ws *query.Workspace, name, table, rule string) {
+	t.Helper()
+	if _, err := segments.NewStore(ws).Define(context.Background(), segments.Definition{Name: name, Table: table, Rule: rule}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func importCSV(t testing.TB, ws *query.Workspace, table, content string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), table+".csv")
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.Import(context.Background(), path, query.ImportOptions{Table: table}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// keys runs a query returning one column and collects it as text.
+func keys(t testing.TB, db *sql.DB, q string, args ...any) []string {
+	t.Helper()
+	rows, err := db.Query(q, args...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, q)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, k)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// dirEntries lists a directory's file names.
+func dirEntries(t testing.TB, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}

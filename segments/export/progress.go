@@ -1,0 +1,86 @@
+package export
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// Progress is how far an export has got: rows written of the total the gate let through.
+type Progress struct {
+	Rows  int64 `json:"rows"`
+	Total int64 `json:"total"`
+}
+
+// COPY is a single statement, so DuckDB cannot say how far it has got. The export
+// query therefore runs its key column through segscope_progress(), a scalar
+// function DuckDB calls once per vector of rows (2,048) as they flow into COPY; the
+// function counts them for the export whose context the query runs under. It is in
+// the projection, after every filter, so it counts exactly the rows written.
+const progressFunction = "segscope_progress"
+
+type progressKey struct{}
+
+// counter is the running count of one export, carried in its query's context.
+type counter struct {
+	rows   atomic.Int64
+	report func(int64)
+}
+
+func withCounter(ctx context.Context, report func(int64)) context.Context {
+	return context.WithValue(ctx, progressKey{}, &counter{report: report})
+}
+
+type progressUDF struct{}
+
+func (progressUDF) Config() duckdb.ScalarFuncConfig {
+	boolean, _ := duckdb.NewTypeInfo(duckdb.TYPE_BOOLEAN)
+	// Volatile, so DuckDB neither folds the call into a constant nor skips it.
+	return duckdb.ScalarFuncConfig{ResultTypeInfo: boolean, Volatile: true}
+}
+
+func (progressUDF) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{ChunkContextExecutor: func(ctx context.Context, chunk *duckdb.ChunkIteratorState) error {
+		if c, ok := ctx.Value(progressKey{}).(*counter); ok {
+			c.report(c.rows.Add(int64(chunk.GetInputChunk().GetSize())))
+		}
+		for row, err := range chunk.Rows() {
+			if err != nil {
+				return err
+			}
+			if err := row.SetResult(true); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+}
+
+// registering serialises the check-then-register of the progress function, which
+// lives in the database's catalog, once per workspace.
+var registering sync.Mutex
+
+func registerProgress(ctx context.Context, db *sql.DB) error {
+	registering.Lock()
+	defer registering.Unlock()
+	var exists bool
+	if err := db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_functions() WHERE function_name = ?`, progressFunction).Scan(&exists); err != nil {
+		return fmt.Errorf("prepare progress reporting: %w", err)
+	}
+	if exists {
+		return nil
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("prepare progress reporting: %w", err)
+	}
+	defer conn.Close()
+	if err := duckdb.RegisterScalarUDF(conn, progressFunction, progressUDF{}); err != nil {
+		return fmt.Errorf("prepare progress reporting: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,181 @@
+package export
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/segscope/segscope/query"
+)
+
+// ErrExists is wrapped when the destination (or its manifest) exists and the
+// request does not force replacing it: the CLI suggests --force, the console asks.
+var ErrExists = errors.New("already exists")
+
+// Result is a finished export.
+type Result struct {
+	Path         string   `json:"path"`
+	ManifestPath string   `json:"manifest_path"`
+	Manifest     Manifest `json:"manifest"`
+}
+
+// Export writes a segment's gated members to req.Path and the manifest beside it.
+// Both appear only when complete, under their final names, together with the
+// export's audit entry: a failed or cancelled export leaves no file behind.
+func (e *Exporter) Export(ctx context.Context, req Request) (*Result, error) {
+	res, err := e.export(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("export %s to %s: %w", req.Segment, req.Path, err)
+	}
+	return res, nil
+}
+
+func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
+	path, err := destination(req.Path, req.Force)
+	if err != nil {
+		return nil, err
+	}
+	p, err := e.preview(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	// CreateTemp makes the file readable by its owner only, and it stays so once
+	// renamed: an export holds personal data.
+	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("create a temporary file beside the destination: %w", err)
+	}
+	tmpPath := tmp.Name()
+	defer os.Remove(tmpPath) // a no-op once renamed into place
+
+	m := &Manifest{
+		SegscopeVersion: e.version, Workspace: e.ws.Path(), Table: p.Table,
+		Segment: SegmentStamp{Name: p.seg.Name, Version: p.seg.Version, Rule: p.seg.Rule, CompiledSQL: p.seg.Where},
+		Channel: p.Channel, SegmentSize: p.Members, Excluded: p.Excluded,
+		Columns: p.Columns, WithheldPII: p.WithheldPII, Format: p.Format, File: base, Actor: e.ws.Actor(),
+	}
+	if p.gate != nil {
+		asOf := p.gate.AsOf
+		m.ConsentPolicy, m.ConsentAsOf = &p.gate.Config, &asOf
+	}
+	report := reporter(p.Included, req.Progress)
+	err = e.write(ctx, p, m, tmp, report)
+	if ctx.Err() != nil {
+		// DuckDB reports an interrupted COPY as its own error; say what happened.
+		return nil, fmt.Errorf("cancelled, nothing was written: %w", ctx.Err())
+	}
+	if err != nil {
+		return nil, err
+	}
+	if m.Rows != p.Included {
+		return nil, fmt.Errorf("the data changed while exporting (%d rows written, %d expected); nothing was kept, try again", m.Rows, p.Included)
+	}
+	report(m.Rows)
+	if m.Bytes, m.SHA256, err = fileDigest(tmpPath); err != nil {
+		return nil, fmt.Errorf("check the written file: %w", err)
+	}
+	m.Created = time.Now().UTC().Truncate(time.Second)
+	manifestTmp, err := writeManifest(dir, base, m)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(manifestTmp)
+	manifestPath := ManifestPath(path)
+	if err := e.commit(ctx, m, tmpPath, path, manifestTmp, manifestPath); err != nil {
+		return nil, err
+	}
+	return &Result{Path: path, ManifestPath: manifestPath, Manifest: *m}, nil
+}
+
+// write fills the temporary file, closing it, and records in m the query and what
+// it wrote.
+func (e *Exporter) write(ctx context.Context, p *Preview, m *Manifest, tmp *os.File, report func(int64)) error {
+	if !p.Format.customerMatch() {
+		tmp.Close() // DuckDB opens the file itself
+		m.Query = copySelect(p.Table, p.seg.Key, p.where, p.Columns)
+		var err error
+		m.Rows, err = writeCopy(ctx, e.ws.DB(), m.Query, p.Format, tmp.Name(), report)
+		return err
+	}
+	m.Query = matchSelect(p.Table, p.seg.Key, p.where, *p.Sources)
+	var err error
+	m.Rows, m.Identifiers, err = writeMatch(ctx, e.ws.DB(), m.Query, p.Format, *p.Sources, tmp, report)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// commit moves the file and its manifest into place inside the transaction that
+// records the export in the audit log. If the audit entry does not commit, the
+// files are removed again: an export nobody can trace is not left behind.
+func (e *Exporter) commit(ctx context.Context, m *Manifest, tmpPath, path, manifestTmp, manifestPath string) error {
+	placed := false
+	err := e.ws.WriteTx(ctx, func(tx *sql.Tx) error {
+		_, err := e.ws.AppendAudit(ctx, tx, query.ActionExport, m.Segment.Name, map[string]any{
+			"file": path, "manifest": manifestPath, "format": m.Format, "table": m.Table,
+			"segment_version": m.Segment.Version, "channel": m.Channel, "rows": m.Rows, "segment_size": m.SegmentSize,
+			"excluded": m.Excluded, "columns": m.Columns, "sha256": m.SHA256,
+		})
+		if err != nil {
+			return err
+		}
+		if err := os.Rename(tmpPath, path); err != nil {
+			return fmt.Errorf("move the file into place: %w", err)
+		}
+		placed = true
+		if err := os.Rename(manifestTmp, manifestPath); err != nil {
+			return fmt.Errorf("move the manifest into place: %w", err)
+		}
+		return ctx.Err()
+	})
+	if err != nil && placed {
+		os.Remove(path)
+		os.Remove(manifestPath)
+	}
+	return err
+}
+
+// destination checks where an export is to go before any work is done, and returns
+// the path made absolute (the manifest and audit log record it).
+func destination(path string, force bool) (string, error) {
+	if path == "" {
+		return "", errors.New("no destination file given")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Dir(abs)
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("the directory %s does not exist: create it first", dir)
+	case err != nil:
+		return "", err
+	case !info.IsDir():
+		return "", fmt.Errorf("%s is not a directory", dir)
+	}
+	for _, p := range []string{abs, ManifestPath(abs)} {
+		info, err := os.Stat(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return "", err
+		case info.IsDir():
+			return "", fmt.Errorf("%s is a directory", p)
+		case !force:
+			return "", fmt.Errorf("%s: %w", p, ErrExists)
+		}
+	}
+	return abs, nil
+}

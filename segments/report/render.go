@@ -1,0 +1,163 @@
+package report
+
+import (
+	"fmt"
+	htmltemplate "html/template"
+	"io"
+	"path/filepath"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/segscope/segscope/segments/consent"
+)
+
+// Format is a report document format.
+type Format string
+
+const (
+	Markdown Format = "markdown"
+	HTML     Format = "html"
+)
+
+// FormatFor picks the format from a file name: .html/.htm is HTML, anything else Markdown.
+func FormatFor(path string) Format {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".html", ".htm":
+		return HTML
+	}
+	return Markdown
+}
+
+var funcs = map[string]any{
+	"pct":    func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
+	"count":  thousands,
+	"when":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"states": func() []consent.State { return consent.States },
+	"cell": func(t consent.Tally, s consent.State) string {
+		return fmt.Sprintf("%s (%.1f%%)", thousands(t.Counts[s]), 100*t.Shares[s])
+	},
+	"short": func(h string) string {
+		if len(h) > 12 {
+			return h[:12]
+		}
+		return h
+	},
+	// md escapes the characters that would break a Markdown table cell.
+	"md": func(s string) string {
+		return strings.NewReplacer("|", `\|`, "\n", " ", "`", "'", "<", "&lt;", ">", "&gt;").Replace(s)
+	},
+}
+
+// Render writes the report as Markdown or HTML.
+func Render(w io.Writer, r *Report, f Format) error {
+	if f == HTML {
+		return htmlReport.Execute(w, r)
+	}
+	return markdownReport.Execute(w, r)
+}
+
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+var markdownReport = template.Must(template.New("md").Funcs(funcs).Parse(`# segscope audit report
+
+- Workspace: ` + "`{{.Workspace}}`" + `
+- Generated: {{when .Generated}} by {{.Actor}}
+- Audit log: {{if .Chain.OK}}intact — {{.Chain.Entries}} entries verified{{else}}**BROKEN at entry {{.Chain.BrokenSeq}}** of {{.Chain.Entries}}: {{.Chain.Problem}}{{end}}
+
+## Tables
+
+| table | rows | key | source |
+|---|---:|---|---|
+{{range .Tables}}| {{.Name}} | {{count .Rows}} | {{.Key}} | {{md .Source}} |
+{{end}}
+## Segments
+{{if not .Segments}}
+No segments are defined.
+{{end}}{{range .Segments}}
+### {{.Name}}
+
+{{if .Description}}{{md .Description}}
+
+{{end}}- Table: {{.Table}} (key {{.Key}}); owner {{.Owner}}; version {{.Version}}, changed {{when .Updated}}
+- Rule: ` + "`{{md .Rule}}`" + `
+{{if .Problem}}- **Problem:** {{md .Problem}}
+{{else}}- Size: {{count .Size}} of {{count .Base}} ({{pct .Share}})
+{{end}}
+| version | time | author | reason | rule |
+|---:|---|---|---|---|
+{{range .History}}| {{.Version}} | {{when .Time}} | {{.Author}} | {{md .Reason}} | ` + "`{{md .Rule}}`" + ` |
+{{end}}{{range .Composed}}
+**By {{.Column}}:** {{range $i, $v := .Values}}{{if $i}}, {{end}}{{md $v.Value}} {{pct $v.Share}}{{end}}
+{{end}}{{with .Consent}}
+Consent coverage of {{count .Members}} members:
+
+| channel | contactable |{{range states}} {{.}} |{{end}}
+|---|---:|{{range states}}---:|{{end}}
+{{range .Channels}}{{$t := .Tally}}| {{.Channel}} | {{count .Contactable}} ({{pct .Share}}) |{{range states}} {{cell $t .}} |{{end}}
+{{end}}{{end}}{{end}}
+## Exports
+{{if not .Exports}}
+No exports have been made.
+{{else}}
+| # | time | actor | segment | details |
+|---:|---|---|---|---|
+{{range .Exports}}| {{.Seq}} | {{when .Time}} | {{.Actor}} | {{.Subject}} | ` + "`{{md .Details}}`" + ` |
+{{end}}{{end}}
+## Recent activity
+
+| # | time | actor | action | subject | hash |
+|---:|---|---|---|---|---|
+{{range .Activity}}| {{.Seq}} | {{when .Time}} | {{.Actor}} | {{.Action}} | {{md .Subject}} | ` + "`{{short .Hash}}`" + ` |
+{{end}}`))
+
+var htmlReport = htmltemplate.Must(htmltemplate.New("html").Funcs(funcs).Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>segscope audit report</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}
+td.n,th.n{text-align:right}code{background:#f3f3f3;padding:0 .2em}.bad{color:#b00;font-weight:bold}.ok{color:#070}
+</style></head><body>
+<h1>segscope audit report</h1>
+<ul>
+<li>Workspace: <code>{{.Workspace}}</code></li>
+<li>Generated: {{when .Generated}} by {{.Actor}}</li>
+<li>Audit log: {{if .Chain.OK}}<span class="ok">intact</span> — {{.Chain.Entries}} entries verified{{else}}<span class="bad">BROKEN at entry {{.Chain.BrokenSeq}}</span> of {{.Chain.Entries}}: {{.Chain.Problem}}{{end}}</li>
+</ul>
+<h2>Tables</h2>
+<table><tr><th>table</th><th class="n">rows</th><th>key</th><th>source</th></tr>
+{{range .Tables}}<tr><td>{{.Name}}</td><td class="n">{{count .Rows}}</td><td>{{.Key}}</td><td>{{.Source}}</td></tr>
+{{end}}</table>
+<h2>Segments</h2>
+{{if not .Segments}}<p>No segments are defined.</p>{{end}}
+{{range .Segments}}<h3>{{.Name}}</h3>
+{{if .Description}}<p>{{.Description}}</p>{{end}}
+<ul><li>Table: {{.Table}} (key {{.Key}}); owner {{.Owner}}; version {{.Version}}, changed {{when .Updated}}</li>
+<li>Rule: <code>{{.Rule}}</code></li>
+{{if .Problem}}<li class="bad">Problem: {{.Problem}}</li>{{else}}<li>Size: {{count .Size}} of {{count .Base}} ({{pct .Share}})</li>{{end}}</ul>
+<table><tr><th class="n">version</th><th>time</th><th>author</th><th>reason</th><th>rule</th></tr>
+{{range .History}}<tr><td class="n">{{.Version}}</td><td>{{when .Time}}</td><td>{{.Author}}</td><td>{{.Reason}}</td><td><code>{{.Rule}}</code></td></tr>
+{{end}}</table>
+{{range .Composed}}<p><b>By {{.Column}}:</b> {{range $i, $v := .Values}}{{if $i}}, {{end}}{{$v.Value}} {{pct $v.Share}}{{end}}</p>
+{{end}}{{with .Consent}}<p>Consent coverage of {{count .Members}} members:</p>
+<table><tr><th>channel</th><th class="n">contactable</th>{{range states}}<th class="n">{{.}}</th>{{end}}</tr>
+{{range .Channels}}{{$t := .Tally}}<tr><td>{{.Channel}}</td><td class="n">{{count .Contactable}} ({{pct .Share}})</td>{{range states}}<td class="n">{{cell $t .}}</td>{{end}}</tr>
+{{end}}</table>{{end}}
+{{end}}
+<h2>Exports</h2>
+{{if not .Exports}}<p>No exports have been made.</p>{{else}}
+<table><tr><th class="n">#</th><th>time</th><th>actor</th><th>segment</th><th>details</th></tr>
+{{range .Exports}}<tr><td class="n">{{.Seq}}</td><td>{{when .Time}}</td><td>{{.Actor}}</td><td>{{.Subject}}</td><td><code>{{.Details}}</code></td></tr>
+{{end}}</table>{{end}}
+<h2>Recent activity</h2>
+<table><tr><th class="n">#</th><th>time</th><th>actor</th><th>action</th><th>subject</th><th>hash</th></tr>
+{{range .Activity}}<tr><td class="n">{{.Seq}}</td><td>{{when .Time}}</td><td>{{.Actor}}</td><td>{{.Action}}</td><td>{{.Subject}}</td><td><code>{{short .Hash}}</code></td></tr>
+{{end}}</table>
+</body></html>
+`))

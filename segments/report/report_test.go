@@ -1,0 +1,82 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/segscope/segscope/query"
+	sampledata "github.com/segscope/segscope/sample-data"
+	"github.com/segscope/segscope/segments"
+)
+
+func TestReportMarkdownAndHTML(t *testing.T) {
+	ctx := context.Background()
+	ws, err := query.Open(ctx, query.Memory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	for _, f := range []struct{ file, table string }{{"subscribers.csv.gz", "subscribers"}, {"consent.csv.gz", "consent"}} {
+		if _, err := ws.ImportFS(ctx, sampledata.Files, f.file, f.table); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store := segments.NewStore(ws)
+	rule := `days_since_login > 7 and watch_hours_30d < watch_hours_prev_30d / 2`
+	for _, reason := range []string{"first cut", "second look"} {
+		if _, err := store.Define(ctx, segments.Definition{Name: "churn_risk", Table: "subscribers", Rule: rule,
+			Description: "Lapsing <script>alert(1)</script> viewers | pipes", Reason: reason}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := Build(ctx, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Segments) != 1 || !r.Chain.OK() {
+		t.Fatalf("report %+v", r)
+	}
+	seg := r.Segments[0]
+	want, _ := ws.Count(ctx, "subscribers", `days_since_login > 7 and watch_hours_30d < watch_hours_prev_30d / 2`)
+	if seg.Size != want || seg.Base != 20000 || len(seg.History) != 2 || seg.Consent == nil || len(seg.Composed) == 0 {
+		t.Fatalf("segment %+v", seg)
+	}
+	if email, ok := seg.Consent.Channel("email"); !ok || email.Members != want {
+		t.Fatalf("email coverage %+v", email)
+	}
+
+	var md bytes.Buffer
+	if err := Render(&md, r, Markdown); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"### churn_risk", "intact — 4 entries verified", "second look", "| email |", `\| pipes`, "By plan:"} {
+		if !strings.Contains(md.String(), s) {
+			t.Errorf("markdown lacks %q:\n%s", s, md.String()[:400])
+		}
+	}
+	if strings.Contains(md.String(), "<script>") {
+		t.Error("the Markdown report lets a description's HTML through")
+	}
+	var html bytes.Buffer
+	if err := Render(&html, r, HTML); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(html.String(), "<script>") || !strings.Contains(html.String(), "&lt;script&gt;") {
+		t.Error("the HTML report does not escape a segment's description")
+	}
+
+	if _, err := ws.DB().ExecContext(ctx, `UPDATE segscope.audit SET actor = 'mallory' WHERE seq = 3`); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = Build(ctx, ws)
+	md.Reset()
+	Render(&md, r, Markdown)
+	if !strings.Contains(md.String(), "BROKEN at entry 3") {
+		t.Error("a tampered log is not reported as broken")
+	}
+	if FormatFor("x.HTML") != HTML || FormatFor("x.md") != Markdown {
+		t.Error("FormatFor")
+	}
+}

@@ -88,7 +88,7 @@ func (a *app) root() *cobra.Command {
 			case "table", "csv", "json":
 				return nil
 			}
-			return fmt.Errorf("--format must be table, csv or json, not %q", a.format)
+			return fmt.Errorf("the --format flag must be table, csv or json, not %q", a.format)
 		},
 		PersistentPostRun: func(*cobra.Command, []string) { a.close() },
 	}

@@ -29,7 +29,7 @@ func (a *app) compareCmd() *cobra.Command {
 		Args: cobra.RangeArgs(1, 2),
 		RunE: a.withStore(func(cmd *cobra.Command, store *segments.Store, args []string) error {
 			if top <= 0 {
-				return fmt.Errorf("--top must be positive")
+				return fmt.Errorf("the --top flag must be positive")
 			}
 			b := ""
 			if len(args) == 2 {

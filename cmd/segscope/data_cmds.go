@@ -19,7 +19,7 @@ func (a *app) importCmd() *cobra.Command {
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if as != "" && len(args) > 1 {
-				return fmt.Errorf("--as names one table: import one file at a time with it")
+				return fmt.Errorf("the --as flag names one table: import one file at a time with it")
 			}
 			ws, err := a.workspace(cmd.Context())
 			if err != nil {

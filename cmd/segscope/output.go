@@ -30,7 +30,7 @@ func (a *app) printer() printer { return printer{w: a.out, format: a.format, noC
 func (p printer) colorWriter() io.Writer {
 	cw := colorprofile.NewWriter(p.w, os.Environ())
 	if p.noColor {
-		cw.Profile = colorprofile.Ascii
+		cw.Profile = colorprofile.NoTTY
 	}
 	return cw
 }

@@ -21,10 +21,10 @@ func (a *app) sampleCmd() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
-				return fmt.Errorf("--out DIR is required")
+				return fmt.Errorf("the --out DIR flag is required")
 			}
 			if opts.Rows <= 0 {
-				return fmt.Errorf("--rows must be positive")
+				return fmt.Errorf("the --rows flag must be positive")
 			}
 			ctx := cmd.Context()
 			stats, err := sampledata.Generate(ctx, opts, out)

@@ -43,7 +43,7 @@ func (a *app) segmentDefineCmd() *cobra.Command {
 		RunE: a.withStore(func(cmd *cobra.Command, store *segments.Store, args []string) error {
 			d.Name = args[0]
 			if d.Table == "" || d.Rule == "" {
-				return fmt.Errorf("--table and --rule are required")
+				return fmt.Errorf("the --table and --rule flags are required")
 			}
 			seg, err := store.Define(cmd.Context(), d)
 			if err != nil {
@@ -178,7 +178,7 @@ func (a *app) segmentMembersCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: a.withStore(func(cmd *cobra.Command, store *segments.Store, args []string) error {
 			if limit <= 0 {
-				return fmt.Errorf("--limit must be positive")
+				return fmt.Errorf("the --limit flag must be positive")
 			}
 			res, err := store.Members(cmd.Context(), args[0], offset, limit)
 			if err != nil {

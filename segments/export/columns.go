@@ -5,9 +5,9 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments/rule"
 )
 
 // flagWords mark a column about personal data rather than holding it:
@@ -119,53 +119,9 @@ func chooseColumns(cols []query.Column, key string, requested []string, channel 
 }
 
 func unknownColumn(name string, names []string) error {
-	if c := closest(name, names); c != "" {
+	if c := rule.Closest(name, names); c != "" {
 		return fmt.Errorf("no column %q (did you mean %q?)", name, c)
 	}
 	return fmt.Errorf("no column %q (columns: %s)", name, strings.Join(names, ", "))
 }
 
-// closest returns the candidate most likely meant by name, or "" when none is
-// within a third of its length in edits, ignoring case.
-func closest(name string, candidates []string) string {
-	n := utf8.RuneCountInString(name)
-	if n > 64 {
-		return ""
-	}
-	best, bestDist := "", -1
-	for _, c := range candidates {
-		if d := distance(strings.ToLower(name), strings.ToLower(c)); bestDist < 0 || d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	if best != "" && bestDist <= max(1, n/3) {
-		return best
-	}
-	return ""
-}
-
-// distance is the Levenshtein distance with adjacent transpositions counted as one
-// edit (optimal string alignment): swapped letters are the commonest typo.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	rows := [3][]int{make([]int, len(rb)+1), make([]int, len(rb)+1), make([]int, len(rb)+1)}
-	for j := range rows[1] {
-		rows[1][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		prev2, prev, cur := rows[0], rows[1], rows[2]
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		rows[0], rows[1], rows[2] = prev, cur, prev2
-	}
-	return rows[1][len(rb)]
-}

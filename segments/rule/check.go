@@ -106,7 +106,7 @@ func (c *checker) column(id *Ident) (Type, error) {
 	}
 	if !ok {
 		err := c.errAt(id, id.Name, "unknown column "+quoteName(id.Name))
-		err.Suggestion = closest(id.Name, c.schema.names())
+		err.Suggestion = Closest(id.Name, c.schema.names())
 		return 0, err
 	}
 	if col.Type == TypeUnknown {

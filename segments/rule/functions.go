@@ -55,7 +55,7 @@ func (p *parser) call() (Expr, error) {
 	arity, ok := functions[lw]
 	if !ok {
 		err := p.errAt(name, "unknown function "+quoteName(name.text), "")
-		err.Suggestion = closest(name.text, functionNames)
+		err.Suggestion = Closest(name.text, functionNames)
 		return nil, err
 	}
 	p.advance()
@@ -116,7 +116,7 @@ func (p *parser) literalArgs(c *Call) error {
 			err := &Error{Pos: sp.Pos, End: sp.End, Token: p.src[sp.Pos:sp.End], Msg: "date_diff needs a unit",
 				Expected: "one of 'day', 'week', 'month', 'year', 'hour', 'minute'"}
 			if ok {
-				err.Suggestion = closest(s.Value, diffUnits)
+				err.Suggestion = Closest(s.Value, diffUnits)
 			}
 			return err
 		}
@@ -153,7 +153,7 @@ func (p *parser) ago() (Expr, error) {
 	unit, ok := agoUnits[strings.ToLower(u.text)]
 	if !ok {
 		err := p.errAt(u, "unknown unit "+quoteName(u.text), "minutes, hours, days, weeks, months or years")
-		err.Suggestion = closest(u.text, []string{"minutes", "hours", "days", "weeks", "months", "years"})
+		err.Suggestion = Closest(u.text, []string{"minutes", "hours", "days", "weeks", "months", "years"})
 		return nil, err
 	}
 	p.advance()

@@ -80,7 +80,7 @@ func parse(src string) (Expr, error) {
 		}
 		err := p.unexpected(afterOperand)
 		if t.kind == tIdent {
-			err.(*Error).Suggestion = closest(t.text, infixWords)
+			err.(*Error).Suggestion = Closest(t.text, infixWords)
 		}
 		return nil, err
 	}

@@ -5,9 +5,9 @@ import (
 	"unicode/utf8"
 )
 
-// closest returns the candidate most likely meant by name, or "" when none
+// Closest returns the candidate most likely meant by name, or "" when none
 // is close enough to be worth suggesting. Case is ignored.
-func closest(name string, candidates []string) string {
+func Closest(name string, candidates []string) string {
 	n := utf8.RuneCountInString(name)
 	if n > 64 { // not a typo, and the distance is quadratic in the length
 		return ""

@@ -32,15 +32,53 @@ type TableInfo struct {
 // ErrNoTable is wrapped by errors about a table that is not in the workspace.
 var ErrNoTable = errors.New("no such table")
 
+// tableInfoQuery lists tables with their key and source; a caller may narrow it.
+const tableInfoQuery = `
+	SELECT t.table_name, t.column_count, coalesce(m.key_column, ''), coalesce(i.path, '')
+	FROM duckdb_tables() t
+	LEFT JOIN segscope.tables m ON m.table_name = t.table_name
+	LEFT JOIN segscope.imports i ON i.id = m.import_id
+	WHERE t.schema_name = 'main' AND t.database_name = current_database() AND NOT t.temporary`
+
 // Tables lists the imported tables with their exact row counts.
 func (w *Workspace) Tables(ctx context.Context) ([]TableInfo, error) {
-	rows, err := w.db.QueryContext(ctx, `
-		SELECT t.table_name, t.column_count, coalesce(m.key_column, ''), coalesce(i.path, '')
-		FROM duckdb_tables() t
-		LEFT JOIN segscope.tables m ON m.table_name = t.table_name
-		LEFT JOIN segscope.imports i ON i.id = m.import_id
-		WHERE t.schema_name = 'main' AND t.database_name = current_database() AND NOT t.temporary
-		ORDER BY t.table_name`)
+	return w.tableInfos(ctx, ``)
+}
+
+// Table describes one table, or returns an error wrapping ErrNoTable that lists the others.
+func (w *Workspace) Table(ctx context.Context, name string) (TableInfo, error) {
+	tables, err := w.tableInfos(ctx, name)
+	if err != nil {
+		return TableInfo{}, err
+	}
+	if len(tables) == 1 {
+		return tables[0], nil
+	}
+	var names []string
+	rows, err := w.db.QueryContext(ctx, `SELECT table_name FROM (`+tableInfoQuery+`) ORDER BY 1`)
+	if err != nil {
+		return TableInfo{}, fmt.Errorf("list tables: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return TableInfo{}, fmt.Errorf("list tables: %w", err)
+		}
+		names = append(names, n)
+	}
+	return TableInfo{}, fmt.Errorf("table %q: %w (tables: %s)", name, ErrNoTable, strings.Join(names, ", "))
+}
+
+// tableInfos reads one table's description (or every table's, for name ""),
+// counting rows only of the tables it returns.
+func (w *Workspace) tableInfos(ctx context.Context, name string) ([]TableInfo, error) {
+	q, args := tableInfoQuery, []any{}
+	if name != "" {
+		q += ` AND t.table_name = ?`
+		args = append(args, name)
+	}
+	rows, err := w.db.QueryContext(ctx, q+` ORDER BY t.table_name`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
@@ -63,22 +101,6 @@ func (w *Workspace) Tables(ctx context.Context) ([]TableInfo, error) {
 		}
 	}
 	return tables, nil
-}
-
-// Table describes one table, or returns an error wrapping ErrNoTable.
-func (w *Workspace) Table(ctx context.Context, name string) (TableInfo, error) {
-	tables, err := w.Tables(ctx)
-	if err != nil {
-		return TableInfo{}, err
-	}
-	names := make([]string, len(tables))
-	for i, t := range tables {
-		if t.Name == name {
-			return t, nil
-		}
-		names[i] = t.Name
-	}
-	return TableInfo{}, fmt.Errorf("table %q: %w (tables: %s)", name, ErrNoTable, strings.Join(names, ", "))
 }
 
 // Columns lists a table's columns in order.

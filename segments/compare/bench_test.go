@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 	sampledata "github.com/segscope/segscope/sample-data"
 )
 
@@ -22,42 +21,13 @@ import (
 // same three queries through duckdb-go directly; the ratio of the two is what
 // segscope adds (compiling the segment, reading the schema, the statistics).
 
-var bench struct {
-	once sync.Once
-	dir  string
-	csv  string
-	err  error
-}
-
-func benchRows() int {
-	if n, err := strconv.Atoi(os.Getenv("SEGSCOPE_BENCH_ROWS")); err == nil && n > 0 {
-		return n
-	}
-	return 100_000
-}
-
 func benchCSV(b *testing.B) string {
-	b.Helper()
-	bench.once.Do(func() {
-		if bench.dir, bench.err = os.MkdirTemp("", "segscope-compare-bench-"); bench.err != nil {
-			return
-		}
-		opts := sampledata.DefaultOptions()
-		opts.Rows = benchRows()
-		_, bench.err = sampledata.Generate(context.Background(), opts, bench.dir)
-		bench.csv = filepath.Join(bench.dir, sampledata.SubscribersFile)
-	})
-	if bench.err != nil {
-		b.Fatal(bench.err)
-	}
-	return bench.csv
+	return filepath.Join(querytest.Data(b), sampledata.SubscribersFile)
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if bench.dir != "" {
-		os.RemoveAll(bench.dir)
-	}
+	querytest.Cleanup()
 	os.Exit(code)
 }
 
@@ -74,7 +44,7 @@ func BenchmarkCompare(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(benchRows()), "rows")
+	b.ReportMetric(float64(querytest.Rows()), "rows")
 }
 
 // The subscribers' columns as Segments sorts them: compared as numbers (the date
@@ -142,7 +112,7 @@ func BenchmarkRawCompare(b *testing.B) {
 			rawScan(b, db, q)
 		}
 	}
-	b.ReportMetric(float64(benchRows()), "rows")
+	b.ReportMetric(float64(querytest.Rows()), "rows")
 }
 
 // rawScan reads every row of a query's result as Segments does.

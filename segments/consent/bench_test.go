@@ -5,11 +5,10 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
-	"strconv"
-	"sync"
 	"testing"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 	sampledata "github.com/segscope/segscope/sample-data"
 	"github.com/segscope/segscope/segments"
 )
@@ -18,40 +17,14 @@ import (
 // subscribers by default, or SEGSCOPE_BENCH_ROWS. Each has a Raw twin running the
 // same SQL through duckdb-go directly; the ratio of the two is segscope's overhead.
 
-var bench struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-func benchRows() int {
-	if n, err := strconv.Atoi(os.Getenv("SEGSCOPE_BENCH_ROWS")); err == nil && n > 0 {
-		return n
-	}
-	return 100_000
-}
-
 func benchFiles(b *testing.B) (subscribers, events string) {
-	b.Helper()
-	bench.once.Do(func() {
-		if bench.dir, bench.err = os.MkdirTemp("", "segscope-consent-bench-"); bench.err != nil {
-			return
-		}
-		opts := sampledata.DefaultOptions()
-		opts.Rows = benchRows()
-		_, bench.err = sampledata.Generate(context.Background(), opts, bench.dir)
-	})
-	if bench.err != nil {
-		b.Fatal(bench.err)
-	}
-	return filepath.Join(bench.dir, sampledata.SubscribersFile), filepath.Join(bench.dir, sampledata.ConsentFile)
+	dir := querytest.Data(b)
+	return filepath.Join(dir, sampledata.SubscribersFile), filepath.Join(dir, sampledata.ConsentFile)
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if bench.dir != "" {
-		os.RemoveAll(bench.dir)
-	}
+	querytest.Cleanup()
 	os.Exit(code)
 }
 
@@ -109,7 +82,7 @@ func BenchmarkCoverage(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(benchRows()), "rows")
+	b.ReportMetric(float64(querytest.Rows()), "rows")
 }
 
 func BenchmarkRawCoverage(b *testing.B) {

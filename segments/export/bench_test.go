@@ -5,12 +5,11 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 	sampledata "github.com/segscope/segscope/sample-data"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
@@ -22,43 +21,17 @@ import (
 // is segscope's overhead: progress counting, hashing the file, the manifest and the
 // audit entry.
 
-var bench struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-func benchRows() int {
-	if n, err := strconv.Atoi(os.Getenv("SEGSCOPE_BENCH_ROWS")); err == nil && n > 0 {
-		return n
-	}
-	return 100_000
-}
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if bench.dir != "" {
-		os.RemoveAll(bench.dir)
-	}
+	querytest.Cleanup()
 	os.Exit(code)
 }
 
 func benchFiles(b *testing.B) map[string]string {
-	b.Helper()
-	bench.once.Do(func() {
-		if bench.dir, bench.err = os.MkdirTemp("", "segscope-export-bench-"); bench.err != nil {
-			return
-		}
-		opts := sampledata.DefaultOptions()
-		opts.Rows = benchRows()
-		_, bench.err = sampledata.Generate(context.Background(), opts, bench.dir)
-	})
-	if bench.err != nil {
-		b.Fatal(bench.err)
-	}
+	dir := querytest.Data(b)
 	return map[string]string{
-		"subscribers": filepath.Join(bench.dir, sampledata.SubscribersFile),
-		"consent":     filepath.Join(bench.dir, sampledata.ConsentFile),
+		"subscribers": filepath.Join(dir, sampledata.SubscribersFile),
+		"consent":     filepath.Join(dir, sampledata.ConsentFile),
 	}
 }
 

@@ -24,9 +24,10 @@ func Rows() int {
 }
 
 var generated struct {
-	once sync.Once
-	dir  string
-	err  error
+	once      sync.Once
+	dir       string
+	temporary bool
+	err       error
 }
 
 // Data generates the sample data set at Rows() once per test binary and returns
@@ -43,9 +44,22 @@ func Data(tb testing.TB) string {
 	return generated.dir
 }
 
+// generate writes the data set to a fresh temporary directory, or, when
+// SEGSCOPE_BENCH_DIR is set, reuses (or fills once) that directory's
+// rows-N subdirectory, so the ten-million-row set is generated once for all packages.
 func generate() (string, error) {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "segscope-bench-")
+	if shared := os.Getenv("SEGSCOPE_BENCH_DIR"); shared != "" {
+		os.Remove(dir)
+		dir = filepath.Join(shared, "rows-"+strconv.Itoa(Rows()))
+		if _, err := os.Stat(filepath.Join(dir, "consent.parquet")); err == nil {
+			return dir, nil
+		}
+		err = os.MkdirAll(dir, 0o755)
+	} else {
+		generated.temporary = true
+	}
 	if err != nil {
 		return "", err
 	}
@@ -67,9 +81,9 @@ func generate() (string, error) {
 	return dir, nil
 }
 
-// Cleanup removes the generated data, if any.
+// Cleanup removes the generated data, unless it lives in SEGSCOPE_BENCH_DIR.
 func Cleanup() {
-	if generated.dir != "" {
+	if generated.temporary {
 		os.RemoveAll(generated.dir)
 	}
 }

@@ -55,6 +55,18 @@ func isPII(column string) bool {
 	return false
 }
 
+// contactColumn reports whether a column is how a channel reaches a person.
+func contactColumn(channel, column string) bool {
+	words := strings.Join(splitWords(column), "")
+	switch channel {
+	case "email":
+		return strings.Contains(words, "email")
+	case "sms":
+		return strings.Contains(words, "phone") || strings.Contains(words, "mobile")
+	}
+	return false
+}
+
 // splitWords breaks snake_case, kebab-case, spaced and camelCase names into
 // lower-case words.
 func splitWords(s string) []string {
@@ -83,8 +95,9 @@ func splitWords(s string) []string {
 }
 
 // chooseColumns resolves the requested columns against the table. The key always
-// comes first. With no request every column goes, except personal data when the
-// export has no consent channel; those are returned as withheld.
+// comes first. With no request every column goes except personal data, which is
+// returned as withheld, but for the contact column the channel needs (the email
+// address of an email export, the phone number of an SMS one): data minimization.
 func chooseColumns(cols []query.Column, key string, requested []string, channel string) (chosen, withheld []string, err error) {
 	names := make([]string, len(cols))
 	for i, c := range cols {
@@ -95,7 +108,7 @@ func chooseColumns(cols []query.Column, key string, requested []string, channel 
 		for _, name := range names {
 			switch {
 			case name == key:
-			case channel == "" && isPII(name):
+			case isPII(name) && !contactColumn(channel, name):
 				withheld = append(withheld, name)
 			default:
 				chosen = append(chosen, name)

@@ -15,6 +15,7 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/data"
+	"github.com/segscope/segscope/tui/segmentsscreen"
 	"github.com/segscope/segscope/tui/slice"
 	"github.com/segscope/segscope/tui/sqlconsole"
 	"github.com/segscope/segscope/tui/styles"
@@ -58,6 +59,7 @@ type Model struct {
 	data    *data.Model
 	slice   *slice.Model
 	sql     *sqlconsole.Model
+	segs    *segmentsscreen.Model
 
 	dialog  dialog
 	help    help.Model
@@ -92,7 +94,8 @@ func New(ctx context.Context, ws *query.Workspace, opts Options) *Model {
 	m.data = data.New(ctx, ws, st, opts.Table, now)
 	m.slice = slice.New(ctx, ws, st, now)
 	m.sql = sqlconsole.New(ctx, ws, st, now)
-	m.screens = map[Screen]screen{ScreenData: m.data, ScreenSlice: m.slice, ScreenSQL: m.sql}
+	m.segs = segmentsscreen.New(ctx, ws, st, now)
+	m.screens = map[Screen]screen{ScreenData: m.data, ScreenSlice: m.slice, ScreenSegments: m.segs, ScreenSQL: m.sql}
 	for s := ScreenData; s <= ScreenAudit; s++ {
 		if _, ok := m.screens[s]; ok {
 			m.order = append(m.order, s)
@@ -123,6 +126,9 @@ func (m *Model) Slice() *slice.Model { return m.slice }
 
 // SQL is the SQL screen, for tests.
 func (m *Model) SQL() *sqlconsole.Model { return m.sql }
+
+// Segments is the Segments screen, for tests.
+func (m *Model) Segments() *segmentsscreen.Model { return m.segs }
 
 // Notice is the message in the status line, if any.
 func (m *Model) Notice() string { return m.notice }
@@ -167,6 +173,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.spinner, cmd = m.spinner.Update(msg)
 		return m, cmd
+	case common.EditSegmentMsg:
+		cmd = tea.Batch(m.segs.Update(msg), m.show(ScreenSegments))
 	case common.NoticeMsg:
 		m.notice, m.noticeErr = msg.Text, msg.Err != nil
 		if msg.Err != nil {

@@ -1,6 +1,7 @@
 package common
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -21,24 +22,7 @@ type Span struct{ From, To int }
 // callers can point under it.
 func RuleLine(st *styles.Styles, text string, cursor, width int, bad Span) (string, int) {
 	runes := []rune(text)
-	const plain, atCursor, wrong = -1, -2, -3
-	class := make([]int, len(runes)+1)
-	for i := range class {
-		class[i] = plain
-	}
-	for _, t := range rule.Tokens(text) {
-		from := utf8.RuneCountInString(text[:t.Pos])
-		to := utf8.RuneCountInString(text[:t.End])
-		for i := from; i < to; i++ {
-			class[i] = int(t.Kind)
-		}
-	}
-	for i := max(bad.From, 0); i < min(bad.To, len(runes)); i++ {
-		class[i] = wrong
-	}
-	if cursor >= 0 && cursor <= len(runes) {
-		class[cursor] = atCursor
-	}
+	class := ruleClasses(text, len(runes), cursor, bad)
 	offset := 0
 	if cursor >= width {
 		offset = cursor - width + 1
@@ -48,28 +32,87 @@ func RuleLine(st *styles.Styles, text string, cursor, width int, bad Span) (stri
 		runes = append(runes, ' ')
 		end++
 	}
+	return paintRule(st, runes, class, offset, end, width), offset
+}
+
+// RuleRow is one screen line of a rule drawn by RuleRows: the line, and the
+// runes [From, To) of the rule it shows.
+type RuleRow struct {
+	Line     string
+	From, To int
+}
+
+// RuleRows draws rule text that may hold line breaks, highlighted as RuleLine
+// does, wrapped at width cells (after a space when the line has one).
+func RuleRows(st *styles.Styles, text string, cursor, width int, bad Span) []RuleRow {
+	runes := []rune(text)
+	class := ruleClasses(text, len(runes), cursor, bad)
+	// A cursor at the end of a line sits on a cell of its own.
+	cells := append(slices.Clone(runes), ' ')
+	var rows []RuleRow
+	for _, sp := range WrapRunes(runes, width) {
+		end := sp.To
+		atEnd := cursor == sp.To && (sp.To == len(runes) || runes[sp.To] == '\n')
+		if atEnd {
+			end++
+		}
+		rows = append(rows, RuleRow{Line: paintRule(st, cells, class, sp.From, end, width), From: sp.From, To: sp.To})
+		if atEnd && Width(string(runes[sp.From:sp.To])) >= width {
+			rows = append(rows, RuleRow{Line: paintRule(st, cells, class, sp.To, sp.To+1, width), From: sp.To, To: sp.To})
+		}
+	}
+	return rows
+}
+
+const classPlain, classCursor, classWrong = -1, -2, -3
+
+// ruleClasses gives each of the n runes of text (and one past the end, for a
+// cursor there) a token kind, or marks it plain, wrong or under the cursor.
+func ruleClasses(text string, n, cursor int, bad Span) []int {
+	class := make([]int, n+1)
+	for i := range class {
+		class[i] = classPlain
+	}
+	for _, t := range rule.Tokens(text) {
+		from := utf8.RuneCountInString(text[:t.Pos])
+		to := utf8.RuneCountInString(text[:t.End])
+		for i := from; i < to; i++ {
+			class[i] = int(t.Kind)
+		}
+	}
+	for i := max(bad.From, 0); i < min(bad.To, n); i++ {
+		class[i] = classWrong
+	}
+	if cursor >= 0 && cursor <= n {
+		class[cursor] = classCursor
+	}
+	return class
+}
+
+// paintRule styles runes[from:end] by class, in at most width cells.
+func paintRule(st *styles.Styles, runes []rune, class []int, from, end, width int) string {
 	var b strings.Builder
 	cells := 0
-	for i := offset; i < end && cells < width; {
+	for i := from; i < end && cells < width; {
 		j := i
 		for j < end && class[j] == class[i] {
 			j++
 		}
-		run := ansi.Truncate(string(runes[i:j]), width-cells, "")
+		run := ansi.Truncate(strings.ReplaceAll(string(runes[i:j]), "\n", " "), width-cells, "")
 		cells += Width(run)
 		switch class[i] {
-		case plain:
+		case classPlain:
 			b.WriteString(run)
-		case atCursor:
+		case classCursor:
 			b.WriteString(st.InputCursor.Render(run))
-		case wrong:
+		case classWrong:
 			b.WriteString(st.TokError.Render(run))
 		default:
 			b.WriteString(tokenStyle(st, rule.TokenKind(class[i])).Render(run))
 		}
 		i = j
 	}
-	return b.String(), offset
+	return b.String()
 }
 
 func tokenStyle(st *styles.Styles, k rule.TokenKind) lipgloss.Style {
@@ -105,4 +148,32 @@ func RuleErrorText(e *rule.Error) string {
 		b.WriteString(" — " + e.Hint)
 	}
 	return b.String()
+}
+
+// ErrorSpan is the runes of text that a rule error points at (at least one,
+// so an error at the end of the rule still has a place).
+func ErrorSpan(text string, re *rule.Error) Span {
+	if re == nil {
+		return Span{}
+	}
+	from := min(re.Pos, len(text))
+	to := min(max(re.End, from), len(text))
+	start := utf8.RuneCountInString(text[:from])
+	return Span{From: start, To: start + max(utf8.RuneCountInString(text[from:to]), 1)}
+}
+
+// PointAt is the line under a rule that points at an error: a caret under the
+// w cells from cell col, with msg beside it, or before it when there is no room
+// after; with room for neither, msg alone from cell indent.
+func PointAt(st *styles.Styles, col, w int, msg string, indent, width int) string {
+	caret := st.ErrorCaret.Render("^" + strings.Repeat("~", max(w-1, 0)))
+	msg = st.Error.Render(msg)
+	msgW := Width(msg)
+	switch {
+	case col+w+1+msgW <= width:
+		return strings.Repeat(" ", col) + caret + " " + msg
+	case msgW+1 <= col:
+		return strings.Repeat(" ", col-msgW-1) + msg + " " + caret
+	}
+	return strings.Repeat(" ", indent) + msg
 }

@@ -20,6 +20,10 @@ type Scope struct {
 // ScopeMsg tells the other screens that the scope changed.
 type ScopeMsg struct{ Scope Scope }
 
+// EditSegmentMsg asks for the Segments screen's editor on a new segment of
+// Table defined by Rule: "save as segment" from a screen with a filter.
+type EditSegmentMsg struct{ Table, Rule string }
+
 // NoticeMsg puts a short message in the status line until the next key press.
 type NoticeMsg struct {
 	Text string

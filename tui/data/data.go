@@ -131,6 +131,8 @@ func (m *Model) Help() help.KeyMap {
 		return filterHelp(m.keys)
 	case m.focus == focusTables:
 		return tablesHelp(m.keys)
+	case m.rule != "":
+		return filteredHelp(m.keys)
 	}
 	return m.keys
 }
@@ -308,6 +310,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.reveal()
 	case key.Matches(msg, m.keys.Profile):
 		return m.ToggleProfile()
+	case key.Matches(msg, m.keys.SaveSegment):
+		return m.saveAsSegment()
 	}
 	col := m.grid.CurrentColumn()
 	if !m.grid.Update(msg) {
@@ -434,7 +438,9 @@ func (m *Model) Commands() []common.Command {
 		{Title: "Profile column", Keys: "p", Run: m.ToggleProfile},
 	}
 	if m.rule != "" {
-		cmds = append(cmds, common.Command{Title: "Clear filter", Keys: "esc", Run: func() tea.Cmd { return m.applyFilter("", "", m.table.Rows) }})
+		cmds = append(cmds,
+			common.Command{Title: "Clear filter", Keys: "esc", Run: func() tea.Cmd { return m.applyFilter("", "", m.table.Rows) }},
+			common.Command{Title: "Save filter as segment", Keys: "S", Run: m.saveAsSegment})
 	}
 	for _, t := range m.tables {
 		cmds = append(cmds, common.Command{Title: "Open table " + t.Name, Run: func() tea.Cmd {
@@ -448,6 +454,15 @@ func (m *Model) Commands() []common.Command {
 		}})
 	}
 	return cmds
+}
+
+// saveAsSegment hands the applied filter to the Segments screen's editor.
+func (m *Model) saveAsSegment() tea.Cmd {
+	if m.rule == "" {
+		return noticeText("apply a filter first (/): its rule becomes the segment's")
+	}
+	msg := common.EditSegmentMsg{Table: m.table.Name, Rule: m.rule}
+	return func() tea.Msg { return msg }
 }
 
 func notice(err error) tea.Cmd {

@@ -282,17 +282,7 @@ func (m *Model) filterDetail(text string, offset, w int) string {
 	}
 	span := m.errorSpan(text)
 	col := indent + max(span.From-offset, 0)
-	caret := st.ErrorCaret.Render("^" + strings.Repeat("~", span.To-span.From-1))
-	msg := st.Error.Render(common.RuleErrorText(re))
-	caretW, msgW := span.To-span.From, common.Width(msg)
-	switch {
-	case col+caretW+1+msgW <= w:
-		return strings.Repeat(" ", col) + caret + " " + msg
-	case msgW+1 <= col:
-		return strings.Repeat(" ", col-msgW-1) + msg + " " + caret
-	}
-	// No room beside the caret: the message alone, the rule above marks the token.
-	return strings.Repeat(" ", indent) + msg
+	return common.PointAt(st, col, span.To-span.From, common.RuleErrorText(re), indent, w)
 }
 
 // errorSpan is the runes of the bar's rule that its error points at.
@@ -301,10 +291,7 @@ func (m *Model) errorSpan(text string) common.Span {
 	if !errors.As(m.FilterError(), &re) {
 		return common.Span{}
 	}
-	from := min(re.Pos, len(text))
-	to := min(max(re.End, from), len(text))
-	start := utf8.RuneCountInString(text[:from])
-	return common.Span{From: start, To: start + max(utf8.RuneCountInString(text[from:to]), 1)}
+	return common.ErrorSpan(text, re)
 }
 
 // titleLine sits above the grid when the bar is closed: the table, and the

@@ -16,6 +16,7 @@ type KeyMap struct {
 	ClearFilter key.Binding
 	Focus       key.Binding
 	Open        key.Binding
+	SaveSegment key.Binding
 
 	// In the filter bar.
 	Apply    key.Binding
@@ -34,6 +35,7 @@ func DefaultKeyMap() KeyMap {
 		ClearFilter: key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "clear filter")),
 		Focus:       key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "tables/grid")),
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open table")),
+		SaveSegment: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "save filter as segment")),
 		Apply:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
 		Complete:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
 		Close:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close filter")),
@@ -48,8 +50,17 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	g := k.Grid.FullHelp()
-	return append(g, []key.Binding{k.Filter, k.ClearFilter, k.Sort, k.Profile, k.Reveal, k.Focus, k.Open})
+	return append(g, []key.Binding{k.Filter, k.ClearFilter, k.SaveSegment, k.Sort, k.Profile, k.Reveal, k.Focus, k.Open})
 }
+
+// filteredHelp is shown while a filter is applied, which can become a segment.
+type filteredHelp KeyMap
+
+func (k filteredHelp) ShortHelp() []key.Binding {
+	return []key.Binding{k.Filter, k.SaveSegment, k.ClearFilter, k.Sort, k.Profile}
+}
+
+func (k filteredHelp) FullHelp() [][]key.Binding { return KeyMap(k).FullHelp() }
 
 // tablesHelp is shown while the sidebar has the keyboard.
 type tablesHelp KeyMap

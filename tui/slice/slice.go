@@ -117,7 +117,22 @@ func (m *Model) Commands() []common.Command {
 			return nil
 		}})
 	}
+	if m.scope.Rule != "" {
+		cmds = append(cmds, common.Command{Title: "Save filter as segment", Keys: "S", Run: m.saveAsSegment})
+	}
 	return cmds
+}
+
+// saveAsSegment hands the filter the groups are drawn from to the Segments
+// screen's editor.
+func (m *Model) saveAsSegment() tea.Cmd {
+	if m.scope.Rule == "" {
+		return func() tea.Msg {
+			return common.NoticeMsg{Text: "no filter to save: apply one on the Data screen (1) with /"}
+		}
+	}
+	msg := common.EditSegmentMsg{Table: m.scope.Table.Name, Rule: m.scope.Rule}
+	return func() tea.Msg { return msg }
 }
 
 // Result is the latest grouping, for tests.
@@ -203,6 +218,9 @@ func (m *Model) options(f field) []string {
 }
 
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, m.keys.SaveSegment) {
+		return m.saveAsSegment()
+	}
 	if len(m.by) == 0 {
 		return nil
 	}

@@ -64,6 +64,18 @@ type Styles struct {
 	TokKeyword, TokColumn, TokString, TokNumber lipgloss.Style
 	TokOperator, TokFunction, TokError          lipgloss.Style
 	InputCursor, InputPrompt, Placeholder       lipgloss.Style
+
+	// Differences between versions of a text.
+	DiffAdd, DiffDel lipgloss.Style
+
+	// Heat scales a share from low (Heat[0]) to high (Heat[3]), as the
+	// background of a cell; the consent matrix draws contactable shares with it.
+	Heat [4]lipgloss.Style
+	// SideA and SideB tell the two sides of a comparison apart.
+	SideA, SideB lipgloss.Style
+	// BannerGood and BannerBad are verdicts meant to be seen at a glance
+	// (an intact or a broken audit chain).
+	BannerGood, BannerBad lipgloss.Style
 }
 
 type palette struct {
@@ -71,6 +83,7 @@ type palette struct {
 	accent, accentFg, teal, amber, red string
 	green, blue, yellow                string
 	status, rowBg, cellBg, maskFg      string
+	heat                               [4]string
 }
 
 var dark = palette{
@@ -78,6 +91,7 @@ var dark = palette{
 	accent: "#9D8CFF", accentFg: "#15121F", teal: "#5EEAD4", amber: "#FBBF24", red: "#FF7A85",
 	green: "#6EE7A0", blue: "#7DC4FF", yellow: "#F5D76E",
 	status: "#24232E", rowBg: "#2D2B3D", cellBg: "#4A4275", maskFg: "#B4A8E8",
+	heat: [4]string{"#2B2640", "#40366E", "#5C4AA6", "#8D7AF0"},
 }
 
 var light = palette{
@@ -85,6 +99,7 @@ var light = palette{
 	accent: "#5B3FD9", accentFg: "#FFFFFF", teal: "#0E7C72", amber: "#A35A00", red: "#C2253A",
 	green: "#167A3E", blue: "#1F62B5", yellow: "#8A6A00",
 	status: "#ECEBF3", rowBg: "#E9E5FB", cellBg: "#CDC3F7", maskFg: "#6650C8",
+	heat: [4]string{"#F3F0FD", "#DDD4FB", "#BBA9F5", "#7F62E6"},
 }
 
 // New builds the styles for a theme.
@@ -162,6 +177,23 @@ func New(t Theme) *Styles {
 	st.InputCursor = s().Reverse(true)
 	st.InputPrompt = s().Foreground(c(p.accent)).Bold(true)
 	st.Placeholder = s().Foreground(c(p.faint))
+
+	st.DiffAdd = s().Foreground(c(p.green)).Bold(true)
+	st.DiffDel = s().Foreground(c(p.red)).Strikethrough(true)
+
+	// A single hue keeps the scale readable for colour-blind eyes; the top step
+	// is dark enough in either theme to need the accent's contrasting text.
+	for i, bg := range p.heat {
+		fg := p.fg
+		if i == len(p.heat)-1 {
+			fg = p.accentFg
+		}
+		st.Heat[i] = s().Foreground(c(fg)).Background(c(bg))
+	}
+	st.SideA = s().Foreground(c(p.accent))
+	st.SideB = s().Foreground(c(p.teal))
+	st.BannerGood = s().Foreground(c(p.accentFg)).Background(c(p.green)).Bold(true)
+	st.BannerBad = s().Foreground(c(p.accentFg)).Background(c(p.red)).Bold(true)
 	return st
 }
 
@@ -202,5 +234,11 @@ func noColor() *Styles {
 	st.TokKeyword, st.TokColumn, st.TokString, st.TokNumber = bold, plain, plain, plain
 	st.TokOperator, st.TokFunction, st.TokError = plain, plain, s().Underline(true)
 	st.InputCursor, st.InputPrompt, st.Placeholder = rev, bold, plain
+	st.DiffAdd, st.DiffDel = s().Underline(true), s().Strikethrough(true)
+	// The heat scale's steps are told apart by the shade characters drawn in
+	// the cells, so without colour they need no style.
+	st.Heat = [4]lipgloss.Style{plain, plain, plain, plain}
+	st.SideA, st.SideB = plain, plain
+	st.BannerGood, st.BannerBad = rev.Bold(true), rev.Bold(true)
 	return st
 }

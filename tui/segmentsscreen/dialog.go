@@ -1,0 +1,58 @@
+package segmentsscreen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/segscope/segscope/tui/common"
+)
+
+// overlay draws box over base (the screen's block), centred across and a
+// third of the way down, keeping base visible around it.
+func overlay(base, box string, width int) string {
+	lines := strings.Split(base, "\n")
+	boxLines := strings.Split(box, "\n")
+	bw := 0
+	for _, l := range boxLines {
+		bw = max(bw, common.Width(l))
+	}
+	bw = min(bw, width)
+	x := max((width-bw)/2, 0)
+	y := max((len(lines)-len(boxLines))/3, 0)
+	for i, bl := range boxLines {
+		row := y + i
+		if row >= len(lines) {
+			break
+		}
+		left := ansi.Cut(lines[row], 0, x)
+		right := ansi.Cut(lines[row], x+bw, width)
+		// The reset stops a style left open in the cut line from bleeding into the box.
+		lines[row] = left + ansi.ResetStyle + common.Fit(bl, bw) + ansi.ResetStyle + right
+	}
+	return strings.Join(lines, "\n")
+}
+
+// confirmView asks before a segment is deleted, saying what is kept.
+func (m *Model) confirmView() string {
+	st := m.styles
+	it := m.list.items[m.list.cursor]
+	seg := it.seg
+	what := "It is defined on " + seg.Table + "."
+	if it.sized {
+		what = fmt.Sprintf("It selects %s %s of %s.", common.Count(it.size), common.Plural(it.size, "row", "rows"), seg.Table)
+	}
+	w := min(60, m.width-8)
+	text := what + fmt.Sprintf(" Its %d %s stay in the workspace's history, and the deletion is written to the audit log.",
+		seg.Version, common.Plural(int64(seg.Version), "version", "versions"))
+	lines := []string{st.Error.Render("Delete segment ") + st.Title.Render(seg.Name) + st.Error.Render("?"), ""}
+	for _, l := range strings.Split(ansi.Wordwrap(text, w, " "), "\n") {
+		lines = append(lines, st.Item.Render(l))
+	}
+	lines = append(lines, "", st.HelpKey.Render("y")+st.HelpDesc.Render(" delete  ")+st.HelpKey.Render("n")+st.HelpDesc.Render(" keep"))
+	for i := range lines {
+		lines[i] = common.Fit(lines[i], w)
+	}
+	return st.Dialog.BorderForeground(st.Error.GetForeground()).Render(strings.Join(lines, "\n"))
+}

@@ -1,0 +1,299 @@
+package segmentsscreen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments"
+)
+
+// list is the workspace's live segments and what is known of their sizes.
+type list struct {
+	loaded  bool
+	err     error
+	items   []item
+	tables  []query.TableInfo
+	cursor  int
+	offset  int // first item shown
+	confirm bool
+
+	sizesID uint64 // the size job whose answers are still wanted
+	pending int    // answers it still owes
+
+	cols columns
+}
+
+// item is a segment and its size, once counted.
+type item struct {
+	seg   segments.Segment
+	size  int64
+	sized bool
+	err   error // the count failed: the rule no longer compiles, say
+}
+
+type listMsg struct {
+	id     uint64
+	segs   []segments.Segment
+	tables []query.TableInfo
+	err    error
+	pick   string // the segment to put the cursor on
+}
+
+type sizeMsg struct {
+	id   uint64
+	name string
+	n    int64
+	err  error
+}
+
+type deletedMsg struct {
+	id   uint64
+	name string
+	err  error
+}
+
+// reload reads the segments and tables again, then counts the sizes; pick
+// names the segment to put the cursor on ("" keeps the current one).
+func (m *Model) reload(pick string) tea.Cmd {
+	if pick == "" {
+		if seg, ok := m.current(); ok {
+			pick = seg.Name
+		}
+	}
+	ctx, id := m.load.Start(m.base, "loading segments", m.now())
+	store, ws := m.store, m.ws
+	return func() tea.Msg {
+		segs, err := store.List(ctx)
+		var tables []query.TableInfo
+		if err == nil {
+			tables, err = ws.Tables(ctx)
+		}
+		return listMsg{id: id, segs: segs, tables: tables, err: err, pick: pick}
+	}
+}
+
+func (m *Model) onList(msg listMsg) tea.Cmd {
+	if !m.load.Finish(msg.id) {
+		return nil
+	}
+	l := &m.list
+	if msg.err != nil {
+		l.err = msg.err
+		return notice(msg.err)
+	}
+	// A size counted for the same version still holds until the recount lands.
+	known := map[string]item{}
+	for _, it := range l.items {
+		known[it.seg.Name] = it
+	}
+	l.loaded, l.err, l.tables = true, nil, msg.tables
+	l.items = make([]item, len(msg.segs))
+	for i, seg := range msg.segs {
+		l.items[i] = item{seg: seg}
+		if old, ok := known[seg.Name]; ok && old.seg.Version == seg.Version && old.seg.Table == seg.Table {
+			l.items[i].size, l.items[i].sized, l.items[i].err = old.size, old.sized, old.err
+		}
+		if seg.Name == msg.pick {
+			l.cursor = i
+		}
+	}
+	l.cursor = min(l.cursor, max(len(l.items)-1, 0))
+	m.editor.setTables(msg.tables)
+	m.relayout()
+	m.scrollList()
+	return m.countSizes()
+}
+
+// countSizes counts every segment at once, each in its own command, so the
+// list fills in as the answers come.
+func (m *Model) countSizes() tea.Cmd {
+	l := &m.list
+	if len(l.items) == 0 {
+		m.sizes.Cancel()
+		return nil
+	}
+	ctx, id := m.sizes.Start(m.base, "counting segment sizes", m.now())
+	l.sizesID, l.pending = id, len(l.items)
+	store := m.store
+	cmds := make([]tea.Cmd, len(l.items))
+	for i, it := range l.items {
+		name := it.seg.Name
+		cmds[i] = func() tea.Msg {
+			n, err := store.Count(ctx, name)
+			return sizeMsg{id: id, name: name, n: n, err: err}
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) onSize(msg sizeMsg) {
+	l := &m.list
+	if msg.id != l.sizesID || !m.sizes.Running() {
+		return
+	}
+	for i := range l.items {
+		if l.items[i].seg.Name == msg.name {
+			l.items[i].size, l.items[i].sized, l.items[i].err = msg.n, msg.err == nil, msg.err
+		}
+	}
+	if l.pending--; l.pending == 0 {
+		m.sizes.Finish(msg.id)
+	}
+}
+
+// current is the segment under the cursor.
+func (m *Model) current() (segments.Segment, bool) {
+	l := &m.list
+	if l.cursor < 0 || l.cursor >= len(l.items) {
+		return segments.Segment{}, false
+	}
+	return l.items[l.cursor].seg, true
+}
+
+// rows is how many table rows a segment's table has (0 when unknown).
+func (m *Model) rows(table string) int64 {
+	for _, t := range m.list.tables {
+		if t.Name == table {
+			return t.Rows
+		}
+	}
+	return 0
+}
+
+// defaultTable is where a new segment goes: the Data screen's table if it
+// can hold one, else the first table that can.
+func (m *Model) defaultTable() string {
+	for _, t := range m.list.tables {
+		if t.Name == m.scopeTable && t.Key != "" {
+			return t.Name
+		}
+	}
+	for _, t := range m.list.tables {
+		if t.Key != "" {
+			return t.Name
+		}
+	}
+	return m.scopeTable
+}
+
+func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	l := &m.list
+	switch {
+	case key.Matches(msg, k.Up):
+		l.cursor = max(l.cursor-1, 0)
+	case key.Matches(msg, k.Down):
+		l.cursor = max(min(l.cursor+1, len(l.items)-1), 0)
+	case key.Matches(msg, k.First):
+		l.cursor = 0
+	case key.Matches(msg, k.Last):
+		l.cursor = max(len(l.items)-1, 0)
+	case key.Matches(msg, k.New):
+		return m.openNew(m.defaultTable(), "")
+	case key.Matches(msg, k.Template):
+		return m.openPicker()
+	case key.Matches(msg, k.Refresh):
+		return m.reload("")
+	case key.Matches(msg, k.Open):
+		if seg, ok := m.current(); ok {
+			return m.openExisting(seg, seg.Rule, "")
+		}
+	case key.Matches(msg, k.History):
+		return m.openHistory()
+	case key.Matches(msg, k.Delete):
+		return m.askDelete()
+	}
+	m.scrollList()
+	return nil
+}
+
+// scrollList keeps the cursor inside the rows shown.
+func (m *Model) scrollList() {
+	l := &m.list
+	n := m.listRows()
+	switch {
+	case l.cursor < l.offset:
+		l.offset = l.cursor
+	case l.cursor >= l.offset+n:
+		l.offset = l.cursor - n + 1
+	}
+	l.offset = max(min(l.offset, len(l.items)-n), 0)
+}
+
+func (m *Model) askDelete() tea.Cmd {
+	if _, ok := m.current(); ok {
+		m.list.confirm = true
+	}
+	return nil
+}
+
+func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Confirm):
+		m.list.confirm = false
+		seg, ok := m.current()
+		if !ok {
+			return nil
+		}
+		ctx, id := m.remove.Start(m.base, "deleting "+seg.Name, m.now())
+		store, name := m.store, seg.Name
+		return func() tea.Msg {
+			err := store.Delete(ctx, name, "deleted in the console")
+			return deletedMsg{id: id, name: name, err: err}
+		}
+	case key.Matches(msg, m.keys.Keep):
+		m.list.confirm = false
+	}
+	return nil
+}
+
+func (m *Model) onDeleted(msg deletedMsg) tea.Cmd {
+	if !m.remove.Finish(msg.id) {
+		return nil
+	}
+	if msg.err != nil {
+		return notice(msg.err)
+	}
+	// The cursor stays where the segment was, on its neighbour.
+	pick := ""
+	if l := &m.list; l.cursor+1 < len(l.items) {
+		pick = l.items[l.cursor+1].seg.Name
+	} else if l.cursor > 0 {
+		pick = l.items[l.cursor-1].seg.Name
+	}
+	return tea.Batch(m.reload(pick), noticeText(fmt.Sprintf("Deleted %s; its history stays in the workspace", msg.name)))
+}
+
+func (m *Model) onClick(mouse tea.Mouse) tea.Cmd {
+	if m.view != viewList || m.picker.open || m.list.confirm {
+		return nil
+	}
+	i := m.list.offset + mouse.Y - listTop
+	if mouse.Y >= listTop && i >= 0 && i < min(len(m.list.items), m.list.offset+m.listRows()) {
+		m.list.cursor = i
+	}
+	return nil
+}
+
+func (m *Model) onWheel(mouse tea.Mouse) {
+	if m.view != viewList || m.picker.open || m.list.confirm {
+		return
+	}
+	switch mouse.Button {
+	case tea.MouseWheelUp:
+		m.list.cursor = max(m.list.cursor-1, 0)
+	case tea.MouseWheelDown:
+		m.list.cursor = max(min(m.list.cursor+1, len(m.list.items)-1), 0)
+	}
+	m.scrollList()
+}
+
+// broken reports whether a count failed for a reason other than being cancelled.
+func (it item) broken() bool {
+	return it.err != nil && !errors.Is(it.err, context.Canceled)
+}

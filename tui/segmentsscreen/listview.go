@@ -1,0 +1,246 @@
+package segmentsscreen
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/segscope/segscope/tui/common"
+)
+
+// columns are the list's column widths, set when the width or the segments change.
+type columns struct {
+	name, table, bar, desc int
+}
+
+// Fixed column widths: size, share, version, last change.
+const (
+	sizeW    = 9
+	shareW   = 6
+	versionW = 4
+	changedW = 12
+	gap      = 2
+	marker   = 2 // "▸ " before the cursor row
+)
+
+// listTop is the line of the first segment: title, rule, header above it.
+const listTop = 3
+
+func (l *list) layout(width int) {
+	name, table := len("name"), len("table")
+	for _, it := range l.items {
+		name = max(name, common.Width(it.seg.Name))
+		table = max(table, common.Width(it.seg.Table))
+	}
+	c := columns{name: min(name, 24), table: min(table, 16), bar: 10}
+	fixed := func() int {
+		return marker + c.name + gap + c.table + gap + sizeW + gap + shareW + 1 + c.bar + gap + versionW + gap + changedW
+	}
+	if over := fixed() - width; over > 0 {
+		c.bar = max(c.bar-over, 8)
+	}
+	if over := fixed() - width; over > 0 {
+		c.name = max(c.name-over, 10)
+	}
+	if rest := width - fixed() - gap; rest >= 16 {
+		c.desc = rest
+	}
+	l.cols = c
+}
+
+// listRows is how many segments fit above the detail of the current one.
+func (m *Model) listRows() int {
+	room := m.height - listTop
+	return max(min(len(m.list.items), room-detailMin), min(room, 3), 1)
+}
+
+// detailMin is the least the detail panel under the list is given.
+const detailMin = 7
+
+func (m *Model) listView() string {
+	st := m.styles
+	l := &m.list
+	w := m.width
+	title := " " + st.Title.Render("Segments")
+	var info string
+	switch {
+	case l.err != nil:
+		info = st.Error.Render("✗ " + l.err.Error())
+	case !l.loaded && m.load.Running():
+		info = st.Muted.Render("loading…")
+	case !l.loaded:
+		info = st.Muted.Render("not loaded · r loads the list")
+	default:
+		n := int64(len(l.items))
+		info = st.Muted.Render(common.Count(n) + " " + common.Plural(n, "segment", "segments"))
+	}
+	head := headLine(title+"  "+info, st.Faint.Render("n new · t from a template "), w)
+	lines := []string{head, st.Rule.Render(strings.Repeat("─", w))}
+	if !l.loaded {
+		return strings.Join(lines, "\n")
+	}
+	if len(l.items) == 0 {
+		return strings.Join(append(lines, m.emptyList()...), "\n")
+	}
+	lines = append(lines, m.headerRow())
+	rows := m.listRows()
+	for i := l.offset; i < len(l.items) && i < l.offset+rows; i++ {
+		lines = append(lines, m.itemRow(i))
+	}
+	for len(lines) < listTop+rows {
+		lines = append(lines, "")
+	}
+	if detailH := m.height - len(lines); detailH >= 3 {
+		lines = append(lines, m.detail(detailH)...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// headLine puts left and right on one line of width w, right-aligned.
+func headLine(left, right string, w int) string {
+	gap := w - common.Width(left) - common.Width(right)
+	if gap < 1 {
+		return common.Fit(left, w)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (m *Model) emptyList() []string {
+	st := m.styles
+	return []string{
+		"",
+		"  " + st.Title.Render("No segments yet."),
+		"",
+		"  " + st.HelpKey.Render("n") + st.Muted.Render("  write a rule for a new segment"),
+		"  " + st.HelpKey.Render("t") + st.Muted.Render("  start from a template that fits the table (churn risk, lapsed, new, high value…)"),
+		"  " + st.HelpKey.Render("S") + st.Muted.Render("  on the Data (1) or Slice (2) screen, save the filter you applied as a segment"),
+	}
+}
+
+func (m *Model) headerRow() string {
+	st := m.styles
+	c := m.list.cols
+	row := strings.Repeat(" ", marker) + common.Fit("name", c.name) + pad() + common.Fit("table", c.table) + pad() +
+		common.FitRight("size", sizeW) + pad() + common.FitRight("share", shareW) + " " + common.Fit("", c.bar) + pad() +
+		common.FitRight("ver", versionW) + pad() + common.Fit("changed", changedW)
+	if c.desc > 0 {
+		row += pad() + "description"
+	}
+	return st.Header.Render(common.Fit(row, m.width))
+}
+
+func pad() string { return strings.Repeat(" ", gap) }
+
+func (m *Model) itemRow(i int) string {
+	st := m.styles
+	l := &m.list
+	c := l.cols
+	it := l.items[i]
+	seg := it.seg
+	total := m.rows(seg.Table)
+
+	size, share, bar := "–", "–", ""
+	sizeSt, shareSt, barSt := st.Muted, st.Muted, st.Bar
+	switch {
+	case it.broken():
+		bar, barSt = "✗ broken", st.Error
+	case !it.sized && m.sizes.Running():
+		size, share, sizeSt, shareSt = "counting", "…", st.Loading, st.Loading
+	case !it.sized:
+		bar, barSt = "r recount", st.Faint
+	default:
+		size, share, sizeSt = common.Count(it.size), percent(it.size, total), st.Number
+		switch {
+		case it.size == 0:
+			bar, barSt = "empty", st.Warn
+		case it.size == total:
+			bar, barSt = "all rows", st.Warn
+		default:
+			bar = common.HBar(float64(it.size), float64(total), c.bar)
+		}
+	}
+	base, mark := st.Item, "  "
+	if i == l.cursor {
+		// One style across the row, so the cursor row reads as one bar.
+		base, mark = st.ItemCursor, "▸ "
+		sizeSt, shareSt, barSt = base, base, base
+	}
+	sp := base.Render(pad())
+	row := base.Render(mark+common.Fit(seg.Name, c.name)) + sp + base.Render(common.Fit(seg.Table, c.table)) + sp +
+		sizeSt.Render(common.FitRight(size, sizeW)) + sp + shareSt.Render(common.FitRight(share, shareW)) + base.Render(" ") +
+		barSt.Render(common.Fit(bar, c.bar)) + sp + base.Render(common.FitRight("v"+strconv.Itoa(seg.Version), versionW)) + sp +
+		base.Render(common.Fit(ago(m.now(), seg.Updated), changedW))
+	if c.desc > 0 {
+		row += sp + base.Render(common.Fit(seg.Description, c.desc))
+	}
+	if rest := m.width - common.Width(row); rest > 0 {
+		row += base.Render(strings.Repeat(" ", rest))
+	}
+	return common.Fit(row, m.width)
+}
+
+// detail describes the current segment under the list: who changed it when,
+// its description and its rule.
+func (m *Model) detail(h int) []string {
+	st := m.styles
+	w := m.width
+	seg, ok := m.current()
+	if !ok {
+		return nil
+	}
+	it := m.list.items[m.list.cursor]
+	lines := []string{st.Rule.Render(strings.Repeat("─", w))}
+	who := fmt.Sprintf(" · version %d by %s · changed %s", seg.Version, seg.Owner, stamp(seg.Updated, m.now()))
+	if seg.Owner == "" {
+		who = fmt.Sprintf(" · version %d · changed %s", seg.Version, stamp(seg.Updated, m.now()))
+	}
+	lines = append(lines, " "+st.Subtitle.Render(seg.Name)+st.Muted.Render(" on "+seg.Table+who))
+	if seg.Description != "" {
+		lines = append(lines, " "+st.Item.Render(seg.Description))
+	} else {
+		lines = append(lines, " "+st.Faint.Render("no description"))
+	}
+	if it.broken() {
+		lines = append(lines, " "+st.Error.Render("✗ "+it.err.Error()))
+	}
+	lines = append(lines, "")
+	for _, r := range common.RuleRows(st, seg.Rule, -1, w-4, common.Span{}) {
+		if len(lines) >= h {
+			break
+		}
+		lines = append(lines, "   "+r.Line)
+	}
+	return lines
+}
+
+// percent is n's share of total, to one decimal.
+func percent(n, total int64) string {
+	if total <= 0 {
+		return "–"
+	}
+	return strconv.FormatFloat(float64(n)*100/float64(total), 'f', 1, 64) + "%"
+}
+
+// ago says how long before now t was, the way people say it.
+func ago(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	case d < 48*time.Hour:
+		return "yesterday"
+	case d < 30*24*time.Hour:
+		return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+	}
+	return t.In(now.Location()).Format("2 Jan 2006")
+}
+
+// stamp is a time in the clock's zone, to the minute.
+func stamp(t, now time.Time) string {
+	return t.In(now.Location()).Format("2006-01-02 15:04")
+}

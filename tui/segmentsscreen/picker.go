@@ -1,0 +1,143 @@
+package segmentsscreen
+
+import (
+	"errors"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/tui/common"
+)
+
+// picker offers the templates that fit a table, measured on its data.
+type picker struct {
+	open, loading bool
+	table         string
+	templates     []segments.Template
+	err           error
+	cursor        int
+}
+
+type templatesMsg struct {
+	id        uint64
+	templates []segments.Template
+	err       error
+}
+
+// openPicker proposes templates for the editor's table, or, from the list,
+// for the table a new segment would go to.
+func (m *Model) openPicker() tea.Cmd {
+	table := m.defaultTable()
+	if m.view == viewEditor {
+		table = m.editor.table
+	}
+	if table == "" {
+		return notice(errors.New("no table can hold a segment yet: import one with a key column"))
+	}
+	m.picker = picker{open: true, loading: true, table: table}
+	ctx, id := m.fit.Start(m.base, "fitting templates to "+table, m.now())
+	ws := m.ws
+	return func() tea.Msg {
+		schema, err := segments.Schema(ctx, ws, table)
+		if err != nil {
+			return templatesMsg{id: id, err: err}
+		}
+		ts, err := segments.TuneTemplates(ctx, ws, table, segments.Templates(schema))
+		return templatesMsg{id: id, templates: ts, err: err}
+	}
+}
+
+func (m *Model) onTemplates(msg templatesMsg) {
+	if !m.fit.Finish(msg.id) {
+		return
+	}
+	m.picker.loading = false
+	m.picker.templates, m.picker.err = msg.templates, msg.err
+}
+
+func (m *Model) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	p := &m.picker
+	switch {
+	case key.Matches(msg, k.Close):
+		p.open = false
+		m.fit.Cancel()
+	case key.Matches(msg, k.Up):
+		p.cursor = max(p.cursor-1, 0)
+	case key.Matches(msg, k.Down):
+		p.cursor = max(min(p.cursor+1, len(p.templates)-1), 0)
+	case key.Matches(msg, k.Use):
+		if p.cursor < len(p.templates) {
+			p.open = false
+			return m.useTemplate(p.table, p.templates[p.cursor])
+		}
+	}
+	return nil
+}
+
+// useTemplate fills the editor with a template: its rule replaces the rule,
+// its name and description fill only what is still empty.
+func (m *Model) useTemplate(table string, t segments.Template) tea.Cmd {
+	if m.view != viewEditor {
+		cmd := m.openNew(table, t.Rule)
+		m.editor.name.SetValue(t.Name)
+		m.editor.desc.SetValue(t.Description)
+		return cmd
+	}
+	e := &m.editor
+	if e.existing == nil && strings.TrimSpace(e.name.Value()) == "" {
+		e.name.SetValue(t.Name)
+	}
+	if strings.TrimSpace(e.desc.Value()) == "" {
+		e.desc.SetValue(t.Description)
+	}
+	e.rule.SetValue(t.Rule)
+	e.setFocus(fieldRule)
+	return m.edited(false)
+}
+
+func (m *Model) pickerView() string {
+	st := m.styles
+	p := &m.picker
+	w := min(76, m.width-8)
+	lines := []string{st.PanelTitle.Render("Templates for "+p.table) + st.Muted.Render(" · cut-offs measured on its data"), ""}
+	switch {
+	case p.loading:
+		lines = append(lines, st.Muted.Render("measuring "+p.table+"…"))
+	case p.err != nil:
+		lines = append(lines, st.Error.Render("✗ "+p.err.Error()))
+	case len(p.templates) == 0:
+		lines = append(lines, st.Muted.Render("No template fits the columns of "+p.table+"."),
+			st.Faint.Render("They look for columns such as days_since_login, signup_date,"),
+			st.Faint.Render("last_order_date, orders, total_spent or monthly_price."))
+	default:
+		titleW := 0
+		for _, t := range p.templates {
+			titleW = max(titleW, common.Width(t.Title))
+		}
+		for i, t := range p.templates {
+			text := common.Fit(t.Title, titleW) + "  " + t.Description
+			if i == p.cursor {
+				lines = append(lines, st.Selected.Render(common.Fit("▸ "+text, w)))
+			} else {
+				lines = append(lines, "  "+st.Item.Render(common.Fit(t.Title, titleW))+"  "+st.Muted.Render(common.Fit(t.Description, w-titleW-4)))
+			}
+		}
+		t := p.templates[p.cursor]
+		lines = append(lines, "", st.Muted.Render("Rule"))
+		for _, r := range common.RuleRows(st, t.Rule, -1, w-2, common.Span{}) {
+			lines = append(lines, "  "+r.Line)
+		}
+		for _, l := range strings.Split(ansi.Wordwrap(t.Description, w, " "), "\n") {
+			lines = append(lines, st.Faint.Render(l))
+		}
+	}
+	lines = append(lines, "", st.Faint.Render("↑/↓ choose · enter use · esc close"))
+	for i := range lines {
+		lines[i] = common.Fit(lines[i], w)
+	}
+	return st.Dialog.Render(strings.Join(lines, "\n"))
+}

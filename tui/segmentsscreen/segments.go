@@ -1,0 +1,300 @@
+// Package segmentsscreen is the Segments screen: the workspace's segments with
+// their sizes, an editor with a highlighted rule, inline errors and a live
+// size preview, each segment's history with word-level diffs, and templates
+// that fit a table's columns.
+package segmentsscreen
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/rule"
+	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/task"
+)
+
+// view is what the screen shows: the list, the editor or a history.
+type view int
+
+const (
+	viewList view = iota
+	viewEditor
+	viewHistory
+)
+
+// Model is the Segments screen.
+type Model struct {
+	ws     *query.Workspace
+	store  *segments.Store
+	base   context.Context
+	now    func() time.Time
+	styles *styles.Styles
+	keys   KeyMap
+
+	width, height int
+	view          view
+	scopeTable    string // the Data screen's table: where new segments go
+
+	list    list
+	editor  editor
+	history history
+	picker  picker
+
+	load, sizes, save, remove, past, fit, preview, columns task.Slot
+}
+
+// New builds the Segments screen.
+func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time) *Model {
+	m := &Model{
+		ws: ws, store: segments.NewStore(ws), base: base, now: now, keys: DefaultKeyMap(),
+		editor: newEditor(),
+	}
+	m.SetStyles(st)
+	return m
+}
+
+// Init does nothing: the list loads when the screen is first shown.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize gives the screen its area.
+func (m *Model) SetSize(w, h int) tea.Cmd {
+	m.width, m.height = w, h
+	m.relayout()
+	return nil
+}
+
+// SetStyles switches theme.
+func (m *Model) SetStyles(st *styles.Styles) {
+	m.styles = st
+	m.editor.setStyles(st)
+}
+
+// Show loads the list the first time, and again after a load was cancelled.
+func (m *Model) Show() tea.Cmd {
+	if m.list.loaded || m.load.Running() {
+		return nil
+	}
+	return m.reload("")
+}
+
+// CapturesText is true in the editor, where every field takes typing.
+func (m *Model) CapturesText() bool { return m.view == viewEditor && !m.picker.open }
+
+// Help returns the keys that apply now.
+func (m *Model) Help() help.KeyMap {
+	switch {
+	case m.picker.open:
+		return pickerHelp(m.keys)
+	case m.list.confirm:
+		return confirmHelp(m.keys)
+	case m.view == viewEditor:
+		return editorHelp(m.keys)
+	case m.view == viewHistory:
+		return historyHelp(m.keys)
+	}
+	return m.keys
+}
+
+// jobs are the slots whose work the user waits for; the live size preview is
+// not one of them, since the next keystroke replaces it anyway.
+func (m *Model) jobs() []*task.Slot {
+	return []*task.Slot{&m.load, &m.save, &m.remove, &m.past, &m.fit, &m.sizes}
+}
+
+// Running describes the job the user is waiting for, if any.
+func (m *Model) Running() (task.Info, bool) {
+	for _, s := range m.jobs() {
+		if info, ok := s.Info(); ok {
+			return info, true
+		}
+	}
+	return task.Info{}, false
+}
+
+// Cancel stops the jobs the user is waiting for.
+func (m *Model) Cancel() bool {
+	cancelled := false
+	for _, s := range m.jobs() {
+		cancelled = s.Cancel() || cancelled
+	}
+	if cancelled {
+		m.picker.loading = false
+	}
+	return cancelled
+}
+
+// Commands are the palette's actions for this screen.
+func (m *Model) Commands() []common.Command {
+	if m.view == viewEditor {
+		return []common.Command{
+			{Title: "Save segment", Keys: "ctrl+s", Run: m.saveSegment},
+			{Title: "Fill from a template", Keys: "ctrl+t", Run: m.openPicker},
+			{Title: "Back to the segment list", Keys: "esc", Run: m.backToList},
+		}
+	}
+	cmds := []common.Command{
+		{Title: "New segment", Keys: "n", Run: func() tea.Cmd { return m.openNew(m.defaultTable(), "") }},
+		{Title: "New segment from a template", Keys: "t", Run: m.openPicker},
+		{Title: "Recount segment sizes", Keys: "r", Run: m.countSizes},
+	}
+	if seg, ok := m.current(); ok {
+		cmds = append(cmds,
+			common.Command{Title: "Edit segment " + seg.Name, Keys: "enter", Run: func() tea.Cmd { return m.openExisting(seg, seg.Rule, "") }},
+			common.Command{Title: "History of segment " + seg.Name, Keys: "h", Run: m.openHistory},
+			common.Command{Title: "Delete segment " + seg.Name, Keys: "d", Run: m.askDelete},
+		)
+	}
+	return cmds
+}
+
+// Update handles a message addressed to the screen.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case common.ScopeMsg:
+		m.scopeTable = msg.Scope.Table.Name
+	case common.EditSegmentMsg:
+		cmd := m.openNew(msg.Table, msg.Rule)
+		if !m.list.loaded && !m.load.Running() {
+			return tea.Batch(cmd, m.reload(""))
+		}
+		return cmd
+	case listMsg:
+		return m.onList(msg)
+	case sizeMsg:
+		m.onSize(msg)
+	case deletedMsg:
+		return m.onDeleted(msg)
+	case historyMsg:
+		m.onHistory(msg)
+	case templatesMsg:
+		m.onTemplates(msg)
+	case previewTickMsg:
+		return m.onPreviewTick(msg)
+	case previewMsg:
+		m.onPreview(msg)
+	case schemaMsg:
+		m.onSchema(msg)
+	case savedMsg:
+		return m.onSaved(msg)
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	case tea.PasteMsg:
+		if m.CapturesText() {
+			return m.editorInput(msg)
+		}
+	case tea.MouseClickMsg:
+		return m.onClick(msg.Mouse())
+	case tea.MouseWheelMsg:
+		m.onWheel(msg.Mouse())
+	}
+	return nil
+}
+
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case m.picker.open:
+		return m.pickerKey(msg)
+	case m.list.confirm:
+		return m.confirmKey(msg)
+	case m.view == viewEditor:
+		return m.editorKey(msg)
+	case m.view == viewHistory:
+		return m.historyKey(msg)
+	}
+	return m.listKey(msg)
+}
+
+// View draws the visible part of the screen, with any dialog over it.
+func (m *Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	var out string
+	switch m.view {
+	case viewEditor:
+		out = m.editorView()
+	case viewHistory:
+		out = m.historyView()
+	default:
+		out = m.listView()
+	}
+	out = common.Block(out, m.width, m.height)
+	switch {
+	case m.picker.open:
+		out = overlay(out, m.pickerView(), m.width)
+	case m.list.confirm:
+		out = overlay(out, m.confirmView(), m.width)
+	}
+	return out
+}
+
+// relayout sizes what depends on the screen's area.
+func (m *Model) relayout() {
+	m.list.layout(m.width)
+	m.editor.setWidth(m.width)
+	m.editor.maxRows = max(min(m.height-editorChrome, 12), 3)
+	m.editor.follow(m.styles)
+}
+
+func notice(err error) tea.Cmd {
+	return func() tea.Msg { return common.NoticeMsg{Err: err} }
+}
+
+func noticeText(text string) tea.Cmd {
+	return func() tea.Msg { return common.NoticeMsg{Text: text} }
+}
+
+// Names are the segments in the list, in order.
+func (m *Model) Names() []string {
+	names := make([]string, len(m.list.items))
+	for i, it := range m.list.items {
+		names[i] = it.seg.Name
+	}
+	return names
+}
+
+// Selected is the name of the segment under the cursor ("" for none).
+func (m *Model) Selected() string {
+	seg, _ := m.current()
+	return seg.Name
+}
+
+// Size is a listed segment's counted size.
+func (m *Model) Size(name string) (int64, bool) {
+	for _, it := range m.list.items {
+		if it.seg.Name == name {
+			return it.size, it.sized
+		}
+	}
+	return 0, false
+}
+
+// Editing reports whether the editor is open.
+func (m *Model) Editing() bool { return m.view == viewEditor }
+
+// InHistory reports whether a segment's history is shown.
+func (m *Model) InHistory() bool { return m.view == viewHistory }
+
+// Confirming reports whether a deletion waits for an answer.
+func (m *Model) Confirming() bool { return m.list.confirm }
+
+// Draft is what the editor holds: the segment's name, its table and the rule.
+func (m *Model) Draft() (name, table, rule string) {
+	e := &m.editor
+	return e.name.Value(), e.table, e.ruleText()
+}
+
+// Preview is how many rows the rule in the editor selects, once counted.
+func (m *Model) Preview() (int64, bool) {
+	c, ok := m.editor.checked()
+	return c.n, ok && c.err == nil
+}
+
+// RuleError is the error in the editor's rule, once it is known to have one.
+func (m *Model) RuleError() *rule.Error { return m.editor.ruleError() }

@@ -137,4 +137,3 @@ func unknownColumn(name string, names []string) error {
 	}
 	return fmt.Errorf("no column %q (columns: %s)", name, strings.Join(names, ", "))
 }
-

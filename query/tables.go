@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -103,9 +104,19 @@ func (w *Workspace) tableInfos(ctx context.Context, name string) ([]TableInfo, e
 	return tables, nil
 }
 
-// Columns lists a table's columns in order.
+// Columns lists a table's columns in order. Tables change only by import, so the
+// answer is kept until the next one: every segment evaluation asks.
 func (w *Workspace) Columns(ctx context.Context, table string) ([]Column, error) {
-	return tableColumns(ctx, w.db, table)
+	key := fmt.Sprintf("%d\x00%s", w.generation.Load(), table)
+	if cols, ok := w.columns.Load(key); ok {
+		return slices.Clone(cols.([]Column)), nil
+	}
+	cols, err := tableColumns(ctx, w.db, table)
+	if err != nil {
+		return nil, err
+	}
+	w.columns.Store(key, cols)
+	return slices.Clone(cols), nil
 }
 
 // tableColumns reads a table's columns from an empty result, which DuckDB answers

@@ -38,6 +38,7 @@ type Workspace struct {
 	// generation counts imports, so caches keyed by it never serve a replaced table.
 	generation atomic.Int64
 	orderings  orderings
+	columns    sync.Map // generation and table name → []Column
 }
 
 // DefaultPath is $XDG_DATA_HOME/segscope/workspace.duckdb, falling back to

@@ -9,6 +9,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments/consent"
 )
 
@@ -31,11 +32,11 @@ func FormatFor(path string) Format {
 
 var funcs = map[string]any{
 	"pct":    func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
-	"count":  thousands,
+	"count":  query.FormatCount,
 	"when":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"states": func() []consent.State { return consent.States },
 	"cell": func(t consent.Tally, s consent.State) string {
-		return fmt.Sprintf("%s (%.1f%%)", thousands(t.Counts[s]), 100*t.Shares[s])
+		return fmt.Sprintf("%s (%.1f%%)", query.FormatCount(t.Counts[s]), 100*t.Shares[s])
 	},
 	"short": func(h string) string {
 		if len(h) > 12 {
@@ -55,14 +56,6 @@ func Render(w io.Writer, r *Report, f Format) error {
 		return htmlReport.Execute(w, r)
 	}
 	return markdownReport.Execute(w, r)
-}
-
-func thousands(n int64) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 var markdownReport = template.Must(template.New("md").Funcs(funcs).Parse(`# segscope audit report

@@ -4,10 +4,11 @@ package common
 
 import (
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/segscope/segscope/query"
 )
 
 // Ellipsis marks text cut to fit.
@@ -86,24 +87,7 @@ func SideBySide(blocks ...string) string {
 }
 
 // Count formats n with thousands separators: 12,345.
-func Count(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func Count(n int64) string { return query.FormatCount(n) }
 
 // Plural picks the singular or plural noun for n.
 func Plural(n int64, one, many string) string {

@@ -13,8 +13,12 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/tui/auditscreen"
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/comparescreen"
+	"github.com/segscope/segscope/tui/consentscreen"
 	"github.com/segscope/segscope/tui/data"
+	"github.com/segscope/segscope/tui/exportscreen"
 	"github.com/segscope/segscope/tui/segmentsscreen"
 	"github.com/segscope/segscope/tui/slice"
 	"github.com/segscope/segscope/tui/sqlconsole"
@@ -60,6 +64,10 @@ type Model struct {
 	slice   *slice.Model
 	sql     *sqlconsole.Model
 	segs    *segmentsscreen.Model
+	compare *comparescreen.Model
+	consent *consentscreen.Model
+	export  *exportscreen.Model
+	audit   *auditscreen.Model
 
 	dialog  dialog
 	help    help.Model
@@ -95,7 +103,14 @@ func New(ctx context.Context, ws *query.Workspace, opts Options) *Model {
 	m.slice = slice.New(ctx, ws, st, now)
 	m.sql = sqlconsole.New(ctx, ws, st, now)
 	m.segs = segmentsscreen.New(ctx, ws, st, now)
-	m.screens = map[Screen]screen{ScreenData: m.data, ScreenSlice: m.slice, ScreenSegments: m.segs, ScreenSQL: m.sql}
+	m.compare = comparescreen.New(ctx, ws, st, now)
+	m.consent = consentscreen.New(ctx, ws, st, now)
+	m.export = exportscreen.New(ctx, ws, st, now)
+	m.audit = auditscreen.New(ctx, ws, st, now)
+	m.screens = map[Screen]screen{
+		ScreenData: m.data, ScreenSlice: m.slice, ScreenSegments: m.segs, ScreenCompare: m.compare, ScreenConsent: m.consent,
+		ScreenExport: m.export, ScreenSQL: m.sql, ScreenAudit: m.audit,
+	}
 	for s := ScreenData; s <= ScreenAudit; s++ {
 		if _, ok := m.screens[s]; ok {
 			m.order = append(m.order, s)
@@ -129,6 +144,18 @@ func (m *Model) SQL() *sqlconsole.Model { return m.sql }
 
 // Segments is the Segments screen, for tests.
 func (m *Model) Segments() *segmentsscreen.Model { return m.segs }
+
+// Compare is the Compare screen, for tests.
+func (m *Model) Compare() *comparescreen.Model { return m.compare }
+
+// Consent is the Consent screen, for tests.
+func (m *Model) Consent() *consentscreen.Model { return m.consent }
+
+// Export is the Export screen, for tests.
+func (m *Model) Export() *exportscreen.Model { return m.export }
+
+// Audit is the Audit screen, for tests.
+func (m *Model) Audit() *auditscreen.Model { return m.audit }
 
 // Notice is the message in the status line, if any.
 func (m *Model) Notice() string { return m.notice }

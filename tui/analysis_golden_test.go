@@ -1,0 +1,105 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/segscope/segscope/tui/styles"
+)
+
+// analysisScenes visit the Compare, Consent, Export and Audit screens on the
+// sample workspace.
+var analysisScenes = []struct {
+	name string
+	play func(t *testing.T, m *Model)
+}{
+	{"compare", keys("4", "a", "j", "enter")},
+	{"compare_pick", keys("4", "b")},
+	{"compare_column", keys("4", "a", "j", "enter", "j", "enter")},
+	{"consent", keys("5")},
+	{"consent_segment", keys("5", "j", "l", "enter")},
+	{"consent_setup", keys("5", "j", "j", "enter")},
+	{"export", func(t *testing.T, m *Model) {
+		// churn_risk gated on email, with the country ticked.
+		press(t, m, "6", "l")
+		quickly(t, m, "j", "l", "l", "tab", "tab", "tab", "j", "j", "j", "j", "j", "space")
+	}},
+	{"audit", keys("8", "v")},
+}
+
+func keys(names ...string) func(t *testing.T, m *Model) {
+	return func(t *testing.T, m *Model) { press(t, m, names...) }
+}
+
+// quickly presses keys faster than the preview's debounce: only the last
+// key's commands run.
+func quickly(t *testing.T, m *Model, names ...string) {
+	t.Helper()
+	var cmd tea.Cmd
+	for _, k := range names {
+		_, cmd = m.Update(keyPress(k))
+	}
+	settle(t, m, cmd)
+}
+
+// TestGoldenAnalysis compares frames of the Compare, Consent, Export and
+// Audit screens with testdata/TestGoldenAnalysis; -update rewrites them.
+func TestGoldenAnalysis(t *testing.T) {
+	t.Parallel()
+	ws := sharedSampleWorkspace(t)
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		for _, theme := range []styles.Theme{styles.Dark, styles.Light, styles.NoColor} {
+			for _, sc := range analysisScenes {
+				t.Run(fmt.Sprintf("%s_%dx%d_%s", sc.name, size[0], size[1], theme), func(t *testing.T) {
+					t.Parallel()
+					m := newSampleModel(t, ws, size[0], size[1], theme)
+					sc.play(t, m)
+					golden.RequireEqual(t, m.View().Content)
+				})
+			}
+		}
+	}
+}
+
+// Every frame of the four screens is exactly the terminal's size.
+func TestAnalysisFramesFitTheTerminal(t *testing.T) {
+	t.Parallel()
+	ws := sharedSampleWorkspace(t)
+	for _, size := range [][2]int{{80, 24}, {60, 16}, {40, 10}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			t.Parallel()
+			m := newSampleModel(t, ws, size[0], size[1], styles.Dark)
+			check := func(state string) {
+				t.Helper()
+				lines := strings.Split(m.View().Content, "\n")
+				if len(lines) != size[1] {
+					t.Fatalf("%s: %d lines", state, len(lines))
+				}
+				for i, l := range lines {
+					if w := ansi.StringWidth(l); w != size[0] {
+						t.Fatalf("%s: line %d is %d wide: %q", state, i, w, ansi.Strip(l))
+					}
+				}
+			}
+			for _, sc := range analysisScenes {
+				m := newSampleModel(t, ws, size[0], size[1], styles.Dark)
+				sc.play(t, m)
+				check(sc.name)
+				press(t, m, "?")
+				check(sc.name + " help")
+			}
+			press(t, m, "6", "tab", "tab", "tab", "ctrl+u")
+			typeText(t, m, "/tmp/a/very/long/path/that/does/not/fit/in/the/field/at/all.csv")
+			check("export with a long path")
+			press(t, m, "8", "enter")
+			check("audit entry")
+			press(t, m, "esc", "/")
+			check("audit subject")
+		})
+	}
+}

@@ -1,0 +1,210 @@
+package tui
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/segscope/segscope/query"
+	sampledata "github.com/segscope/segscope/sample-data"
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/tui/styles"
+)
+
+// analysisSegments span three kinds of consent data: events in a table of
+// their own (subscribers), opt-in columns (creators) and none (customers).
+var analysisSegments = []segments.Definition{
+	{Name: "big_buyers", Table: "creators", Rule: "total_spent > 200"},
+	{Name: "churn_risk", Table: "subscribers", Rule: "days_since_login > 7 and watch_hours_30d < watch_hours_prev_30d / 2"},
+	{Name: "gold_customers", Table: "customers", Rule: "plan = 'gold'"},
+	{Name: "premium", Table: "subscribers", Rule: "plan in ('premium', 'family')"},
+}
+
+// newSampleWorkspace is an in-memory workspace with the embedded sample data,
+// the fixture's customers, analysisSegments, and an audit log whose times and
+// paths are fixed, so that frames which show it do not change from run to run.
+func newSampleWorkspace(tb testing.TB) *query.Workspace {
+	tb.Helper()
+	ctx := context.Background()
+	ws, err := query.Open(ctx, query.Memory)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ws.SetActor("tester")
+	tb.Cleanup(func() { ws.Close() })
+	for _, f := range []struct{ file, table string }{
+		{"subscribers.csv.gz", "subscribers"}, {"consent.csv.gz", "consent"}, {"creators.csv", "creators"},
+	} {
+		if _, err := ws.ImportFS(ctx, sampledata.Files, f.file, f.table); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	path := filepath.Join(tb.TempDir(), "customers.csv")
+	if err := os.WriteFile(path, []byte(customersCSV(120)), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := ws.Import(ctx, path, query.ImportOptions{}); err != nil {
+		tb.Fatal(err)
+	}
+	define(tb, ws, analysisSegments...)
+	fixAuditLog(tb, ws)
+	return ws
+}
+
+var shared struct {
+	sync.Mutex
+	ws *query.Workspace
+}
+
+// sharedSampleWorkspace is one sample workspace for the tests that only read
+// it: importing the sample costs more than the tests themselves. It is built
+// by the first test to ask and lives as long as the test binary.
+func sharedSampleWorkspace(tb testing.TB) *query.Workspace {
+	tb.Helper()
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.ws == nil {
+		shared.ws = newSampleWorkspace(untilExit{tb})
+	}
+	return shared.ws
+}
+
+// untilExit is a test whose cleanups never run, for what outlives it.
+type untilExit struct{ testing.TB }
+
+func (untilExit) Cleanup(func()) {}
+
+// newSampleModel starts a console on the sample workspace, opened on the
+// subscribers.
+func newSampleModel(tb testing.TB, ws *query.Workspace, w, h int, theme styles.Theme) *Model {
+	tb.Helper()
+	m := New(context.Background(), ws, Options{Table: "subscribers", NoColor: theme == styles.NoColor, Now: fixedNow})
+	settle(tb, m, m.Init())
+	switch theme {
+	case styles.Dark:
+		send(tb, m, tea.BackgroundColorMsg{Color: color.Black})
+	case styles.Light:
+		send(tb, m, tea.BackgroundColorMsg{Color: color.White})
+	}
+	send(tb, m, tea.WindowSizeMsg{Width: w, Height: h})
+	return m
+}
+
+// pump runs commands as the Bubble Tea runtime does, each in a goroutine of
+// its own, and hands their messages to the model one at a time. Unlike
+// settle, it lets a test act while a command is still running.
+type pump struct {
+	msgs    chan tea.Msg
+	pending int
+}
+
+func newPump() *pump { return &pump{msgs: make(chan tea.Msg)} }
+
+func (p *pump) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	p.pending++
+	go func() { p.msgs <- cmd() }()
+}
+
+// until delivers messages until done reports true, or, with done nil, until
+// no command is left.
+func (p *pump) until(tb testing.TB, m *Model, done func() bool) {
+	tb.Helper()
+	deadline := time.After(20 * time.Second)
+	for done == nil || !done() {
+		if p.pending == 0 {
+			if done != nil {
+				tb.Fatal("every command ended and the condition still does not hold")
+			}
+			return
+		}
+		select {
+		case msg := <-p.msgs:
+			p.pending--
+			switch msg := msg.(type) {
+			case nil, spinner.TickMsg:
+			case tea.BatchMsg:
+				for _, c := range msg {
+					p.run(c)
+				}
+			default:
+				_, next := m.Update(msg)
+				p.run(next)
+			}
+		case <-deadline:
+			tb.Fatal("commands did not end")
+		}
+	}
+}
+
+// mustContain fails when the screen lacks any of the texts.
+func mustContain(tb testing.TB, m *Model, texts ...string) {
+	tb.Helper()
+	screen := screenText(m)
+	for _, s := range texts {
+		if !strings.Contains(screen, s) {
+			tb.Fatalf("the screen lacks %q:\n%s", s, screen)
+		}
+	}
+}
+
+// fixAuditLog rewrites the audit log with fixed times and file names, and
+// chains it again, as segscope would have had it written at those times.
+func fixAuditLog(tb testing.TB, ws *query.Workspace) {
+	tb.Helper()
+	ctx := context.Background()
+	entries, err := ws.AuditLog(ctx, query.AuditFilter{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	slices.Reverse(entries)
+	if _, err := ws.DB().ExecContext(ctx, `DELETE FROM segscope.audit`); err != nil {
+		tb.Fatal(err)
+	}
+	prev := ""
+	for i, e := range entries {
+		e.Time = fixedNow().Add(time.Duration(i-len(entries)) * time.Hour)
+		var details map[string]any
+		if json.Unmarshal([]byte(e.Details), &details) == nil {
+			if p, ok := details["path"].(string); ok {
+				details["path"] = filepath.Base(p)
+			}
+			text, _ := json.Marshal(details)
+			e.Details = string(text)
+		}
+		e.PrevHash = prev
+		e.Hash = auditHash(e)
+		prev = e.Hash
+		if _, err := ws.DB().ExecContext(ctx, `INSERT INTO segscope.audit VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Seq, e.Time, e.Actor, e.Action, e.Subject, e.Details, e.PrevHash, e.Hash); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// auditHash is the chain's hash as query computes it: SHA-256 over each field,
+// length-prefixed, and the previous hash.
+func auditHash(e query.AuditEntry) string {
+	h := sha256.New()
+	for _, f := range []string{
+		fmt.Sprint(e.Seq), e.Time.UTC().Format("2006-01-02T15:04:05.000000Z"), e.Actor, e.Action, e.Subject, e.Details, e.PrevHash,
+	} {
+		fmt.Fprintf(h, "%d:%s;", len(f), f)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

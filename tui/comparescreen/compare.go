@@ -1,0 +1,246 @@
+// Package comparescreen is the Compare screen: two segments of one table, or a
+// segment and the rest of its table, side by side — their sizes and overlap,
+// then the columns that tell them apart ranked by effect size, and any one
+// column in detail.
+package comparescreen
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/compare"
+	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/task"
+)
+
+// view is what the screen shows.
+type view int
+
+const (
+	viewPick   view = iota // choosing A and B
+	viewRanked             // the columns, most different first
+	viewColumn             // one column in detail
+)
+
+// side is one of the two lists of the picker.
+type side int
+
+const (
+	sideA side = iota
+	sideB
+)
+
+// Model is the Compare screen.
+type Model struct {
+	ws     *query.Workspace
+	store  *segments.Store
+	base   context.Context
+	now    func() time.Time
+	styles *styles.Styles
+	keys   KeyMap
+
+	width, height int
+	view          view
+	cols          columns
+
+	segs    []segments.Segment
+	loaded  bool
+	listErr error
+	focus   side
+	pickA   int // index into segs
+	pickB   int // index into choicesB(); 0 is the rest of A's table
+	started bool
+
+	result         *compare.Result
+	err            error
+	cursor, offset int // the ranked list
+	scroll         int // a column's detail
+
+	list, run task.Slot
+}
+
+// New builds the Compare screen.
+func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time) *Model {
+	return &Model{ws: ws, store: segments.NewStore(ws), base: base, now: now, styles: st, keys: DefaultKeyMap()}
+}
+
+type listMsg struct {
+	id   uint64
+	segs []segments.Segment
+	err  error
+}
+
+type resultMsg struct {
+	id  uint64
+	res *compare.Result
+	err error
+}
+
+// Init does nothing: the segments are read when the screen is shown.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize gives the screen its area.
+func (m *Model) SetSize(w, h int) tea.Cmd {
+	m.width, m.height = w, h
+	m.relayout()
+	return nil
+}
+
+// SetStyles switches theme.
+func (m *Model) SetStyles(st *styles.Styles) { m.styles = st }
+
+// Show reads the segments again: they may have changed on the Segments screen.
+func (m *Model) Show() tea.Cmd {
+	ctx, id := m.list.Start(m.base, "reading segments", m.now())
+	store := m.store
+	return func() tea.Msg {
+		segs, err := store.List(ctx)
+		return listMsg{id: id, segs: segs, err: err}
+	}
+}
+
+// Help returns the keys that apply now.
+func (m *Model) Help() help.KeyMap {
+	switch m.view {
+	case viewPick:
+		return pickHelp(m.keys)
+	case viewColumn:
+		return columnHelp(m.keys)
+	}
+	return m.keys
+}
+
+// CapturesText is false: the screen has no text input.
+func (m *Model) CapturesText() bool { return false }
+
+// Running describes the comparison in flight, if any.
+func (m *Model) Running() (task.Info, bool) {
+	if info, ok := m.run.Info(); ok {
+		return info, true
+	}
+	return m.list.Info()
+}
+
+// Cancel stops the comparison and the segment read.
+func (m *Model) Cancel() bool {
+	ran := m.run.Cancel()
+	listed := m.list.Cancel()
+	return ran || listed
+}
+
+// Commands are the palette's actions for this screen.
+func (m *Model) Commands() []common.Command {
+	cmds := []common.Command{
+		{Title: "Choose segment A to compare", Keys: "a", Run: func() tea.Cmd { return m.pick(sideA) }},
+		{Title: "Choose what to compare A with", Keys: "b", Run: func() tea.Cmd { return m.pick(sideB) }},
+	}
+	if m.result != nil {
+		cmds = append(cmds,
+			common.Command{Title: "Swap A and B", Keys: "s", Run: m.swap},
+			common.Command{Title: "Run the comparison again", Keys: "r", Run: m.compare},
+		)
+	}
+	return cmds
+}
+
+// Update handles a message addressed to the screen.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case listMsg:
+		return m.onList(msg)
+	case resultMsg:
+		m.onResult(msg)
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	case tea.MouseClickMsg:
+		m.onClick(msg.Mouse())
+	case tea.MouseWheelMsg:
+		m.onWheel(msg.Mouse())
+	}
+	return nil
+}
+
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch m.view {
+	case viewPick:
+		return m.pickKey(msg)
+	case viewColumn:
+		m.columnKey(msg)
+		return nil
+	}
+	return m.rankedKey(msg)
+}
+
+func (m *Model) onList(msg listMsg) tea.Cmd {
+	if !m.list.Finish(msg.id) {
+		return nil
+	}
+	if msg.err != nil {
+		m.listErr = msg.err
+		return nil
+	}
+	a, b := m.nameA(), m.nameB()
+	m.segs, m.loaded, m.listErr = msg.segs, true, nil
+	m.choose(a, b)
+	// The first visit compares the first segment with the rest of its table, so
+	// the screen opens on an answer rather than on a form.
+	if !m.started && len(m.segs) > 0 {
+		m.started = true
+		return m.compare()
+	}
+	if len(m.segs) == 0 {
+		m.view = viewPick
+	}
+	return nil
+}
+
+// compare runs the comparison the picker holds.
+func (m *Model) compare() tea.Cmd {
+	a, b := m.nameA(), m.nameB()
+	if a == "" {
+		return nil
+	}
+	label := "comparing " + a + " with " + b
+	if b == "" {
+		label = "comparing " + a + " with the rest of its table"
+	}
+	ctx, id := m.run.Start(m.base, label, m.now())
+	ws, store := m.ws, m.store
+	return func() tea.Msg {
+		res, err := compare.Segments(ctx, ws, store, a, b)
+		return resultMsg{id: id, res: res, err: err}
+	}
+}
+
+func (m *Model) onResult(msg resultMsg) {
+	if !m.run.Finish(msg.id) {
+		return
+	}
+	m.err = msg.err
+	if msg.err != nil {
+		return
+	}
+	m.result, m.view, m.cursor, m.offset, m.scroll = msg.res, viewRanked, 0, 0, 0
+	m.relayout()
+}
+
+// Result is the comparison shown, for tests.
+func (m *Model) Result() *compare.Result { return m.result }
+
+// Err is the last comparison's error, for tests.
+func (m *Model) Err() error { return m.err }
+
+// Picking reports whether A and B are being chosen.
+func (m *Model) Picking() bool { return m.view == viewPick }
+
+// InColumn reports whether one column's detail is shown, and which.
+func (m *Model) InColumn() (string, bool) {
+	c, ok := m.current()
+	return c.Name, ok && m.view == viewColumn
+}

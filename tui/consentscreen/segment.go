@@ -1,0 +1,230 @@
+package consentscreen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/tui/common"
+)
+
+// View draws the matrix, or one segment's detail.
+func (m *Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	lines := m.matrixView()
+	if m.view == viewSegment {
+		lines = m.segmentView()
+	}
+	return common.Block(strings.Join(lines, "\n"), m.width, m.height)
+}
+
+// headLine puts left and right on one line, right aligned, dropping right
+// when both do not fit.
+func headLine(left, right string, w int) string {
+	gap := w - common.Width(left) - common.Width(right)
+	if gap < 1 {
+		return common.Fit(left, w)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (m *Model) rule() string { return m.styles.Rule.Render(strings.Repeat("─", m.width)) }
+
+// Widths of the detail's tables.
+const (
+	stateW        = 13
+	jurisdictionW = 14
+)
+
+func (m *Model) segmentView() []string {
+	st := m.styles
+	row, ok := m.current()
+	if !ok {
+		return nil
+	}
+	left := " " + st.Title.Render("Consent") + "  " + st.Subtitle.Render(row.Segment)
+	if m.cov != nil {
+		left += st.Muted.Render(" · " + common.Count(m.cov.Members) + " members of " + row.Table)
+	} else {
+		left += st.Muted.Render(" · " + row.Table)
+	}
+	lines := []string{headLine(left, st.Faint.Render("←/→ channel · j/k segment · esc back "), m.width), m.rule()}
+	if key, unset := m.unset[row.Table]; unset {
+		return append(lines, m.setupHelp(row, key)...)
+	}
+	switch {
+	case m.covErr != nil:
+		return append(lines, "", " "+st.Error.Render("✗ "+m.covErr.Error()))
+	case m.cov == nil && m.detail.Running():
+		return append(lines, "", " "+st.Muted.Render("counting consent states…"))
+	case m.cov == nil:
+		return append(lines, "", " "+st.Muted.Render("Not counted: press r to count again."))
+	}
+	from, policy := m.source()
+	lines = append(lines, " "+st.Faint.Render(from), " "+st.Faint.Render(policy), "")
+	lines = append(lines, m.stateTable()...)
+	lines = append(lines, "")
+	return append(lines, m.jurisdictionTable()...)
+}
+
+// source says where the consent data comes from, and which policy applies.
+func (m *Model) source() (string, string) {
+	c := m.cov.Config
+	from := "consent events in " + c.Table
+	if c.Events != nil {
+		from = "consent events in " + c.Events.Table
+	}
+	if c.Layout == consent.Wide {
+		from = "opt-in columns of " + c.Table
+	}
+	if c.Detected {
+		from += " (detected: confirm with segscope consent setup)"
+	}
+	p := c.Policy
+	return from, fmt.Sprintf("a grant is stale after %d days · minors are under %d (%d in the EU/EEA) · as of %s", p.StaleDays,
+		p.MinorAge, p.MinorAgeEU, m.cov.AsOf.In(m.now().Location()).Format("2006-01-02 15:04"))
+}
+
+// stateTable has a row per consent state and a column per channel: how many
+// members are in the state, and their share.
+func (m *Model) stateTable() []string {
+	st := m.styles
+	chs := m.cov.Channels
+	chosen := m.channelIndex()
+	// A cell holds "118,702  56.8%", and widens for a long channel name when
+	// every channel still fits.
+	stateCell := 15
+	longest := 0
+	for _, c := range chs {
+		longest = max(longest, common.Width(c.Channel))
+	}
+	if wide := min(longest, 20); len(chs)*(wide+1) <= m.width-markW-stateW {
+		stateCell = max(stateCell, wide)
+	}
+	first, n := m.visibleChannels(len(chs), stateW, stateCell)
+	header := strings.Repeat(" ", markW) + st.Header.Render(common.Fit("state", stateW))
+	for i := first; i < first+n; i++ {
+		style := st.Header
+		if i == chosen {
+			style = st.HeaderCurrent
+		}
+		header += " " + style.Render(common.FitRight(chs[i].Channel, stateCell))
+	}
+	lines := []string{common.Fit(header, m.width)}
+	for _, s := range consent.States {
+		label := st.Item.Render(common.Fit(string(s), stateW))
+		if s == consent.Granted {
+			label = st.Good.Render(common.Fit("granted ✓", stateW))
+		}
+		row := strings.Repeat(" ", markW) + label
+		for i := first; i < first+n; i++ {
+			t := chs[i].Tally
+			row += " " + st.Number.Render(common.FitRight(common.Count(t.Counts[s]), stateCell-8)) +
+				st.Muted.Render(common.FitRight(percent(t.Shares[s]), 8))
+		}
+		lines = append(lines, common.Fit(row, m.width))
+	}
+	for _, c := range chs {
+		if c.Unrecognized > 0 {
+			lines = append(lines, common.Fit("  "+st.Warn.Render(fmt.Sprintf("%s: %s members' latest status word was not recognised and counts as unknown",
+				c.Channel, common.Count(c.Unrecognized))), m.width))
+		}
+	}
+	return lines
+}
+
+// visibleChannels is the run of channels that fit beside a label of labelW
+// cells, in cells of cellW, keeping the chosen one in view.
+func (m *Model) visibleChannels(total, labelW, cellW int) (first, n int) {
+	n = min(total, max((m.width-markW-labelW)/(cellW+1), 1))
+	first = max(min(m.channelIndex()-n+1, total-n), 0)
+	return first, n
+}
+
+// jurisdictionTable is the chosen channel's states by jurisdiction.
+func (m *Model) jurisdictionTable() []string {
+	st := m.styles
+	chs := m.cov.Channels
+	if len(chs) == 0 {
+		return []string{" " + st.Muted.Render("no channels in the consent data")}
+	}
+	c := chs[m.channelIndex()]
+	const reachW, countW = 8, 7
+	cellW := min(max((m.width-markW-jurisdictionW-countW-reachW-len(consent.States))/len(consent.States), 5), 10)
+	lines := []string{" " + st.Subtitle.Render(c.Channel) + st.Muted.Render(" by jurisdiction")}
+	header := strings.Repeat(" ", markW) + common.Fit("jurisdiction", jurisdictionW) + common.FitRight("members", countW) +
+		common.FitRight("reach", reachW)
+	for _, s := range consent.States {
+		header += " " + common.FitRight(string(s), cellW)
+	}
+	lines = append(lines, st.Header.Render(common.Fit(header, m.width)))
+	for _, j := range c.Jurisdictions {
+		level := heatLevel(j.Share)
+		reach := " " + st.Heat[level].Render(shades[level]) + st.Number.Render(common.FitRight(percent(j.Share), reachW-2))
+		row := strings.Repeat(" ", markW) + st.Item.Render(common.Fit(string(j.Jurisdiction), jurisdictionW)) +
+			st.Number.Render(common.FitRight(common.Count(j.Members), countW)) + reach
+		for _, s := range consent.States {
+			row += " " + st.Muted.Render(common.FitRight(common.Count(j.Counts[s]), cellW))
+		}
+		lines = append(lines, common.Fit(row, m.width))
+	}
+	return lines
+}
+
+// setupHelp explains that a table has no consent data, and shows the commands
+// that describe where it lives.
+func (m *Model) setupHelp(row consent.MatrixRow, key string) []string {
+	st := m.styles
+	w := m.width - 4
+	if key == "" {
+		key = "KEY_COLUMN"
+	}
+	lines := []string{"", " " + st.Warn.Render("No consent data is configured or detected for "+row.Table+"."), ""}
+	for _, l := range strings.Split(ansi.Wordwrap(row.Problem, w, " "), "\n") {
+		lines = append(lines, "  "+st.Muted.Render(l))
+	}
+	lines = append(lines, "", " "+st.Item.Render("Describe where it lives from a shell, then press ")+st.HelpKey.Render("r")+
+		st.Item.Render(" here to recount:"), "")
+	lines = append(lines, "  "+st.Faint.Render("# a table of consent events, one row per decision (person, channel, status, time)"))
+	lines = append(lines, m.command([]string{"segscope", "consent", "setup", "--table", row.Table, "--key", key,
+		"--consent-table", "EVENTS_TABLE", "--channel-col", "channel", "--status-col", "status", "--time-col", "event_time"})...)
+	lines = append(lines, "", "  "+st.Faint.Render("# or opt-in columns on "+row.Table+" itself"))
+	return append(lines, m.command([]string{"segscope", "consent", "setup", "--table", row.Table, "--key", key,
+		"--wide", "email_opt_in=email,sms_opt_in=sms"})...)
+}
+
+// command lays a shell command out in the screen's width, breaking lines
+// between a flag and the one before it with a backslash, as a shell reads it.
+func (m *Model) command(words []string) []string {
+	st := m.styles
+	w := max(m.width-8, 20)
+	var lines []string
+	line := ""
+	for i, word := range words {
+		next := word
+		if i+1 < len(words) && strings.HasPrefix(word, "--") {
+			next += " " + words[i+1]
+		}
+		if i > 0 && strings.HasPrefix(words[i-1], "--") {
+			continue // printed with its flag
+		}
+		if line != "" && common.Width(line)+1+common.Width(next) > w {
+			lines = append(lines, line+" \\")
+			line = "    " + next
+			continue
+		}
+		if line != "" {
+			line += " "
+		}
+		line += next
+	}
+	lines = append(lines, line)
+	for i := range lines {
+		lines[i] = "  " + st.Accent.Render(lines[i])
+	}
+	return lines
+}

@@ -1,0 +1,248 @@
+// Package exportscreen is the Export screen: a form for a segment, a consent
+// channel, the columns, a format and a destination; a live preview of who
+// would be written and who is kept out, and why; the export itself with a
+// progress bar; and its manifest at the end.
+package exportscreen
+
+import (
+	"context"
+	"runtime/debug"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/export"
+	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/task"
+)
+
+// field is a field of the form, in the order tab visits them.
+type field int
+
+const (
+	fieldSegment field = iota
+	fieldChannel
+	fieldFormat
+	fieldDest
+	fieldColumns
+	fieldCount
+)
+
+// Model is the Export screen.
+type Model struct {
+	ws       *query.Workspace
+	exporter *export.Exporter
+	svc      *consent.Service
+	store    *segments.Store
+	base     context.Context
+	now      func() time.Time
+	styles   *styles.Styles
+	keys     KeyMap
+
+	width, height int
+	formW         int // the form's width; the preview takes the rest
+
+	segs    []segments.Segment
+	loaded  bool
+	listErr error
+	focus   field
+	seg     int
+	// channels are the gates on offer for the segment's table: "" (none) first.
+	channels   []string
+	channel    int
+	format     int // into export.Formats
+	schemaOf   string
+	consentErr error // why the table offers no channels
+	schemaErr  error
+	cols       []query.Column
+	chosen     map[string]bool
+	colCursor  int
+	colOffset  int
+	dest       textinput.Model
+	destEdited bool // the destination was typed, so it no longer follows the choices
+
+	gen        uint64 // bumped by every change; older preview ticks are ignored
+	preview    *export.Preview
+	previewErr error
+
+	runID     uint64 // the export whose progress is shown
+	progress  export.Progress
+	confirm   bool // the destination exists and waits for y or n
+	result    *export.Result
+	runErr    error
+	cancelled bool
+
+	list, schema, check, run task.Slot
+}
+
+// New builds the Export screen. now is the instant consent staleness is
+// measured from.
+func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time) *Model {
+	svc := consent.New(ws)
+	svc.Now = now
+	m := &Model{
+		ws: ws, svc: svc, store: segments.NewStore(ws), base: base, now: now, keys: DefaultKeyMap(),
+		exporter: export.New(ws, export.Options{Version: version(), Now: now}),
+		chosen:   map[string]bool{}, channels: []string{""},
+	}
+	m.dest = textinput.New()
+	m.dest.Prompt = ""
+	m.dest.Placeholder = "path of the file to write"
+	m.SetStyles(st)
+	return m
+}
+
+// version is segscope's version as the build recorded it, for the manifest.
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "dev"
+}
+
+// Init does nothing: the segments are read when the screen is shown.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize gives the screen its area.
+func (m *Model) SetSize(w, h int) tea.Cmd {
+	m.width, m.height = w, h
+	m.formW = min(max(w*11/20, 40), 64)
+	if w-m.formW < 30 {
+		m.formW = w
+	}
+	m.dest.SetWidth(max(m.formW-labelW-4, 8))
+	m.follow()
+	return nil
+}
+
+// SetStyles switches theme.
+func (m *Model) SetStyles(st *styles.Styles) {
+	m.styles = st
+	s := textinput.DefaultStyles(st.Theme != styles.Light)
+	s.Focused.Text, s.Blurred.Text = st.Title, st.Item
+	s.Focused.Placeholder, s.Blurred.Placeholder = st.Placeholder, st.Placeholder
+	// A steady cursor: a blinking one would redraw the screen for nothing.
+	s.Cursor.Blink = false
+	s.Cursor.Color = nil
+	m.dest.SetStyles(s)
+}
+
+// Show reads the segments again: they may have changed on the Segments screen.
+func (m *Model) Show() tea.Cmd {
+	ctx, id := m.list.Start(m.base, "reading segments", m.now())
+	store := m.store
+	return func() tea.Msg {
+		segs, err := store.List(ctx)
+		return listMsg{id: id, segs: segs, err: err}
+	}
+}
+
+// Help returns the keys that apply now.
+func (m *Model) Help() help.KeyMap {
+	switch {
+	case m.run.Running():
+		return runningHelp(m.keys)
+	case m.confirm:
+		return confirmHelp(m.keys)
+	case m.focus == fieldDest:
+		return typingHelp(m.keys)
+	}
+	return m.keys
+}
+
+// CapturesText is true while the destination is being typed.
+func (m *Model) CapturesText() bool { return m.focus == fieldDest && !m.confirm && !m.run.Running() }
+
+// jobs are the screen's slots, the export first: it is what the status line
+// should show when it runs.
+func (m *Model) jobs() []*task.Slot { return []*task.Slot{&m.run, &m.check, &m.schema, &m.list} }
+
+// Running describes the job in flight, the export before the others.
+func (m *Model) Running() (task.Info, bool) {
+	for _, s := range m.jobs() {
+		if info, ok := s.Info(); ok {
+			return info, true
+		}
+	}
+	return task.Info{}, false
+}
+
+// Cancel stops the jobs in flight. A cancelled export leaves no file: the
+// exporter writes to a temporary file and renames it only when complete.
+func (m *Model) Cancel() bool {
+	if m.run.Cancel() {
+		m.cancelled = true
+		for _, s := range m.jobs() {
+			s.Cancel()
+		}
+		return true
+	}
+	cancelled := false
+	for _, s := range m.jobs() {
+		cancelled = s.Cancel() || cancelled
+	}
+	return cancelled
+}
+
+// Commands are the palette's actions for this screen.
+func (m *Model) Commands() []common.Command {
+	cmds := []common.Command{{Title: "Start the export", Keys: "enter", Run: m.start}}
+	for f, name := range fieldNames {
+		cmds = append(cmds, common.Command{Title: "Export: choose the " + name, Keys: "tab", Run: func() tea.Cmd { return m.setFocus(field(f)) }})
+	}
+	return cmds
+}
+
+// Update handles a message addressed to the screen.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case listMsg:
+		return m.onList(msg)
+	case schemaMsg:
+		return m.onSchema(msg)
+	case tickMsg:
+		return m.onTick(msg)
+	case previewMsg:
+		if m.check.Finish(msg.id) {
+			m.preview, m.previewErr = msg.preview, msg.err
+		}
+	case progressMsg:
+		return m.onProgress(msg)
+	case doneMsg:
+		m.onDone(msg)
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	case tea.PasteMsg:
+		if m.CapturesText() {
+			return m.typeDest(msg)
+		}
+	}
+	return nil
+}
+
+// Preview is the latest preview, for tests.
+func (m *Model) Preview() (*export.Preview, error) { return m.preview, m.previewErr }
+
+// Result is the finished export, for tests.
+func (m *Model) Result() (*export.Result, error) { return m.result, m.runErr }
+
+// Confirming reports whether replacing an existing file waits for an answer.
+func (m *Model) Confirming() bool { return m.confirm }
+
+// Cancelled reports whether the last export was cancelled.
+func (m *Model) Cancelled() bool { return m.cancelled }
+
+// Destination is the file the export goes to.
+func (m *Model) Destination() string { return m.dest.Value() }
+
+// Request is what the form asks for.
+func (m *Model) Request() export.Request { return m.request() }
+
+// Progress is how far the running export has got, for tests.
+func (m *Model) Progress() export.Progress { return m.progress }

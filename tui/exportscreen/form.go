@@ -1,0 +1,346 @@
+package exportscreen
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/export"
+	"github.com/segscope/segscope/tui/pii"
+)
+
+var fieldNames = [fieldCount]string{"segment", "channel", "format", "destination", "columns"}
+
+type listMsg struct {
+	id   uint64
+	segs []segments.Segment
+	err  error
+}
+
+// schemaMsg brings what a table offers an export: its columns and the consent
+// channels it can be gated on.
+type schemaMsg struct {
+	id         uint64
+	table      string
+	cols       []query.Column
+	channels   []string
+	consentErr error
+	err        error
+}
+
+func (m *Model) onList(msg listMsg) tea.Cmd {
+	if !m.list.Finish(msg.id) {
+		return nil
+	}
+	if msg.err != nil {
+		m.listErr = msg.err
+		return nil
+	}
+	before := m.segment()
+	m.segs, m.loaded, m.listErr = msg.segs, true, nil
+	m.seg = 0
+	for i, s := range m.segs {
+		if s.Name == before.Name {
+			m.seg = i
+		}
+	}
+	switch now := m.segment(); {
+	case len(m.segs) == 0:
+		return nil
+	case now.Table != m.schemaOf:
+		return m.loadSchema()
+	case now.Name == before.Name && now.Version == before.Version && m.preview != nil:
+		// Nothing the form shows has changed: the last export's outcome stays.
+		return nil
+	}
+	return m.changed()
+}
+
+// segment is the chosen segment (the zero one when there are none).
+func (m *Model) segment() segments.Segment {
+	if m.seg < 0 || m.seg >= len(m.segs) {
+		return segments.Segment{}
+	}
+	return m.segs[m.seg]
+}
+
+// loadSchema reads the chosen segment's table: its columns and its consent
+// channels. A table without consent data can still be exported without a gate.
+func (m *Model) loadSchema() tea.Cmd {
+	table := m.segment().Table
+	m.schemaOf = table
+	ctx, id := m.schema.Start(m.base, "reading the columns of "+table, m.now())
+	ws, svc := m.ws, m.svc
+	return func() tea.Msg {
+		cols, err := ws.Columns(ctx, table)
+		if err != nil {
+			return schemaMsg{id: id, table: table, err: err}
+		}
+		channels, cerr := svc.Channels(ctx, table)
+		if cerr != nil && !errors.Is(cerr, consent.ErrNotConfigured) && ctx.Err() == nil {
+			return schemaMsg{id: id, table: table, err: cerr}
+		}
+		return schemaMsg{id: id, table: table, cols: cols, channels: channels, consentErr: cerr}
+	}
+}
+
+func (m *Model) onSchema(msg schemaMsg) tea.Cmd {
+	if !m.schema.Finish(msg.id) {
+		return nil
+	}
+	m.schemaErr = msg.err
+	if msg.err != nil {
+		m.schemaOf = ""
+		return nil
+	}
+	gate := m.gate()
+	m.cols, m.consentErr = msg.cols, msg.consentErr
+	m.channels = append([]string{""}, msg.channels...)
+	m.channel = max(slices.Index(m.channels, gate), 0)
+	// Data minimization: nothing but the key is ticked until the analyst asks.
+	m.chosen = map[string]bool{}
+	m.colCursor, m.colOffset = 0, 0
+	return m.changed()
+}
+
+// gate is the chosen consent channel, "" for none.
+func (m *Model) gate() string {
+	if m.channel < 0 || m.channel >= len(m.channels) {
+		return ""
+	}
+	return m.channels[m.channel]
+}
+
+func (m *Model) chosenFormat() export.Format { return export.Formats[m.format] }
+
+// customerMatch reports whether the format is an ad platform's upload file,
+// whose columns are fixed and whose gate defaults to ads personalization.
+func (m *Model) customerMatch() bool {
+	f := m.chosenFormat()
+	return f == export.GoogleAds || f == export.Meta
+}
+
+// effectiveGate is the channel the export will be gated on.
+func (m *Model) effectiveGate() string {
+	if g := m.gate(); g != "" || !m.customerMatch() {
+		return g
+	}
+	return export.AdsChannel
+}
+
+// request is what the form asks for. The key and the ticked columns are named
+// explicitly, so the exporter never widens an empty list to every column.
+func (m *Model) request() export.Request {
+	req := export.Request{Segment: m.segment().Name, Format: m.chosenFormat(), Channel: m.gate(), Path: m.dest.Value()}
+	if m.customerMatch() {
+		return req
+	}
+	key := m.segment().Key
+	req.Columns = []string{key}
+	for _, c := range m.cols {
+		if m.chosen[c.Name] && c.Name != key {
+			req.Columns = append(req.Columns, c.Name)
+		}
+	}
+	return req
+}
+
+// defaultDest is ./<segment>-<channel>.<extension>.
+func (m *Model) defaultDest() string {
+	gate := m.effectiveGate()
+	if gate == "" {
+		gate = "internal"
+	}
+	ext := string(m.chosenFormat())
+	if m.customerMatch() {
+		ext = "csv"
+	}
+	return "./" + m.segment().Name + "-" + gate + "." + ext
+}
+
+// isPII reports whether a column holds personal data.
+func isPII(c query.Column) bool { return pii.ForColumn(c.Name, c.Type) != pii.None }
+
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case m.run.Running():
+		// The form stays as the export found it; esc, handled by the console, cancels.
+		return nil
+	case m.confirm:
+		return m.confirmKey(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Export):
+		return m.start()
+	case key.Matches(msg, k.NextField):
+		return m.setFocus((m.focus + 1) % fieldCount)
+	case key.Matches(msg, k.PrevField):
+		return m.setFocus((m.focus + fieldCount - 1) % fieldCount)
+	case m.focus == fieldDest:
+		return m.destKey(msg)
+	case m.focus == fieldColumns:
+		return m.columnsKey(msg)
+	case key.Matches(msg, k.Up):
+		return m.setFocus(max(m.focus-1, 0))
+	case key.Matches(msg, k.Down):
+		return m.setFocus(m.focus + 1)
+	case key.Matches(msg, k.Prev):
+		return m.choose(-1)
+	case key.Matches(msg, k.Next):
+		return m.choose(1)
+	}
+	return nil
+}
+
+// destKey edits the destination; only the arrow keys leave it, since j and k
+// are letters of a path.
+func (m *Model) destKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "up":
+		return m.setFocus(fieldFormat)
+	case "down":
+		return m.setFocus(fieldColumns)
+	}
+	return m.typeDest(msg)
+}
+
+func (m *Model) typeDest(msg tea.Msg) tea.Cmd {
+	before := m.dest.Value()
+	m.dest, _ = m.dest.Update(msg)
+	if m.dest.Value() == before {
+		return nil
+	}
+	// An emptied field follows the choices again from their next change.
+	m.destEdited = m.dest.Value() != ""
+	return m.edited()
+}
+
+func (m *Model) columnsKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		if m.colCursor == 0 {
+			return m.setFocus(fieldDest)
+		}
+		m.colCursor--
+	case key.Matches(msg, k.Down):
+		m.colCursor = min(m.colCursor+1, len(m.cols)-1)
+	case m.customerMatch():
+	case key.Matches(msg, k.Toggle):
+		if m.colCursor < len(m.cols) {
+			c := m.cols[m.colCursor].Name
+			if c != m.segment().Key {
+				m.chosen[c] = !m.chosen[c]
+				return m.changed()
+			}
+		}
+	case key.Matches(msg, k.All):
+		m.toggleAll()
+		return m.changed()
+	}
+	m.follow()
+	return nil
+}
+
+// toggleAll ticks every column but personal data, or, when any is ticked,
+// clears them all: personal data is only ever ticked one by one.
+func (m *Model) toggleAll() {
+	ticked := false
+	for _, on := range m.chosen {
+		ticked = ticked || on
+	}
+	m.chosen = map[string]bool{}
+	if ticked {
+		return
+	}
+	for _, c := range m.cols {
+		if !isPII(c) {
+			m.chosen[c.Name] = true
+		}
+	}
+}
+
+// choose steps the focused choice field.
+func (m *Model) choose(delta int) tea.Cmd {
+	step := func(i, n int) int { return max(min(i+delta, n-1), 0) }
+	switch m.focus {
+	case fieldSegment:
+		before := m.seg
+		m.seg = step(m.seg, len(m.segs))
+		if m.seg == before {
+			return nil
+		}
+		if m.segment().Table != m.schemaOf {
+			return m.loadSchema()
+		}
+	case fieldChannel:
+		m.channel = step(m.channel, len(m.channels))
+	case fieldFormat:
+		m.format = step(m.format, len(export.Formats))
+	default:
+		return nil
+	}
+	return m.changed()
+}
+
+func (m *Model) setFocus(f field) tea.Cmd {
+	m.focus = min(max(f, 0), fieldCount-1)
+	if m.focus == fieldDest {
+		m.dest.CursorEnd()
+		return m.dest.Focus()
+	}
+	m.dest.Blur()
+	return nil
+}
+
+// follow keeps the column cursor in view.
+func (m *Model) follow() {
+	n := len(m.cols)
+	m.colCursor = max(min(m.colCursor, n-1), 0)
+	rows := m.columnRows()
+	switch {
+	case m.colCursor < m.colOffset:
+		m.colOffset = m.colCursor
+	case m.colCursor >= m.colOffset+rows:
+		m.colOffset = m.colCursor - rows + 1
+	}
+	m.colOffset = max(min(m.colOffset, n-rows), 0)
+}
+
+// chosenColumns is how many columns the file will have, the key included.
+func (m *Model) chosenColumns() int {
+	n := 1
+	for _, c := range m.cols {
+		if m.chosen[c.Name] && c.Name != m.segment().Key {
+			n++
+		}
+	}
+	return n
+}
+
+// piiChosen names the personal-data columns ticked.
+func (m *Model) piiChosen() []string {
+	var out []string
+	for _, c := range m.cols {
+		if m.chosen[c.Name] && isPII(c) {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// joinShort joins names, eliding after n of them.
+func joinShort(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:n], ", ") + " and " + strconv.Itoa(len(names)-n) + " more"
+}

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments/rule"
@@ -221,32 +220,8 @@ func temporal(t rule.Type) bool { return t == rule.TypeDate || t == rule.TypeTim
 
 type wordSet []string
 
-// words splits a column name into lower-case words: "Days Since Login",
-// days_since_login and daysSinceLogin all give days, since, login.
-func words(name string) wordSet {
-	var out wordSet
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, strings.ToLower(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	runes := []rune(name)
-	for i, r := range runes {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			flush()
-		case unicode.IsUpper(r) && i > 0 && unicode.IsLower(runes[i-1]):
-			flush()
-			cur = append(cur, r)
-		default:
-			cur = append(cur, r)
-		}
-	}
-	flush()
-	return out
-}
+// words splits a column name into its lower-case words.
+func words(name string) wordSet { return query.ColumnWords(name) }
 
 func (w wordSet) has(word string) bool { return slices.Contains(w, word) }
 

@@ -2,6 +2,7 @@ package compare
 
 import (
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/segments/rule"
 )
 
@@ -27,6 +28,12 @@ func newPlan(cols []query.Column, key string) plan {
 		col := query.QuoteIdent(c.Name)
 		if c.Name == key {
 			p.skip(c.Name, "key column")
+			continue
+		}
+		// What tells two segments apart is behaviour, not who the people are; and
+		// a comparison must not put names or addresses on screen.
+		if pii.ForColumn(c.Name, c.Type) != pii.None {
+			p.skip(c.Name, "personal data")
 			continue
 		}
 		switch rule.TypeFromDuckDB(c.Type) {

@@ -134,20 +134,6 @@ func TestPIIStaysOutWithoutAChannel(t *testing.T) {
 	}
 }
 
-func TestPIIByName(t *testing.T) {
-	for name, want := range map[string]bool{
-		"email": true, "Email_Address": true, "phone": true, "mobile_number": true, "first_name": true, "lastName": true,
-		"full_name": true, "name": true, "surname": true, "street_address": true, "zip": true, "postal_code": true,
-		"ip_address": true, "birth_date": true, "dob": true,
-		"email_opt_in": false, "phone_verified": false, "email_domain": false, "plan_name": false, "plan": false,
-		"country": false, "zipper_size": false, "shipping_date": false, "tip": false,
-	} {
-		if isPII(name) != want {
-			t.Errorf("isPII(%q) = %v", name, !want)
-		}
-	}
-}
-
 func mapsEqual[K comparable, V comparable](a, b map[K]V) bool {
 	if len(a) != len(b) {
 		return false

@@ -112,7 +112,7 @@ func (m *Model) categoricalBody(d compare.ColumnDiff) (string, []string) {
 	valueW := len("value")
 	peak := 0.0
 	for _, v := range vals {
-		valueW = max(valueW, common.Width(shown(d.Name, v.Value)))
+		valueW = max(valueW, common.Width(v.Value))
 		peak = math.Max(peak, math.Max(v.ShareA, v.ShareB))
 	}
 	const shareW, countW, indexW = 6, 7, 8
@@ -141,7 +141,7 @@ func (m *Model) categoricalBody(d compare.ColumnDiff) (string, []string) {
 		default:
 			idx += "  "
 		}
-		rows = append(rows, common.Fit("  "+common.Fit(shown(d.Name, v.Value), valueW)+"  "+side(st.SideA, v.ShareA, v.CountA)+"  "+
+		rows = append(rows, common.Fit("  "+common.Fit(v.Value, valueW)+"  "+side(st.SideA, v.ShareA, v.CountA)+"  "+
 			side(st.SideB, v.ShareB, v.CountB)+"  "+idxStyle.Render(common.FitRight(idx, indexW)), m.width))
 	}
 	rows = append(rows, "", st.Faint.Render(common.Fit("  index: share in A ÷ share in B × 100 · ▲ over-represented in A (120+), ▼ under (80 or less)", m.width)))

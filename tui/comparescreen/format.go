@@ -8,7 +8,6 @@ import (
 
 	"github.com/segscope/segscope/segments/compare"
 	"github.com/segscope/segscope/tui/common"
-	"github.com/segscope/segscope/tui/pii"
 )
 
 // percent shows a share to one decimal.
@@ -72,13 +71,6 @@ func index(v compare.ValueShare) string {
 		return "A only"
 	}
 	return fmt.Sprintf("%.0f", *v.Index)
-}
-
-// shown is a column's value as the screen may show it: personal data masked,
-// as everywhere in the console. (A small table can have few enough names or
-// e-mail addresses for them to be compared as categories.)
-func shown(column, value string) string {
-	return pii.Mask(pii.FromName(column), value)
 }
 
 // topValue is a categorical column's headline: the value most over-represented

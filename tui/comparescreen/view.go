@@ -158,7 +158,7 @@ func summaries(d compare.ColumnDiff, w int) (string, string) {
 		return "–", "–"
 	}
 	v := topValue(d.Categorical)
-	value := shown(d.Name, v.Value)
+	value := v.Value
 	share := func(s float64) string {
 		p := percent(s)
 		return common.Fit(value, max(w-len(p)-1, 1)) + " " + p

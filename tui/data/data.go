@@ -13,9 +13,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/grid"
-	"github.com/segscope/segscope/tui/pii"
 	"github.com/segscope/segscope/tui/styles"
 	"github.com/segscope/segscope/tui/task"
 )

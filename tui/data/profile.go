@@ -10,8 +10,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/tui/common"
-	"github.com/segscope/segscope/tui/pii"
 )
 
 type profileKey struct{ table, where, column string }

@@ -10,10 +10,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/export"
-	"github.com/segscope/segscope/tui/pii"
 )
 
 var fieldNames = [fieldCount]string{"segment", "channel", "format", "destination", "columns"}

@@ -12,8 +12,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/tui/common"
-	"github.com/segscope/segscope/tui/pii"
 	"github.com/segscope/segscope/tui/styles"
 )
 

@@ -2,8 +2,8 @@ package grid
 
 import (
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/tui/common"
-	"github.com/segscope/segscope/tui/pii"
 )
 
 // Rows is a Source over rows already in memory (a SQL result).

@@ -15,9 +15,9 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/grid"
-	"github.com/segscope/segscope/tui/pii"
 	"github.com/segscope/segscope/tui/styles"
 	"github.com/segscope/segscope/tui/task"
 )

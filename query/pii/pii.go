@@ -6,7 +6,8 @@ package pii
 import (
 	"regexp"
 	"strings"
-	"unicode"
+
+	"github.com/segscope/segscope/query"
 )
 
 // Kind is the sort of personal data in a column; None means not personal.
@@ -20,10 +21,13 @@ const (
 	Address
 	Postcode
 	IP
+	// Identity is what identifies a person on its own: date of birth, national
+	// and passport numbers.
+	Identity
 )
 
 func (k Kind) String() string {
-	return [...]string{"", "email", "phone", "name", "address", "postcode", "ip address"}[k]
+	return [...]string{"", "email", "phone", "name", "address", "postcode", "ip address", "identity"}[k]
 }
 
 const dots = "••••"
@@ -50,7 +54,7 @@ func ForColumn(name, duckType string) Kind {
 // FromName classifies a column by its name. Words are compared whole, so
 // "ship_date" is not an IP address and "plan_name" is not a person's name.
 func FromName(column string) Kind {
-	words := splitWords(column)
+	words := query.ColumnWords(column)
 	joined := strings.Join(words, "")
 	has := func(w string) bool {
 		for _, x := range words {
@@ -68,7 +72,7 @@ func FromName(column string) Kind {
 	switch {
 	case strings.Contains(joined, "email") || has("mail"):
 		return Email
-	case has("phone") || has("mobile") || has("msisdn") || strings.Contains(joined, "phone"):
+	case has("phone") || has("mobile") || has("msisdn") || has("tel") || strings.Contains(joined, "phone"):
 		return Phone
 	case has("ip") || strings.Contains(joined, "ipaddress") || has("ipv4") || has("ipv6"):
 		return IP
@@ -78,6 +82,8 @@ func FromName(column string) Kind {
 		return Address
 	case isPersonName(words, joined):
 		return Name
+	case has("birth") || has("birthdate") || has("birthday") || has("dob") || has("ssn") || has("passport"):
+		return Identity
 	}
 	return None
 }
@@ -96,33 +102,6 @@ func isPersonName(words []string, joined string) bool {
 		}
 	}
 	return false
-}
-
-// splitWords breaks snake_case, kebab-case, spaced and camelCase names into
-// lower-case words.
-func splitWords(s string) []string {
-	var words []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			words = append(words, strings.ToLower(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	runes := []rune(s)
-	for i, r := range runes {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			flush()
-		case unicode.IsUpper(r) && i > 0 && unicode.IsLower(runes[i-1]):
-			flush()
-			cur = append(cur, r)
-		default:
-			cur = append(cur, r)
-		}
-	}
-	flush()
-	return words
 }
 
 var (

@@ -14,6 +14,16 @@ func TestForColumn(t *testing.T) {
 			t.Errorf("ForColumn(%q) = %v, want %v", name, got, want)
 		}
 	}
+	// Exports withhold what FromName flags, whatever the type.
+	for name, want := range map[string]Kind{
+		"telephone": Phone, "tel": Phone, "surname": Name, "street_address": Address, "postal_code": Postcode,
+		"birth_date": Identity, "dob": Identity, "passport_number": Identity, "ssn": Identity,
+		"phone_verified": None, "country": None, "zipper_size": None, "shipping_date": None, "tip": None, "plan": None,
+	} {
+		if got := FromName(name); got != want {
+			t.Errorf("FromName(%q) = %v, want %v", name, got, want)
+		}
+	}
 	if got := ForColumn("email_verified", "BOOLEAN"); got != None {
 		t.Errorf("a boolean column was flagged as %v", got)
 	}

@@ -1,0 +1,34 @@
+package query
+
+import (
+	"strings"
+	"unicode"
+)
+
+// ColumnWords splits a column name into lower-case words: "Days Since Login",
+// days_since_login and daysSinceLogin all give days, since, login. Whatever reads
+// meaning into column names (personal data, template roles) reads these words.
+func ColumnWords(name string) []string {
+	var words []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	runes := []rune(name)
+	for i, r := range runes {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			flush()
+		case unicode.IsUpper(r) && i > 0 && unicode.IsLower(runes[i-1]):
+			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
+		}
+	}
+	flush()
+	return words
+}

@@ -13,8 +13,9 @@ type layout struct {
 }
 
 type tabHit struct {
-	screen Screen
-	x, w   int
+	screen    Screen
+	key, name string // the label: the number key, then the screen's name
+	x, w      int
 }
 
 // Short terminals lose the key hints line before anything else.
@@ -30,16 +31,29 @@ func newLayout(w, h int, order []Screen) layout {
 	}
 	l.body, full = full.SplitY(full.H - 1 - hints)
 	l.status, l.help = full.SplitY(1)
+	// Padded labels when they all fit, tight ones otherwise: at 80 columns all
+	// eight tabs must still be visible and clickable.
+	pad := " "
+	if tabsWidth(order, pad) > w {
+		pad = ""
+	}
 	x := 1
 	for _, s := range order {
-		tw := common.Width(tabLabel(s))
-		l.tabHits = append(l.tabHits, tabHit{screen: s, x: x, w: tw})
-		x += tw + 1
+		t := tabHit{screen: s, key: fmt.Sprintf("%s%d ", pad, int(s)), name: s.String() + pad, x: x}
+		t.w = common.Width(t.key + t.name)
+		l.tabHits = append(l.tabHits, t)
+		x += t.w + 1
 	}
 	return l
 }
 
-func tabLabel(s Screen) string { return fmt.Sprintf(" %d %s ", int(s), s) }
+func tabsWidth(order []Screen, pad string) int {
+	w := 1
+	for _, s := range order {
+		w += common.Width(fmt.Sprintf("%s%d %s%s", pad, int(s), s, pad)) + 1
+	}
+	return w
+}
 
 // tabAt finds the tab under a click.
 func (l layout) tabAt(x, y int) (Screen, bool) {

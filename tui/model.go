@@ -34,6 +34,8 @@ type Options struct {
 	NoColor bool
 	// Now is the clock for elapsed times; nil means time.Now. Tests fix it.
 	Now func() time.Time
+	// Version is segscope's version, recorded in export manifests.
+	Version string
 }
 
 type dialog int
@@ -105,7 +107,7 @@ func New(ctx context.Context, ws *query.Workspace, opts Options) *Model {
 	m.segs = segmentsscreen.New(ctx, ws, st, now)
 	m.compare = comparescreen.New(ctx, ws, st, now)
 	m.consent = consentscreen.New(ctx, ws, st, now)
-	m.export = exportscreen.New(ctx, ws, st, now)
+	m.export = exportscreen.New(ctx, ws, st, now, opts.Version)
 	m.audit = auditscreen.New(ctx, ws, st, now)
 	m.screens = map[Screen]screen{
 		ScreenData: m.data, ScreenSlice: m.slice, ScreenSegments: m.segs, ScreenCompare: m.compare, ScreenConsent: m.consent,

@@ -56,12 +56,10 @@ func (m *Model) tabBar() string {
 		if i > 0 {
 			b.WriteString(" ")
 		}
-		label := tabLabel(t.screen)
 		if t.screen == m.active {
-			b.WriteString(st.TabActive.Render(label))
+			b.WriteString(st.TabActive.Render(t.key + t.name))
 		} else {
-			num := fmt.Sprintf(" %d ", int(t.screen))
-			b.WriteString(st.TabKey.Render(num) + st.Tab.Render(strings.TrimPrefix(label, num)))
+			b.WriteString(st.TabKey.Render(t.key) + st.Tab.Render(t.name))
 		}
 	}
 	name := st.Subtitle.Render("segscope") + " "

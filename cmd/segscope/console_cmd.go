@@ -13,7 +13,7 @@ func (a *app) runConsole(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := tui.Options{NoColor: a.noColor}
+	opts := tui.Options{NoColor: a.noColor, Version: version}
 	if _, err := ws.Table(cmd.Context(), sampleTables[0].table); err == nil {
 		opts.Table = sampleTables[0].table // the demo opens on the subscribers, not the consent log
 	}

@@ -6,7 +6,6 @@ package exportscreen
 
 import (
 	"context"
-	"runtime/debug"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -82,13 +81,13 @@ type Model struct {
 }
 
 // New builds the Export screen. now is the instant consent staleness is
-// measured from.
-func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time) *Model {
+// measured from; version is recorded in the manifests.
+func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time, version string) *Model {
 	svc := consent.New(ws)
 	svc.Now = now
 	m := &Model{
 		ws: ws, svc: svc, store: segments.NewStore(ws), base: base, now: now, keys: DefaultKeyMap(),
-		exporter: export.New(ws, export.Options{Version: version(), Now: now}),
+		exporter: export.New(ws, export.Options{Version: version, Now: now}),
 		chosen:   map[string]bool{}, channels: []string{""},
 	}
 	m.dest = textinput.New()
@@ -96,14 +95,6 @@ func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func(
 	m.dest.Placeholder = "path of the file to write"
 	m.SetStyles(st)
 	return m
-}
-
-// version is segscope's version as the build recorded it, for the manifest.
-func version() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-		return info.Main.Version
-	}
-	return "dev"
 }
 
 // Init does nothing: the segments are read when the screen is shown.

@@ -4,7 +4,10 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"os"
+	"strings"
 
 	"charm.land/fang/v2"
 )
@@ -17,7 +20,20 @@ func main() {
 	if err := fang.Execute(context.Background(), app.root(),
 		fang.WithVersion(version),
 		fang.WithNotifySignal(os.Interrupt),
+		fang.WithErrorHandler(showError),
 	); err != nil {
 		os.Exit(1)
 	}
+}
+
+// showError is fang's error display without its extra full stop, which turned
+// "did you mean "age"?" into "...?".
+func showError(w io.Writer, styles fang.Styles, err error) {
+	msg := err.Error()
+	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") {
+		msg += "."
+	}
+	fmt.Fprintln(w, styles.ErrorHeader.String())
+	fmt.Fprintln(w, styles.ErrorText.Render(msg))
+	fmt.Fprintln(w)
 }

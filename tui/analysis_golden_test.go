@@ -2,11 +2,9 @@ package tui
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/segscope/segscope/tui/styles"
@@ -76,22 +74,14 @@ func TestAnalysisFramesFitTheTerminal(t *testing.T) {
 			m := newSampleModel(t, ws, size[0], size[1], styles.Dark)
 			check := func(state string) {
 				t.Helper()
-				lines := strings.Split(m.View().Content, "\n")
-				if len(lines) != size[1] {
-					t.Fatalf("%s: %d lines", state, len(lines))
-				}
-				for i, l := range lines {
-					if w := ansi.StringWidth(l); w != size[0] {
-						t.Fatalf("%s: line %d is %d wide: %q", state, i, w, ansi.Strip(l))
-					}
-				}
+				requireFits(t, m, size[0], size[1], state)
 			}
 			for _, sc := range analysisScenes {
-				m := newSampleModel(t, ws, size[0], size[1], styles.Dark)
-				sc.play(t, m)
-				check(sc.name)
-				press(t, m, "?")
-				check(sc.name + " help")
+				scene := newSampleModel(t, ws, size[0], size[1], styles.Dark)
+				sc.play(t, scene)
+				requireFits(t, scene, size[0], size[1], sc.name)
+				press(t, scene, "?")
+				requireFits(t, scene, size[0], size[1], sc.name+" help")
 			}
 			press(t, m, "6", "tab", "tab", "tab", "ctrl+u")
 			typeText(t, m, "/tmp/a/very/long/path/that/does/not/fit/in/the/field/at/all.csv")

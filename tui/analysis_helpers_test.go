@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"image/color"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,12 +38,7 @@ var analysisSegments = []segments.Definition{
 func newSampleWorkspace(tb testing.TB) *query.Workspace {
 	tb.Helper()
 	ctx := context.Background()
-	ws, err := query.Open(ctx, query.Memory)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ws.SetActor("tester")
-	tb.Cleanup(func() { ws.Close() })
+	ws := emptyWorkspace(tb)
 	for _, f := range []struct{ file, table string }{
 		{"subscribers.csv.gz", "subscribers"}, {"consent.csv.gz", "consent"}, {"creators.csv", "creators"},
 	} {
@@ -91,16 +85,7 @@ func (untilExit) Cleanup(func()) {}
 // subscribers.
 func newSampleModel(tb testing.TB, ws *query.Workspace, w, h int, theme styles.Theme) *Model {
 	tb.Helper()
-	m := New(context.Background(), ws, Options{Table: "subscribers", NoColor: theme == styles.NoColor, Now: fixedNow})
-	settle(tb, m, m.Init())
-	switch theme {
-	case styles.Dark:
-		send(tb, m, tea.BackgroundColorMsg{Color: color.Black})
-	case styles.Light:
-		send(tb, m, tea.BackgroundColorMsg{Color: color.White})
-	}
-	send(tb, m, tea.WindowSizeMsg{Width: w, Height: h})
-	return m
+	return openModel(tb, ws, "subscribers", w, h, theme)
 }
 
 // pump runs commands as the Bubble Tea runtime does, each in a goroutine of

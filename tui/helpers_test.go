@@ -56,16 +56,24 @@ func ordersCSV() string {
 	return b.String()
 }
 
-// newWorkspace is an in-memory workspace with the customers and orders tables.
-func newWorkspace(tb testing.TB) *query.Workspace {
+// emptyWorkspace is an in-memory workspace, acting as "tester", closed when
+// the test ends.
+func emptyWorkspace(tb testing.TB) *query.Workspace {
 	tb.Helper()
-	ctx := context.Background()
-	ws, err := query.Open(ctx, query.Memory)
+	ws, err := query.Open(context.Background(), query.Memory)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	ws.SetActor("tester")
 	tb.Cleanup(func() { ws.Close() })
+	return ws
+}
+
+// newWorkspace is an in-memory workspace with the customers and orders tables.
+func newWorkspace(tb testing.TB) *query.Workspace {
+	tb.Helper()
+	ctx := context.Background()
+	ws := emptyWorkspace(tb)
 	dir := tb.TempDir()
 	for name, body := range map[string]string{"customers.csv": customersCSV(120), "orders.csv": ordersCSV()} {
 		path := filepath.Join(dir, name)
@@ -79,11 +87,17 @@ func newWorkspace(tb testing.TB) *query.Workspace {
 	return ws
 }
 
-// newModel starts a console of size w×h in a theme and lets its first
-// queries finish.
+// newModel starts a console on newWorkspace's customers.
 func newModel(tb testing.TB, ws *query.Workspace, w, h int, theme styles.Theme) *Model {
 	tb.Helper()
-	m := New(context.Background(), ws, Options{Table: "customers", NoColor: theme == styles.NoColor, Now: fixedNow})
+	return openModel(tb, ws, "customers", w, h, theme)
+}
+
+// openModel starts a console of size w×h in a theme, opened on table, and
+// lets its first queries finish.
+func openModel(tb testing.TB, ws *query.Workspace, table string, w, h int, theme styles.Theme) *Model {
+	tb.Helper()
+	m := New(context.Background(), ws, Options{Table: table, NoColor: theme == styles.NoColor, Now: fixedNow})
 	settle(tb, m, m.Init())
 	switch theme {
 	case styles.Dark:
@@ -93,6 +107,21 @@ func newModel(tb testing.TB, ws *query.Workspace, w, h int, theme styles.Theme) 
 	}
 	send(tb, m, tea.WindowSizeMsg{Width: w, Height: h})
 	return m
+}
+
+// requireFits fails the test unless m's frame is exactly w×h cells; state
+// names what is on screen.
+func requireFits(tb testing.TB, m *Model, w, h int, state string) {
+	tb.Helper()
+	lines := strings.Split(m.View().Content, "\n")
+	if len(lines) != h {
+		tb.Fatalf("%dx%d %s: %d lines", w, h, state, len(lines))
+	}
+	for i, l := range lines {
+		if lw := ansi.StringWidth(l); lw != w {
+			tb.Fatalf("%dx%d %s: line %d is %d wide: %q", w, h, state, i, lw, ansi.Strip(l))
+		}
+	}
 }
 
 // send delivers a message and settles the commands it returns.

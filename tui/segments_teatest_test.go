@@ -12,9 +12,7 @@ import (
 	"github.com/segscope/segscope/segments"
 )
 
-// segProbe asks the running program how the save-as-segment journey is going.
-type segProbe struct{ reply chan segSnapshot }
-
+// segSnapshot is how the save-as-segment journey is going.
 type segSnapshot struct {
 	loaded   bool
 	active   Screen
@@ -26,37 +24,13 @@ type segSnapshot struct {
 	sized    bool
 }
 
-func answerSegProbes(m tea.Model, msg tea.Msg) tea.Msg {
-	p, ok := msg.(segProbe)
-	if !ok {
-		return msg
-	}
-	root := m.(*Model)
+func lookSegments(root *Model) segSnapshot {
 	s := root.Segments()
 	snap := segSnapshot{loaded: root.Data().RowLoaded(0), active: root.Active(), filter: root.Data().Filter(), editing: s.Editing(), segments: s.Names()}
 	_, snap.counted = root.Data().FilterCount()
 	_, _, snap.draft = s.Draft()
 	_, snap.sized = s.Size("gold_over_30")
-	p.reply <- snap
-	return nil
-}
-
-func waitForSegments(t *testing.T, tm *teatest.TestModel, what string, ok func(segSnapshot) bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		reply := make(chan segSnapshot, 1)
-		tm.Send(segProbe{reply: reply})
-		select {
-		case s := <-reply:
-			if ok(s) {
-				return
-			}
-		case <-time.After(time.Second):
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
+	return snap
 }
 
 // TestSaveAsSegmentRun drives the program as Bubble Tea runs it: filter the
@@ -66,23 +40,23 @@ func TestSaveAsSegmentRun(t *testing.T) {
 	m := New(context.Background(), ws, Options{Table: "customers", Now: fixedNow})
 	tm := teatest.NewTestModel(t, m,
 		teatest.WithInitialTermSize(100, 30),
-		teatest.WithProgramOptions(tea.WithFilter(answerSegProbes)))
+		teatest.WithProgramOptions(tea.WithFilter(answerProbes(lookSegments))))
 
 	const rule = "plan = 'gold' and age > 30"
-	waitForSegments(t, tm, "the first rows", func(s segSnapshot) bool { return s.loaded })
+	waitUntil(t, tm, "the first rows", func(s segSnapshot) bool { return s.loaded })
 	tm.Send(keyPress("/"))
 	tm.Type(rule)
-	waitForSegments(t, tm, "the matching count", func(s segSnapshot) bool { return s.counted })
+	waitUntil(t, tm, "the matching count", func(s segSnapshot) bool { return s.counted })
 	tm.Send(keyPress("enter"))
-	waitForSegments(t, tm, "the filter", func(s segSnapshot) bool { return s.filter == rule })
+	waitUntil(t, tm, "the filter", func(s segSnapshot) bool { return s.filter == rule })
 
 	tm.Send(keyPress("S"))
-	waitForSegments(t, tm, "the editor", func(s segSnapshot) bool {
+	waitUntil(t, tm, "the editor", func(s segSnapshot) bool {
 		return s.active == ScreenSegments && s.editing && s.draft == rule
 	})
 	tm.Type("gold_over_30")
 	tm.Send(keyPress("ctrl+s"))
-	waitForSegments(t, tm, "the saved segment in the list", func(s segSnapshot) bool {
+	waitUntil(t, tm, "the saved segment in the list", func(s segSnapshot) bool {
 		return !s.editing && slices.Contains(s.segments, "gold_over_30") && s.sized
 	})
 

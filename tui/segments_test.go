@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/tui/common"
@@ -311,15 +309,7 @@ func TestSegmentFramesFitTheTerminal(t *testing.T) {
 			m := newModel(t, ws, size[0], size[1], styles.Dark)
 			check := func(state string) {
 				t.Helper()
-				lines := strings.Split(m.View().Content, "\n")
-				if len(lines) != size[1] {
-					t.Fatalf("%dx%d %s: %d lines", size[0], size[1], state, len(lines))
-				}
-				for i, l := range lines {
-					if w := ansi.StringWidth(l); w != size[0] {
-						t.Fatalf("%dx%d %s: line %d is %d wide: %q", size[0], size[1], state, i, w, l)
-					}
-				}
+				requireFits(t, m, size[0], size[1], state)
 			}
 			press(t, m, "3")
 			check("list")

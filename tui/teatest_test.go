@@ -10,36 +10,29 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 )
 
-// probe asks the running program for a look at its model. The program's
+// probe asks the running program for a look S at its model. The program's
 // filter answers it on the event loop, where reading the model is safe.
-type probe struct{ reply chan snapshot }
+type probe[S any] struct{ reply chan S }
 
-type snapshot struct {
-	cursor  int64
-	loaded  bool
-	count   int64
-	counted bool
-}
-
-func answerProbes(m tea.Model, msg tea.Msg) tea.Msg {
-	p, ok := msg.(probe)
-	if !ok {
-		return msg
+// answerProbes is a program filter that answers probes for S with look.
+func answerProbes[S any](look func(*Model) S) func(tea.Model, tea.Msg) tea.Msg {
+	return func(m tea.Model, msg tea.Msg) tea.Msg {
+		p, ok := msg.(probe[S])
+		if !ok {
+			return msg
+		}
+		p.reply <- look(m.(*Model))
+		return nil
 	}
-	d := m.(*Model).Data()
-	s := snapshot{cursor: d.Grid().Cursor(), loaded: d.RowLoaded(d.Grid().Cursor())}
-	s.count, s.counted = d.FilterCount()
-	p.reply <- s
-	return nil
 }
 
 // waitUntil probes the program until ok holds.
-func waitUntil(t *testing.T, tm *teatest.TestModel, what string, ok func(snapshot) bool) {
+func waitUntil[S any](t *testing.T, tm *teatest.TestModel, what string, ok func(S) bool) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
-		reply := make(chan snapshot, 1)
-		tm.Send(probe{reply: reply})
+		reply := make(chan S, 1)
+		tm.Send(probe[S]{reply: reply})
 		select {
 		case s := <-reply:
 			if ok(s) {
@@ -52,6 +45,21 @@ func waitUntil(t *testing.T, tm *teatest.TestModel, what string, ok func(snapsho
 	t.Fatalf("timed out waiting for %s", what)
 }
 
+// snapshot is the Data screen's state the console run waits on.
+type snapshot struct {
+	cursor  int64
+	loaded  bool
+	count   int64
+	counted bool
+}
+
+func lookData(m *Model) snapshot {
+	d := m.Data()
+	s := snapshot{cursor: d.Grid().Cursor(), loaded: d.RowLoaded(d.Grid().Cursor())}
+	s.count, s.counted = d.FilterCount()
+	return s
+}
+
 // TestConsoleRun drives the whole program as Bubble Tea runs it: browse,
 // filter, see the count, quit.
 func TestConsoleRun(t *testing.T) {
@@ -59,7 +67,7 @@ func TestConsoleRun(t *testing.T) {
 	m := New(context.Background(), ws, Options{Table: "customers", Now: fixedNow})
 	tm := teatest.NewTestModel(t, m,
 		teatest.WithInitialTermSize(100, 30),
-		teatest.WithProgramOptions(tea.WithFilter(answerProbes)))
+		teatest.WithProgramOptions(tea.WithFilter(answerProbes(lookData))))
 
 	waitUntil(t, tm, "the first rows", func(s snapshot) bool { return s.loaded })
 	tm.Send(keyPress("j"))

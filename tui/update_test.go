@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
@@ -439,15 +438,7 @@ func TestFramesFitTheTerminal(t *testing.T) {
 		m := newModel(t, ws, size[0], size[1], styles.Dark)
 		check := func(state string) {
 			t.Helper()
-			lines := strings.Split(m.View().Content, "\n")
-			if len(lines) != size[1] {
-				t.Fatalf("%dx%d %s: %d lines", size[0], size[1], state, len(lines))
-			}
-			for i, l := range lines {
-				if w := ansi.StringWidth(l); w != size[0] {
-					t.Fatalf("%dx%d %s: line %d is %d wide: %q", size[0], size[1], state, i, w, ansi.Strip(l))
-				}
-			}
+			requireFits(t, m, size[0], size[1], state)
 		}
 		check("data")
 		press(t, m, "p")

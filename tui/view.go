@@ -41,9 +41,9 @@ func (m *Model) frame() string {
 	out := strings.Join(parts, "\n")
 	switch m.dialog {
 	case helpDialog:
-		out = overlay(out, m.helpBox(), m.width)
+		out = common.Overlay(out, m.helpBox(), m.width, 1)
 	case paletteDialog:
-		out = overlay(out, m.palette.view(m.width, m.height), m.width)
+		out = common.Overlay(out, m.palette.view(m.width, m.height), m.width, 1)
 	}
 	return out
 }
@@ -133,29 +133,4 @@ func (m *Model) helpBox() string {
 	title := st.PanelTitle.Render("Keys") + st.Muted.Render(" · "+m.active.String()+" screen")
 	foot := st.Faint.Render("? or esc closes")
 	return st.Dialog.Render(title + "\n\n" + body + "\n\n" + foot)
-}
-
-// overlay draws box centred over base, keeping base visible around it.
-func overlay(base, box string, width int) string {
-	lines := strings.Split(base, "\n")
-	boxLines := strings.Split(box, "\n")
-	bw := 0
-	for _, l := range boxLines {
-		bw = max(bw, common.Width(l))
-	}
-	bw = min(bw, width)
-	x := max((width-bw)/2, 0)
-	y := max((len(lines)-len(boxLines))/3, 1)
-	for i, bl := range boxLines {
-		row := y + i
-		if row >= len(lines) {
-			break
-		}
-		left := ansi.Cut(lines[row], 0, x)
-		right := ansi.Cut(lines[row], x+bw, width)
-		// The reset stops a style left open in the cut base line from bleeding
-		// into the box.
-		lines[row] = left + ansi.ResetStyle + common.Fit(bl, bw) + right
-	}
-	return strings.Join(lines, "\n")
 }

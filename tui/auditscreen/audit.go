@@ -107,12 +107,7 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 // SetStyles switches theme.
 func (m *Model) SetStyles(st *styles.Styles) {
 	m.styles = st
-	s := textinput.DefaultStyles(st.Theme != styles.Light)
-	s.Focused.Text, s.Blurred.Text = st.Title, st.Item
-	s.Focused.Placeholder, s.Blurred.Placeholder = st.Placeholder, st.Placeholder
-	s.Cursor.Blink = false
-	s.Cursor.Color = nil
-	m.input.SetStyles(s)
+	m.input.SetStyles(common.InputStyles(st))
 }
 
 // Show reads the log again: the other screens add to it.
@@ -133,19 +128,10 @@ func (m *Model) Help() help.KeyMap {
 func (m *Model) CapturesText() bool { return m.typing }
 
 // Running describes the read or the verification in flight.
-func (m *Model) Running() (task.Info, bool) {
-	if info, ok := m.verify.Info(); ok {
-		return info, true
-	}
-	return m.load.Info()
-}
+func (m *Model) Running() (task.Info, bool) { return task.First(&m.verify, &m.load) }
 
 // Cancel stops the read and the verification.
-func (m *Model) Cancel() bool {
-	verifying := m.verify.Cancel()
-	loading := m.load.Cancel()
-	return verifying || loading
-}
+func (m *Model) Cancel() bool { return task.CancelAll(&m.verify, &m.load) }
 
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {

@@ -30,22 +30,12 @@ func (m *Model) View() string {
 	return common.Block(strings.Join(lines, "\n"), m.width, m.height)
 }
 
-// headLine puts left and right on one line, right aligned, dropping right
-// when both do not fit.
-func headLine(left, right string, w int) string {
-	gap := w - common.Width(left) - common.Width(right)
-	if gap < 1 {
-		return common.Fit(left, w)
-	}
-	return left + strings.Repeat(" ", gap) + right
-}
-
 func (m *Model) rule() string { return m.styles.Rule.Render(strings.Repeat("─", m.width)) }
 
 func (m *Model) listView() []string {
 	st := m.styles
 	title := " " + st.Title.Render("Audit") + "  " + st.Muted.Render("every change to the workspace, newest first")
-	lines := []string{headLine(title, st.Faint.Render("v verify · a action · / subject "), m.width), m.rule(), m.verdictLine(), m.filterLine()}
+	lines := []string{common.HeadLine(title, st.Faint.Render("v verify · a action · / subject "), m.width), m.rule(), m.verdictLine(), m.filterLine()}
 	switch {
 	case m.err != nil:
 		return append(lines, "", " "+st.Error.Render("✗ "+m.err.Error()))
@@ -166,7 +156,7 @@ func (m *Model) entryLines() []string {
 	e := m.entries[m.cursor]
 	title := " " + st.Title.Render("Audit") + "  " + st.Subtitle.Render(fmt.Sprintf("entry %d", e.Seq)) +
 		st.Muted.Render(" · "+e.Action+" · "+e.Subject)
-	head := []string{headLine(title, st.Faint.Render("esc back · j/k scroll "), m.width), m.rule()}
+	head := []string{common.HeadLine(title, st.Faint.Render("esc back · j/k scroll "), m.width), m.rule()}
 	body := m.entryBody(e)
 	room := max(m.height-len(head), 1)
 	from := min(m.scroll, max(len(body)-room, 0))

@@ -19,3 +19,16 @@ func (r Rect) SplitY(h int) (Rect, Rect) {
 	h = min(max(h, 0), r.H)
 	return Rect{r.X, r.Y, r.W, h}, Rect{r.X, r.Y + h, r.W, r.H - h}
 }
+
+// Follow returns the first of n items to show in rows lines, starting from
+// offset, so that the item at cursor is in view: the list scrolls only as far
+// as it must, and never past its last page.
+func Follow(cursor, offset, n, rows int) int {
+	switch {
+	case cursor < offset:
+		offset = cursor
+	case cursor >= offset+rows:
+		offset = cursor - rows + 1
+	}
+	return max(min(offset, n-rows), 0)
+}

@@ -62,6 +62,16 @@ func Block(s string, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
+// HeadLine puts left and right on one line of w cells, right aligned, dropping
+// right when both do not fit.
+func HeadLine(left, right string, w int) string {
+	gap := w - Width(left) - Width(right)
+	if gap < 1 {
+		return Fit(left, w)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
 // SideBySide joins blocks of equal height column-wise; each block must
 // already be padded to its width.
 func SideBySide(blocks ...string) string {

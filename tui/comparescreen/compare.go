@@ -120,19 +120,10 @@ func (m *Model) Help() help.KeyMap {
 func (m *Model) CapturesText() bool { return false }
 
 // Running describes the comparison in flight, if any.
-func (m *Model) Running() (task.Info, bool) {
-	if info, ok := m.run.Info(); ok {
-		return info, true
-	}
-	return m.list.Info()
-}
+func (m *Model) Running() (task.Info, bool) { return task.First(&m.run, &m.list) }
 
 // Cancel stops the comparison and the segment read.
-func (m *Model) Cancel() bool {
-	ran := m.run.Cancel()
-	listed := m.list.Cancel()
-	return ran || listed
-}
+func (m *Model) Cancel() bool { return task.CancelAll(&m.run, &m.list) }
 
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {

@@ -106,14 +106,7 @@ func (m *Model) rankedKey(msg tea.KeyPressMsg) tea.Cmd {
 // follow keeps the cursor on a column and in view.
 func (m *Model) follow(n int) {
 	m.cursor = max(min(m.cursor, n-1), 0)
-	rows := m.rankRows()
-	switch {
-	case m.cursor < m.offset:
-		m.offset = m.cursor
-	case m.cursor >= m.offset+rows:
-		m.offset = m.cursor - rows + 1
-	}
-	m.offset = max(min(m.offset, n-rows), 0)
+	m.offset = common.Follow(m.cursor, m.offset, n, m.rankRows())
 }
 
 func (m *Model) onClick(mouse tea.Mouse) {

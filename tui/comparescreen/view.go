@@ -27,16 +27,6 @@ func (m *Model) View() string {
 	return common.Block(strings.Join(lines, "\n"), m.width, m.height)
 }
 
-// headLine puts left and right on one line, right aligned, dropping right
-// when both do not fit.
-func headLine(left, right string, w int) string {
-	gap := w - common.Width(left) - common.Width(right)
-	if gap < 1 {
-		return common.Fit(left, w)
-	}
-	return left + strings.Repeat(" ", gap) + right
-}
-
 // title is the screen's first line: what is compared with what.
 func (m *Model) title(hint string) string {
 	st := m.styles
@@ -45,7 +35,7 @@ func (m *Model) title(hint string) string {
 		left += "  " + st.SideA.Bold(true).Render(res.A.Name) + st.Muted.Render(" vs ") +
 			st.SideB.Bold(true).Render(res.B.Name) + st.Muted.Render("  on "+res.Table)
 	}
-	return headLine(left, st.Faint.Render(hint+" "), m.width)
+	return common.HeadLine(left, st.Faint.Render(hint+" "), m.width)
 }
 
 func (m *Model) rule() string { return m.styles.Rule.Render(strings.Repeat("─", m.width)) }

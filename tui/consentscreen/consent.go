@@ -147,19 +147,10 @@ func (m *Model) Help() help.KeyMap {
 func (m *Model) CapturesText() bool { return false }
 
 // Running describes the count in flight, if any.
-func (m *Model) Running() (task.Info, bool) {
-	if info, ok := m.load.Info(); ok {
-		return info, true
-	}
-	return m.detail.Info()
-}
+func (m *Model) Running() (task.Info, bool) { return task.First(&m.load, &m.detail) }
 
 // Cancel stops the counts in flight.
-func (m *Model) Cancel() bool {
-	loading := m.load.Cancel()
-	detailing := m.detail.Cancel()
-	return loading || detailing
-}
+func (m *Model) Cancel() bool { return task.CancelAll(&m.load, &m.detail) }
 
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {

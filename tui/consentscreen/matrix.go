@@ -55,14 +55,7 @@ func (m *Model) matrixRows() int { return max((m.height-matrixTop-1)/m.cols.rowH
 func (m *Model) follow() {
 	n := len(m.rows())
 	m.cursor = max(min(m.cursor, n-1), 0)
-	rows := m.matrixRows()
-	switch {
-	case m.cursor < m.offset:
-		m.offset = m.cursor
-	case m.cursor >= m.offset+rows:
-		m.offset = m.cursor - rows + 1
-	}
-	m.offset = max(min(m.offset, n-rows), 0)
+	m.offset = common.Follow(m.cursor, m.offset, n, m.matrixRows())
 	if m.view != viewMatrix {
 		return
 	}
@@ -108,7 +101,7 @@ func (m *Model) matrixView() []string {
 	if m.matrix != nil {
 		left += st.Faint.Render(" · as of " + m.matrix.AsOf.In(m.now().Location()).Format("2006-01-02 15:04"))
 	}
-	lines := []string{headLine(left, st.Faint.Render("enter detail · r recount "), m.width), m.rule()}
+	lines := []string{common.HeadLine(left, st.Faint.Render("enter detail · r recount "), m.width), m.rule()}
 	switch {
 	case m.err != nil:
 		return append(lines, "", " "+st.Error.Render("✗ "+m.err.Error()))

@@ -22,16 +22,6 @@ func (m *Model) View() string {
 	return common.Block(strings.Join(lines, "\n"), m.width, m.height)
 }
 
-// headLine puts left and right on one line, right aligned, dropping right
-// when both do not fit.
-func headLine(left, right string, w int) string {
-	gap := w - common.Width(left) - common.Width(right)
-	if gap < 1 {
-		return common.Fit(left, w)
-	}
-	return left + strings.Repeat(" ", gap) + right
-}
-
 func (m *Model) rule() string { return m.styles.Rule.Render(strings.Repeat("─", m.width)) }
 
 // Widths of the detail's tables.
@@ -52,7 +42,7 @@ func (m *Model) segmentView() []string {
 	} else {
 		left += st.Muted.Render(" · " + row.Table)
 	}
-	lines := []string{headLine(left, st.Faint.Render("←/→ channel · j/k segment · esc back "), m.width), m.rule()}
+	lines := []string{common.HeadLine(left, st.Faint.Render("←/→ channel · j/k segment · esc back "), m.width), m.rule()}
 	if key, unset := m.unset[row.Table]; unset {
 		return append(lines, m.setupHelp(row, key)...)
 	}

@@ -137,24 +137,16 @@ func (m *Model) Help() help.KeyMap {
 	return m.keys
 }
 
-// Running describes the job the user is waiting for, if any.
-func (m *Model) Running() (task.Info, bool) {
-	for _, s := range []*task.Slot{&m.load, &m.bar.apply, &m.pages, &m.audit, &m.prof} {
-		if info, ok := s.Info(); ok {
-			return info, true
-		}
-	}
-	return task.Info{}, false
+// jobs are the screen's slots, in the order the status line prefers them.
+func (m *Model) jobs() []*task.Slot {
+	return []*task.Slot{&m.load, &m.bar.apply, &m.pages, &m.audit, &m.prof}
 }
 
+// Running describes the job the user is waiting for, if any.
+func (m *Model) Running() (task.Info, bool) { return task.First(m.jobs()...) }
+
 // Cancel stops the jobs the user is waiting for.
-func (m *Model) Cancel() bool {
-	any := false
-	for _, s := range []*task.Slot{&m.load, &m.bar.apply, &m.pages, &m.audit, &m.prof} {
-		any = s.Cancel() || any
-	}
-	return any
-}
+func (m *Model) Cancel() bool { return task.CancelAll(m.jobs()...) }
 
 // Grid exposes the grid for tests and benchmarks.
 func (m *Model) Grid() *grid.Model { return &m.grid }
@@ -201,7 +193,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.onProfile(msg)
 	case revealMsg:
 		return m.onReveal(msg)
-	case countMsg, valuesMsg, debounceMsg:
+	case countMsg, valuesMsg, common.DebounceMsg:
 		return m.updateFilter(msg)
 	case tea.KeyPressMsg:
 		return m.onKey(msg)

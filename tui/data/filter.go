@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
@@ -19,16 +18,12 @@ import (
 	"github.com/segscope/segscope/tui/task"
 )
 
-// debounce is how long typing must pause before the matching count is
-// recomputed; shorter than a person notices, longer than a keystroke.
-const debounce = 150 * time.Millisecond
-
 // filterBar is the rule being typed. The textinput keeps the text and cursor;
 // the bar draws them itself to highlight the rule.
 type filterBar struct {
 	open   bool
 	input  textinput.Model
-	gen    uint64 // bumped by every edit; older debounce ticks are ignored
+	typed  common.Debounce // the matching count waits for typing to pause
 	result countResult
 	comp   completion
 
@@ -52,8 +47,6 @@ type countMsg struct {
 	apply bool
 	res   countResult
 }
-
-type debounceMsg struct{ gen uint64 }
 
 func newFilterBar() filterBar {
 	in := textinput.New()
@@ -151,10 +144,8 @@ func (m *Model) filterInput(msg tea.Msg) tea.Cmd {
 
 // edited schedules a recount once typing pauses.
 func (m *Model) edited() tea.Cmd {
-	m.bar.gen++
 	m.bar.count.Cancel()
-	gen := m.bar.gen
-	return tea.Tick(debounce, func(time.Time) tea.Msg { return debounceMsg{gen: gen} })
+	return m.bar.typed.Edit()
 }
 
 // submitFilter applies the rule in the bar: at once if it was just counted,
@@ -197,8 +188,8 @@ func evaluate(ctx context.Context, ws *query.Workspace, table, text string, id u
 
 func (m *Model) updateFilter(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case debounceMsg:
-		if !m.bar.open || msg.gen != m.bar.gen {
+	case common.DebounceMsg:
+		if !m.bar.open || !m.bar.typed.Settled(msg) {
 			return nil
 		}
 		text := strings.TrimSpace(m.bar.input.Value())

@@ -66,7 +66,9 @@ type Model struct {
 	dest       textinput.Model
 	destEdited bool // the destination was typed, so it no longer follows the choices
 
-	gen        uint64 // bumped by every change; older preview ticks are ignored
+	// rest waits for the form to rest before the preview is counted again:
+	// stepping through choices or typing a path asks for one count, not one a key.
+	rest       common.Debounce
 	preview    *export.Preview
 	previewErr error
 
@@ -115,13 +117,7 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 // SetStyles switches theme.
 func (m *Model) SetStyles(st *styles.Styles) {
 	m.styles = st
-	s := textinput.DefaultStyles(st.Theme != styles.Light)
-	s.Focused.Text, s.Blurred.Text = st.Title, st.Item
-	s.Focused.Placeholder, s.Blurred.Placeholder = st.Placeholder, st.Placeholder
-	// A steady cursor: a blinking one would redraw the screen for nothing.
-	s.Cursor.Blink = false
-	s.Cursor.Color = nil
-	m.dest.SetStyles(s)
+	m.dest.SetStyles(common.InputStyles(st))
 }
 
 // Show reads the segments again: they may have changed on the Segments screen.
@@ -155,30 +151,16 @@ func (m *Model) CapturesText() bool { return m.focus == fieldDest && !m.confirm 
 func (m *Model) jobs() []*task.Slot { return []*task.Slot{&m.run, &m.check, &m.schema, &m.list} }
 
 // Running describes the job in flight, the export before the others.
-func (m *Model) Running() (task.Info, bool) {
-	for _, s := range m.jobs() {
-		if info, ok := s.Info(); ok {
-			return info, true
-		}
-	}
-	return task.Info{}, false
-}
+func (m *Model) Running() (task.Info, bool) { return task.First(m.jobs()...) }
 
 // Cancel stops the jobs in flight. A cancelled export leaves no file: the
 // exporter writes to a temporary file and renames it only when complete.
 func (m *Model) Cancel() bool {
-	if m.run.Cancel() {
+	exporting := m.run.Cancel()
+	if exporting {
 		m.cancelled = true
-		for _, s := range m.jobs() {
-			s.Cancel()
-		}
-		return true
 	}
-	cancelled := false
-	for _, s := range m.jobs() {
-		cancelled = s.Cancel() || cancelled
-	}
-	return cancelled
+	return task.CancelAll(m.jobs()...) || exporting
 }
 
 // Commands are the palette's actions for this screen.
@@ -197,7 +179,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.onList(msg)
 	case schemaMsg:
 		return m.onSchema(msg)
-	case tickMsg:
+	case common.DebounceMsg:
 		return m.onTick(msg)
 	case previewMsg:
 		if m.check.Finish(msg.id) {

@@ -14,6 +14,7 @@ import (
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/export"
+	"github.com/segscope/segscope/tui/common"
 )
 
 var fieldNames = [fieldCount]string{"segment", "channel", "format", "destination", "columns"}
@@ -305,14 +306,7 @@ func (m *Model) setFocus(f field) tea.Cmd {
 func (m *Model) follow() {
 	n := len(m.cols)
 	m.colCursor = max(min(m.colCursor, n-1), 0)
-	rows := m.columnRows()
-	switch {
-	case m.colCursor < m.colOffset:
-		m.colOffset = m.colCursor
-	case m.colCursor >= m.colOffset+rows:
-		m.colOffset = m.colCursor - rows + 1
-	}
-	m.colOffset = max(min(m.colOffset, n-rows), 0)
+	m.colOffset = common.Follow(m.colCursor, m.colOffset, n, m.columnRows())
 }
 
 // chosenColumns is how many columns the file will have, the key included.

@@ -1,18 +1,11 @@
 package exportscreen
 
 import (
-	"time"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/segments/export"
+	"github.com/segscope/segscope/tui/common"
 )
-
-// debounce is how long the form must rest before the preview is counted again:
-// stepping through choices or typing a path asks for one count, not one a key.
-const debounce = 150 * time.Millisecond
-
-type tickMsg struct{ gen uint64 }
 
 type previewMsg struct {
 	id      uint64
@@ -33,15 +26,13 @@ func (m *Model) changed() tea.Cmd {
 // edited notes any change of the form: the last export's outcome makes way,
 // and the preview is counted again once the form rests.
 func (m *Model) edited() tea.Cmd {
-	m.gen++
 	m.result, m.runErr, m.cancelled = nil, nil, false
 	m.check.Cancel()
-	gen := m.gen
-	return tea.Tick(debounce, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+	return m.rest.Edit()
 }
 
-func (m *Model) onTick(msg tickMsg) tea.Cmd {
-	if msg.gen != m.gen || m.segment().Name == "" || m.schema.Running() {
+func (m *Model) onTick(msg common.DebounceMsg) tea.Cmd {
+	if !m.rest.Settled(msg) || m.segment().Name == "" || m.schema.Running() {
 		return nil
 	}
 	req := m.request()

@@ -29,7 +29,7 @@ func (m *Model) View() string {
 	}
 	st := m.styles
 	title := " " + st.Title.Render("Export") + "  " + st.Muted.Render("a segment's members to a file, with a manifest")
-	lines := []string{headLine(title, st.Faint.Render("tab next field · enter export "), m.width),
+	lines := []string{common.HeadLine(title, st.Faint.Render("tab next field · enter export "), m.width),
 		st.Rule.Render(strings.Repeat("─", m.width))}
 	bodyH := m.height - formTop
 	switch {
@@ -52,16 +52,6 @@ func (m *Model) View() string {
 		lines = append(lines, common.SideBySide(form, sep, panel))
 	}
 	return common.Block(strings.Join(lines, "\n"), m.width, m.height)
-}
-
-// headLine puts left and right on one line, right aligned, dropping right
-// when both do not fit.
-func headLine(left, right string, w int) string {
-	gap := w - common.Width(left) - common.Width(right)
-	if gap < 1 {
-		return common.Fit(left, w)
-	}
-	return left + strings.Repeat(" ", gap) + right
 }
 
 func (m *Model) label(f field, text string) string {

@@ -4,18 +4,14 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/rule"
+	"github.com/segscope/segscope/tui/common"
 )
-
-// debounce is how long typing must pause before the size is recounted;
-// shorter than a person notices, longer than a keystroke.
-const debounce = 150 * time.Millisecond
 
 // check is the rule's evaluation against its table.
 type check struct {
@@ -23,8 +19,6 @@ type check struct {
 	n, total    int64
 	err         error
 }
-
-type previewTickMsg struct{ gen uint64 }
 
 type previewMsg struct {
 	id    uint64
@@ -42,14 +36,14 @@ type schemaMsg struct {
 // are not known yet.
 func (m *Model) edited(typing bool) tea.Cmd {
 	e := &m.editor
-	e.gen++
+	// Every change makes a pending tick stale, even one counted at once.
+	tick := e.typed.Edit()
 	e.saveErr = nil
 	m.preview.Cancel()
 	e.follow(m.styles)
-	gen := e.gen
 	count := m.recount()
 	if typing {
-		count = tea.Tick(debounce, func(time.Time) tea.Msg { return previewTickMsg{gen: gen} })
+		count = tick
 	}
 	if _, ok := e.schemas[e.table]; ok || e.table == "" || e.schemaWant == e.table {
 		return count
@@ -77,8 +71,8 @@ func (m *Model) onSchema(msg schemaMsg) {
 	}
 }
 
-func (m *Model) onPreviewTick(msg previewTickMsg) tea.Cmd {
-	if msg.gen != m.editor.gen || m.view != viewEditor {
+func (m *Model) onPreviewTick(msg common.DebounceMsg) tea.Cmd {
+	if !m.editor.typed.Settled(msg) || m.view != viewEditor {
 		return nil
 	}
 	return m.recount()

@@ -9,31 +9,6 @@ import (
 	"github.com/segscope/segscope/tui/common"
 )
 
-// overlay draws box over base (the screen's block), centred across and a
-// third of the way down, keeping base visible around it.
-func overlay(base, box string, width int) string {
-	lines := strings.Split(base, "\n")
-	boxLines := strings.Split(box, "\n")
-	bw := 0
-	for _, l := range boxLines {
-		bw = max(bw, common.Width(l))
-	}
-	bw = min(bw, width)
-	x := max((width-bw)/2, 0)
-	y := max((len(lines)-len(boxLines))/3, 0)
-	for i, bl := range boxLines {
-		row := y + i
-		if row >= len(lines) {
-			break
-		}
-		left := ansi.Cut(lines[row], 0, x)
-		right := ansi.Cut(lines[row], x+bw, width)
-		// The reset stops a style left open in the cut line from bleeding into the box.
-		lines[row] = left + ansi.ResetStyle + common.Fit(bl, bw) + ansi.ResetStyle + right
-	}
-	return strings.Join(lines, "\n")
-}
-
 // confirmView asks before a segment is deleted, saying what is kept.
 func (m *Model) confirmView() string {
 	st := m.styles

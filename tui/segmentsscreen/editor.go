@@ -13,6 +13,7 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/rule"
+	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -44,8 +45,8 @@ type editor struct {
 	schemas    map[string]rule.Schema // columns of the tables seen, for the reference under the form
 	schemaWant string                 // the table whose columns are on their way
 
-	gen     uint64 // bumped by every change to the rule or table
-	check   check  // what the rule selects, or why it cannot
+	typed   common.Debounce // the size is recounted once typing pauses
+	check   check           // what the rule selects, or why it cannot
 	saveErr error
 }
 

@@ -86,13 +86,7 @@ func pointLines(st *styles.Styles, col, w int, msg string, width int) []string {
 func (e *editor) follow(st *styles.Styles) {
 	lines, at := e.ruleLines(st)
 	e.rows = max(min(len(lines)+1, e.maxRows), min(3, e.maxRows))
-	switch {
-	case at < e.top:
-		e.top = at
-	case at >= e.top+e.rows:
-		e.top = at - e.rows + 1
-	}
-	e.top = max(min(e.top, len(lines)-e.rows), 0)
+	e.top = common.Follow(at, e.top, len(lines), e.rows)
 }
 
 func (m *Model) editorView() string {
@@ -108,7 +102,7 @@ func (m *Model) editorView() string {
 		title = " " + st.Title.Render("New segment")
 	}
 	lines := []string{
-		headLine(title, st.Faint.Render("ctrl+s save · esc back "), w),
+		common.HeadLine(title, st.Faint.Render("ctrl+s save · esc back "), w),
 		st.Rule.Render(strings.Repeat("─", w)),
 		m.nameLine(),
 		m.tableLine(),

@@ -103,7 +103,7 @@ func (m *Model) historyView() string {
 		title += st.Muted.Render(" · " + common.Count(n) + " " + common.Plural(n, "version", "versions"))
 	}
 	lines := []string{
-		headLine(title, st.Faint.Render("enter edit from a version · esc back "), w),
+		common.HeadLine(title, st.Faint.Render("enter edit from a version · esc back "), w),
 		st.Rule.Render(strings.Repeat("─", w)),
 	}
 	switch {

@@ -75,7 +75,7 @@ func (m *Model) listView() string {
 		n := int64(len(l.items))
 		info = st.Muted.Render(common.Count(n) + " " + common.Plural(n, "segment", "segments"))
 	}
-	head := headLine(title+"  "+info, st.Faint.Render("n new · t from a template "), w)
+	head := common.HeadLine(title+"  "+info, st.Faint.Render("n new · t from a template "), w)
 	lines := []string{head, st.Rule.Render(strings.Repeat("─", w))}
 	if !l.loaded {
 		return strings.Join(lines, "\n")
@@ -95,15 +95,6 @@ func (m *Model) listView() string {
 		lines = append(lines, m.detail(detailH)...)
 	}
 	return strings.Join(lines, "\n")
-}
-
-// headLine puts left and right on one line of width w, right-aligned.
-func headLine(left, right string, w int) string {
-	gap := w - common.Width(left) - common.Width(right)
-	if gap < 1 {
-		return common.Fit(left, w)
-	}
-	return left + strings.Repeat(" ", gap) + right
 }
 
 func (m *Model) emptyList() []string {

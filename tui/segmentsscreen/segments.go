@@ -108,21 +108,11 @@ func (m *Model) jobs() []*task.Slot {
 }
 
 // Running describes the job the user is waiting for, if any.
-func (m *Model) Running() (task.Info, bool) {
-	for _, s := range m.jobs() {
-		if info, ok := s.Info(); ok {
-			return info, true
-		}
-	}
-	return task.Info{}, false
-}
+func (m *Model) Running() (task.Info, bool) { return task.First(m.jobs()...) }
 
 // Cancel stops the jobs the user is waiting for.
 func (m *Model) Cancel() bool {
-	cancelled := false
-	for _, s := range m.jobs() {
-		cancelled = s.Cancel() || cancelled
-	}
+	cancelled := task.CancelAll(m.jobs()...)
 	if cancelled {
 		m.picker.loading = false
 	}
@@ -174,7 +164,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.onHistory(msg)
 	case templatesMsg:
 		m.onTemplates(msg)
-	case previewTickMsg:
+	case common.DebounceMsg:
 		return m.onPreviewTick(msg)
 	case previewMsg:
 		m.onPreview(msg)
@@ -227,9 +217,9 @@ func (m *Model) View() string {
 	out = common.Block(out, m.width, m.height)
 	switch {
 	case m.picker.open:
-		out = overlay(out, m.pickerView(), m.width)
+		out = common.Overlay(out, m.pickerView(), m.width, 0)
 	case m.list.confirm:
-		out = overlay(out, m.confirmView(), m.width)
+		out = common.Overlay(out, m.confirmView(), m.width, 0)
 	}
 	return out
 }

@@ -113,15 +113,10 @@ func (m *Model) Help() help.KeyMap {
 func (m *Model) CapturesText() bool { return m.editing }
 
 // Running describes the query in flight.
-func (m *Model) Running() (task.Info, bool) {
-	if info, ok := m.job.Info(); ok {
-		return info, true
-	}
-	return m.audit.Info()
-}
+func (m *Model) Running() (task.Info, bool) { return task.First(&m.job, &m.audit) }
 
 // Cancel stops the query in flight.
-func (m *Model) Cancel() bool { return m.job.Cancel() || m.audit.Cancel() }
+func (m *Model) Cancel() bool { return task.CancelAll(&m.job, &m.audit) }
 
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {

@@ -67,3 +67,26 @@ func (s *Slot) Info() (Info, bool) {
 	}
 	return Info{Label: s.label, Started: s.started}, true
 }
+
+// First describes the first running job among slots, in the order given: a
+// screen names the job the user waits for most first, since the status line
+// shows only one.
+func First(slots ...*Slot) (Info, bool) {
+	for _, s := range slots {
+		if info, ok := s.Info(); ok {
+			return info, true
+		}
+	}
+	return Info{}, false
+}
+
+// CancelAll stops every running job among slots and reports whether there was
+// one. Every slot is cancelled, not just the first running one, so that Esc
+// leaves the screen idle.
+func CancelAll(slots ...*Slot) bool {
+	cancelled := false
+	for _, s := range slots {
+		cancelled = s.Cancel() || cancelled
+	}
+	return cancelled
+}

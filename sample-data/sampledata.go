@@ -29,6 +29,17 @@ const (
 	CreatorsFile    = "creators.csv"
 )
 
+// Table is an embedded file and the table it becomes in a workspace.
+type Table struct{ File, Name string }
+
+// Tables are the embedded files in the order a new workspace imports them; the
+// first is the one the console opens on.
+var Tables = []Table{
+	{File: "subscribers.csv.gz", Name: "subscribers"},
+	{File: "consent.csv.gz", Name: "consent"},
+	{File: "creators.csv", Name: "creators"},
+}
+
 // Files holds the default data set (DefaultOptions) as "subscribers.csv.gz",
 // "consent.csv.gz" (gzip-compressed CSV) and "creators.csv".
 //

@@ -7,22 +7,14 @@ import (
 	"testing"
 
 	"github.com/segscope/segscope/query"
-	sampledata "github.com/segscope/segscope/sample-data"
+	"github.com/segscope/segscope/query/querytest"
 )
 
-// sampleWorkspace is an in-memory workspace with the embedded sample subscribers.
+// sampleWorkspace is an in-memory workspace with the embedded sample subscribers,
+// acting as "ana".
 func sampleWorkspace(t *testing.T) *query.Workspace {
-	t.Helper()
-	ctx := context.Background()
-	ws, err := query.Open(ctx, query.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
+	ws := querytest.Sample(t, "subscribers")
 	ws.SetActor("ana")
-	if _, err := ws.ImportFS(ctx, sampledata.Files, "subscribers.csv.gz", "subscribers"); err != nil {
-		t.Fatal(err)
-	}
 	return ws
 }
 

@@ -18,7 +18,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
-	sampledata "github.com/segscope/segscope/sample-data"
+	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/tui/styles"
 )
@@ -38,14 +38,7 @@ var analysisSegments = []segments.Definition{
 func newSampleWorkspace(tb testing.TB) *query.Workspace {
 	tb.Helper()
 	ctx := context.Background()
-	ws := emptyWorkspace(tb)
-	for _, f := range []struct{ file, table string }{
-		{"subscribers.csv.gz", "subscribers"}, {"consent.csv.gz", "consent"}, {"creators.csv", "creators"},
-	} {
-		if _, err := ws.ImportFS(ctx, sampledata.Files, f.file, f.table); err != nil {
-			tb.Fatal(err)
-		}
-	}
+	ws := querytest.Sample(tb)
 	path := filepath.Join(tb.TempDir(), "customers.csv")
 	if err := os.WriteFile(path, []byte(customersCSV(120)), 0o644); err != nil {
 		tb.Fatal(err)

@@ -13,7 +13,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/segscope/segscope/query"
-	sampledata "github.com/segscope/segscope/sample-data"
+	"github.com/segscope/segscope/query/querytest"
 )
 
 // benchRows is the size of the key-press benchmark's table: 200,000 rows, or
@@ -123,16 +123,7 @@ func BenchmarkKeyToFrame(b *testing.B) {
 // data: the table list, the columns and the first rows of subscribers.
 func BenchmarkFirstFrame(b *testing.B) {
 	ctx := context.Background()
-	ws, err := query.Open(ctx, query.Memory)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { ws.Close() })
-	for file, table := range map[string]string{"subscribers.csv.gz": "subscribers", "consent.csv.gz": "consent", "creators.csv": "creators"} {
-		if _, err := ws.ImportFS(ctx, sampledata.Files, file, table); err != nil {
-			b.Fatal(err)
-		}
-	}
+	ws := querytest.Sample(b)
 	for b.Loop() {
 		m := New(ctx, ws, Options{Table: "subscribers"})
 		init := m.Init()

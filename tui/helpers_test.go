@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -56,24 +57,11 @@ func ordersCSV() string {
 	return b.String()
 }
 
-// emptyWorkspace is an in-memory workspace, acting as "tester", closed when
-// the test ends.
-func emptyWorkspace(tb testing.TB) *query.Workspace {
-	tb.Helper()
-	ws, err := query.Open(context.Background(), query.Memory)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ws.SetActor("tester")
-	tb.Cleanup(func() { ws.Close() })
-	return ws
-}
-
 // newWorkspace is an in-memory workspace with the customers and orders tables.
 func newWorkspace(tb testing.TB) *query.Workspace {
 	tb.Helper()
 	ctx := context.Background()
-	ws := emptyWorkspace(tb)
+	ws := querytest.Empty(tb)
 	dir := tb.TempDir()
 	for name, body := range map[string]string{"customers.csv": customersCSV(120), "orders.csv": ordersCSV()} {
 		path := filepath.Join(dir, name)

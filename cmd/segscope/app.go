@@ -28,13 +28,6 @@ func newApp(out, errOut io.Writer) *app {
 	return &app{out: out, errOut: errOut}
 }
 
-// sampleTables maps the embedded sample files to the tables a new workspace gets.
-var sampleTables = []struct{ file, table string }{
-	{"subscribers.csv.gz", "subscribers"},
-	{"consent.csv.gz", "consent"},
-	{"creators.csv", "creators"},
-}
-
 // workspace opens the workspace on first use, seeding a new one with the sample data.
 func (a *app) workspace(ctx context.Context) (*query.Workspace, error) {
 	if a.ws != nil {
@@ -55,8 +48,8 @@ func (a *app) workspace(ctx context.Context) (*query.Workspace, error) {
 		return nil, err
 	}
 	if ws.Created() && !a.noSample {
-		for _, s := range sampleTables {
-			if _, err := ws.ImportFS(ctx, sampledata.Files, s.file, s.table); err != nil {
+		for _, t := range sampledata.Tables {
+			if _, err := ws.ImportFS(ctx, sampledata.Files, t.File, t.Name); err != nil {
 				ws.Close()
 				return nil, fmt.Errorf("seed the new workspace with sample data: %w", err)
 			}

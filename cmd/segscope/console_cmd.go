@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/segscope/segscope/query"
+	sampledata "github.com/segscope/segscope/sample-data"
 	"github.com/segscope/segscope/tui"
 )
 
@@ -14,8 +15,9 @@ func (a *app) runConsole(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	opts := tui.Options{NoColor: a.noColor, Version: version}
-	if _, err := ws.Table(cmd.Context(), sampleTables[0].table); err == nil {
-		opts.Table = sampleTables[0].table // the demo opens on the subscribers, not the consent log
+	first := sampledata.Tables[0].Name
+	if _, err := ws.Table(cmd.Context(), first); err == nil {
+		opts.Table = first // the demo opens on the subscribers, not the consent log
 	}
 	if len(args) > 0 {
 		results, err := a.importFiles(cmd, ws, args, query.ImportOptions{})

@@ -1,5 +1,6 @@
-// Package querytest provides the generated data sets that segscope's benchmarks
-// share, so every package measures on the same rows.
+// Package querytest provides the workspaces segscope's tests and benchmarks
+// share: an empty one, one holding the embedded sample, and generated data sets
+// at benchmark sizes, so every package tests and measures on the same rows.
 package querytest
 
 import (

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/segscope/segscope/query/querytest"
 	sampledata "github.com/segscope/segscope/sample-data"
 	"github.com/segscope/segscope/segments"
 )
@@ -177,7 +178,7 @@ func TestCategoryLimit(t *testing.T) {
 		fmt.Fprintf(&csv, "%d,%c,v%d,v%d,c%d\n", i, 'a'+rune(i%2), i%MaxCategories, i%(MaxCategories+10), i)
 	}
 	ws, store := openWorkspace(t)
-	importCSV(t, ws, "codes", csv.String())
+	querytest.ImportCSV(t, ws, "codes", csv.String())
 	define(t, store, "odd", "codes", "grp = 'b'")
 	res, err := Segments(context.Background(), ws, store, "odd", "")
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/segscope/segscope/query/querytest"
 )
 
 // person is a row of the small table whose statistics the tests work out by hand.
@@ -181,7 +183,7 @@ func near(t *testing.T, what string, got, want, tol float64) {
 func TestStatisticsMatchHandComputedValues(t *testing.T) {
 	ctx := context.Background()
 	ws, store := openWorkspace(t)
-	importCSV(t, ws, "people", peopleCSV())
+	querytest.ImportCSV(t, ws, "people", peopleCSV())
 	define(t, store, "grp_a", "people", "grp = 'a'")
 	define(t, store, "grp_b", "people", "grp = 'b'")
 
@@ -299,7 +301,7 @@ func TestStatisticsMatchHandComputedValues(t *testing.T) {
 func TestRestIsTheComplement(t *testing.T) {
 	ctx := context.Background()
 	ws, store := openWorkspace(t)
-	importCSV(t, ws, "people", peopleCSV())
+	querytest.ImportCSV(t, ws, "people", peopleCSV())
 	define(t, store, "grp_a", "people", "grp = 'a'")
 	define(t, store, "grp_b", "people", "grp = 'b'")
 	pair, err := Segments(ctx, ws, store, "grp_a", "grp_b")
@@ -354,7 +356,7 @@ func TestMark(t *testing.T) {
 
 func TestTooFewValues(t *testing.T) {
 	ws, store := openWorkspace(t)
-	importCSV(t, ws, "people", peopleCSV())
+	querytest.ImportCSV(t, ws, "people", peopleCSV())
 	define(t, store, "first", "people", "id = 1")
 	res, err := Segments(context.Background(), ws, store, "first", "")
 	if err != nil {

@@ -32,7 +32,7 @@ func TestMain(m *testing.M) {
 func benchLoaded(b *testing.B) (*Service, *sql.DB) {
 	subscribers, events := benchFiles(b)
 	ctx := context.Background()
-	ws := emptyWorkspace(b)
+	ws := querytest.Empty(b)
 	for table, path := range map[string]string{"subscribers": subscribers, "consent": events} {
 		if _, err := ws.Import(ctx, path, query.ImportOptions{Table: table}); err != nil {
 			b.Fatal(err)

@@ -3,6 +3,8 @@ package consent
 import (
 	"context"
 	"testing"
+
+	"github.com/segscope/segscope/query/querytest"
 )
 
 // longStatesSQL is the sample's consent states written by hand: a window function
@@ -42,7 +44,7 @@ GROUP BY ALL`
 
 func TestCoverageLongMatchesHandWrittenSQL(t *testing.T) {
 	ctx := context.Background()
-	ws := sampleWorkspace(t)
+	ws := querytest.Sample(t)
 	s := newService(ws)
 
 	whole, err := s.Coverage(ctx, WholeTable("subscribers"), nil)

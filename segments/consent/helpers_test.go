@@ -3,15 +3,12 @@ package consent
 import (
 	"context"
 	"database/sql"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/segscope/segscope/query"
-	sampledata "github.com/segscope/segscope/sample-data"
 	"github.com/segscope/segscope/segments"
 )
 
@@ -24,49 +21,10 @@ const staleCutoff = `TIMESTAMP '2024-11-22 12:00:00'`
 // euCountries is the EU/EEA in hand-written SQL, independent of jurisdiction.go.
 const euCountries = `('AT','BE','BG','HR','CY','CZ','DK','EE','FI','FR','DE','GR','HU','IE','IT','LV','LT','LU','MT','NL','PL','PT','RO','SK','SI','ES','SE','IS','LI','NO')`
 
-// emptyWorkspace is an in-memory workspace with no tables.
-func emptyWorkspace(t testing.TB) *query.Workspace {
-	t.Helper()
-	ws, err := query.Open(context.Background(), query.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	ws.SetActor("tester")
-	return ws
-}
-
-// sampleWorkspace is an in-memory workspace holding the embedded sample data.
-func sampleWorkspace(t testing.TB) *query.Workspace {
-	t.Helper()
-	ctx := context.Background()
-	ws := emptyWorkspace(t)
-	for _, f := range []struct{ file, table string }{
-		{"subscribers.csv.gz", "subscribers"}, {"consent.csv.gz", "consent"}, {"creators.csv", "creators"},
-	} {
-		if _, err := ws.ImportFS(ctx, sampledata.Files, f.file, f.table); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return ws
-}
-
 func newService(ws *query.Workspace) *Service {
 	s := New(ws)
 	s.Now = func() time.Time { return now }
 	return s
-}
-
-// importCSV imports content as table.
-func importCSV(t testing.TB, ws *query.Workspace, table, content string) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), table+".csv")
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ws.Import(context.Background(), path, query.ImportOptions{Table: table}); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func define(t testing.TB, ws *query.Workspace, name, table, rule string) segments.Compiled {

@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 )
 
 func TestSetupStoresAndAudits(t *testing.T) {
 	ctx := context.Background()
-	ws := sampleWorkspace(t)
+	ws := querytest.Sample(t)
 	s := newService(ws)
 	cfg := Config{
 		Table: "subscribers", Key: "subscriber_id", Layout: Long,
@@ -73,7 +74,7 @@ func TestSetupStoresAndAudits(t *testing.T) {
 
 func TestSetupRejectsBadConfigs(t *testing.T) {
 	ctx := context.Background()
-	ws := sampleWorkspace(t)
+	ws := querytest.Sample(t)
 	s := newService(ws)
 	long := func(edit func(*Config)) Config {
 		c := Config{Table: "subscribers", Layout: Long, Policy: DefaultPolicy(),
@@ -114,7 +115,7 @@ func TestSetupRejectsBadConfigs(t *testing.T) {
 
 func TestUnknownChannel(t *testing.T) {
 	ctx := context.Background()
-	ws := sampleWorkspace(t)
+	ws := querytest.Sample(t)
 	s := newService(ws)
 	_, err := s.Coverage(ctx, WholeTable("subscribers"), []string{"fax"})
 	if !errors.Is(err, ErrUnknownChannel) || !strings.Contains(err.Error(), "ads_personalization, email, push, sms") {
@@ -142,7 +143,7 @@ func TestUnknownChannel(t *testing.T) {
 
 func TestGate(t *testing.T) {
 	ctx := context.Background()
-	ws := sampleWorkspace(t)
+	ws := querytest.Sample(t)
 	s := newService(ws)
 	churn := define(t, ws, "churn_risk", "subscribers", "days_since_login > 30 and watch_hours_30d < watch_hours_prev_30d / 2")
 	g, err := s.Gate(ctx, SegmentMembers(churn), "email")
@@ -172,13 +173,13 @@ func TestGate(t *testing.T) {
 
 func TestMatrix(t *testing.T) {
 	ctx := context.Background()
-	ws := sampleWorkspace(t)
+	ws := querytest.Sample(t)
 	s := newService(ws)
 	define(t, ws, "churn_risk", "subscribers", "days_since_login > 30 and watch_hours_30d < watch_hours_prev_30d / 2")
 	define(t, ws, "premium", "subscribers", "plan = 'premium'")
 	define(t, ws, "nobody", "subscribers", "age > 500")
 	define(t, ws, "big_spenders", "creators", "total_spent > 200")
-	importCSV(t, ws, "plain", "id,name\n1,a\n2,b\n")
+	querytest.ImportCSV(t, ws, "plain", "id,name\n1,a\n2,b\n")
 	define(t, ws, "plain_all", "plain", "id > 0")
 
 	m, err := s.Matrix(ctx)

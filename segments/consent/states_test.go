@@ -5,15 +5,17 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/segscope/segscope/query/querytest"
 )
 
 // eventsWorkspace holds a people table and consent events built row by row, so each
 // test states exactly the case it checks.
 func eventsWorkspace(t *testing.T, people string, events []string) (*Service, string) {
 	t.Helper()
-	ws := emptyWorkspace(t)
-	importCSV(t, ws, "people", "person_id,age,parental_ok,country,region\n"+people)
-	importCSV(t, ws, "consent_events", "person_id,channel,status,event_time\n"+strings.Join(events, "\n")+"\n")
+	ws := querytest.Empty(t)
+	querytest.ImportCSV(t, ws, "people", "person_id,age,parental_ok,country,region\n"+people)
+	querytest.ImportCSV(t, ws, "consent_events", "person_id,channel,status,event_time\n"+strings.Join(events, "\n")+"\n")
 	s := newService(ws)
 	_, err := s.Setup(context.Background(), Config{
 		Table: "people", Layout: Long,

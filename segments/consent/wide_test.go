@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"github.com/segscope/segscope/query/querytest"
 )
 
 func TestCoverageWideMatchesHandWrittenSQL(t *testing.T) {
 	ctx := context.Background()
-	ws := sampleWorkspace(t)
+	ws := querytest.Sample(t)
 	s := newService(ws)
 	cov, err := s.Coverage(ctx, WholeTable("creators"), nil)
 	if err != nil {
@@ -41,8 +43,8 @@ func TestCoverageWideMatchesHandWrittenSQL(t *testing.T) {
 
 func TestWideWithTimesAndDetection(t *testing.T) {
 	ctx := context.Background()
-	ws := emptyWorkspace(t)
-	importCSV(t, ws, "shop", `id,Email_Opt_In,email_opt_in_at,consent_sms,push_consent,parental_consent,age,country
+	ws := querytest.Empty(t)
+	querytest.ImportCSV(t, ws, "shop", `id,Email_Opt_In,email_opt_in_at,consent_sms,push_consent,parental_consent,age,country
 1,yes,2026-01-01,no,Y,,30,US
 2,yes,2020-01-01,,n,,30,US
 3,yes,,1,,,30,US
@@ -93,8 +95,8 @@ func TestWideWithTimesAndDetection(t *testing.T) {
 }
 
 func TestDetectNothing(t *testing.T) {
-	ws := emptyWorkspace(t)
-	importCSV(t, ws, "plain", "id,name\n1,a\n2,b\n")
+	ws := querytest.Empty(t)
+	querytest.ImportCSV(t, ws, "plain", "id,name\n1,a\n2,b\n")
 	_, err := Detect(context.Background(), ws, "plain")
 	if err == nil || !errors.Is(err, ErrNotConfigured) {
 		t.Fatalf("error %v", err)

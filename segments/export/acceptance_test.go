@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
 )
@@ -22,7 +23,7 @@ import (
 // latest email consent is a grant that is neither stale nor a minor's.
 func TestChurnRiskEmailExport(t *testing.T) {
 	ctx := context.Background()
-	ws := sampleWorkspace(t)
+	ws := querytest.Sample(t)
 	define(t, ws, "churn_risk", "subscribers", churnRule)
 	size := keys(t, ws.DB(), `SELECT count(*) FROM subscribers WHERE `+churnRule)[0]
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
 )
@@ -18,8 +19,8 @@ import (
 // smallWorkspace holds a few people with wide consent columns: quick to set up.
 func smallWorkspace(t *testing.T) *query.Workspace {
 	t.Helper()
-	ws := emptyWorkspace(t)
-	importCSV(t, ws, "people", `person_id,email,first_name,plan,email_opt_in,age,country
+	ws := querytest.Empty(t)
+	querytest.ImportCSV(t, ws, "people", `person_id,email,first_name,plan,email_opt_in,age,country
 1,a@example.com,Ann,basic,yes,30,US
 2,b@example.com,Bob,premium,no,40,DE
 3,c@example.com,Cid,premium,yes,14,DE
@@ -150,7 +151,7 @@ func mapsEqual[K comparable, V comparable](a, b map[K]V) bool {
 // cancels it.
 func bigWorkspace(t *testing.T, rows int) *query.Workspace {
 	t.Helper()
-	ws := emptyWorkspace(t)
+	ws := querytest.Empty(t)
 	path := filepath.Join(t.TempDir(), "big.csv")
 	_, err := ws.DB().Exec(fmt.Sprintf(`COPY (SELECT range AS id, 'p' || range || '@example.com' AS email,
 		'+1415555' || lpad(CAST(range %% 10000 AS VARCHAR), 4, '0') AS phone, 'US' AS country, 'yes' AS ads_opt_in,

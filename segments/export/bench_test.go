@@ -46,7 +46,7 @@ var benchColumns = []string{"email", "first_name", "country", "plan", "watch_hou
 // the same tables, and the statements an export runs.
 func benchLoaded(b *testing.B) (e *Exporter, db *sql.DB, count, sel string) {
 	ctx := context.Background()
-	ws := emptyWorkspace(b)
+	ws := querytest.Empty(b)
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		b.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/segscope/segscope/query/querytest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -20,7 +22,7 @@ var goldenColumns = []string{"plan", "country", "age", "parental_consent", "sign
 
 func TestGoldenFormats(t *testing.T) {
 	ctx := context.Background()
-	ws := sampleWorkspace(t)
+	ws := querytest.Sample(t)
 	define(t, ws, "first_sixty", "subscribers", goldenSegment)
 	e := newExporter(ws)
 	dir := t.TempDir()

@@ -4,12 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/segscope/segscope/query"
-	sampledata "github.com/segscope/segscope/sample-data"
 	"github.com/segscope/segscope/segments"
 )
 
@@ -18,31 +16,6 @@ var now = time.Date(2026, time.November, 22, 12, 0, 0, 0, time.UTC)
 
 const churnRule = "days_since_login > 30 and watch_hours_30d < watch_hours_prev_30d / 2"
 
-func emptyWorkspace(t testing.TB) *query.Workspace {
-	t.Helper()
-	ws, err := query.Open(context.Background(), query.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	ws.SetActor("tester")
-	return ws
-}
-
-// sampleWorkspace is an in-memory workspace holding the embedded sample data.
-func sampleWorkspace(t testing.TB) *query.Workspace {
-	t.Helper()
-	ws := emptyWorkspace(t)
-	for _, f := range []struct{ file, table string }{
-		{"subscribers.csv.gz", "subscribers"}, {"consent.csv.gz", "consent"}, {"creators.csv", "creators"},
-	} {
-		if _, err := ws.ImportFS(context.Background(), sampledata.Files, f.file, f.table); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return ws
-}
-
 func newExporter(ws *query.Workspace) *Exporter {
 	return New(ws, Options{Version: "test", Now: func() time.Time { return now }})
 }
@@ -50,17 +23,6 @@ func newExporter(ws *query.Workspace) *Exporter {
 func define(t testing.TB, ws *query.Workspace, name, table, rule string) {
 	t.Helper()
 	if _, err := segments.NewStore(ws).Define(context.Background(), segments.Definition{Name: name, Table: table, Rule: rule}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func importCSV(t testing.TB, ws *query.Workspace, table, content string) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), table+".csv")
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ws.Import(context.Background(), path, query.ImportOptions{Table: table}); err != nil {
 		t.Fatal(err)
 	}
 }

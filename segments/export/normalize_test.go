@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/segscope/segscope/query/querytest"
 )
 
 func TestMetaWorkedExample(t *testing.T) {
@@ -106,8 +108,8 @@ func TestPhoneNormalization(t *testing.T) {
 // the per-field counts of valid, missing and invalid identifiers.
 func TestCustomerMatchCounts(t *testing.T) {
 	ctx := context.Background()
-	ws := emptyWorkspace(t)
-	importCSV(t, ws, "fans", `fan_id,email,phone,full_name,country,postal_code,ads_opt_in
+	ws := querytest.Empty(t)
+	querytest.ImportCSV(t, ws, "fans", `fan_id,email,phone,full_name,country,postal_code,ads_opt_in
 1,Mary@Example.com,(415) 555-2671,Mary Smith,US,94110,yes
 2,j.o.h.n@gmail.com,020 7946 0018,John O'Neil,GB,SW1A 1AA,yes
 3,bad-address,12345,,US,,yes

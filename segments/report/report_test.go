@@ -6,23 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/segscope/segscope/query"
-	sampledata "github.com/segscope/segscope/sample-data"
+	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
 )
 
 func TestReportMarkdownAndHTML(t *testing.T) {
 	ctx := context.Background()
-	ws, err := query.Open(ctx, query.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	for _, f := range []struct{ file, table string }{{"subscribers.csv.gz", "subscribers"}, {"consent.csv.gz", "consent"}} {
-		if _, err := ws.ImportFS(ctx, sampledata.Files, f.file, f.table); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ws := querytest.Sample(t, "subscribers", "consent")
 	store := segments.NewStore(ws)
 	rule := `days_since_login > 7 and watch_hours_30d < watch_hours_prev_30d / 2`
 	for _, reason := range []string{"first cut", "second look"} {

@@ -152,6 +152,12 @@ func (c *checker) need(e Expr, what string, want ...Type) error {
 func (c *checker) compare(opSpan Span, op string, l Expr, lt Type, r Expr) (Type, error) {
 	rt, err := c.typeOf(r)
 	if err != nil {
+		// plan = premium: a text value written without its quotes reads as a column.
+		if e, ok := err.(*Error); ok && lt == TypeString && e.Suggestion == "" && e.Hint == "" {
+			if id, isIdent := r.(*Ident); isIdent {
+				e.Hint = "for the text " + quoteString(id.Name) + ", put it in single quotes"
+			}
+		}
 		return 0, err
 	}
 	if lt == TypeOther {

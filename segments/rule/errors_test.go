@@ -156,6 +156,7 @@ func TestErrorFormat(t *testing.T) {
 		{"plan = 'a'\n  and x = 1", `at line 2, column 7: unknown column "x"`},
 		{"name = 'Zoë' and nme = 'x'", `at column 18: unknown column "nme" — did you mean "name"?`},
 		{"plan = ", `at column 8: unexpected end of rule, expected a column, a value or "("`},
+		{"plan = premium", `at column 8: unknown column "premium" — for the text 'premium', put it in single quotes`},
 	}
 	for _, tc := range tests {
 		_, err := rule.Compile(tc.src, testSchema, nil)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/colname"
 	"github.com/segscope/segscope/segments/rule"
 )
 
@@ -221,7 +222,7 @@ func temporal(t rule.Type) bool { return t == rule.TypeDate || t == rule.TypeTim
 type wordSet []string
 
 // words splits a column name into its lower-case words.
-func words(name string) wordSet { return query.ColumnWords(name) }
+func words(name string) wordSet { return colname.Words(name) }
 
 func (w wordSet) has(word string) bool { return slices.Contains(w, word) }
 

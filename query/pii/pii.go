@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/colname"
 )
 
 // Kind is the sort of personal data in a column; None means not personal.
@@ -54,7 +54,7 @@ func ForColumn(name, duckType string) Kind {
 // FromName classifies a column by its name. Words are compared whole, so
 // "ship_date" is not an IP address and "plan_name" is not a person's name.
 func FromName(column string) Kind {
-	words := query.ColumnWords(column)
+	words := colname.Words(column)
 	joined := strings.Join(words, "")
 	has := func(w string) bool {
 		for _, x := range words {

@@ -1,14 +1,15 @@
-package query
+// Package colname reads meaning into column names: it splits them into words the
+// same way for every caller (personal-data detection, key detection, template roles).
+package colname
 
 import (
 	"strings"
 	"unicode"
 )
 
-// ColumnWords splits a column name into lower-case words: "Days Since Login",
-// days_since_login and daysSinceLogin all give days, since, login. Whatever reads
-// meaning into column names (personal data, template roles) reads these words.
-func ColumnWords(name string) []string {
+// Words splits a column name into lower-case words: "Days Since Login",
+// days_since_login and daysSinceLogin all give days, since, login.
+func Words(name string) []string {
 	var words []string
 	var cur []rune
 	flush := func() {

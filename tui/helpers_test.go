@@ -176,6 +176,11 @@ func keyPress(name string) tea.KeyPressMsg {
 	if code, ok := special[name]; ok {
 		return tea.KeyPressMsg{Code: code}
 	}
+	if rest, ok := strings.CutPrefix(name, "alt+"); ok {
+		k := keyPress(rest)
+		k.Mod, k.Text = k.Mod|tea.ModAlt, ""
+		return k
+	}
 	if rest, ok := strings.CutPrefix(name, "ctrl+"); ok {
 		if code, ok := special[rest]; ok {
 			return tea.KeyPressMsg{Code: code, Mod: tea.ModCtrl}

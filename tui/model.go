@@ -30,6 +30,9 @@ import (
 type Options struct {
 	// Table is the table to open first; "" opens the first one.
 	Table string
+	// Import names files to import as the console opens; the Data screen shows
+	// the progress and summary, then opens the first table imported.
+	Import []string
 	// NoColor draws without colour (NO_COLOR in the environment does too).
 	NoColor bool
 	// Now is the clock for elapsed times; nil means time.Now. Tests fix it.
@@ -102,6 +105,7 @@ func New(ctx context.Context, ws *query.Workspace, opts Options) *Model {
 		active:  ScreenData,
 	}
 	m.data = data.New(ctx, ws, st, opts.Table, now)
+	m.data.QueueImport(opts.Import)
 	m.slice = slice.New(ctx, ws, st, now)
 	m.sql = sqlconsole.New(ctx, ws, st, now)
 	m.segs = segmentsscreen.New(ctx, ws, st, now)
@@ -248,6 +252,10 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.ForceQuit), key.Matches(msg, m.keys.Quit) && !typing:
 		return m.quit()
+	case key.Matches(msg, m.keys.ScreensAlt):
+		// Leaving for another screen closes whatever dialog was open over this one.
+		m.dialog = noDialog
+		return m.show(Screen(msg.Code - '0'))
 	}
 	switch m.dialog {
 	case paletteDialog:

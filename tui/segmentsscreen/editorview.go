@@ -152,7 +152,10 @@ func (m *Model) tableLine() string {
 	if name == "" {
 		name = "(no table with a key column)"
 	}
-	var info string
+	info := ""
+	if e.table != "" {
+		info = "  no key column: a segment needs one to name its members"
+	}
 	for _, t := range e.tables {
 		if t.Name == e.table {
 			info = fmt.Sprintf("  %s rows · key %s", common.Count(t.Rows), t.Key)

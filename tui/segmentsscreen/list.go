@@ -165,20 +165,20 @@ func (m *Model) rows(table string) int64 {
 	return 0
 }
 
-// defaultTable is where a new segment goes: the Data screen's table if it
-// can hold one, else the first table that can.
+// defaultTable is where a new segment and the templates go: the table the
+// analyst is looking at on the Data screen, even one without a key yet (saving
+// then says what is missing), rather than some other table they did not mean.
+// Before the Data screen has opened one, the first table that can hold segments.
 func (m *Model) defaultTable() string {
-	for _, t := range m.list.tables {
-		if t.Name == m.scopeTable && t.Key != "" {
-			return t.Name
-		}
+	if m.scopeTable != "" {
+		return m.scopeTable
 	}
 	for _, t := range m.list.tables {
 		if t.Key != "" {
 			return t.Name
 		}
 	}
-	return m.scopeTable
+	return ""
 }
 
 func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {

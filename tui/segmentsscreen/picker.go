@@ -35,7 +35,7 @@ func (m *Model) openPicker() tea.Cmd {
 		table = m.editor.table
 	}
 	if table == "" {
-		return notice(errors.New("no table can hold a segment yet: import one with a key column"))
+		return notice(errors.New("no table to fit templates to yet: import one first"))
 	}
 	m.picker = picker{open: true, loading: true, table: table}
 	ctx, id := m.fit.Start(m.base, "fitting templates to "+table, m.now())

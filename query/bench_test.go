@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	_ "github.com/duckdb/duckdb-go/v2"
@@ -216,5 +217,65 @@ func BenchmarkRawRowsPageSorted(b *testing.B) {
 		}
 		rows.Close()
 		i++
+	}
+}
+
+func BenchmarkProfileTable(b *testing.B) {
+	w, _ := loaded(b)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := w.ProfileTable(context.Background(), "subscribers"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRawProfileTable runs ProfileTable's exact statistics, written out by
+// hand from the table's columns, without segscope.
+func BenchmarkRawProfileTable(b *testing.B) {
+	_, db := loaded(b)
+	rows, err := db.Query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'subscribers' ORDER BY ordinal_position`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	selects := []string{"count(*)"}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			b.Fatal(err)
+		}
+		c := `"` + name + `"`
+		selects = append(selects, `count(`+c+`)`, `count(DISTINCT `+c+`)`, `min(`+c+`)::VARCHAR`, `max(`+c+`)::VARCHAR`)
+		if query.Numeric(typ) {
+			selects = append(selects, `avg(`+c+`)`, `stddev_samp(`+c+`)`, `quantile_cont(`+c+`::DOUBLE, [0.25, 0.5, 0.75])`)
+		}
+	}
+	rows.Close()
+	q := `SELECT ` + strings.Join(selects, ", ") + ` FROM subscribers`
+	b.ResetTimer()
+	for b.Loop() {
+		rows, err := db.Query(q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rows.Next() {
+		}
+		rows.Close()
+	}
+}
+
+// BenchmarkRawSummarize is the approximate profile ProfileTable used to be:
+// HyperLogLog distinct counts and sampled quantiles.
+func BenchmarkRawSummarize(b *testing.B) {
+	_, db := loaded(b)
+	b.ResetTimer()
+	for b.Loop() {
+		rows, err := db.Query(`SUMMARIZE subscribers`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rows.Next() {
+		}
+		rows.Close()
 	}
 }

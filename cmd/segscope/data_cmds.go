@@ -115,7 +115,7 @@ func (a *app) profileCmd() *cobra.Command {
 			}
 			rows := make([][]string, len(profiles))
 			for i, p := range profiles {
-				rows[i] = []string{p.Name, p.Type, thousands(p.Nulls), "~" + thousands(p.Distinct), p.Min, p.Max, floatText(p.Mean), floatText(p.Median)}
+				rows[i] = []string{p.Name, p.Type, thousands(p.Nulls), thousands(p.Distinct), p.Min, p.Max, floatText(p.Mean), floatText(p.Median)}
 			}
 			return a.printer().table([]string{"column", "type", "nulls", "distinct", "min", "max", "mean", "median"}, rows,
 				map[int]bool{2: true, 3: true, 6: true, 7: true}, profiles)

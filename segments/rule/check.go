@@ -3,14 +3,26 @@ package rule
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Check type-checks a parsed rule against the table's schema: every column
 // exists, every operator and function gets the types it needs, and the rule
 // as a whole is a condition. Segment references are taken to be conditions;
 // Compile checks the referenced rules themselves.
+//
+// A text or number literal compared with a boolean stands for true or false
+// when it is one of yes, no, y, n, true, false, t, f, 1 or 0 (any case):
+// Yes/No columns are imported as BOOLEAN, and people still write
+// Churn = 'Yes'. Any other literal there is an error.
 func Check(e Expr, s Schema) error {
-	c := checker{schema: s}
+	return check(e, s, map[Expr]bool{})
+}
+
+// check is Check recording, in bools, the truth value each literal compared
+// with a boolean stands for, so that Compile writes TRUE or FALSE for it.
+func check(e Expr, s Schema, bools map[Expr]bool) error {
+	c := checker{schema: s, bools: bools}
 	t, err := c.typeOf(e)
 	if err != nil {
 		return err
@@ -25,6 +37,7 @@ func Check(e Expr, s Schema) error {
 
 type checker struct {
 	schema Schema
+	bools  map[Expr]bool
 }
 
 func (c *checker) errAt(e Expr, token, msg string) *Error {
@@ -153,9 +166,9 @@ func (c *checker) compare(opSpan Span, op string, l Expr, lt Type, r Expr) (Type
 	rt, err := c.typeOf(r)
 	if err != nil {
 		// plan = premium: a text value written without its quotes reads as a column.
-		if e, ok := err.(*Error); ok && lt == TypeString && e.Suggestion == "" && e.Hint == "" {
+		if e, ok := err.(*Error); ok && e.Suggestion == "" && e.Hint == "" {
 			if id, isIdent := r.(*Ident); isIdent {
-				e.Hint = "for the text " + quoteString(id.Name) + ", put it in single quotes"
+				e.Hint = unquotedHint(l, lt, id.Name)
 			}
 		}
 		return 0, err
@@ -171,6 +184,10 @@ func (c *checker) compare(opSpan Span, op string, l Expr, lt Type, r Expr) (Type
 		return lt, nil
 	case lt.temporal() && rt.temporal():
 		return TypeTimestamp, nil
+	case lt == TypeBool && isLiteral(r):
+		return TypeBool, c.asBool(l, r)
+	case rt == TypeBool && isLiteral(l):
+		return TypeBool, c.asBool(r, l)
 	}
 	mismatch := &Error{Pos: opSpan.Pos, End: opSpan.End, Token: op,
 		Msg: fmt.Sprintf("cannot compare %s (%s) with %s (%s)", describe(l), lt, describe(r), rt)}
@@ -213,14 +230,26 @@ func (c *checker) call(e *Call) (Type, error) {
 		}
 		return TypeBool, arg(1, TypeString)
 	}
-	// coalesce, least, greatest: one type throughout, as for a comparison.
-	first, err := c.typeOf(e.Args[0])
+	// coalesce, least, greatest: one type throughout, as for a comparison. The
+	// other arguments are compared with the first that is not a literal, so
+	// that in coalesce('no', Churn) the 'no' is read as Churn's false.
+	anchor := 0
+	for i, a := range e.Args {
+		if !isLiteral(a) {
+			anchor = i
+			break
+		}
+	}
+	first, err := c.typeOf(e.Args[anchor])
 	if err != nil {
 		return 0, err
 	}
 	result := first
-	for _, a := range e.Args[1:] {
-		t, err := c.compare(a.Bounds(), e.Name, e.Args[0], first, a)
+	for i, a := range e.Args {
+		if i == anchor {
+			continue
+		}
+		t, err := c.compare(a.Bounds(), e.Name, e.Args[anchor], first, a)
 		if err != nil {
 			return 0, err
 		}
@@ -229,6 +258,67 @@ func (c *checker) call(e *Call) (Type, error) {
 		}
 	}
 	return result, nil
+}
+
+// isLiteral reports whether e is a text or number literal, the kinds that
+// may stand for a boolean.
+func isLiteral(e Expr) bool {
+	switch e.(type) {
+	case *String, *Number:
+		return true
+	}
+	return false
+}
+
+// boolWords are the spellings of true and false accepted where a boolean is
+// compared with text (after trimming and lower-casing).
+var boolWords = map[string]bool{
+	"true": true, "t": true, "yes": true, "y": true, "1": true,
+	"false": false, "f": false, "no": false, "n": false, "0": false,
+}
+
+// asBool reads lit, a text or number literal compared with the boolean b, as
+// the truth value it stands for and records it for Compile.
+func (c *checker) asBool(b, lit Expr) error {
+	var v, ok bool
+	switch lit := lit.(type) {
+	case *String:
+		v, ok = boolWords[strings.ToLower(strings.TrimSpace(lit.Value))]
+	case *Number:
+		v, ok = lit.Value == 1, lit.Value == 1 || lit.Value == 0
+	}
+	if ok {
+		c.bools[lit] = v
+		return nil
+	}
+	name, hint := describe(b), "compare it with true or false"
+	if id, isIdent := b.(*Ident); isIdent {
+		name = ruleName(id.Name)
+		hint = fmt.Sprintf("write %s = true or %s = false", name, name)
+	}
+	err := c.errAt(lit, describe(lit), fmt.Sprintf("%s is true/false, not %s", name, describe(lit)))
+	err.Hint = hint
+	return err
+}
+
+// unquotedHint explains a bare word, compared with l of type lt, that turned
+// out not to be a column: it was most likely meant as a value.
+func unquotedHint(l Expr, lt Type, word string) string {
+	switch lt {
+	case TypeString:
+		return "for the text " + quoteString(word) + ", put it in single quotes"
+	case TypeBool:
+		v, ok := boolWords[strings.ToLower(word)]
+		if !ok {
+			return ""
+		}
+		if id, isIdent := l.(*Ident); isIdent {
+			name := ruleName(id.Name)
+			return fmt.Sprintf("%s is true/false: write %s = %t", name, name, v)
+		}
+		return fmt.Sprintf("write %t", v)
+	}
+	return ""
 }
 
 // compareAll checks that each of rs can be compared with l.

@@ -34,7 +34,7 @@ func Compile(src string, s Schema, resolve SegmentResolver) (string, error) {
 // reference back to name is reported as a cycle rather than resolved to the
 // stored, possibly older, rule.
 func CompileNamed(name, src string, s Schema, resolve SegmentResolver) (string, error) {
-	c := &compiler{schema: s, resolve: resolve, top: name, done: map[string]string{}}
+	c := &compiler{schema: s, resolve: resolve, top: name, done: map[string]string{}, bools: map[Expr]bool{}}
 	return c.rule(src)
 }
 
@@ -44,6 +44,7 @@ type compiler struct {
 	top     string            // name of the segment being compiled, if known
 	chain   []string          // segment references being expanded, outermost first
 	done    map[string]string // SQL of segments already expanded
+	bools   map[Expr]bool     // literals that stand for a boolean, from check
 }
 
 func (c *compiler) rule(src string) (string, error) {
@@ -51,7 +52,7 @@ func (c *compiler) rule(src string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := Check(e, c.schema); err != nil {
+	if err := check(e, c.schema, c.bools); err != nil {
 		return "", withSource(err, src)
 	}
 	var b strings.Builder
@@ -69,11 +70,11 @@ func (c *compiler) emit(b *strings.Builder, e Expr) error {
 		col, _, _ := c.schema.Lookup(e.Name)
 		b.WriteString(quoteName(col.Name))
 	case *Number:
-		b.WriteString(formatNumber(e))
+		c.literal(b, e, formatNumber(e))
 	case *String:
-		b.WriteString(quoteString(e.Value))
+		c.literal(b, e, quoteString(e.Value))
 	case *Bool:
-		b.WriteString(strings.ToUpper(strconv.FormatBool(e.Value)))
+		b.WriteString(boolSQL(e.Value))
 	case *Temporal, *Ago:
 		b.WriteString(literalSQL(e))
 	case *SegmentRef:
@@ -138,6 +139,15 @@ func (c *compiler) emit(b *strings.Builder, e Expr) error {
 		return c.list(b, e.Name+"(", ", ", ")", e.Args)
 	}
 	return nil
+}
+
+// literal writes a literal's SQL, or TRUE or FALSE when the check read it as
+// a boolean ('Yes' compared with a BOOLEAN column).
+func (c *compiler) literal(b *strings.Builder, e Expr, sql string) {
+	if v, ok := c.bools[e]; ok {
+		sql = boolSQL(v)
+	}
+	b.WriteString(sql)
 }
 
 // close ends a parenthesized form unless emitting its inside failed.
@@ -240,6 +250,10 @@ func (c *compiler) expand(ref *SegmentRef) (string, error) {
 
 func quoteString(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+func boolSQL(v bool) string {
+	return strings.ToUpper(strconv.FormatBool(v))
 }
 
 func formatNumber(n *Number) string {

@@ -48,6 +48,15 @@ func TestCompile(t *testing.T) {
 		{"((((active))))", `"active"`},
 		{"name = 'x'' or 1=1 --'", `("name" = 'x'' or 1=1 --')`},
 		{"name = '\\'", `("name" = '\')`},
+		// Text and 0/1 compared with a boolean are read as true or false.
+		{"active = 'Yes'", `("active" = TRUE)`},
+		{"active != 'no'", `("active" <> FALSE)`},
+		{"active in ('Y', 'n', 'TRUE', 'f', ' yes ')", `("active" IN (TRUE, FALSE, TRUE, FALSE, TRUE))`},
+		{"'t' = active", `(TRUE = "active")`},
+		{"active = 1 or active = 0 or active = 1.0", `(("active" = TRUE) OR ("active" = FALSE) OR ("active" = TRUE))`},
+		{"active between 'no' and '1'", `("active" BETWEEN FALSE AND TRUE)`},
+		{"coalesce('no', active) = 'yes'", `(coalesce(FALSE, "active") = TRUE)`},
+		{"(plan = 'yes') = 'yes'", `(("plan" = 'yes') = TRUE)`},
 	}
 	for _, tc := range tests {
 		got, err := rule.Compile(tc.src, testSchema, resolve)

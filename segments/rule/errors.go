@@ -73,3 +73,17 @@ func locate(src string, pos int) (line, col int) {
 func quoteName(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
+
+// ruleName writes a column name as a person would type it in a rule: bare
+// when it is a plain word, quoted otherwise.
+func ruleName(s string) string {
+	if s == "" || reserved[strings.ToLower(s)] {
+		return quoteName(s)
+	}
+	for i, r := range s {
+		if !isIdentStart(r) && (i == 0 || !isDigit(r)) {
+			return quoteName(s)
+		}
+	}
+	return s
+}

@@ -90,7 +90,12 @@ func TestErrors(t *testing.T) {
 		{"string vs number", "plan = 1", "=", 0, []string{`cannot compare "plan" (string) with 1 (number)`}},
 		{"number vs quoted number", "days_since_login = '30'", "=", 0, []string{"write numbers without quotes"}},
 		{"date vs string", "signup_date = '2026-01-01'", "=", 0, []string{"(date) with '2026-01-01' (string)", "write date '2026-01-01'"}},
-		{"bool vs number", "active = 1", "=", 0, []string{"cannot compare"}},
+		{"bool vs number", "active = 2", "2", 0, []string{"active is true/false, not 2 — write active = true or active = false"}},
+		{"bool vs text", "active = 'maybe'", "'maybe'", 0, []string{"active is true/false, not 'maybe' — write active = true or active = false"}},
+		{"bool in list", "active in ('yes', 'yess')", "'yess'", 0, []string{"active is true/false, not 'yess'"}},
+		{"bool condition vs text", "(plan = 'a') = 'sure'", "'sure'", 0, []string{"is true/false, not 'sure' — compare it with true or false"}},
+		{"bool vs text column", "active = plan", "=", 0, []string{`cannot compare "active" (boolean) with "plan" (string)`}},
+		{"bool vs unquoted word", "active = Yes", "Yes", 0, []string{`unknown column "Yes" — active is true/false: write active = true`}},
 		{"in list item", "plan in ('a', 2)", "in", 0, []string{"cannot compare"}},
 		{"between bound", "days_since_login between 1 and 'x'", "between", 0, []string{"cannot compare"}},
 		{"like number", "plan like 1", "1", 0, []string{"like needs a string, but 1 is a number"}},
@@ -278,5 +283,27 @@ func TestTokens(t *testing.T) {
 	}
 	if got := strings.Join(kinds, " "); got != "identifier error identifier error identifier" {
 		t.Errorf("kinds = %s", got)
+	}
+}
+
+// TestBoolHintNames checks that the fix offered for a boolean compared with
+// a word that is not true or false names the column as it must be typed.
+func TestBoolHintNames(t *testing.T) {
+	s := rule.Schema{Columns: []rule.Column{
+		{Name: "Churn", Type: rule.TypeBool}, {Name: "Is Senior", Type: rule.TypeBool},
+		{Name: "in", Type: rule.TypeBool}, {Name: "2fa", Type: rule.TypeBool},
+	}}
+	tests := []struct{ src, want string }{
+		{"Churn = 'maybe'", "Churn is true/false, not 'maybe' — write Churn = true or Churn = false"},
+		{`"Is Senior" = 'maybe'`, `"Is Senior" is true/false, not 'maybe' — write "Is Senior" = true or "Is Senior" = false`},
+		{`"in" = 'maybe'`, `write "in" = true`},
+		{`"2fa" = 'maybe'`, `write "2fa" = true`},
+		{"Churn = No", "Churn is true/false: write Churn = false"},
+	}
+	for _, tc := range tests {
+		_, err := rule.Compile(tc.src, s, nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Compile(%q) error %v, want it to contain %q", tc.src, err, tc.want)
+		}
 	}
 }

@@ -10,8 +10,11 @@ import (
 
 // Measure is what Group computes per group beside count and share.
 type Measure struct {
-	Func   string // "", "sum" or "avg"
+	Func   string // "", "sum", "avg" or "rate"
 	Column string
+	// Value is what rate counts: the share of the group's non-null Column
+	// values that equal it (as text: "true", "1", "Yes").
+	Value string
 }
 
 // Grouping asks for group-by counts over one or two columns; numeric columns are
@@ -23,6 +26,9 @@ type Grouping struct {
 	Bins    int
 	Measure Measure
 	Limit   int
+	// Months groups DATE and TIMESTAMP columns by calendar month rather than
+	// by every distinct day or instant.
+	Months bool
 }
 
 const defaultBins = 10
@@ -51,6 +57,11 @@ func (w *Workspace) Group(ctx context.Context, g Grouping) (*Result, error) {
 		}
 		col := QuoteIdent(name)
 		labels = append(labels, col+" NULLS LAST")
+		if g.Months && temporalType(typ) {
+			sel, order := monthBin(col)
+			selects, orders = append(selects, sel), append(orders, order)
+			continue
+		}
 		if !Numeric(typ) {
 			selects = append(selects, col+`::VARCHAR AS `+col)
 			continue
@@ -67,14 +78,11 @@ func (w *Workspace) Group(ctx context.Context, g Grouping) (*Result, error) {
 	}
 	measure := ""
 	if g.Measure.Func != "" {
-		fn := strings.ToLower(g.Measure.Func)
-		if fn != "sum" && fn != "avg" {
-			return nil, fmt.Errorf("group %s: measure must be sum or avg, not %q", g.Table, g.Measure.Func)
+		sel, err := measureSelect(g.Measure, types)
+		if err != nil {
+			return nil, fmt.Errorf("group %s: %w", g.Table, err)
 		}
-		if !Numeric(types[g.Measure.Column]) {
-			return nil, fmt.Errorf("group %s: %s needs a numeric column, and %q is not one", g.Table, fn, g.Measure.Column)
-		}
-		measure = fmt.Sprintf(", %s(%s) AS %s", fn, QuoteIdent(g.Measure.Column), QuoteIdent(fn+"_"+g.Measure.Column))
+		measure = ", " + sel
 	}
 	// Labels break ties between groups of equal size, so the same question always
 	// gets the same table.

@@ -48,13 +48,20 @@ type Model struct {
 	history []string
 	histPos int // the entry in the editor; len(history) for a new query
 
+	// starter is the query about the Data screen's table put in the editor
+	// for the analyst; while the editor holds it unchanged it follows that
+	// table. pristine means nothing has been done with it yet: like selected
+	// text, it gives way to the first character typed or pasted.
+	starter  string
+	pristine bool
+
 	job, audit task.Slot
 }
 
 // New builds the SQL screen.
 func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time) *Model {
 	ed := textarea.New()
-	ed.Placeholder = "SELECT plan, count(*) FROM subscribers GROUP BY plan"
+	ed.Placeholder = "SELECT … FROM a table (the Data screen lists them)"
 	ed.ShowLineNumbers = true
 	ed.Prompt = ""
 	ed.CharLimit = 0
@@ -128,7 +135,44 @@ func (m *Model) Commands() []common.Command {
 }
 
 // SetQuery replaces the editor's text.
-func (m *Model) SetQuery(sql string) { m.editor.SetValue(sql) }
+func (m *Model) SetQuery(sql string) {
+	m.editor.SetValue(sql)
+	m.pristine = false
+}
+
+// Query is the editor's text.
+func (m *Model) Query() string { return m.editor.Value() }
+
+// setStarter puts the starter query about table in the editor, unless the
+// editor holds something of the analyst's own.
+func (m *Model) setStarter(table string) {
+	if table == "" {
+		return
+	}
+	if v := m.editor.Value(); v != "" && v != m.starter {
+		return
+	}
+	m.starter = query.StarterQuery(table)
+	m.editor.SetValue(m.starter)
+	m.pristine = true
+}
+
+// replacesStarter reports whether msg, typed or pasted, takes the place of an
+// untouched starter; any other key means the analyst is working with it.
+func (m *Model) replacesStarter(msg tea.Msg) bool {
+	if !m.pristine || !m.editing {
+		return false
+	}
+	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		m.pristine = false
+		return true
+	case tea.KeyPressMsg:
+		m.pristine = false
+		return msg.Text != "" && msg.Mod&^tea.ModShift == 0
+	}
+	return false
+}
 
 // Result is the last result and error, for tests.
 func (m *Model) Result() (*query.Result, error) { return m.result, m.err }
@@ -150,6 +194,8 @@ type revealMsg struct {
 // Update handles a message addressed to the screen.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case common.ScopeMsg:
+		m.setStarter(msg.Scope.Table.Name)
 	case resultMsg:
 		if !m.job.Finish(msg.id) {
 			return nil
@@ -176,6 +222,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	case tea.MouseClickMsg:
+		m.pristine = false
 		mouse := msg.Mouse()
 		if mouse.Y < m.editorH+1 {
 			m.editing = true
@@ -193,6 +240,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 	default:
 		if m.editing {
+			if m.replacesStarter(msg) {
+				m.editor.Reset()
+			}
 			var cmd tea.Cmd
 			m.editor, cmd = m.editor.Update(msg)
 			return cmd
@@ -205,6 +255,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Run):
+		m.pristine = false
 		return m.run()
 	case key.Matches(msg, k.HistPrev):
 		m.recall(-1)
@@ -219,10 +270,14 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.editor.Blur()
 			return nil
 		}
+		if m.replacesStarter(msg) {
+			m.editor.Reset()
+		}
 		var cmd tea.Cmd
 		m.editor, cmd = m.editor.Update(msg)
 		return cmd
 	}
+	m.pristine = false
 	switch {
 	case key.Matches(msg, k.Edit):
 		m.editing = true
@@ -266,6 +321,7 @@ func (m *Model) recall(step int) {
 		m.editor.SetValue(m.history[m.histPos])
 	}
 	m.editing = true
+	m.pristine = false
 	m.editor.Focus()
 }
 

@@ -17,8 +17,11 @@ func (m *Model) View() string {
 	}
 	st := m.styles
 	title := st.PanelTitle.Render(" SQL ") + st.Muted.Render("read-only · ctrl+r or f5 runs · ctrl+↑/↓ history")
-	if !m.editing {
+	switch {
+	case !m.editing:
 		title = st.Muted.Render(" SQL ") + st.Faint.Render("i or enter to edit")
+	case m.pristine:
+		title = st.PanelTitle.Render(" SQL ") + st.Muted.Render("a starter: ctrl+r runs it · typing replaces it · arrows to edit it")
 	}
 	editor := m.editor.View()
 	lines := strings.Split(editor, "\n")

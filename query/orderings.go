@@ -7,7 +7,7 @@ import (
 )
 
 // orderings caches materialised row orders of sorted or filtered views: a table
-// of rowids in view order, in an in-memory scratch database attached to the
+// of row positions (rowids, see rowSource) in view order, in an in-memory scratch database attached to the
 // workspace (shared by all connections, never written to the workspace file).
 // A page deep in the view is then a rowid range of the ordering joined back to
 // the table. The cache is small: each entry costs 8 bytes a row.
@@ -68,7 +68,7 @@ func (o *orderings) touch(key string) {
 // ordering returns the view's ordering, building it once however many pages ask
 // at the same time. A failed or cancelled build is forgotten, so the next request
 // tries again.
-func (w *Workspace) ordering(ctx context.Context, p Page) (string, error) {
+func (w *Workspace) ordering(ctx context.Context, p Page, src rowSource) (string, error) {
 	key := w.orderingKey(p)
 	o := &w.orderings
 	o.mu.Lock()
@@ -102,8 +102,8 @@ func (w *Workspace) ordering(ctx context.Context, p Page) (string, error) {
 			return "", ctx.Err()
 		}
 	}
-	_, e.err = w.db.ExecContext(ctx, `CREATE TABLE `+e.name+` AS SELECT rowid AS r FROM main.`+QuoteIdent(p.Table)+
-		whereClause(p.Where)+` ORDER BY `+orderClause(p))
+	_, e.err = w.db.ExecContext(ctx, `CREATE TABLE `+e.name+` AS SELECT `+src.pos+` AS r FROM `+src.from+
+		whereClause(p.Where)+` ORDER BY `+orderClause(p, src.pos))
 	if e.err != nil {
 		o.mu.Lock()
 		delete(o.entries, key)

@@ -35,35 +35,82 @@ type Cutoff struct {
 	Value    float64
 }
 
-// The windows the templates use. Orders come months apart, logins days apart;
-// a newcomer's first quarter is when most of them decide to stay or go.
+// The windows the templates use. Orders come months apart, logins days apart,
+// a monthly bill a month apart; a newcomer's first quarter is when most of
+// them decide to stay or go.
 const (
-	inactiveDays = 7
-	lapsedDays   = 30
-	noOrderDays  = 180
-	recentDays   = 90
-	newDays      = 90
+	inactiveDays  = 7
+	lapsedDays    = 30
+	noPaymentDays = 45
+	noOrderDays   = 180
+	recentDays    = 90
+	newDays       = 90
 )
 
-// Templates proposes the rules that fit a table: churn risk, lapsed, new, high
-// value and, for tables of orders, RFM groups. Only templates whose columns
-// exist are offered, and every one compiles against s.
-func Templates(s rule.Schema) []Template {
-	r := findRoles(s)
+// Unfit is a template a table's columns cannot carry, and why.
+type Unfit struct {
+	Title string
+	Why   string
+}
+
+// Templates proposes the rules that fit a table's columns: churn risk, lapsed,
+// new, high value and, for tables of customers with their orders, RFM groups.
+// Every one offered compiles against s; the others come back as Unfit, each
+// saying what it would need. Without a look at the data, a text churn column
+// is taken to hold Yes and No (Fit looks).
+func Templates(s rule.Schema) ([]Template, []Unfit) {
+	return findRoles(s, nil).templates(s)
+}
+
+// Fitting is what Fit found: the templates that fit a table, measured on its
+// data, and why each of the others does not.
+type Fitting struct {
+	Templates []Template
+	Unfit     []Unfit
+}
+
+// Fit proposes the templates that fit table: its columns chosen by name and
+// type, a churn column's yes and no read from its values, and cutoffs measured
+// on its rows.
+func Fit(ctx context.Context, ws *query.Workspace, table string) (Fitting, error) {
+	s, err := Schema(ctx, ws, table)
+	if err != nil {
+		return Fitting{}, err
+	}
+	shapes, err := ws.ColumnShapes(ctx, table)
+	if err != nil {
+		return Fitting{}, err
+	}
+	ts, unfit := findRoles(s, shapes).templates(s)
+	ts, err = TuneTemplates(ctx, ws, table, ts)
+	if err != nil {
+		return Fitting{}, err
+	}
+	return Fitting{Templates: ts, Unfit: unfit}, nil
+}
+
+// templates builds the proposals the roles allow, keeping those that compile.
+func (r roles) templates(s rule.Schema) ([]Template, []Unfit) {
 	var out []Template
-	for _, propose := range []func(roles) (Template, bool){
+	var unfit []Unfit
+	for _, propose := range []func(roles) (Template, *Unfit){
 		churnRisk, lapsed, newcomers, highValue, champions, cannotLose, oneTimeBuyers,
 	} {
-		t, ok := propose(r)
-		if !ok {
+		t, why := propose(r)
+		if why != nil {
+			if !slices.Contains(unfit, *why) {
+				unfit = append(unfit, *why)
+			}
 			continue
 		}
 		t.Rule = t.render()
-		if _, err := rule.Compile(t.Rule, s, nil); err == nil {
-			out = append(out, t)
+		if _, err := rule.Compile(t.Rule, s, nil); err != nil {
+			unfit = append(unfit, Unfit{Title: t.Title, Why: fmt.Sprintf("its rule %s does not compile: %v", t.Rule, err)})
+			continue
 		}
+		out = append(out, t)
 	}
-	return out
+	return out, unfit
 }
 
 // TuneTemplates measures the templates' cutoffs on table and rewrites their
@@ -135,15 +182,25 @@ func floorSignificant(v float64) float64 {
 
 // roles are the columns a template can use, found by name and type.
 type roles struct {
-	activeDays string // days since the last login or visit
-	lastActive string // date of the last login or visit
-	lastOrder  string // date of the last order
-	signup     string // date the person joined
-	churned    string // already gone (boolean)
-	price      string // what they pay per period
-	spend      string // what they have paid in all
-	orders     string // how many orders they placed
-	drops      []drop // measures of this period with last period's beside them
+	activeDays  string // days since the last login or visit
+	lastActive  string // date of the last login or visit
+	lastPayment string // date of the last payment or bill
+	lastOrder   string // date of the last order
+	signup      string // date the person joined
+	tenure      string // how long they have been a customer
+	tenureUnit  string // what tenure counts: day, week, month or year
+	contract    string // the kind of contract: month-to-month, one year...
+	price       string // what they pay per period
+	spend       string // what they have paid in all
+	score       string // a spending score
+	income      string // what they earn
+	orders      string // how many orders they placed
+	churned     string // already gone: a boolean, 0/1 or Yes/No column
+	stayed      string // the condition that says they have not churned
+	drops       []drop // measures of this period with last period's beside them
+	// mistyped are columns named for a role but holding another type, by role:
+	// a join date imported as text, say. They explain why a template does not fit.
+	mistyped map[string]string
 }
 
 // drop pairs a measure of this period with the same measure of the previous one.
@@ -152,46 +209,169 @@ type drop struct {
 	rate      bool // a rate or share, where a smaller fall already matters
 }
 
-func findRoles(s rule.Schema) roles {
-	var r roles
-	set := func(dst *string, name string) {
-		if *dst == "" {
-			*dst = name
-		}
+// roleSpec says which columns can play a role: their name's words and type.
+type roleSpec struct {
+	role  string // what the column holds, as a person would say it
+	types []rule.Type
+	name  func(w wordSet) bool
+	field func(r *roles) *string
+}
+
+var (
+	dates   = []rule.Type{rule.TypeDate, rule.TypeTimestamp}
+	numbers = []rule.Type{rule.TypeNumber}
+	texts   = []rule.Type{rule.TypeString}
+)
+
+// roleSpecs are tried in order; a column takes the first role its name and
+// type both fit. MonthlyCharges is a price before it could be a spend.
+var roleSpecs = []roleSpec{
+	{"days since the last visit", numbers, func(w wordSet) bool {
+		return w.has("days") && w.any("since", "inactive", "idle") && w.any(activity...)
+	}, func(r *roles) *string { return &r.activeDays }},
+	{"last visit date", dates, func(w wordSet) bool {
+		return w.has("last") && w.any(activity...)
+	}, func(r *roles) *string { return &r.lastActive }},
+	{"last payment date", dates, func(w wordSet) bool {
+		return w.has("last") && w.any("payment", "paid", "bill", "billed", "billing", "renewal", "renewed")
+	}, func(r *roles) *string { return &r.lastPayment }},
+	{"last order date", dates, func(w wordSet) bool {
+		return w.has("last") && w.any("order", "purchase", "transaction", "invoice")
+	}, func(r *roles) *string { return &r.lastOrder }},
+	{"join date", dates, func(w wordSet) bool {
+		return w.any("signup", "joined", "registered", "registration", "created", "subscribed") ||
+			w.has("sign") && w.has("up") || w.has("join") && w.has("date") || w.has("since") && w.any("member", "customer")
+	}, func(r *roles) *string { return &r.signup }},
+	{"tenure", numbers, func(w wordSet) bool {
+		return w.has("tenure") || w.any("months", "days", "weeks", "years") && w.any("customer", "member", "subscriber", "subscribed", "client")
+	}, func(r *roles) *string { return &r.tenure }},
+	{"contract type", texts, func(w wordSet) bool {
+		return w.has("contract")
+	}, func(r *roles) *string { return &r.contract }},
+	// A unit price is a product's, not what a customer pays.
+	{"monthly price", numbers, func(w wordSet) bool {
+		return !w.has("unit") && !w.has("total") && (w.any("price", "fee", "mrr", "arpu") ||
+			w.any("monthly", "month") && w.any("charges", "charge", "revenue", "bill", "amount", "payment", "fee", "spend", "cost"))
+	}, func(r *roles) *string { return &r.price }},
+	{"spending score", numbers, func(w wordSet) bool {
+		return w.has("score") && w.any("spending", "spend")
+	}, func(r *roles) *string { return &r.score }},
+	{"income", numbers, func(w wordSet) bool {
+		return w.any("income", "salary", "earnings")
+	}, func(r *roles) *string { return &r.income }},
+	{"total spend", numbers, func(w wordSet) bool {
+		return !w.has("unit") && (w.any("spent", "spend", "spending", "revenue", "ltv", "clv", "lifetime", "sales") ||
+			w.has("total") && w.any("charges", "charge", "paid", "payments", "amount", "billed", "value"))
+	}, func(r *roles) *string { return &r.spend }},
+	{"order count", numbers, func(w wordSet) bool {
+		return w.any("orders", "purchases", "transactions") || w.has("order") && w.any("count", "num")
+	}, func(r *roles) *string { return &r.orders }},
+}
+
+// findRoles reads what each column holds from its name and type and, when
+// shapes are given, from its values: which of a churn column's values says
+// yes. Without shapes a 0/1 or text churn column is taken at its usual values.
+func findRoles(s rule.Schema, shapes []query.ColumnShape) roles {
+	r := roles{mistyped: map[string]string{}}
+	shape := map[string]query.ColumnShape{}
+	for _, sh := range shapes {
+		shape[sh.Name] = sh
 	}
 	for _, c := range s.Columns {
 		w := words(c.Name)
-		switch {
-		case c.Type == rule.TypeNumber && w.has("days") && w.any("since", "inactive", "idle") && w.any(activity...):
-			set(&r.activeDays, c.Name)
-		case temporal(c.Type) && w.has("last") && w.any(activity...):
-			set(&r.lastActive, c.Name)
-		case temporal(c.Type) && w.has("last") && w.any("order", "purchase", "transaction", "payment"):
-			set(&r.lastOrder, c.Name)
-		case temporal(c.Type) && (w.any("signup", "joined", "registered", "registration", "created", "subscribed") ||
-			w.has("sign") && w.has("up") || w.has("join") && w.has("date") || w.has("since") && w.any("member", "customer")):
-			set(&r.signup, c.Name)
-		case c.Type == rule.TypeBool && w.any("churned", "churn", "cancelled", "canceled"):
-			set(&r.churned, c.Name)
-		case c.Type == rule.TypeNumber && w.any("price", "fee", "mrr", "arpu"):
-			set(&r.price, c.Name)
-		case c.Type == rule.TypeNumber && w.any("spent", "spend", "revenue", "ltv", "clv", "lifetime", "sales"):
-			set(&r.spend, c.Name)
-		case c.Type == rule.TypeNumber && (w.any("orders", "purchases", "transactions") || w.has("order") && w.any("count", "num")):
-			set(&r.orders, c.Name)
-		case c.Type == rule.TypeNumber && w.any(previous...):
+		if w.any("churned", "churn", "cancelled", "canceled", "exited", "attrited", "attrition") && r.churned == "" {
+			if r.setChurned(c, shape[c.Name], shapes != nil) {
+				continue
+			}
+		}
+		for _, spec := range roleSpecs {
+			if !spec.name(w) {
+				continue
+			}
+			if slices.Contains(spec.types, c.Type) {
+				if f := spec.field(&r); *f == "" {
+					*f = c.Name
+				}
+				break
+			}
+			if _, seen := r.mistyped[spec.role]; !seen && (!slices.Equal(spec.types, dates) || w.any(dateWords...)) {
+				r.mistyped[spec.role] = fmt.Sprintf("%s holds %s, not %s", c.Name, typeWords(c.Type), typeWords(spec.types[0]))
+			}
+		}
+		if c.Type == rule.TypeNumber && w.any(previous...) {
 			if now, ok := currentOf(s, c.Name); ok {
 				r.drops = append(r.drops, drop{now: now, prev: c.Name, rate: w.any("rate", "ratio", "share", "pct", "percent", "score")})
+			}
+		}
+	}
+	if r.tenure != "" {
+		r.tenureUnit = "month"
+		for _, unit := range []string{"day", "week", "year"} {
+			if words(r.tenure).any(unit, unit+"s") {
+				r.tenureUnit = unit
 			}
 		}
 	}
 	return r
 }
 
+// setChurned takes c as the churn column if its values answer yes or no, and
+// writes the condition that a person has stayed.
+func (r *roles) setChurned(c rule.Column, sh query.ColumnShape, looked bool) bool {
+	no := sh.No
+	if !looked {
+		no = map[rule.Type]string{rule.TypeNumber: "0", rule.TypeString: "No"}[c.Type]
+	}
+	switch {
+	case c.Type == rule.TypeBool:
+		r.stayed = "not " + ident(c.Name)
+	case c.Type == rule.TypeNumber && no != "":
+		r.stayed = ident(c.Name) + " = " + no
+	case c.Type == rule.TypeString && no != "":
+		r.stayed = ident(c.Name) + " = " + ruleString(no)
+	default:
+		return false
+	}
+	r.churned = c.Name
+	return true
+}
+
 var (
-	activity = []string{"login", "logon", "seen", "active", "activity", "visit", "session"}
-	previous = []string{"prev", "previous", "prior"}
+	activity  = []string{"login", "logon", "seen", "active", "activity", "visit", "session"}
+	previous  = []string{"prev", "previous", "prior"}
+	dateWords = []string{"date", "time", "timestamp", "at", "on", "dt", "day"}
 )
+
+// typeWords names a type as a person would: dates, numbers, text.
+func typeWords(t rule.Type) string {
+	switch t {
+	case rule.TypeDate, rule.TypeTimestamp:
+		return "dates"
+	case rule.TypeNumber:
+		return "numbers"
+	case rule.TypeString:
+		return "text"
+	case rule.TypeBool:
+		return "true/false values"
+	}
+	return t.String() + " values"
+}
+
+// why is an Unfit for title: which columns were named for the roles it needs
+// but hold the wrong type, and what it needs.
+func (r roles) why(title, needs string, roleNames ...string) *Unfit {
+	var notes []string
+	for _, role := range roleNames {
+		if note, ok := r.mistyped[role]; ok {
+			notes = append(notes, note)
+		}
+	}
+	if len(notes) > 0 {
+		// The column that nearly fits comes first: it is what the analyst can fix.
+		needs = strings.Join(notes, ", ") + "; it " + needs
+	}
+	return &Unfit{Title: title, Why: needs}
+}
 
 // currentOf finds the this-period column of a previous-period one:
 // watch_hours_prev_30d → watch_hours_30d (or _last_30d, _current_30d...).
@@ -217,8 +397,6 @@ func currentOf(s rule.Schema, prevName string) (string, bool) {
 	return "", false
 }
 
-func temporal(t rule.Type) bool { return t == rule.TypeDate || t == rule.TypeTimestamp }
-
 type wordSet []string
 
 // words splits a column name into its lower-case words.
@@ -238,18 +416,39 @@ func ident(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }
 
+// ruleString spells a text value for a rule.
+func ruleString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
 // stillHere adds "and not churned" when the table says who has already left:
 // a campaign is for those who can still be kept.
 func stillHere(r roles, cond string) string {
-	if r.churned == "" {
+	if r.stayed == "" {
 		return cond
 	}
-	return cond + " and not " + ident(r.churned)
+	return cond + " and " + r.stayed
 }
 
-func churnRisk(r roles) (Template, bool) {
+// tenureAtMost is the condition "a customer for at most months", in the
+// tenure column's own unit.
+func (r roles) tenureAtMost(months int) string {
+	col := ident(r.tenure)
+	switch r.tenureUnit {
+	case "day":
+		return fmt.Sprintf("%s <= %d", col, months*365/12)
+	case "week":
+		return fmt.Sprintf("%s <= %d", col, months*52/12)
+	case "year":
+		if months < 12 {
+			return col + " < 1"
+		}
+		return fmt.Sprintf("%s <= %d", col, months/12)
+	}
+	return fmt.Sprintf("%s <= %d", col, months)
+}
+
+func churnRisk(r roles) (Template, *Unfit) {
 	if len(r.drops) == 0 {
-		return Template{}, false
+		return churnProfile(r)
 	}
 	var falls, said []string
 	for _, d := range r.drops {
@@ -279,10 +478,56 @@ func churnRisk(r roles) (Template, bool) {
 		Name: "churn_risk", Title: "Churn risk",
 		Description: desc + ": the ones to win back before they cancel.",
 		build:       func([]string) string { return text },
-	}, true
+	}, nil
 }
 
-func lapsed(r roles) (Template, bool) {
+// churnProfile is churn risk for a table that has no usage over time but
+// says what leavers usually have in common: a short tenure, a contract they
+// can end any month, a bill above most people's.
+func churnProfile(r roles) (Template, *Unfit) {
+	type signal struct{ cond, said string }
+	var signals []signal
+	var cutoffs []Cutoff
+	if r.tenure != "" {
+		signals = append(signals, signal{r.tenureAtMost(12), "a customer for a year or less"})
+	}
+	if r.contract != "" {
+		signals = append(signals, signal{ident(r.contract) + " ilike 'month%'", "on a month-to-month " + r.contract})
+	}
+	price := -1
+	if r.price != "" {
+		price = len(signals)
+		cutoffs = append(cutoffs, Cutoff{Column: r.price, Quantile: 0.5, Value: typicalPrice})
+		signals = append(signals, signal{"", "paying more than most (" + r.price + " above the median)"})
+	}
+	if len(signals) < 2 {
+		return Template{}, r.why("Churn risk",
+			"needs this period's usage beside the previous period's (watch_hours_30d and watch_hours_prev_30d), "+
+				"or two of a tenure, a contract type and a monthly price",
+			"tenure", "contract type", "monthly price")
+	}
+	said := make([]string, len(signals))
+	for i, s := range signals {
+		said[i] = s.said
+	}
+	return Template{
+		Name: "churn_risk", Title: "Churn risk",
+		Description: "Like those who leave: " + strings.Join(said, ", ") + ". The ones to keep before they cancel.",
+		Cutoffs:     cutoffs,
+		build: func(v []string) string {
+			conds := make([]string, len(signals))
+			for i, s := range signals {
+				conds[i] = s.cond
+				if i == price {
+					conds[i] = fmt.Sprintf("%s >= %s", ident(r.price), v[0])
+				}
+			}
+			return stillHere(r, strings.Join(conds, " and "))
+		},
+	}, nil
+}
+
+func lapsed(r roles) (Template, *Unfit) {
 	var cond, desc string
 	switch {
 	case r.activeDays != "":
@@ -291,30 +536,42 @@ func lapsed(r roles) (Template, bool) {
 	case r.lastActive != "":
 		cond = fmt.Sprintf("%s < ago(%d days)", ident(r.lastActive), lapsedDays)
 		desc = fmt.Sprintf("No visit for %d days or more", lapsedDays)
+	case r.lastPayment != "":
+		cond = fmt.Sprintf("%s < ago(%d days)", ident(r.lastPayment), noPaymentDays)
+		desc = fmt.Sprintf("No payment for %d days or more: a monthly bill missed", noPaymentDays)
 	case r.lastOrder != "":
 		cond = fmt.Sprintf("%s < ago(%d days)", ident(r.lastOrder), noOrderDays)
 		desc = fmt.Sprintf("No order for %d days or more", noOrderDays)
 	default:
-		return Template{}, false
+		return Template{}, r.why("Lapsed",
+			"needs the date of the last visit, login, payment or order, or the days since the last login",
+			"last visit date", "last payment date", "last order date", "days since the last visit")
 	}
 	text := stillHere(r, cond)
 	return Template{
 		Name: "lapsed", Title: "Lapsed",
 		Description: desc + ": a re-engagement campaign's audience.",
 		build:       func([]string) string { return text },
-	}, true
+	}, nil
 }
 
-func newcomers(r roles) (Template, bool) {
-	if r.signup == "" {
-		return Template{}, false
+func newcomers(r roles) (Template, *Unfit) {
+	var text, desc string
+	switch {
+	case r.signup != "":
+		text = fmt.Sprintf("%s > ago(%d days)", ident(r.signup), newDays)
+		desc = fmt.Sprintf("Joined in the last %d days", newDays)
+	case r.tenure != "":
+		text = stillHere(r, r.tenureAtMost(3))
+		desc = "A customer for three months or less (" + r.tenure + ")"
+	default:
+		return Template{}, r.why("New", "needs a join or signup date, or a tenure", "join date", "tenure")
 	}
-	text := fmt.Sprintf("%s > ago(%d days)", ident(r.signup), newDays)
 	return Template{
 		Name: "new_customers", Title: "New",
-		Description: fmt.Sprintf("Joined in the last %d days: the first months decide whether they stay.", newDays),
+		Description: desc + ": the first months decide whether they stay.",
 		build:       func([]string) string { return text },
-	}, true
+	}, nil
 }
 
 // Typical cutoffs, used until TuneTemplates measures the table's own.
@@ -322,33 +579,55 @@ const (
 	typicalPrice  = 15
 	typicalSpend  = 250
 	typicalOrders = 5
+	typicalScore  = 60
+	typicalIncome = 50
 )
 
-func highValue(r roles) (Template, bool) {
-	col, typical, what := r.spend, float64(typicalSpend), "spent"
-	if col == "" {
-		col, typical, what = r.price, typicalPrice, "pay"
+func highValue(r roles) (Template, *Unfit) {
+	t := Template{Name: "high_value", Title: "High value"}
+	var col string
+	switch {
+	case r.spend != "":
+		col, t.Description = r.spend, "The top quarter by what they spent ("+r.spend+")."
+		t.Cutoffs = []Cutoff{{Column: col, Quantile: 0.75, Value: typicalSpend}}
+	case r.price != "":
+		col, t.Description = r.price, "The top quarter by what they pay ("+r.price+")."
+		t.Cutoffs = []Cutoff{{Column: col, Quantile: 0.75, Value: typicalPrice}}
+	case r.score != "" && r.income != "":
+		t.Description = "The top quarter by " + r.score + ", with an income above the median (" + r.income + ")."
+		t.Cutoffs = []Cutoff{{Column: r.score, Quantile: 0.75, Value: typicalScore}, {Column: r.income, Quantile: 0.5, Value: typicalIncome}}
+		t.build = func(v []string) string {
+			return stillHere(r, fmt.Sprintf("%s >= %s and %s >= %s", ident(r.score), v[0], ident(r.income), v[1]))
+		}
+		return t, nil
+	case r.score != "":
+		col, t.Description = r.score, "The top quarter by "+r.score+"."
+		t.Cutoffs = []Cutoff{{Column: col, Quantile: 0.75, Value: typicalScore}}
+	case r.income != "":
+		col, t.Description = r.income, "The top quarter by "+r.income+"."
+		t.Cutoffs = []Cutoff{{Column: col, Quantile: 0.75, Value: typicalIncome}}
+	default:
+		return Template{}, r.why("High value",
+			"needs what customers pay or have paid (a monthly price, total spend or revenue), a spending score or an income",
+			"monthly price", "total spend", "spending score", "income")
 	}
-	if col == "" {
-		return Template{}, false
-	}
-	return Template{
-		Name: "high_value", Title: "High value",
-		Description: "The top quarter by what they " + what + " (" + col + ").",
-		Cutoffs:     []Cutoff{{Column: col, Quantile: 0.75, Value: typical}},
-		build: func(v []string) string {
-			return stillHere(r, fmt.Sprintf("%s >= %s", ident(col), v[0]))
-		},
-	}, true
+	t.build = func(v []string) string { return stillHere(r, fmt.Sprintf("%s >= %s", ident(col), v[0])) }
+	return t, nil
 }
 
 // rfm reports whether the table has what RFM needs: recency, frequency and
 // monetary value of orders.
-func (r roles) rfm() bool { return r.lastOrder != "" && r.orders != "" && r.spend != "" }
+func (r roles) rfm() *Unfit {
+	if r.lastOrder != "" && r.orders != "" && r.spend != "" {
+		return nil
+	}
+	return r.why("RFM", "needs one row per customer with the last order's date, an order count and total spend",
+		"last order date", "order count", "total spend")
+}
 
-func champions(r roles) (Template, bool) {
-	if !r.rfm() {
-		return Template{}, false
+func champions(r roles) (Template, *Unfit) {
+	if why := r.rfm(); why != nil {
+		return Template{}, why
 	}
 	return Template{
 		Name: "champions", Title: "RFM: champions",
@@ -361,12 +640,12 @@ func champions(r roles) (Template, bool) {
 			return fmt.Sprintf("%s > ago(%d days) and %s >= %s and %s >= %s",
 				ident(r.lastOrder), recentDays, ident(r.orders), v[0], ident(r.spend), v[1])
 		},
-	}, true
+	}, nil
 }
 
-func cannotLose(r roles) (Template, bool) {
-	if !r.rfm() {
-		return Template{}, false
+func cannotLose(r roles) (Template, *Unfit) {
+	if why := r.rfm(); why != nil {
+		return Template{}, why
 	}
 	return Template{
 		Name: "cannot_lose", Title: "RFM: can't lose them",
@@ -375,17 +654,17 @@ func cannotLose(r roles) (Template, bool) {
 		build: func(v []string) string {
 			return fmt.Sprintf("%s >= %s and %s < ago(%d days)", ident(r.spend), v[0], ident(r.lastOrder), noOrderDays)
 		},
-	}, true
+	}, nil
 }
 
-func oneTimeBuyers(r roles) (Template, bool) {
-	if !r.rfm() {
-		return Template{}, false
+func oneTimeBuyers(r roles) (Template, *Unfit) {
+	if why := r.rfm(); why != nil {
+		return Template{}, why
 	}
 	text := fmt.Sprintf("%s = 1", ident(r.orders))
 	return Template{
 		Name: "one_time_buyers", Title: "RFM: one-time buyers",
 		Description: "Ordered once: the second order is the one to earn.",
 		build:       func([]string) string { return text },
-	}, true
+	}, nil
 }

@@ -53,10 +53,14 @@ func TestTemplatesFitTheSampleTables(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		offered := Templates(schema)
-		tuned, err := TuneTemplates(ctx, ws, table, offered)
+		offered, _ := Templates(schema)
+		fitted, err := Fit(ctx, ws, table)
 		if err != nil {
 			t.Fatal(err)
+		}
+		tuned := fitted.Templates
+		if len(tuned) != len(offered) {
+			t.Fatalf("%s: Fit offers %d templates, Templates %d", table, len(tuned), len(offered))
 		}
 		var got []string
 		for i, tpl := range tuned {
@@ -98,7 +102,8 @@ func TestTemplatesRules(t *testing.T) {
 		{Name: "monthly_price", Type: rule.TypeNumber},
 	}}
 	got := map[string]string{}
-	for _, tpl := range Templates(s) {
+	offered, _ := Templates(s)
+	for _, tpl := range offered {
 		got[tpl.Name] = tpl.Rule
 	}
 	want := map[string]string{
@@ -115,9 +120,25 @@ func TestTemplatesRules(t *testing.T) {
 		}
 	}
 
-	// Without the columns a template needs, it is not offered.
-	if ts := Templates(rule.Schema{Table: "t", Columns: []rule.Column{{Name: "plan", Type: rule.TypeString}}}); len(ts) != 0 {
+	// Without the columns a template needs, it is not offered, and says why.
+	ts, unfit := Templates(rule.Schema{Table: "t", Columns: []rule.Column{
+		{Name: "plan", Type: rule.TypeString}, {Name: "Join Date", Type: rule.TypeString},
+	}})
+	if len(ts) != 0 {
 		t.Fatalf("templates for a table of plans: %+v", ts)
+	}
+	var titles []string
+	for _, u := range unfit {
+		titles = append(titles, u.Title)
+		if u.Why == "" {
+			t.Errorf("%s does not say why it does not fit", u.Title)
+		}
+		if u.Title == "New" && !strings.Contains(u.Why, "Join Date holds text, not dates") {
+			t.Errorf("New does not point at the text join date: %q", u.Why)
+		}
+	}
+	if want := []string{"Churn risk", "Lapsed", "New", "High value", "RFM"}; !slices.Equal(titles, want) {
+		t.Errorf("unfit %v, want %v", titles, want)
 	}
 }
 
@@ -136,7 +157,8 @@ func TestTuneTemplatesUsesTheTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tuned, err := TuneTemplates(ctx, ws, "creators", Templates(schema))
+	offered, _ := Templates(schema)
+	tuned, err := TuneTemplates(ctx, ws, "creators", offered)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,14 +17,15 @@ type picker struct {
 	open, loading bool
 	table         string
 	templates     []segments.Template
+	unfit         []segments.Unfit
 	err           error
 	cursor        int
 }
 
 type templatesMsg struct {
-	id        uint64
-	templates []segments.Template
-	err       error
+	id  uint64
+	fit segments.Fitting
+	err error
 }
 
 // openPicker proposes templates for the editor's table, or, from the list,
@@ -41,12 +42,8 @@ func (m *Model) openPicker() tea.Cmd {
 	ctx, id := m.fit.Start(m.base, "fitting templates to "+table, m.now())
 	ws := m.ws
 	return func() tea.Msg {
-		schema, err := segments.Schema(ctx, ws, table)
-		if err != nil {
-			return templatesMsg{id: id, err: err}
-		}
-		ts, err := segments.TuneTemplates(ctx, ws, table, segments.Templates(schema))
-		return templatesMsg{id: id, templates: ts, err: err}
+		fit, err := segments.Fit(ctx, ws, table)
+		return templatesMsg{id: id, fit: fit, err: err}
 	}
 }
 
@@ -55,7 +52,7 @@ func (m *Model) onTemplates(msg templatesMsg) {
 		return
 	}
 	m.picker.loading = false
-	m.picker.templates, m.picker.err = msg.templates, msg.err
+	m.picker.templates, m.picker.unfit, m.picker.err = msg.fit.Templates, msg.fit.Unfit, msg.err
 }
 
 func (m *Model) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -99,6 +96,28 @@ func (m *Model) useTemplate(table string, t segments.Template) tea.Cmd {
 	return m.edited(false)
 }
 
+// unfitLines say why the other templates do not fit: wrapped in full when
+// none fits, else a line each.
+func (m *Model) unfitLines(w int) []string {
+	st := m.styles
+	var lines []string
+	for _, u := range m.picker.unfit {
+		if len(m.picker.templates) > 0 {
+			lines = append(lines, ansi.Truncate(st.Item.Render(u.Title)+st.Faint.Render(": "+u.Why), w, common.Ellipsis))
+			continue
+		}
+		for i, l := range strings.Split(ansi.Wordwrap(u.Title+": "+u.Why, w-2, " "), "\n") {
+			if i == 0 {
+				title, rest, _ := strings.Cut(l, ":")
+				lines = append(lines, st.Item.Render(title)+st.Faint.Render(":"+rest))
+			} else {
+				lines = append(lines, "  "+st.Faint.Render(l))
+			}
+		}
+	}
+	return lines
+}
+
 func (m *Model) pickerView() string {
 	st := m.styles
 	p := &m.picker
@@ -110,9 +129,8 @@ func (m *Model) pickerView() string {
 	case p.err != nil:
 		lines = append(lines, st.Error.Render("✗ "+p.err.Error()))
 	case len(p.templates) == 0:
-		lines = append(lines, st.Muted.Render("No template fits the columns of "+p.table+"."),
-			st.Faint.Render("They look for columns such as days_since_login, signup_date,"),
-			st.Faint.Render("last_order_date, orders, total_spent or monthly_price."))
+		lines = append(lines, st.Muted.Render("No template fits the columns of "+p.table+":"))
+		lines = append(lines, m.unfitLines(w)...)
 	default:
 		titleW := 0
 		for _, t := range p.templates {
@@ -133,6 +151,10 @@ func (m *Model) pickerView() string {
 		}
 		for _, l := range strings.Split(ansi.Wordwrap(t.Description, w, " "), "\n") {
 			lines = append(lines, st.Faint.Render(l))
+		}
+		if len(p.unfit) > 0 {
+			lines = append(lines, "", st.Muted.Render("Not offered"))
+			lines = append(lines, m.unfitLines(w)...)
 		}
 	}
 	lines = append(lines, "", st.Faint.Render("↑/↓ choose · enter use · esc close"))

@@ -167,8 +167,8 @@ func TestImportBadInput(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Rows != p.rows || res.Rejected != p.rejected || !strings.Contains(strings.Join(res.Notes, ";"), p.note) {
-				t.Fatalf("got rows=%d rejected=%d notes=%q; want %d, %d, %q", res.Rows, res.Rejected, res.Notes, p.rows, p.rejected, p.note)
+			if res.Rows != p.rows || res.Rejected != p.rejected || !strings.Contains(strings.Join(res.Summary(), ";"), p.note) {
+				t.Fatalf("got rows=%d rejected=%d notes=%q; want %d, %d, %q", res.Rows, res.Rejected, res.Summary(), p.rows, p.rejected, p.note)
 			}
 		})
 	}

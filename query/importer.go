@@ -1,7 +1,6 @@
 package query
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -15,24 +14,44 @@ import (
 type ImportOptions struct {
 	// Table names the table; by default it is derived from the file name.
 	Table string
-	// Key overrides key-column detection.
+	// Key overrides key-column detection; SurrogateKey asks for the row-position key.
 	Key string
 	// Label is recorded instead of the path (the embedded sample data has no real path).
 	Label string
+	// Progress, if set, hears each phase of the import as it starts, from the
+	// importing goroutine.
+	Progress func(ImportProgress)
 }
+
+// ImportProgress is the phase an import is in.
+type ImportProgress struct {
+	Phase   string
+	Elapsed time.Duration
+}
+
+// The phases of an import, in order.
+const (
+	PhaseReading  = "reading"
+	PhaseChecking = "checking types"
+	PhaseKey      = "choosing a key"
+	PhaseSaving   = "saving"
+)
 
 // ImportResult says what an import did.
 type ImportResult struct {
-	Table    string   `json:"table"`
-	Path     string   `json:"path"`
-	Format   Format   `json:"format"`
-	Rows     int64    `json:"rows"`
-	Rejected int64    `json:"rejected"`
-	Columns  int      `json:"columns"`
-	Key      string   `json:"key_column"`
-	SHA256   string   `json:"sha256"`
-	Replaced bool     `json:"replaced"`
-	Notes    []string `json:"notes,omitempty"`
+	Table     string         `json:"table"`
+	Path      string         `json:"path"`
+	Format    Format         `json:"format"`
+	Rows      int64          `json:"rows"`
+	Rejected  int64          `json:"rejected"`
+	Columns   int            `json:"columns"`
+	Key       string         `json:"key_column"`
+	KeyReason string         `json:"key_reason"`
+	Surrogate bool           `json:"surrogate_key"`
+	SHA256    string         `json:"sha256"`
+	Replaced  bool           `json:"replaced"`
+	Changes   []ImportChange `json:"changes"`
+	Notes     []string       `json:"notes,omitempty"`
 }
 
 // Import reads path into a table, replacing any table of the same name in one
@@ -47,6 +66,13 @@ func (w *Workspace) Import(ctx context.Context, path string, opts ImportOptions)
 }
 
 func (w *Workspace) importFile(ctx context.Context, path string, opts ImportOptions) (ImportResult, error) {
+	started := time.Now()
+	phase := func(name string) {
+		if opts.Progress != nil {
+			opts.Progress(ImportProgress{Phase: name, Elapsed: time.Since(started)})
+		}
+	}
+	phase(PhaseReading)
 	table := opts.Table
 	if table == "" {
 		table = TableNameFromPath(path)
@@ -58,7 +84,7 @@ func (w *Workspace) importFile(ctx context.Context, path string, opts ImportOpti
 	if err != nil {
 		return ImportResult{}, err
 	}
-	res := ImportResult{Table: table, Path: path, Format: src.format}
+	res := ImportResult{Table: table, Path: path, Format: src.format, Changes: []ImportChange{}}
 	if opts.Label != "" {
 		res.Path = opts.Label
 	}
@@ -91,38 +117,41 @@ func (w *Workspace) importFile(ctx context.Context, path string, opts ImportOpti
 	}
 
 	err = w.WriteTx(ctx, func(tx *sql.Tx) error {
-		reader, err := readerSQL(ctx, tx, src, link, &res)
-		if err != nil {
-			return friendly(err)
-		}
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?`, table).Scan(&res.Replaced); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TABLE main.`+QuoteIdent(table)+` AS SELECT * FROM `+reader); err != nil {
-			return friendly(readError(err))
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM main.`+QuoteIdent(table)).Scan(&res.Rows); err != nil {
+		var previousKey string
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(key_column), '') FROM segscope.tables WHERE table_name = ?`, table).Scan(&previousKey); err != nil {
 			return err
 		}
-		if src.format == FormatCSV {
-			if err := countRejects(ctx, tx, &res); err != nil {
-				return err
-			}
+		if err := w.load(ctx, tx, src, link, &res, phase); err != nil {
+			return friendly(err)
 		}
 		if res.Rows == 0 {
 			if res.Rejected > 0 {
-				return fmt.Errorf("none of its %d rows could be read (%s); nothing was imported", res.Rejected, strings.Join(res.Notes, "; "))
+				return fmt.Errorf("none of its %s could be read; nothing was imported (%s)", CountOf(res.Rejected, "row", "rows"), strings.Join(res.Summary()[2:], "; "))
 			}
 			return fmt.Errorf("the file has no data rows; nothing was imported")
 		}
+		phase(PhaseKey)
 		cols, err := tableColumns(ctx, tx, table)
 		if err != nil {
 			return err
 		}
-		res.Columns = len(cols)
-		if res.Key, err = chooseKey(ctx, tx, table, cols, opts.Key); err != nil {
+		choice, notes, err := chooseKey(ctx, tx, table, cols, opts.Key, previousKey)
+		if err != nil {
 			return err
 		}
+		res.Notes = append(res.Notes, notes...)
+		res.Key, res.KeyReason, res.Surrogate = choice.column, choice.reason, choice.surrogate
+		if choice.surrogate {
+			if err := addSurrogate(ctx, tx, table, choice.column); err != nil {
+				return err
+			}
+			cols = append(cols, Column{Name: choice.column, Type: "BIGINT"})
+		}
+		res.Columns = len(cols)
+		phase(PhaseSaving)
 		<-hashed
 		if hashErr != nil {
 			return hashErr
@@ -136,6 +165,81 @@ func (w *Workspace) importFile(ctx context.Context, path string, opts ImportOpti
 	w.generation.Add(1)
 	w.columns.Clear()
 	return res, nil
+}
+
+// load writes the file into res.Table and makes its types right: CSV lines that
+// failed only because the sniffer guessed a type from the first rows are read
+// again with that column as text, and text columns holding numbers, dates or
+// flags are converted.
+func (w *Workspace) load(ctx context.Context, tx *sql.Tx, src *sourceFile, link string, res *ImportResult, phase func(string)) error {
+	target := `main.` + QuoteIdent(res.Table)
+	create := func(reader string) error {
+		if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TABLE `+target+` AS SELECT * FROM `+reader); err != nil {
+			return readError(err)
+		}
+		return nil
+	}
+	delimiter := ","
+	if src.format != FormatCSV {
+		if err := create(jsonOrParquetReader(src, link)); err != nil {
+			return err
+		}
+	} else {
+		plan, err := planCSV(ctx, tx, src, link, res)
+		if err != nil {
+			return err
+		}
+		delimiter = plan.delimiter
+		if err := create(plan.reader()); err != nil {
+			return err
+		}
+		rejects, err := readRejects(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var retype []string
+		for _, r := range rejects {
+			if r.castOnly && r.column != "" && plan.types[r.column] != "VARCHAR" && strings.TrimRight(r.csvLine, "\r\n") != plan.headerLine {
+				plan.types[r.column] = "VARCHAR"
+				retype = append(retype, r.column)
+			}
+		}
+		if len(retype) > 0 {
+			if err := create(plan.reader()); err != nil {
+				return err
+			}
+			if rejects, err = readRejects(ctx, tx); err != nil {
+				return err
+			}
+		}
+		summariseRejects(rejects, plan.headerLine, res)
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+target).Scan(&res.Rows); err != nil {
+		return err
+	}
+	if res.Rows == 0 {
+		return nil
+	}
+	phase(PhaseChecking)
+	cols, err := tableColumns(ctx, tx, res.Table)
+	if err != nil {
+		return err
+	}
+	if _, err := dropRepeatedHeaders(ctx, tx, res.Table, cols, res); err != nil {
+		return err
+	}
+	return refineTypes(ctx, tx, res.Table, cols, delimiter, res)
+}
+
+func jsonOrParquetReader(src *sourceFile, link string) string {
+	path := QuoteString(link)
+	switch src.format {
+	case FormatParquet:
+		return "read_parquet(" + path + ")"
+	case FormatNDJSON:
+		return "read_json(" + path + ", format = 'newline_delimited')"
+	}
+	return "read_json(" + path + ", format = 'auto')"
 }
 
 func plainPath(src *sourceFile) (string, func(), error) {
@@ -165,43 +269,6 @@ const (
 	rejectsScan  = "segscope_import_scans"
 )
 
-func readerSQL(ctx context.Context, tx *sql.Tx, src *sourceFile, link string, res *ImportResult) (string, error) {
-	path := QuoteString(link)
-	switch src.format {
-	case FormatParquet:
-		return "read_parquet(" + path + ")", nil
-	case FormatJSON:
-		return "read_json(" + path + ", format = 'auto')", nil
-	case FormatNDJSON:
-		return "read_json(" + path + ", format = 'newline_delimited')", nil
-	}
-	opts := []string{path}
-	if src.latin1 {
-		opts = append(opts, "encoding = 'latin-1'")
-	}
-	// The sniffer collapses a file with ragged rows into one column; when the header
-	// line clearly has a delimiter, read with it so bad rows are rejected, not merged.
-	var columns int
-	var quote string
-	sniff := `SELECT len(Columns), Quote FROM sniff_csv(` + strings.Join(opts, ", ") + `)`
-	if err := tx.QueryRowContext(ctx, sniff).Scan(&columns, &quote); err != nil {
-		return "", readError(err)
-	}
-	// DuckDB gives up on quoting for the whole file when one quote is unbalanced;
-	// say so rather than let quote marks appear in values unexplained.
-	if quote == "(empty)" && bytes.ContainsRune(src.head, '"') {
-		res.Notes = append(res.Notes, "the file's quoting is inconsistent, so quote characters were kept as part of values")
-	}
-	if columns == 1 {
-		if delim, ok := headerDelimiter(src.head); ok {
-			opts = append(opts, "delim = "+QuoteString(delim), "header = true")
-			res.Notes = append(res.Notes, fmt.Sprintf("rows do not all have the same number of fields; read with the header's delimiter %q", delim))
-		}
-	}
-	opts = append(opts, "store_rejects = true", "rejects_table = '"+rejectsTable+"'", "rejects_scan = '"+rejectsScan+"'")
-	return "read_csv(" + strings.Join(opts, ", ") + ")", nil
-}
-
 // headerDelimiter picks the most frequent candidate delimiter of the first line.
 func headerDelimiter(head []byte) (string, bool) {
 	line := string(head)
@@ -215,23 +282,6 @@ func headerDelimiter(head []byte) (string, bool) {
 		}
 	}
 	return best, bestCount > 0
-}
-
-func countRejects(ctx context.Context, tx *sql.Tx, res *ImportResult) error {
-	row := tx.QueryRowContext(ctx, `SELECT count(DISTINCT line), coalesce(min_by(error_type || ' on line ' || line || ': ' || error_message, line), '') FROM `+rejectsTable)
-	var first string
-	if err := row.Scan(&res.Rejected, &first); err != nil {
-		return fmt.Errorf("count rejected rows: %w", err)
-	}
-	if res.Rejected > 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("%d rows rejected, the first: %s", res.Rejected, strings.ToLower(first[:1])+first[1:]))
-	}
-	for _, t := range []string{rejectsTable, rejectsScan} {
-		if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS temp.`+t); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // readError turns DuckDB's multi-line reader errors into their first line, which

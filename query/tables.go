@@ -141,57 +141,6 @@ func tableColumns(ctx context.Context, q querier, table string) ([]Column, error
 	return cols, nil
 }
 
-// chooseKey returns the key column: the override if given (checked), else the first
-// column named id or *_id whose values are unique and never null, else "".
-func chooseKey(ctx context.Context, q querier, table string, cols []Column, override string) (string, error) {
-	if override != "" {
-		found := false
-		for _, c := range cols {
-			found = found || c.Name == override
-		}
-		if !found {
-			return "", fmt.Errorf("key column %q is not a column of %s", override, table)
-		}
-		ok, err := isUnique(ctx, q, table, override)
-		if err != nil {
-			return "", err
-		}
-		if !ok {
-			return "", fmt.Errorf("key column %q has duplicate or empty values", override)
-		}
-		return override, nil
-	}
-	var candidates []string
-	for _, c := range cols {
-		name := strings.ToLower(c.Name)
-		if name == "id" {
-			candidates = append([]string{c.Name}, candidates...)
-		} else if strings.HasSuffix(name, "_id") || strings.HasSuffix(c.Name, "Id") {
-			candidates = append(candidates, c.Name)
-		}
-	}
-	for _, c := range candidates {
-		ok, err := isUnique(ctx, q, table, c)
-		if err != nil {
-			return "", err
-		}
-		if ok {
-			return c, nil
-		}
-	}
-	return "", nil
-}
-
-func isUnique(ctx context.Context, q querier, table, column string) (bool, error) {
-	col := QuoteIdent(column)
-	var ok bool
-	err := q.QueryRowContext(ctx, `SELECT count(*) = count(DISTINCT `+col+`) AND count(`+col+`) = count(*) FROM main.`+QuoteIdent(table)).Scan(&ok)
-	if err != nil {
-		return false, fmt.Errorf("check key column %s: %w", column, err)
-	}
-	return ok, nil
-}
-
 // Count counts the rows of table matching where (a compiled rule; "" for all rows).
 func (w *Workspace) Count(ctx context.Context, table, where string) (int64, error) {
 	var n int64

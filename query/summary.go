@@ -1,0 +1,47 @@
+package query
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ImportChange is one thing an import did to make a file into a table that the
+// file itself doesn't say: a coerced type, a renamed column, dropped lines.
+type ImportChange struct {
+	// Kind is "type", "rename", "header" or "rows".
+	Kind   string `json:"kind"`
+	Column string `json:"column,omitempty"`
+	// Count is how many cells or lines it concerned (0 when not a count).
+	Count   int64  `json:"count"`
+	Message string `json:"message"`
+}
+
+// CountOf writes a count with its noun: "1 row", "7,043 rows".
+func CountOf(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return FormatCount(n) + " " + many
+}
+
+// Summary says what the import did, a line each, in plain words for people: the
+// size, the key and why, then every change, note and rejected row.
+func (r ImportResult) Summary() []string {
+	verb := "imported"
+	if r.Replaced {
+		verb = "replaced"
+	}
+	lines := []string{
+		fmt.Sprintf("%s %s from %s: %s, %s", verb, r.Table, r.Path, CountOf(r.Rows, "row", "rows"), CountOf(int64(r.Columns), "column", "columns")),
+		fmt.Sprintf("key: %s (%s)", r.Key, r.KeyReason),
+	}
+	for _, c := range r.Changes {
+		if c.Column != "" && !strings.HasPrefix(c.Message, c.Column) {
+			lines = append(lines, c.Column+": "+c.Message)
+		} else {
+			lines = append(lines, c.Message)
+		}
+	}
+	lines = append(lines, r.Notes...)
+	return lines
+}

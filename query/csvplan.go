@@ -252,13 +252,13 @@ func readRejects(ctx context.Context, tx *sql.Tx) ([]reject, error) {
 
 // rejectWords says what went wrong with a line in plain words.
 var rejectWords = map[string]string{
-	"CAST":                  "a value doesn't fit its column's type",
-	"MISSING COLUMNS":       "too few fields",
-	"TOO MANY COLUMNS":      "too many fields",
-	"UNQUOTED VALUE":        "a quote in the middle of a value",
+	"CAST":                   "a value doesn't fit its column's type",
+	"MISSING COLUMNS":        "too few fields",
+	"TOO MANY COLUMNS":       "too many fields",
+	"UNQUOTED VALUE":         "a quote in the middle of a value",
 	"LINE SIZE OVER MAXIMUM": "the line is too long",
-	"INVALID ENCODING":      "characters that aren't valid text",
-	"INVALID UNICODE":       "characters that aren't valid text",
+	"INVALID ENCODING":       "characters that aren't valid text",
+	"INVALID UNICODE":        "characters that aren't valid text",
 }
 
 // summariseRejects turns rejected lines into changes: repeated header lines are

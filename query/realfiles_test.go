@@ -51,7 +51,7 @@ func TestRealFilesGetKeys(t *testing.T) {
 	dir := t.TempDir()
 	cases := []struct {
 		name, file, content, key string
-		surrogate               bool
+		surrogate                bool
 	}{
 		{"telco camelCase ID with CRLF", "telco.csv", telcoExport, "customerID", false},
 		{"transactions have no person key", "retail.csv", retailCSV, SurrogateKey, true},

@@ -3,6 +3,7 @@ package query
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -115,6 +116,10 @@ func inspect(path string) (*sourceFile, error) {
 	}
 	if src.format == FormatCSV && !utf8.Valid(trimPartialRune(src.head)) && !isUTF16(src.head) {
 		src.latin1 = true
+	}
+	// DuckDB's JSON reader crashes the process on extreme nesting: check before it reads.
+	if err := checkJSON(context.TODO(), src); err != nil {
+		return nil, err
 	}
 	return src, nil
 }

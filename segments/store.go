@@ -90,7 +90,7 @@ func (s *Store) define(ctx context.Context, d Definition) (Segment, error) {
 		return Segment{}, err
 	}
 	if info.Key == "" {
-		return Segment{}, fmt.Errorf("table %s has no key column: re-import it with --key COLUMN", d.Table)
+		return Segment{}, fmt.Errorf("table %s has no key column: choose one with `segscope key %s COLUMN` (or %s), or press K on the Data screen", d.Table, d.Table, query.SurrogateKey)
 	}
 	schema, err := Schema(ctx, s.ws, d.Table)
 	if err != nil {

@@ -95,6 +95,7 @@ func (a *app) root() *cobra.Command {
 	root.AddCommand(
 		a.importCmd(),
 		a.tablesCmd(),
+		a.keyCmd(),
 		a.profileCmd(),
 		a.queryCmd(),
 		a.sampleCmd(),

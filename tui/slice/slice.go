@@ -5,6 +5,8 @@ package slice
 
 import (
 	"context"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/colname"
 	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/styles"
@@ -34,8 +37,9 @@ var fieldNames = [fieldCount]string{"Group by", "Then by", "Measure"}
 // measure is a choice in the Measure picker.
 type measure struct {
 	label  string
-	fn     string // "", "sum" or "avg"
+	fn     string // "", "sum", "avg" or "rate"
 	column string
+	value  string // what a rate counts: true, 1, Yes
 	share  bool
 }
 
@@ -58,11 +62,17 @@ type Model struct {
 	choice   [fieldCount]int // index into the field's options
 	focus    field
 
+	// shapes describe the table's columns (which are near-unique, which
+	// answer yes or no) once looked at; until then names and types decide.
+	shapes  map[string]query.ColumnShape
+	touched bool // the analyst has changed a choice: defaults no longer apply
+
 	stale  bool // the result does not match the choices and scope
 	result *query.Result
 	err    error
 	offset int // first result row shown
 	job    task.Slot
+	look   task.Slot // the look at the columns behind the defaults
 }
 
 // New builds the Slice screen.
@@ -74,6 +84,12 @@ type groupMsg struct {
 	id  uint64
 	res *query.Result
 	err error
+}
+
+type shapesMsg struct {
+	id     uint64
+	shapes []query.ColumnShape
+	err    error
 }
 
 // Init does nothing: the screen waits for the Data screen's scope.
@@ -140,7 +156,7 @@ func (m *Model) Result() (*query.Result, error) { return m.result, m.err }
 
 // Grouping is the query the current choices ask for.
 func (m *Model) Grouping() query.Grouping {
-	g := query.Grouping{Table: m.scope.Table.Name, Where: m.scope.Where, Limit: groupLimit}
+	g := query.Grouping{Table: m.scope.Table.Name, Where: m.scope.Where, Limit: groupLimit, Months: true}
 	if len(m.by) == 0 {
 		return g
 	}
@@ -149,7 +165,7 @@ func (m *Model) Grouping() query.Grouping {
 		g.By = append(g.By, m.by[then-1])
 	}
 	if ms := m.measures[m.choice[fieldMeasure]]; ms.fn != "" {
-		g.Measure = query.Measure{Func: ms.fn, Column: ms.column}
+		g.Measure = query.Measure{Func: ms.fn, Column: ms.column, Value: ms.value}
 	}
 	return g
 }
@@ -158,7 +174,9 @@ func (m *Model) Grouping() query.Grouping {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case common.ScopeMsg:
-		m.setScope(msg.Scope)
+		return m.setScope(msg.Scope)
+	case shapesMsg:
+		return m.onShapes(msg)
 	case groupMsg:
 		if !m.job.Finish(msg.id) {
 			return nil
@@ -170,37 +188,154 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// setScope adopts the Data screen's table and filter. A new table resets the
-// choices to its first text column and a count.
-func (m *Model) setScope(s common.Scope) {
+// setScope adopts the Data screen's table and filter. A new table resets
+// the choices to defaults from its columns' names and types, and starts a look
+// at their values to refine them.
+func (m *Model) setScope(s common.Scope) tea.Cmd {
 	sameTable := s.Table.Name == m.scope.Table.Name
 	m.scope = s
 	m.stale = true
 	if sameTable && len(m.by) > 0 {
-		return
+		return nil
 	}
-	m.by, m.measures = nil, []measure{{label: "count"}, {label: "share", share: true}}
-	first := -1
+	m.shapes, m.touched = nil, false
+	m.by = nil
 	// The key and personal-data columns are not offered: a group per person
 	// says nothing, and its labels would have to be masked.
 	for _, c := range s.Columns {
-		if c.Name == s.Table.Key || pii.ForColumn(c.Name, c.Type) != pii.None {
+		if c.Name != s.Table.Key && pii.ForColumn(c.Name, c.Type) == pii.None {
+			m.by = append(m.by, c.Name)
+		}
+	}
+	m.measures = m.measureOptions()
+	m.choice = [fieldCount]int{}
+	m.applyDefaults()
+	m.result, m.err = nil, nil
+	if s.Table.Name == "" {
+		return nil
+	}
+	ctx, id := m.look.Start(m.base, "looking at the columns of "+s.Table.Name, m.now())
+	ws, table := m.ws, s.Table.Name
+	return func() tea.Msg {
+		shapes, err := ws.ColumnShapes(ctx, table)
+		return shapesMsg{id: id, shapes: shapes, err: err}
+	}
+}
+
+// onShapes refines the defaults with what the look at the values found:
+// near-unique columns and yes/no columns, whose rate is a measure. A look that
+// failed leaves the defaults that names and types gave.
+func (m *Model) onShapes(msg shapesMsg) tea.Cmd {
+	if !m.look.Finish(msg.id) || msg.err != nil {
+		return nil
+	}
+	m.shapes = map[string]query.ColumnShape{}
+	for _, sh := range msg.shapes {
+		m.shapes[sh.Name] = sh
+	}
+	before := m.Grouping()
+	chosen := m.measures[m.choice[fieldMeasure]].label
+	m.measures = m.measureOptions()
+	m.choice[fieldMeasure] = max(slices.IndexFunc(m.measures, func(ms measure) bool { return ms.label == chosen }), 0)
+	if !m.touched {
+		m.applyDefaults()
+	}
+	if after := m.Grouping(); !m.stale && !reflect.DeepEqual(before, after) {
+		return m.run()
+	}
+	return nil
+}
+
+// measureOptions are count, share, and per column the rate of a yes/no
+// column (a boolean, or 0/1 or Yes/No once looked at) or the sum and average
+// of a number column.
+func (m *Model) measureOptions() []measure {
+	out := []measure{{label: "count"}, {label: "share", share: true}}
+	for _, c := range m.scope.Columns {
+		if c.Name == m.scope.Table.Key {
 			continue
 		}
-		if first < 0 && !query.Numeric(c.Type) {
-			first = len(m.by)
+		yes := m.shapes[c.Name].Yes
+		if yes == "" && strings.EqualFold(c.Type, "BOOLEAN") {
+			yes = "true"
 		}
-		m.by = append(m.by, c.Name)
-	}
-	for _, c := range s.Columns {
-		if query.Numeric(c.Type) && c.Name != s.Table.Key {
-			m.measures = append(m.measures,
+		switch {
+		case yes != "":
+			out = append(out, measure{label: "rate of " + c.Name, fn: "rate", column: c.Name, value: yes})
+		case query.Numeric(c.Type):
+			out = append(out,
 				measure{label: "sum of " + c.Name, fn: "sum", column: c.Name},
 				measure{label: "avg of " + c.Name, fn: "avg", column: c.Name})
 		}
 	}
-	m.choice = [fieldCount]int{max(first, 0), 0, 0}
-	m.result, m.err = nil, nil
+	return out
+}
+
+// outcomeWords name the columns that say how things ended for a customer:
+// the rate most worth seeing across groups.
+var outcomeWords = []string{"churn", "churned", "exited", "cancelled", "canceled", "attrition", "attrited",
+	"converted", "conversion", "outcome", "target", "label", "responded", "response", "y"}
+
+// applyDefaults chooses what a first look at a table should show: the rate of
+// its outcome (churn, say) if it has a yes/no one, else a count, by the first
+// column that makes readable groups.
+func (m *Model) applyDefaults() {
+	m.choice[fieldMeasure] = 0
+	outcome := ""
+	for i, ms := range m.measures {
+		if ms.fn == "rate" && slices.ContainsFunc(colname.Words(ms.column), func(w string) bool { return slices.Contains(outcomeWords, w) }) {
+			m.choice[fieldMeasure], outcome = i, ms.column
+			break
+		}
+	}
+	m.choice[fieldBy], m.choice[fieldThen] = 0, 0
+	best := -1
+	for i, name := range m.by {
+		if name == outcome {
+			continue
+		}
+		if r := m.groupRank(name); r > 0 && (best < 0 || r > m.groupRank(m.by[best])) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		m.choice[fieldBy] = best
+	}
+}
+
+// groupRank says how well a column groups rows for a first look; 0 means
+// never by default (an identifier, a name, a constant). A category with a
+// handful of values ranks first, then months of a date, then binned numbers.
+func (m *Model) groupRank(name string) int {
+	var typ string
+	for _, c := range m.scope.Columns {
+		if c.Name == name {
+			typ = c.Type
+		}
+	}
+	sh, looked := m.shapes[name]
+	words := colname.Words(name)
+	switch {
+	case len(words) > 0 && slices.Contains([]string{"id", "uuid", "guid", "key"}, words[len(words)-1]):
+		return 0
+	case looked && sh.Distinct < 2:
+		return 0
+	// Numbers are binned and dates grouped by month, however many values they hold.
+	case query.Numeric(typ):
+		return 1
+	case temporalType(typ):
+		return 2
+	case looked && sh.Unique():
+		return 0
+	case looked && sh.Distinct > 50:
+		return 1
+	}
+	return 3
+}
+
+func temporalType(t string) bool {
+	t = strings.ToUpper(t)
+	return strings.HasPrefix(t, "DATE") || strings.HasPrefix(t, "TIMESTAMP")
 }
 
 func (m *Model) options(f field) []string {
@@ -249,6 +384,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	if *c != before {
+		m.touched = true
 		return m.run()
 	}
 	return nil

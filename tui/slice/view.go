@@ -192,11 +192,14 @@ func toInt(v any) int64 { return int64(toFloat(v)) }
 
 func percent(v any) string { return strconv.FormatFloat(toFloat(v)*100, 'f', 1, 64) + "%" }
 
-// formatMeasure shows averages with two decimals and sums of whole numbers
-// as whole numbers, thousands separated.
+// formatMeasure shows rates as percentages, averages with two decimals and
+// sums of whole numbers as whole numbers, thousands separated.
 func formatMeasure(v any, fn string) string {
 	if v == nil {
 		return "–"
+	}
+	if fn == "rate" {
+		return percent(v)
 	}
 	f := toFloat(v)
 	if fn == "sum" && f == math.Trunc(f) && math.Abs(f) < 1e15 {

@@ -61,10 +61,12 @@ type SegmentRef struct {
 }
 
 // Call is a whitelisted function; Name is lower case. Infix contains and
-// starts_with are calls too.
+// starts_with are calls too, and Not is set for x not contains y: like
+// x not like y, it is a comparison, false when x is missing.
 type Call struct {
 	Span
 	Name string
+	Not  bool
 	Args []Expr
 }
 

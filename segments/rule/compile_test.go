@@ -10,7 +10,7 @@ func TestCompile(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{
 			"plan in ('premium','family') and days_since_login > 30 and completion_rate < 0.4 and not segment('trialists')",
-			`(("plan" IN ('premium', 'family')) AND ("days_since_login" > 30) AND ("completion_rate" < 0.4) AND (NOT ("plan" = 'trial')))`,
+			`(("plan" IN ('premium', 'family')) AND ("days_since_login" > 30) AND ("completion_rate" < 0.4) AND (NOT coalesce(("plan" = 'trial'), FALSE)))`,
 		},
 		{"last_login < ago(30 days)", `("last_login" < CAST(current_timestamp - INTERVAL 30 DAY AS TIMESTAMP))`},
 		{"signup_date >= ago(1 year)", `("signup_date" >= CAST(current_timestamp - INTERVAL 1 YEAR AS TIMESTAMP))`},
@@ -28,9 +28,9 @@ func TestCompile(t *testing.T) {
 		{"days_since_login not between 1 and 2", `("days_since_login" NOT BETWEEN 1 AND 2)`},
 		{"tags is null or active is not null", `(("tags" IS NULL) OR ("active" IS NOT NULL))`},
 		{"active", `"active"`},
-		{"not active = false", `(NOT ("active" = FALSE))`},
+		{"not active = false", `(NOT coalesce(("active" = FALSE), FALSE))`},
 		{`"full name" = 'O''Brien' and "weird""score" > 1`, `(("full name" = 'O''Brien') AND ("weird""score" > 1))`},
-		{"active or plan = 'a' and not active", `("active" OR (("plan" = 'a') AND (NOT "active")))`},
+		{"active or plan = 'a' and not active", `("active" OR (("plan" = 'a') AND (NOT coalesce("active", FALSE))))`},
 		{"days_since_login * 2 + 1 > 61", `(((CAST("days_since_login" AS DOUBLE) * 2) + 1) > 61)`},
 		{"1 + days_since_login * 2 > 61", `((1 + (CAST("days_since_login" AS DOUBLE) * 2)) > 61)`},
 		{"-days_since_login < -40", `((- CAST("days_since_login" AS DOUBLE)) < -40)`},
@@ -56,7 +56,19 @@ func TestCompile(t *testing.T) {
 		{"active = 1 or active = 0 or active = 1.0", `(("active" = TRUE) OR ("active" = FALSE) OR ("active" = TRUE))`},
 		{"active between 'no' and '1'", `("active" BETWEEN FALSE AND TRUE)`},
 		{"coalesce('no', active) = 'yes'", `(coalesce(FALSE, "active") = TRUE)`},
-		{"(plan = 'yes') = 'yes'", `(("plan" = 'yes') = TRUE)`},
+		{"(plan = 'yes') = 'yes'", `(coalesce(("plan" = 'yes'), FALSE) = TRUE)`},
+		// not flips membership: what it negates is never unknown. Forms that
+		// are never NULL are not wrapped; x not in, not like, not between
+		// and not contains are comparisons and stay as SQL has them.
+		{"not (days_since_login > 30)", `(NOT coalesce(("days_since_login" > 30), FALSE))`},
+		{"not not active", `(NOT (NOT coalesce("active", FALSE)))`},
+		{"not (plan is null) and not true", `((NOT ("plan" IS NULL)) AND (NOT TRUE))`},
+		{"not (active and plan = 'a')", `(NOT coalesce(("active" AND ("plan" = 'a')), FALSE))`},
+		{"not segment('gmail')", `(NOT coalesce(contains("email", '@gmail'), FALSE))`},
+		{"email not contains '@gmail' and not (email contains '@gmail')", `((NOT contains("email", '@gmail')) AND (NOT coalesce(contains("email", '@gmail'), FALSE)))`},
+		{"segment('trialists') = false", `(coalesce(("plan" = 'trial'), FALSE) = FALSE)`},
+		{"active in ((plan = 'a'), (days_since_login between 1 and 2))", `("active" IN (coalesce(("plan" = 'a'), FALSE), coalesce(("days_since_login" BETWEEN 1 AND 2), FALSE)))`},
+		{"coalesce(days_since_login > 3, active)", `coalesce(coalesce(("days_since_login" > 3), FALSE), "active")`},
 	}
 	for _, tc := range tests {
 		got, err := rule.Compile(tc.src, testSchema, resolve)

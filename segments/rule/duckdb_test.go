@@ -1,6 +1,7 @@
 package rule_test
 
 import (
+	"database/sql"
 	"errors"
 	"strings"
 	"testing"
@@ -54,7 +55,18 @@ func TestDuckDBAcceptance(t *testing.T) {
 		{"revenue = 0", 1},
 		{"revenue between 50 and 150", 3},
 		{"active", 3},
-		{"not active", 2},
+		{"not active", 3}, // with row 6, where active is NULL
+		{"active = false", 2},
+		{"not (days_since_login > 30)", 3},
+		{"days_since_login <= 30", 2},
+		{"days_since_login not between 31 and 1000", 2},
+		{"not (days_since_login between 31 and 1000)", 3},
+		{"email not contains '@gmail'", 2},
+		{"not (email contains '@gmail')", 3},
+		{"not segment('gmail')", 3},
+		{"not (segment('gmail') or active)", 1},
+		{"not (not (days_since_login > 30))", 3},
+		{"(days_since_login > 30) = false", 3},
 		{"active = false", 2},
 		{"active is null", 1},
 		{"active = 'Yes'", 3},
@@ -133,6 +145,30 @@ func TestDuckDBAcceptance(t *testing.T) {
 		if n != tc.want {
 			t.Errorf("%q (%s) matches %d rows, want %d", tc.src, sql, n, tc.want)
 		}
+		checkPartition(t, db, tc.src)
+	}
+}
+
+// checkPartition checks that a rule and its negation split the test table,
+// which has a NULL in every column: membership is never unknown.
+func checkPartition(t *testing.T, db *sql.DB, src string) {
+	t.Helper()
+	total := 0
+	for _, r := range []string{src, "not (" + src + ")"} {
+		where, err := rule.Compile(r, testSchema, resolve)
+		if err != nil {
+			t.Errorf("Compile(%q): %v", r, err)
+			return
+		}
+		n, err := count(db, where)
+		if err != nil {
+			t.Errorf("DuckDB rejects %q compiled to %s: %v", r, where, err)
+			return
+		}
+		total += n
+	}
+	if total != tableRows {
+		t.Errorf("%q and its negation match %d rows between them, want all %d", src, total, tableRows)
 	}
 }
 

@@ -10,7 +10,8 @@ import (
 )
 
 // FuzzCompile checks that nothing panics, that errors are well-formed, and
-// that whatever compiles is SQL DuckDB accepts and runs on the test table.
+// that whatever compiles is SQL DuckDB accepts and runs on the test table,
+// and that a generated rule and its negation split the table between them.
 // Seeds are in testdata/fuzz/FuzzCompile.
 //
 // Byte mutations rarely produce a valid rule, so the same input also drives
@@ -48,6 +49,7 @@ func FuzzCompile(f *testing.F) {
 		if _, err := count(db, sql); err != nil {
 			t.Fatalf("generated rule %q compiled to %s, which DuckDB rejects: %v", generated, sql, err)
 		}
+		checkPartition(t, db, generated)
 	})
 }
 

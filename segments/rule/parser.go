@@ -317,12 +317,7 @@ func (p *parser) predicate(x Expr) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		span := Span{start, r.Bounds().End}
-		var e Expr = &Call{Span: span, Name: strings.ToLower(w.text), Args: []Expr{x, r}}
-		if not {
-			e = &Unary{Span: span, Op: "not", X: e}
-		}
-		return e, nil
+		return &Call{Span: Span{start, r.Bounds().End}, Name: strings.ToLower(w.text), Not: not, Args: []Expr{x, r}}, nil
 	}
 	return x, nil
 }

@@ -225,9 +225,27 @@ func TestImportOutOfRangeNumbers(t *testing.T) {
 		if err := w.db.QueryRowContext(ctx, `SELECT id, big::VARCHAR, huge::VARCHAR FROM main.numbers ORDER BY id LIMIT 1`).Scan(&id, &big, &hugeText); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		t.Logf("%s: big %s %q, huge %s %q, notes %q", name, cols[1].Type, big, cols[2].Type, hugeText, res.Notes)
 		if id != 1 {
 			t.Errorf("%s: first id %d", name, id)
+		}
+		// The summary must account for every value that is not what the file says:
+		// the import's own changes, or those outOfRangeChanges finds for it.
+		explained := map[string]bool{}
+		for _, c := range res.Changes {
+			explained[c.Column] = true
+		}
+		found, err := outOfRangeChanges(ctx, w.db, "numbers", cols)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range found {
+			explained[c.Column] = true
+		}
+		if big == "inf" && !explained["big"] {
+			t.Errorf("%s: 1e400 became infinity without a word", name)
+		}
+		if hugeText != huge && !explained["huge"] {
+			t.Errorf("%s: %s became %s (%s) without a word", name, huge, hugeText, cols[2].Type)
 		}
 	}
 }

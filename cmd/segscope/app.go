@@ -10,6 +10,7 @@ import (
 
 	"github.com/segscope/segscope/query"
 	sampledata "github.com/segscope/segscope/sample-data"
+	"github.com/segscope/segscope/segments/consent"
 )
 
 // app holds the global flags and the workspace that commands share.
@@ -53,6 +54,12 @@ func (a *app) workspace(ctx context.Context) (*query.Workspace, error) {
 				ws.Close()
 				return nil, fmt.Errorf("seed the new workspace with sample data: %w", err)
 			}
+		}
+		// Consent belongs to the table it was set up for, so the sample's is set up
+		// with it: the demo's consent works out of the box.
+		if err := consent.New(ws).SetupSample(ctx); err != nil {
+			ws.Close()
+			return nil, fmt.Errorf("seed the new workspace with sample data: %w", err)
 		}
 	}
 	a.ws = ws

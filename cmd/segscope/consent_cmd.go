@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -18,9 +19,10 @@ func (a *app) consentCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "consent [SEGMENT]",
 		Short: "Show who may be contacted on each channel, and why the rest may not",
-		Long: "Count a segment's members (or, without SEGMENT, every person in each table with consent data)\n" +
+		Long: "Count a segment's members (or, without SEGMENT, every person in each table with consent set up)\n" +
 			"by consent state per channel: granted, denied, withdrawn, stale, unknown and minor, overall and\n" +
-			"by jurisdiction. Only granted members are contactable.",
+			"by jurisdiction. Only granted members are contactable. Consent applies only to the table it was\n" +
+			"set up for (segscope consent setup); segscope consent propose suggests a setup.",
 		Example: "  segscope consent churn_risk\n  segscope consent churn_risk --channel email,sms",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -30,7 +32,7 @@ func (a *app) consentCmd() *cobra.Command {
 				return err
 			}
 			svc := consent.New(ws)
-			pops, err := populations(ctx, ws, svc, args)
+			pops, err := a.populations(ctx, ws, svc, args)
 			if err != nil {
 				return err
 			}
@@ -46,13 +48,14 @@ func (a *app) consentCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringSliceVar(&channels, "channel", nil, "only these channels (comma-separated; default all)")
-	cmd.AddCommand(a.consentSetupCmd())
+	cmd.AddCommand(a.consentSetupCmd(), a.consentProposeCmd())
 	return cmd
 }
 
-// populations is the segment named, or else every table whose consent is configured
-// or detectable (tables of consent events are not audiences themselves).
-func populations(ctx context.Context, ws *query.Workspace, svc *consent.Service, args []string) ([]consent.Population, error) {
+// populations is the segment named, or else every table with consent set up
+// (tables of consent events are not audiences themselves); the tables without a
+// setup are named, so that none is silently left out.
+func (a *app) populations(ctx context.Context, ws *query.Workspace, svc *consent.Service, args []string) ([]consent.Population, error) {
 	if len(args) == 1 {
 		c, err := segments.NewStore(ws).Compile(ctx, args[0])
 		if err != nil {
@@ -60,29 +63,30 @@ func populations(ctx context.Context, ws *query.Workspace, svc *consent.Service,
 		}
 		return []consent.Population{consent.SegmentMembers(c)}, nil
 	}
+	configs, err := svc.Configs(ctx)
+	if err != nil {
+		return nil, err
+	}
 	tables, err := ws.Tables(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var configs []consent.Config
-	for _, t := range tables {
-		c, err := svc.Config(ctx, t.Name)
-		if errors.Is(err, consent.ErrNotConfigured) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		configs = append(configs, c)
-	}
 	var pops []consent.Population
-	for _, c := range configs {
-		if !isEventsTable(c.Table, configs) {
-			pops = append(pops, consent.WholeTable(c.Table))
+	var unset []string
+	for _, t := range tables {
+		switch {
+		case isEventsTable(t.Name, configs):
+		case slices.ContainsFunc(configs, func(c consent.Config) bool { return c.Table == t.Name }):
+			pops = append(pops, consent.WholeTable(t.Name))
+		default:
+			unset = append(unset, t.Name)
 		}
 	}
 	if len(pops) == 0 {
-		return nil, fmt.Errorf("no table has consent data: describe it with segscope consent setup")
+		return nil, fmt.Errorf("no table has consent set up: see what segscope proposes with segscope consent propose TABLE, then save it with segscope consent setup --table TABLE --from-proposal")
+	}
+	if len(unset) > 0 {
+		a.note("no consent set up for %s (segscope consent propose TABLE suggests a setup)", strings.Join(unset, ", "))
 	}
 	return pops, nil
 }
@@ -133,9 +137,6 @@ func (a *app) printCoverage(all []*consent.Coverage) error {
 		if cov.Config.Layout == consent.Wide {
 			source = "opt-in columns of " + cov.Config.Table
 		}
-		if cov.Config.Detected {
-			source += " (detected; fix with segscope consent setup)"
-		}
 		a.note("%s: %s members · %s · stale after %d days", cov.Population.Name(), thousands(cov.Members), source, policy.StaleDays)
 		var rows [][]string
 		for _, c := range cov.Channels {
@@ -183,19 +184,23 @@ func (a *app) consentSetupCmd() *cobra.Command {
 		events                          consent.Events
 		wide                            []string
 		reason                          string
+		fromProposal                    bool
 		ageCol, parentalCol, countryCol string
 		stateCol                        string
 		staleDays, minorAge, minorAgeEU int
 	)
 	cmd := &cobra.Command{
-		Use:   "setup --table T --key K (--channel-col C --status-col S --time-col U [--consent-table CT] | --wide COL=CHANNEL,...)",
+		Use:   "setup --table T (--from-proposal | --key K (--channel-col C --status-col S --time-col U [--consent-table CT] | --wide COL=CHANNEL,...))",
 		Short: "Describe where a table's consent lives and which policy applies",
 		Long: "Store how consent is recorded for an audience table, and the policy applied to it. Either a table\n" +
 			"of consent events (one row per decision: person, channel, status, time), where the latest decision\n" +
 			"per person and channel wins; or opt-in columns on the table itself (--wide email_opt_in=email).\n" +
-			"Policy columns not given are detected by name (age, parental_consent, country, state); pass an\n" +
-			"empty value (--age-col '') to have none. Every change is written to the audit log.",
-		Example: "  segscope consent setup --table subscribers --key subscriber_id --consent-table consent \\\n" +
+			"--from-proposal saves what segscope consent propose shows. Policy columns not given are detected\n" +
+			"by name (age, parental_consent, country, state); pass an empty value (--age-col '') to have none.\n" +
+			"Consent applies only to the table it is set up for. Every change is written to the audit log.",
+		Example: "  segscope consent propose customers\n" +
+			"  segscope consent setup --table customers --from-proposal --reason 'checked the opt-in column'\n" +
+			"  segscope consent setup --table subscribers --key subscriber_id --consent-table consent \\\n" +
 			"    --channel-col channel --status-col status --time-col event_time --stale-days 365\n" +
 			"  segscope consent setup --table creators --key customer_id --wide email_opt_in=email,sms_opt_in=sms",
 		Args: cobra.NoArgs,
@@ -208,8 +213,17 @@ func (a *app) consentSetupCmd() *cobra.Command {
 			if cfg.Table == "" {
 				return fmt.Errorf("name the audience table with --table")
 			}
+			svc := consent.New(ws)
 			long := events.Channel != "" || events.Status != "" || events.Time != "" || events.Table != ""
 			switch {
+			case fromProposal && (long || len(wide) > 0 || cfg.Key != "" || events.Key != "" || events.Source != ""):
+				return fmt.Errorf("--from-proposal saves the proposed columns as they are: leave out --key, --wide and the consent table's flags, or describe the setup without --from-proposal")
+			case fromProposal:
+				p, err := svc.Propose(ctx, cfg.Table)
+				if err != nil {
+					return err
+				}
+				cfg = p.Config
 			case long && len(wide) > 0:
 				return fmt.Errorf("give either the consent events' columns (--channel-col, --status-col, --time-col) or --wide, not both")
 			case len(wide) > 0:
@@ -220,15 +234,18 @@ func (a *app) consentSetupCmd() *cobra.Command {
 			case long:
 				cfg.Layout, cfg.Events = consent.Long, &events
 				if events.Table == "" {
-					if events.Table, err = detectedEventsTable(ctx, ws, cfg.Table); err != nil {
+					if events.Table, err = proposedEventsTable(ctx, svc, cfg.Table); err != nil {
 						return err
 					}
 				}
 			default:
-				return fmt.Errorf("describe the consent data: --channel-col, --status-col and --time-col for a table of consent events, or --wide with COLUMN=CHANNEL pairs")
+				return fmt.Errorf("describe the consent data: --channel-col, --status-col and --time-col for a table of consent events, " +
+					"or --wide with COLUMN=CHANNEL pairs, or --from-proposal to save what segscope consent propose shows")
 			}
-			if cfg.Policy, err = consent.DetectPolicy(ctx, ws, cfg.Table); err != nil {
-				return err
+			if !fromProposal {
+				if cfg.Policy, err = consent.DetectPolicy(ctx, ws, cfg.Table); err != nil {
+					return err
+				}
 			}
 			flags := cmd.Flags()
 			for _, f := range []struct {
@@ -244,18 +261,17 @@ func (a *app) consentSetupCmd() *cobra.Command {
 				}
 			}
 			cfg.Policy.StaleDays, cfg.Policy.MinorAge, cfg.Policy.MinorAgeEU = staleDays, minorAge, minorAgeEU
-			saved, err := consent.New(ws).Setup(ctx, cfg, reason)
+			saved, err := svc.Setup(ctx, cfg, reason)
 			if err != nil {
 				return err
 			}
 			if a.format == "json" {
 				return a.printer().json(saved)
 			}
-			p := saved.Policy
-			a.note("consent for %s saved: %s layout, stale after %d days, minors under %d (%d in the EU/EEA)",
-				saved.Table, saved.Layout, p.StaleDays, p.MinorAge, p.MinorAgeEU)
-			a.note("policy columns: age %s, parental consent %s, country %s, state %s",
-				orNone(p.AgeColumn), orNone(p.ParentalColumn), orNone(p.CountryColumn), orNone(p.StateColumn))
+			a.note("consent for %s saved:", saved.Table)
+			for _, line := range saved.Describe() {
+				a.note("  %s", line)
+			}
 			return nil
 		},
 	}
@@ -263,7 +279,7 @@ func (a *app) consentSetupCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&cfg.Table, "table", "", "the audience table")
 	f.StringVar(&cfg.Key, "key", "", "its key column (default: the key found on import)")
-	f.StringVar(&events.Table, "consent-table", "", "the table of consent events (default: detected, e.g. consent)")
+	f.StringVar(&events.Table, "consent-table", "", "the table of consent events (default: the one proposed, if its people match)")
 	f.StringVar(&events.Key, "consent-key", "", "the events' column holding the person's key (default: same name as --key)")
 	f.StringVar(&events.Channel, "channel-col", "", "the events' channel column")
 	f.StringVar(&events.Status, "status-col", "", "the events' status column (opt_in, yes, unsubscribed, ...)")
@@ -273,6 +289,7 @@ func (a *app) consentSetupCmd() *cobra.Command {
 	f.IntVar(&staleDays, "stale-days", def.StaleDays, "a grant older than this is stale")
 	f.IntVar(&minorAge, "minor-age", def.MinorAge, "under this age is a minor everywhere (COPPA)")
 	f.IntVar(&minorAgeEU, "minor-age-eu", def.MinorAgeEU, "under this age is a minor in the EU/EEA (GDPR Art. 8)")
+	f.BoolVar(&fromProposal, "from-proposal", false, "save the setup segscope consent propose shows for --table")
 	f.StringVar(&ageCol, "age-col", "", "age column (default: detected)")
 	f.StringVar(&parentalCol, "parental-col", "", "parental-consent column (default: detected)")
 	f.StringVar(&countryCol, "country-col", "", "country column (default: detected)")
@@ -295,17 +312,54 @@ func parseWide(specs []string) ([]consent.WideColumn, error) {
 	return out, nil
 }
 
-func detectedEventsTable(ctx context.Context, ws *query.Workspace, table string) (string, error) {
-	c, err := consent.Detect(ctx, ws, table)
-	if err != nil || c.Events == nil {
-		return "", fmt.Errorf("no table of consent events found for %s: name it with --consent-table", table)
+// proposedEventsTable is the table of consent events segscope proposes for a
+// table, for a setup that names the columns but not the table.
+func proposedEventsTable(ctx context.Context, svc *consent.Service, table string) (string, error) {
+	p, err := svc.Propose(ctx, table)
+	if err != nil || p.Config.Events == nil {
+		return "", fmt.Errorf("no table of consent events whose people are in %s was found: name it with --consent-table", table)
 	}
-	return c.Events.Table, nil
+	return p.Config.Events.Table, nil
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "none"
+func (a *app) consentProposeCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "propose TABLE",
+		Short: "Show the consent setup segscope would suggest for a table, without saving it",
+		Long: "Look for the table's consent: a table of consent events (consent, consents, consent_events, ...)\n" +
+			"whose keys are the table's people, or opt-in columns on the table itself. The proposal says what\n" +
+			"was recognised and how many of the table's people the events name. Nothing is applied until you\n" +
+			"save it with segscope consent setup --table TABLE --from-proposal.",
+		Example: "  segscope consent propose customers\n  segscope consent setup --table customers --from-proposal",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			ws, err := a.workspace(ctx)
+			if err != nil {
+				return err
+			}
+			svc := consent.New(ws)
+			p, err := svc.Propose(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if a.format == "json" {
+				return a.printer().json(p)
+			}
+			a.note("proposed consent setup for %s (not saved):", args[0])
+			for _, line := range append(p.Config.Describe(), p.Evidence...) {
+				a.note("  %s", line)
+			}
+			for _, w := range p.Warnings {
+				a.note("  ! %s", w)
+			}
+			if _, err := svc.Config(ctx, args[0]); err == nil {
+				a.note("%s already has a consent setup: saving the proposal replaces it", args[0])
+			} else if !errors.Is(err, consent.ErrNotConfigured) {
+				return err
+			}
+			a.note("save it with: segscope consent setup --table %s --from-proposal", args[0])
+			return nil
+		},
 	}
-	return s
 }

@@ -38,6 +38,9 @@ func benchLoaded(b *testing.B) (*Service, *sql.DB) {
 			b.Fatal(err)
 		}
 	}
+	if err := New(ws).SetupSample(ctx); err != nil {
+		b.Fatal(err)
+	}
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		b.Fatal(err)

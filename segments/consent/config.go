@@ -21,6 +21,7 @@ const (
 )
 
 // Config says where an audience table's consent lives and which policy applies.
+// Only a stored one (Service.Setup) is ever applied.
 type Config struct {
 	Table  string       `json:"table"`
 	Key    string       `json:"key_column"`
@@ -28,8 +29,6 @@ type Config struct {
 	Events *Events      `json:"events,omitempty"`
 	Wide   []WideColumn `json:"wide,omitempty"`
 	Policy Policy       `json:"policy"`
-	// Detected marks a configuration proposed by Detect rather than set up by a person.
-	Detected bool `json:"detected,omitempty"`
 }
 
 // Events locates a long table of consent events.
@@ -242,4 +241,49 @@ func (s *Service) checkUnique(ctx context.Context, table, column string) error {
 func timeType(duckType string) bool {
 	t := strings.ToUpper(duckType)
 	return t == "DATE" || strings.HasPrefix(t, "TIMESTAMP")
+}
+
+// Describe says in plain words where a setup finds consent and which policy it
+// applies: what a person reads before confirming a proposal, and after saving.
+func (c Config) Describe() []string {
+	var from string
+	switch c.Layout {
+	case Long:
+		e := c.Events
+		if e == nil {
+			break
+		}
+		from = fmt.Sprintf("consent events in %s: %s.%s is %s.%s, channel %s, status %s, time %s", e.Table, e.Table, e.Key,
+			c.Table, c.Key, e.Channel, e.Status, e.Time)
+		if e.Source != "" {
+			from += ", source " + e.Source + " (kept for the record)"
+		}
+	case Wide:
+		cols := make([]string, len(c.Wide))
+		for i, w := range c.Wide {
+			cols[i] = w.Column + " → " + w.Channel
+			if w.Time != "" {
+				cols[i] += " (as of " + w.Time + ")"
+			}
+		}
+		from = "opt-in columns of " + c.Table + " (key " + c.Key + "): " + strings.Join(cols, ", ")
+	}
+	p := c.Policy
+	minors := fmt.Sprintf("minors are under %d (%d in the EU/EEA)", p.MinorAge, p.MinorAgeEU)
+	if p.AgeColumn == "" {
+		minors = "no age column, so nobody counts as a minor"
+	} else {
+		minors += " by " + p.AgeColumn
+		if p.ParentalColumn != "" {
+			minors += ", unless " + p.ParentalColumn + " is granted"
+		}
+	}
+	where := "no country column, so everyone's jurisdiction is unknown"
+	if p.CountryColumn != "" {
+		where = "jurisdiction from " + p.CountryColumn
+		if p.StateColumn != "" {
+			where += " and " + p.StateColumn
+		}
+	}
+	return []string{from, fmt.Sprintf("a grant is stale after %d days · %s · %s", p.StaleDays, minors, where)}
 }

@@ -1,13 +1,18 @@
 // Package consent answers "who may we contact, on which channel, and why not the
-// rest?". It keeps each audience table's consent configuration and policy in the
-// workspace, detects the layout of consent data when none is configured, and turns
-// consent records into one state per person and channel — in DuckDB, never row by
-// row in Go. Coverage, the console's matrix and the export gate are all built on
-// that one states query.
+// rest?". It keeps each audience table's consent setup and policy in the
+// workspace and turns consent records into one state per person and channel — in
+// DuckDB, never row by row in Go. Coverage, the console's matrix and the export
+// gate are all built on that one states query.
+//
+// Consent belongs to the table it was set up for: a table without a confirmed
+// setup has no consent at all, whatever its columns are called. Detection only
+// proposes a setup (Service.Propose), with the evidence for it; a person confirms
+// it (Service.Setup), and the confirmation is audited.
 package consent
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/segscope/segscope/query"
@@ -46,9 +51,8 @@ const (
 // Jurisdictions lists every jurisdiction in display order.
 var Jurisdictions = []Jurisdiction{EU, UK, USCalifornia, USOther, RestOfWorld, NoCountry}
 
-// ErrNotConfigured is wrapped when a table has no consent configuration and none
-// could be detected.
-var ErrNotConfigured = errors.New("no consent data configured")
+// ErrNotConfigured is wrapped when a table has no confirmed consent setup.
+var ErrNotConfigured = errors.New("no consent set up")
 
 // ErrUnknownChannel is wrapped when a channel is not one the consent data knows.
 var ErrUnknownChannel = errors.New("unknown channel")
@@ -88,4 +92,13 @@ func (p Population) Name() string {
 		return p.Segment
 	}
 	return "all of " + p.Table
+}
+
+// notSetUp is the error for a table without a confirmed setup. It names the
+// commands that give it one, since every caller (coverage, the gate, the matrix)
+// has the same advice to give.
+func notSetUp(table string) error {
+	return fmt.Errorf("%w for table %s: see what segscope proposes with `segscope consent propose %s`, "+
+		"then save it with `segscope consent setup --table %s --from-proposal` (or describe it with the setup flags)",
+		ErrNotConfigured, table, table, table)
 }

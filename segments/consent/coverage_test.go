@@ -3,8 +3,6 @@ package consent
 import (
 	"context"
 	"testing"
-
-	"github.com/segscope/segscope/query/querytest"
 )
 
 // longStatesSQL is the sample's consent states written by hand: a window function
@@ -44,15 +42,15 @@ GROUP BY ALL`
 
 func TestCoverageLongMatchesHandWrittenSQL(t *testing.T) {
 	ctx := context.Background()
-	ws := querytest.Sample(t)
+	ws := sample(t)
 	s := newService(ws)
 
 	whole, err := s.Coverage(ctx, WholeTable("subscribers"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !whole.Config.Detected || whole.Config.Layout != Long || whole.Config.Events.Table != "consent" {
-		t.Fatalf("detected config %+v", whole.Config)
+	if whole.Config.Layout != Long || whole.Config.Events.Table != "consent" {
+		t.Fatalf("the sample's setup %+v", whole.Config)
 	}
 	if whole.Members != 20000 || len(whole.Channels) != 4 {
 		t.Fatalf("members %d, channels %d", whole.Members, len(whole.Channels))

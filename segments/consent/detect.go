@@ -2,8 +2,10 @@ package consent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/segscope/segscope/query"
@@ -24,39 +26,194 @@ var (
 	parentalMatch = "parental"
 )
 
-// Detect proposes a consent configuration for an audience table: a long table of
-// events named like consent, consents or consent_events carrying the table's key,
-// or else wide columns on the table itself (*opt_in*, consent_*, *_consent). The
+// ErrNoProposal is wrapped when detection finds nothing to propose for a table.
+var ErrNoProposal = errors.New("no consent setup to propose")
+
+// Proposal is a consent setup that detection suggests for a table, with the
+// evidence for it. Nothing applies it until a person confirms it with Setup.
+type Proposal struct {
+	Config Config `json:"config"`
+	// Overlap is, for a table of consent events, how well its people match the table's.
+	Overlap *Overlap `json:"key_overlap,omitempty"`
+	// Evidence says in plain words what was recognised; Warnings what to check
+	// before confirming.
+	Evidence []string `json:"evidence"`
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Overlap is how the people named in a table of consent events match an
+// audience table's people, by key.
+type Overlap struct {
+	Members int64 `json:"members"`
+	// Matched counts the members with at least one consent event.
+	Matched int64 `json:"members_with_events"`
+	// Named counts the distinct keys in the events; Strangers those of them that
+	// are nobody in the audience table.
+	Named     int64 `json:"people_in_events"`
+	Strangers int64 `json:"people_not_in_table"`
+}
+
+// Propose suggests a consent setup for an audience table: a table of consent
+// events (named like consent, consents or consent_events) carrying the table's
+// key whose keys are actually the table's people, or else opt-in columns on the
+// table itself (*opt_in*, consent_*, *_consent). A column name alone proves
+// nothing — an imported file may share a key name with the sample's consent — so
+// an events table none of whose people are in the table is never proposed. The
 // policy takes the defaults with the age, parental-consent, country and state
-// columns found by name. The result is marked Detected and is not stored.
-func Detect(ctx context.Context, ws *query.Workspace, table string) (Config, error) {
-	info, err := ws.Table(ctx, table)
+// columns found by name. Without a proposal the error wraps ErrNoProposal.
+func (s *Service) Propose(ctx context.Context, table string) (Proposal, error) {
+	p, err := s.propose(ctx, table)
 	if err != nil {
-		return Config{}, err
+		return Proposal{}, fmt.Errorf("consent proposal for %s: %w", table, err)
+	}
+	return p, nil
+}
+
+func (s *Service) propose(ctx context.Context, table string) (Proposal, error) {
+	info, err := s.ws.Table(ctx, table)
+	if err != nil {
+		return Proposal{}, err
 	}
 	if info.Key == "" {
-		return Config{}, fmt.Errorf("table %s: %w: it has no key column to match consent to people; name its key column in the consent setup", table, ErrNotConfigured)
+		return Proposal{}, fmt.Errorf("%w: %s has no key column to match consent to people; name it with segscope consent setup --key", ErrNoProposal, table)
 	}
-	audience, err := readColumns(ctx, ws, table)
+	audience, err := readColumns(ctx, s.ws, table)
 	if err != nil {
-		return Config{}, err
+		return Proposal{}, err
 	}
-	c := Config{Table: table, Key: info.Key, Policy: detectPolicy(audience), Detected: true}
-	events, err := detectEvents(ctx, ws, table, info.Key)
+	c := Config{Table: table, Key: info.Key, Policy: detectPolicy(audience)}
+	found, rejected, err := s.proposeEvents(ctx, info)
 	if err != nil {
-		return Config{}, err
+		return Proposal{}, err
 	}
-	if events != nil {
-		c.Layout, c.Events = Long, events
-		return c, nil
+	if found != nil {
+		c.Layout, c.Events = Long, found.events
+		p := Proposal{Config: c, Overlap: &found.overlap, Evidence: []string{found.overlap.describe(table, found.events.Table)}}
+		p.Warnings, err = s.eventsWarnings(ctx, table, found)
+		return p, err
 	}
 	if c.Wide = detectWide(audience); len(c.Wide) > 0 {
 		c.Layout = Wide
-		return c, nil
+		cols := make([]string, len(c.Wide))
+		for i, w := range c.Wide {
+			cols[i] = w.Column
+		}
+		return Proposal{Config: c, Evidence: []string{"the opt-in columns " + strings.Join(cols, ", ") + " of " + table +
+			" were recognised by name: check that each records consent to its channel"}}, nil
 	}
-	return Config{}, fmt.Errorf("table %s: %w: there is no consent table (consent, consents or consent_events) with a %s column, "+
-		"and no opt-in columns (*opt_in*, consent_*, *_consent); describe where consent lives with segscope consent setup",
-		table, ErrNotConfigured, info.Key)
+	why := append(rejected, "no opt-in columns (*opt_in*, consent_*, *_consent) on "+table)
+	if len(rejected) == 0 {
+		why = append([]string{"no table of consent events (consent, consents or consent_events) with a " + info.Key + " column"}, why...)
+	}
+	return Proposal{}, fmt.Errorf("%w: %s; describe where its consent lives with segscope consent setup", ErrNoProposal, strings.Join(why, "; "))
+}
+
+// eventsCandidate is a table of consent events that fits an audience table.
+type eventsCandidate struct {
+	events  *Events
+	overlap Overlap
+}
+
+// proposeEvents finds the table of consent events whose people best match the
+// audience table's. rejected says why tables that looked right by name were not
+// proposed.
+func (s *Service) proposeEvents(ctx context.Context, audience query.TableInfo) (best *eventsCandidate, rejected []string, err error) {
+	tables, err := s.ws.Tables(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	keyCols, err := readColumns(ctx, s.ws, audience.Name)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, t := range tables {
+		if t.Name == audience.Name || !eventsTableName.MatchString(t.Name) {
+			continue
+		}
+		cols, err := readColumns(ctx, s.ws, t.Name)
+		if err != nil {
+			return nil, nil, err
+		}
+		e := &Events{
+			Table:   t.Name,
+			Key:     cols.find([]string{audience.Key}, nil),
+			Channel: cols.find(channelNames, nil),
+			Status:  cols.find(statusNames, nil),
+			Time:    cols.find(timeNames, timeType),
+			Source:  cols.find(sourceNames, nil),
+		}
+		if e.Time == "" {
+			e.Time = cols.firstOfType(timeType)
+		}
+		if e.Key == "" || e.Channel == "" || e.Status == "" || e.Time == "" {
+			continue
+		}
+		o, err := s.overlap(ctx, audience.Name, audience.Key, keyCols.types[audience.Key], e, cols.types[e.Key])
+		if err != nil {
+			return nil, nil, err
+		}
+		if o.Matched == 0 {
+			rejected = append(rejected, fmt.Sprintf("%s has a %s column, but none of the %s people it names are among the %s rows of %s",
+				t.Name, e.Key, query.FormatCount(o.Named), query.FormatCount(o.Members), audience.Name))
+			continue
+		}
+		if best == nil || o.Matched > best.overlap.Matched {
+			best = &eventsCandidate{events: e, overlap: o}
+		}
+	}
+	return best, rejected, nil
+}
+
+// overlap counts, in one query, how the keys of a table of consent events match
+// an audience table's, reading them as the states query does (asKey).
+func (s *Service) overlap(ctx context.Context, table, key, keyType string, e *Events, eventsKeyType string) (Overlap, error) {
+	aud := "main." + query.QuoteIdent(table)
+	k := query.QuoteIdent(key)
+	q := `WITH named AS (
+		SELECT DISTINCT ` + asKey(query.QuoteIdent(e.Key), eventsKeyType, keyType) + ` AS person, ` + query.QuoteIdent(e.Key) + ` AS raw
+		FROM main.` + query.QuoteIdent(e.Table) + ` WHERE ` + query.QuoteIdent(e.Key) + ` IS NOT NULL)
+	SELECT (SELECT count(*) FROM ` + aud + `),
+		(SELECT count(*) FROM ` + aud + ` a WHERE EXISTS (SELECT 1 FROM named n WHERE n.person = a.` + k + `)),
+		(SELECT count(*) FROM named),
+		(SELECT count(*) FROM named n WHERE NOT EXISTS (SELECT 1 FROM ` + aud + ` a WHERE a.` + k + ` = n.person))`
+	var o Overlap
+	if err := s.ws.DB().QueryRowContext(ctx, q).Scan(&o.Members, &o.Matched, &o.Named, &o.Strangers); err != nil {
+		return Overlap{}, fmt.Errorf("match the people of %s to %s: %w", e.Table, table, err)
+	}
+	return o, nil
+}
+
+// describe says the overlap in a sentence.
+func (o Overlap) describe(table, events string) string {
+	return fmt.Sprintf("%s of the %s rows of %s (%s) have consent events in %s; %s of the %s people %s names are not in %s",
+		query.FormatCount(o.Matched), query.FormatCount(o.Members), table, percentOf(o.Matched, o.Members), events,
+		query.FormatCount(o.Strangers), query.FormatCount(o.Named), events, table)
+}
+
+// eventsWarnings points out what makes a proposed table of events doubtful: most
+// of its people are not in the table, or it already holds another table's consent.
+func (s *Service) eventsWarnings(ctx context.Context, table string, c *eventsCandidate) ([]string, error) {
+	var out []string
+	o := c.overlap
+	if 2*o.Strangers > o.Named {
+		out = append(out, fmt.Sprintf("most people in %s (%s) are not in %s: it may record another table's consent, and its keys may only look alike",
+			c.events.Table, percentOf(o.Strangers, o.Named), table))
+	}
+	configs, err := s.Configs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, other := range configs {
+		if other.Table != table && other.Events != nil && other.Events.Table == c.events.Table {
+			out = append(out, fmt.Sprintf("%s already holds the consent of %s: confirm only if it is about %s's people too",
+				c.events.Table, other.Table, table))
+		}
+	}
+	return out, nil
+}
+
+func percentOf(n, of int64) string {
+	return strconv.FormatFloat(100*share(n, of), 'f', 1, 64) + "%"
 }
 
 // DetectPolicy proposes the default policy with the age, parental-consent, country
@@ -81,37 +238,6 @@ func detectPolicy(audience columnSet) Policy {
 		}
 	}
 	return p
-}
-
-func detectEvents(ctx context.Context, ws *query.Workspace, audience, key string) (*Events, error) {
-	tables, err := ws.Tables(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range tables {
-		if t.Name == audience || !eventsTableName.MatchString(t.Name) {
-			continue
-		}
-		cols, err := readColumns(ctx, ws, t.Name)
-		if err != nil {
-			return nil, err
-		}
-		e := &Events{
-			Table:   t.Name,
-			Key:     cols.find([]string{key}, nil),
-			Channel: cols.find(channelNames, nil),
-			Status:  cols.find(statusNames, nil),
-			Time:    cols.find(timeNames, timeType),
-			Source:  cols.find(sourceNames, nil),
-		}
-		if e.Time == "" {
-			e.Time = cols.firstOfType(timeType)
-		}
-		if e.Key != "" && e.Channel != "" && e.Status != "" && e.Time != "" {
-			return e, nil
-		}
-	}
-	return nil, nil
 }
 
 func detectWide(audience columnSet) []WideColumn {

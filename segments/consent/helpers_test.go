@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
 )
 
@@ -25,6 +26,17 @@ func newService(ws *query.Workspace) *Service {
 	s := New(ws)
 	s.Now = func() time.Time { return now }
 	return s
+}
+
+// sample is a workspace holding the sample tables named (all when none are) with
+// the sample's consent set up, as a new workspace is seeded.
+func sample(t testing.TB, tables ...string) *query.Workspace {
+	t.Helper()
+	ws := querytest.Sample(t, tables...)
+	if err := New(ws).SetupSample(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return ws
 }
 
 func define(t testing.TB, ws *query.Workspace, name, table, rule string) segments.Compiled {

@@ -2,6 +2,7 @@ package consent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -23,9 +24,11 @@ type MatrixRow struct {
 	Members int64  `json:"members"`
 	// Cells line up with Matrix.Channels.
 	Cells []Cell `json:"cells"`
-	// Problem says why the row has no figures (no consent data, a rule that no
+	// Problem says why the row has no figures (no consent set up, a rule that no
 	// longer compiles); the other rows are still answered.
 	Problem string `json:"problem,omitempty"`
+	// NotSetUp is true when the segment's table has no confirmed consent setup.
+	NotSetUp bool `json:"no_consent_setup,omitempty"`
 }
 
 // Cell is a segment's reach on one channel.
@@ -59,7 +62,7 @@ func (s *Service) Matrix(ctx context.Context) (*Matrix, error) {
 		}
 		if err != nil {
 			for _, i := range idx {
-				rows[i].Problem = err.Error()
+				rows[i].Problem, rows[i].NotSetUp = err.Error(), errors.Is(err, ErrNotConfigured)
 			}
 			continue
 		}

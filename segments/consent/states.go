@@ -226,10 +226,7 @@ func (p *plan) membersSQL(spec statesSpec) string {
 func (p *plan) latestSQL(spec statesSpec) string {
 	e := p.Events
 	col := func(c string) string { return "e." + query.QuoteIdent(c) }
-	key := col(e.Key)
-	if p.types[e.Key] != p.keyType {
-		key = "TRY_CAST(" + key + " AS " + p.keyType + ")"
-	}
+	key := asKey(col(e.Key), p.types[e.Key], p.keyType)
 	events := "main." + query.QuoteIdent(e.Table)
 	// MATERIALIZED keeps DuckDB from pushing the channel filter below the DISTINCT,
 	// which would normalize every event again.
@@ -270,6 +267,15 @@ func (p *plan) wideFactsSQL(channels []string) string {
 			"\t\t"+at+" AS decided_at\n\tFROM members")
 	}
 	return strings.Join(parts, "\n\tUNION ALL\n")
+}
+
+// asKey reads an events' key column as the audience key's type, so that 42 and
+// '42' are one person; a value that cannot be one is NULL and matches nobody.
+func asKey(expr, from, to string) string {
+	if from == to {
+		return expr
+	}
+	return "TRY_CAST(" + expr + " AS " + to + ")"
 }
 
 // timeSQL reads a time column as a UTC timestamp whatever its type; a timestamp

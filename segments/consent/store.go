@@ -20,7 +20,6 @@ const configTable = `CREATE TABLE IF NOT EXISTS segscope.consent_config (
 // Setup validates and stores a table's consent configuration, replacing any earlier
 // one. The change and its audit entry (old and new configuration, and why) commit together.
 func (s *Service) Setup(ctx context.Context, c Config, reason string) (Config, error) {
-	c.Detected = false
 	if _, err := s.validate(ctx, &c); err != nil {
 		return Config{}, fmt.Errorf("consent setup for %s: %w", c.Table, err)
 	}
@@ -56,17 +55,44 @@ func (s *Service) Setup(ctx context.Context, c Config, reason string) (Config, e
 	return c, nil
 }
 
-// Config returns a table's consent configuration: the stored one, or failing that
-// one proposed by Detect (marked Detected). Without either the error wraps ErrNotConfigured.
+// Config returns a table's confirmed consent setup. A table without one has no
+// consent, even when another table's consent data has a column of the same name:
+// the error wraps ErrNotConfigured and says how to set it up.
 func (s *Service) Config(ctx context.Context, table string) (Config, error) {
 	c, err := storedConfig(ctx, s.ws.DB(), table)
-	if err == nil {
-		return c, nil
+	if errors.Is(err, ErrNotConfigured) {
+		return Config{}, err
 	}
-	if !errors.Is(err, ErrNotConfigured) {
-		return Config{}, fmt.Errorf("consent configuration of %s: %w", table, err)
+	if err != nil {
+		return Config{}, fmt.Errorf("consent setup of %s: %w", table, err)
 	}
-	return Detect(ctx, s.ws, table)
+	return c, nil
+}
+
+// Configs lists every confirmed setup, by table name.
+func (s *Service) Configs(ctx context.Context) ([]Config, error) {
+	ok, err := hasConfigTable(ctx, s.ws.DB())
+	if err != nil || !ok {
+		return nil, err
+	}
+	rows, err := s.ws.DB().QueryContext(ctx, `SELECT config FROM segscope.consent_config ORDER BY table_name`)
+	if err != nil {
+		return nil, fmt.Errorf("list consent setups: %w", err)
+	}
+	defer rows.Close()
+	var out []Config
+	for rows.Next() {
+		var text string
+		if err := rows.Scan(&text); err != nil {
+			return nil, fmt.Errorf("list consent setups: %w", err)
+		}
+		c, err := decodeConfig(text)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 type rowQuerier interface {
@@ -74,25 +100,37 @@ type rowQuerier interface {
 }
 
 func storedConfig(ctx context.Context, q rowQuerier, table string) (Config, error) {
-	var exists bool
-	if err := q.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables()
-		WHERE schema_name = 'segscope' AND table_name = 'consent_config' AND database_name = current_database()`).Scan(&exists); err != nil {
+	exists, err := hasConfigTable(ctx, q)
+	if err != nil {
 		return Config{}, err
 	}
 	if !exists {
-		return Config{}, fmt.Errorf("table %s: %w", table, ErrNotConfigured)
+		return Config{}, notSetUp(table)
 	}
 	var text string
-	err := q.QueryRowContext(ctx, `SELECT config FROM segscope.consent_config WHERE table_name = ?`, table).Scan(&text)
+	err = q.QueryRowContext(ctx, `SELECT config FROM segscope.consent_config WHERE table_name = ?`, table).Scan(&text)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Config{}, fmt.Errorf("table %s: %w", table, ErrNotConfigured)
+		return Config{}, notSetUp(table)
 	}
 	if err != nil {
 		return Config{}, err
 	}
+	return decodeConfig(text)
+}
+
+// hasConfigTable reports whether any setup was ever stored: the table is made by
+// the first one.
+func hasConfigTable(ctx context.Context, q rowQuerier) (bool, error) {
+	var exists bool
+	err := q.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables()
+		WHERE schema_name = 'segscope' AND table_name = 'consent_config' AND database_name = current_database()`).Scan(&exists)
+	return exists, err
+}
+
+func decodeConfig(text string) (Config, error) {
 	var c Config
 	if err := json.Unmarshal([]byte(text), &c); err != nil {
-		return Config{}, fmt.Errorf("stored configuration is damaged: %w", err)
+		return Config{}, fmt.Errorf("stored consent setup is damaged: %w", err)
 	}
 	return c, nil
 }

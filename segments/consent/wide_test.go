@@ -3,6 +3,8 @@ package consent
 import (
 	"context"
 	"errors"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/segscope/segscope/query/querytest"
@@ -10,16 +12,25 @@ import (
 
 func TestCoverageWideMatchesHandWrittenSQL(t *testing.T) {
 	ctx := context.Background()
-	ws := querytest.Sample(t)
+	ws := sample(t)
 	s := newService(ws)
-	cov, err := s.Coverage(ctx, WholeTable("creators"), nil)
+	// Detection proposes exactly the setup the sample is seeded with.
+	proposed, err := s.Propose(ctx, "creators")
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := cov.Config
-	if !c.Detected || c.Layout != Wide || len(c.Wide) != 2 || c.Wide[0] != (WideColumn{Column: "email_opt_in", Channel: "email"}) ||
+	c := proposed.Config
+	if c.Layout != Wide || len(c.Wide) != 2 || c.Wide[0] != (WideColumn{Column: "email_opt_in", Channel: "email"}) ||
 		c.Wide[1] != (WideColumn{Column: "sms_opt_in", Channel: "sms"}) || c.Policy.CountryColumn != "country" || c.Policy.AgeColumn != "" {
-		t.Fatalf("detected %+v", c)
+		t.Fatalf("proposed %+v", c)
+	}
+	stored, err := s.Config(ctx, "creators")
+	if err != nil || !reflect.DeepEqual(stored, c) {
+		t.Fatalf("the sample's setup %+v (%v), proposed %+v", stored, err, c)
+	}
+	cov, err := s.Coverage(ctx, WholeTable("creators"), nil)
+	if err != nil {
+		t.Fatal(err)
 	}
 	// No age column, so no minors; no time column, so nothing is stale.
 	want := tallies(t, ws.DB(), `
@@ -52,10 +63,11 @@ func TestWideWithTimesAndDetection(t *testing.T) {
 5,yes,2026-01-01,1,y,true,12,US
 `)
 	s := newService(ws)
-	c, err := Detect(ctx, ws, "shop")
+	proposed, err := s.Propose(ctx, "shop")
 	if err != nil {
 		t.Fatal(err)
 	}
+	c := proposed.Config
 	wantWide := []WideColumn{
 		{Column: "Email_Opt_In", Channel: "email", Time: "email_opt_in_at"},
 		{Column: "consent_sms", Channel: "sms"},
@@ -71,6 +83,13 @@ func TestWideWithTimesAndDetection(t *testing.T) {
 	}
 	if c.Policy.ParentalColumn != "parental_consent" || c.Policy.AgeColumn != "age" {
 		t.Errorf("policy %+v", c.Policy)
+	}
+	// A proposal is applied only once confirmed.
+	if _, err := s.Coverage(ctx, WholeTable("shop"), nil); !errors.Is(err, ErrNotConfigured) {
+		t.Fatalf("coverage before the proposal is confirmed: %v", err)
+	}
+	if _, err := s.Setup(ctx, c, "accepted the proposal"); err != nil {
+		t.Fatal(err)
 	}
 	want := map[string]map[string]State{
 		"email": {"1": Granted, "2": Stale, "3": Stale, "4": Minor, "5": Granted},
@@ -94,11 +113,11 @@ func TestWideWithTimesAndDetection(t *testing.T) {
 	}
 }
 
-func TestDetectNothing(t *testing.T) {
+func TestProposeNothing(t *testing.T) {
 	ws := querytest.Empty(t)
 	querytest.ImportCSV(t, ws, "plain", "id,name\n1,a\n2,b\n")
-	_, err := Detect(context.Background(), ws, "plain")
-	if err == nil || !errors.Is(err, ErrNotConfigured) {
+	_, err := newService(ws).Propose(context.Background(), "plain")
+	if !errors.Is(err, ErrNoProposal) || !strings.Contains(err.Error(), "no opt-in columns") {
 		t.Fatalf("error %v", err)
 	}
 }

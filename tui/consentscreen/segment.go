@@ -71,9 +71,6 @@ func (m *Model) source() (string, string) {
 	if c.Layout == consent.Wide {
 		from = "opt-in columns of " + c.Table
 	}
-	if c.Detected {
-		from += " (detected: confirm with segscope consent setup)"
-	}
 	p := c.Policy
 	return from, fmt.Sprintf("a grant is stale after %d days · minors are under %d (%d in the EU/EEA) · as of %s", p.StaleDays,
 		p.MinorAge, p.MinorAgeEU, m.cov.AsOf.In(m.now().Location()).Format("2006-01-02 15:04"))

@@ -90,7 +90,11 @@ func planCSV(ctx context.Context, tx *sql.Tx, src *sourceFile, link string, res 
 		if strings.HasPrefix(strings.ToLower(lines[0]), "sep=") {
 			res.Changes = append(res.Changes, ImportChange{Kind: "header", Count: int64(p.skip), Message: fmt.Sprintf("skipped the %q line above the header (it names the delimiter)", strings.TrimSpace(lines[0]))})
 		} else {
-			res.Changes = append(res.Changes, ImportChange{Kind: "header", Count: int64(p.skip), Message: fmt.Sprintf("skipped %d %s above the header (a title or preamble, not data)", p.skip, what)})
+			above := "above the header (a title or preamble, not data)"
+			if !p.header {
+				above = "above the data: they have fewer fields than the rows below, so they read as a title, not a header"
+			}
+			res.Changes = append(res.Changes, ImportChange{Kind: "header", Count: int64(p.skip), Message: fmt.Sprintf("skipped %d %s %s", p.skip, what, above)})
 		}
 	}
 	records := p.parseHead(lines)

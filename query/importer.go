@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -160,6 +161,9 @@ func (w *Workspace) importFile(ctx context.Context, path string, opts ImportOpti
 		return w.recordImport(ctx, tx, src, res)
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			return ImportResult{}, fmt.Errorf("cancelled; the workspace is as it was: %w", ctx.Err())
+		}
 		return ImportResult{}, err
 	}
 	w.generation.Add(1)
@@ -175,7 +179,7 @@ func (w *Workspace) load(ctx context.Context, tx *sql.Tx, src *sourceFile, link 
 	target := `main.` + QuoteIdent(res.Table)
 	create := func(reader string) error {
 		if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TABLE `+target+` AS SELECT * FROM `+reader); err != nil {
-			return readError(err)
+			return fileError(err)
 		}
 		return nil
 	}
@@ -282,6 +286,27 @@ func headerDelimiter(head []byte) (string, bool) {
 		}
 	}
 	return best, bestCount > 0
+}
+
+var (
+	errorKind  = regexp.MustCompile(`^[A-Za-z ]+ Error: `)
+	sqlEcho    = regexp.MustCompile(`(?s)\s*:?\s*LINE \d+:.*$`)
+	badJSON    = regexp.MustCompile(`^Malformed JSON in file "[^"]*", at byte (\d+) in (?:record/value|line) (\d+): (.*?)\.?$`)
+	csvLineErr = regexp.MustCompile(`^CSV Error on Line: (\d+)`)
+)
+
+// fileError puts a reader's error in plain words: without DuckDB's error class,
+// the statement it echoes, or the temporary path the reader saw.
+func fileError(err error) error {
+	msg := readError(err).Error()
+	msg = sqlEcho.ReplaceAllString(errorKind.ReplaceAllString(msg, ""), "")
+	if m := badJSON.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("the JSON is malformed at byte %s of record %s (%s): check that the file is complete and valid JSON", m[1], m[2], m[3])
+	}
+	if m := csvLineErr.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("line %s can't be read: %s", m[1], strings.TrimSpace(strings.TrimPrefix(msg[len(m[0]):], ":")))
+	}
+	return fmt.Errorf("%s", msg)
 }
 
 // readError turns DuckDB's multi-line reader errors into their first line, which

@@ -301,3 +301,22 @@ func TestHeaderTraps(t *testing.T) {
 		t.Fatalf("ragged: rejected %d\n%s", res.Rejected, s)
 	}
 }
+
+func TestImportErrorsInPlainWords(t *testing.T) {
+	w := openMemory(t)
+	dir := t.TempDir()
+	path := writeFile(t, dir, "broken.json", `[{"id":1},{"id":`)
+	_, err := w.Import(context.Background(), path, ImportOptions{})
+	if err == nil || !strings.HasPrefix(err.Error(), "import "+path+": the JSON is malformed at byte") || strings.Contains(err.Error(), "Error:") || strings.Contains(err.Error(), "CREATE") {
+		t.Fatalf("broken JSON: %v", err)
+	}
+	res := mustImport(t, w, writeFile(t, dir, "huge.csv", "id,n\n1,1e400\n2,5\n"), ImportOptions{})
+	if s := strings.Join(res.Summary(), "\n"); !strings.Contains(s, "n: 1 value is too large for any number type") {
+		t.Fatalf("huge number:\n%s", s)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := w.Import(ctx, writeFile(t, dir, "late.csv", "id\n1\n"), ImportOptions{}); err == nil || !strings.Contains(err.Error(), "cancelled; the workspace is as it was") {
+		t.Fatalf("cancelled import: %v", err)
+	}
+}

@@ -38,6 +38,7 @@ type textShape struct {
 	zeroPad                        int64
 	maxDigits                      int64
 	dayFirst, monthFirst           int64 // dates valid read each way
+	infinite                       int64 // numbers beyond DOUBLE (1e400)
 }
 
 // slashed writes a date's separators as slashes: 01.02.2020 and 01-02-2020 read as 01/02/2020.
@@ -54,6 +55,7 @@ func shapeExprs(c string) []string {
 		`coalesce(max(length(regexp_replace(split_part(` + t + `, '.', 1), '[^0-9]', '', 'g'))) FILTER (WHERE regexp_full_match(` + t + `, '` + reWhole + `')), 0)`,
 		`count(try_strptime(` + slashed(t) + `, '%d/%m/%Y'))`,
 		`count(try_strptime(` + slashed(t) + `, '%m/%d/%Y'))`,
+		`count(*) FILTER (WHERE isinf(TRY_CAST(` + t + ` AS DOUBLE)))`,
 	}
 }
 
@@ -74,7 +76,7 @@ func measureShapes(ctx context.Context, tx *sql.Tx, from string, columns []strin
 	shapes := make([]textShape, len(columns))
 	for i, c := range columns {
 		v := vals[i*per:]
-		shapes[i] = textShape{column: c, values: v[0], missing: v[1], whole: v[2], decimal: v[3], comma: v[4], day: v[5], yn: v[6], zeroPad: v[7], maxDigits: v[8], dayFirst: v[9], monthFirst: v[10]}
+		shapes[i] = textShape{column: c, values: v[0], missing: v[1], whole: v[2], decimal: v[3], comma: v[4], day: v[5], yn: v[6], zeroPad: v[7], maxDigits: v[8], dayFirst: v[9], monthFirst: v[10], infinite: v[11]}
 	}
 	return shapes, nil
 }
@@ -104,6 +106,8 @@ func (s textShape) conversion(decimalComma bool) (expr, message string) {
 		return guard(`CAST(regexp_replace(` + t + `, '\.0*$', '') AS ` + typ + `)`), blank("whole numbers stored as text, read as " + typ)
 	case s.whole == present:
 		return "", fmt.Sprintf("numbers of up to %d digits are too long for any integer type: kept as text", s.maxDigits)
+	case s.decimal == present && s.infinite > 0:
+		return "", fmt.Sprintf("%s too large for any number type: kept as text", CountOf(s.infinite, "value is", "values are"))
 	case s.decimal == present:
 		return guard(`TRY_CAST(` + t + ` AS DOUBLE)`), blank("numbers stored as text, read as DOUBLE")
 	case decimalComma && s.comma+s.whole == present && s.comma > 0:
@@ -126,6 +130,9 @@ func (s textShape) conversion(decimalComma bool) (expr, message string) {
 // refineTypes converts the text columns of a freshly imported table that hold
 // numbers, dates or yes/no flags, and counts what it did in res.
 func refineTypes(ctx context.Context, tx *sql.Tx, table string, cols []Column, delimiter string, res *ImportResult) error {
+	if err := noteInfinities(ctx, tx, table, cols, res); err != nil {
+		return err
+	}
 	var text []string
 	for _, c := range cols {
 		if c.Type == "VARCHAR" {
@@ -202,4 +209,34 @@ func dropRepeatedHeaders(ctx context.Context, tx *sql.Tx, table string, cols []C
 		res.Rows -= n
 	}
 	return n > 0, nil
+}
+
+// noteInfinities reports numbers too large for a DOUBLE (1e400), which the
+// reader turns into infinity without a word.
+func noteInfinities(ctx context.Context, tx *sql.Tx, table string, cols []Column, res *ImportResult) error {
+	var names, exprs []string
+	for _, c := range cols {
+		if c.Type == "DOUBLE" || c.Type == "FLOAT" {
+			names = append(names, c.Name)
+			exprs = append(exprs, `count(*) FILTER (WHERE isinf(`+QuoteIdent(c.Name)+`))`)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	counts := make([]int64, len(names))
+	ptrs := make([]any, len(names))
+	for i := range counts {
+		ptrs[i] = &counts[i]
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT `+strings.Join(exprs, ", ")+` FROM main.`+QuoteIdent(table)).Scan(ptrs...); err != nil {
+		return fmt.Errorf("check numbers: %w", err)
+	}
+	for i, n := range counts {
+		if n > 0 {
+			res.Changes = append(res.Changes, ImportChange{Kind: "type", Column: names[i], Count: n,
+				Message: fmt.Sprintf("%s too large for any number type: read as infinity", CountOf(n, "value is", "values are"))})
+		}
+	}
+	return nil
 }

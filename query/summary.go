@@ -2,7 +2,6 @@ package query
 
 import (
 	"fmt"
-	"strings"
 )
 
 // ImportChange is one thing an import did to make a file into a table that the
@@ -36,7 +35,7 @@ func (r ImportResult) Summary() []string {
 		fmt.Sprintf("key: %s (%s)", r.Key, r.KeyReason),
 	}
 	for _, c := range r.Changes {
-		if c.Column != "" && !strings.HasPrefix(c.Message, c.Column) {
+		if c.Kind == "type" {
 			lines = append(lines, c.Column+": "+c.Message)
 		} else {
 			lines = append(lines, c.Message)

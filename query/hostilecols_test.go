@@ -3,6 +3,7 @@ package query_test
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -307,6 +308,50 @@ func checkHostileCSV(t *testing.T, path string, names []string, want int64) {
 	for _, rec := range records[1:] {
 		if v, _ := strconv.Atoi(rec[1]); v <= 3 || rec[4] != "x" {
 			t.Fatalf("exported a row outside the rule: %s", strings.Join(rec, ","))
+		}
+	}
+}
+
+// TestShadowedRowidPositionName: the position column paging invents for a table
+// that shadows rowid must not take the name of one of the table's own columns.
+func TestShadowedRowidPositionName(t *testing.T) {
+	ctx := context.Background()
+	ws := querytest.Empty(t)
+	var b strings.Builder
+	b.WriteString("RowID,segscope_position,SEGSCOPE_POSITION_,v\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "%d,%d,%d,%d\n", 7, 40-i, i%3, i)
+	}
+	querytest.ImportCSV(t, ws, "positions", b.String())
+	cols, err := ws.Columns(ctx, "positions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	views := []struct {
+		page query.Page
+		want []int64 // the v column
+	}{
+		{query.Page{Offset: 35}, []int64{35, 36, 37, 38, 39}},
+		{query.Page{OrderBy: "RowID", Offset: 35}, []int64{35, 36, 37, 38, 39}},
+		{query.Page{OrderBy: "segscope_position", Desc: true, Offset: 33}, []int64{33, 34, 35, 36, 37, 38, 39}},
+		{query.Page{OrderBy: "SEGSCOPE_POSITION_", Offset: 12}, []int64{36, 39, 1, 4, 7, 10, 13, 16, 19, 22}},
+	}
+	for _, v := range views {
+		p := v.page
+		p.Table, p.Limit = "positions", 10
+		res, err := ws.Rows(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Columns) != len(cols) {
+			t.Fatalf("%+v: columns %v, want %v", p, res.Columns, cols)
+		}
+		var got []int64
+		for _, row := range res.Rows {
+			got = append(got, row[len(cols)-1].(int64))
+		}
+		if !slices.Equal(got, v.want) {
+			t.Errorf("%+v: v %v, want %v", p, got, v.want)
 		}
 	}
 }

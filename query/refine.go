@@ -130,9 +130,11 @@ func (s textShape) conversion(decimalComma bool) (expr, message string) {
 // refineTypes converts the text columns of a freshly imported table that hold
 // numbers, dates or yes/no flags, and counts what it did in res.
 func refineTypes(ctx context.Context, tx *sql.Tx, table string, cols []Column, delimiter string, res *ImportResult) error {
-	if err := noteInfinities(ctx, tx, table, cols, res); err != nil {
+	outOfRange, err := outOfRangeChanges(ctx, tx, table, cols)
+	if err != nil {
 		return err
 	}
+	res.Changes = append(res.Changes, outOfRange...)
 	var text []string
 	for _, c := range cols {
 		if c.Type == "VARCHAR" {
@@ -209,34 +211,4 @@ func dropRepeatedHeaders(ctx context.Context, tx *sql.Tx, table string, cols []C
 		res.Rows -= n
 	}
 	return n > 0, nil
-}
-
-// noteInfinities reports numbers too large for a DOUBLE (1e400), which the
-// reader turns into infinity without a word.
-func noteInfinities(ctx context.Context, tx *sql.Tx, table string, cols []Column, res *ImportResult) error {
-	var names, exprs []string
-	for _, c := range cols {
-		if c.Type == "DOUBLE" || c.Type == "FLOAT" {
-			names = append(names, c.Name)
-			exprs = append(exprs, `count(*) FILTER (WHERE isinf(`+QuoteIdent(c.Name)+`))`)
-		}
-	}
-	if len(names) == 0 {
-		return nil
-	}
-	counts := make([]int64, len(names))
-	ptrs := make([]any, len(names))
-	for i := range counts {
-		ptrs[i] = &counts[i]
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT `+strings.Join(exprs, ", ")+` FROM main.`+QuoteIdent(table)).Scan(ptrs...); err != nil {
-		return fmt.Errorf("check numbers: %w", err)
-	}
-	for i, n := range counts {
-		if n > 0 {
-			res.Changes = append(res.Changes, ImportChange{Kind: "type", Column: names[i], Count: n,
-				Message: fmt.Sprintf("%s too large for any number type: read as infinity", CountOf(n, "value is", "values are"))})
-		}
-	}
-	return nil
 }

@@ -61,7 +61,9 @@ type Model struct {
 	showProfile bool
 	profiles    map[profileKey]profileResult
 
-	bar filterBar
+	bar  filterBar
+	imp  importJob
+	keyp keyPicker
 
 	load, pages, prof, audit task.Slot
 }
@@ -93,8 +95,15 @@ type columnsMsg struct {
 	err   error
 }
 
-// Init loads the list of tables.
+// Init loads the list of tables, and imports the queued files if any.
 func (m *Model) Init() tea.Cmd {
+	if m.imp.next == 0 && len(m.imp.files) > 0 {
+		return tea.Batch(m.importNext(), m.listTables())
+	}
+	return m.listTables()
+}
+
+func (m *Model) listTables() tea.Cmd {
 	ctx, id := m.load.Start(m.base, "listing tables", m.now())
 	ws := m.ws
 	return func() tea.Msg {
@@ -127,6 +136,12 @@ func (m *Model) CapturesText() bool { return m.bar.open }
 // Help returns the keys that apply now.
 func (m *Model) Help() help.KeyMap {
 	switch {
+	case m.imp.slot.Running():
+		return importRunningHelp(m.keys)
+	case m.imp.shown:
+		return importDoneHelp(m.keys)
+	case m.keyp.open:
+		return keyPickerHelp(m.keys)
 	case m.bar.open:
 		return filterHelp(m.keys)
 	case m.focus == focusTables:
@@ -139,14 +154,25 @@ func (m *Model) Help() help.KeyMap {
 
 // jobs are the screen's slots, in the order the status line prefers them.
 func (m *Model) jobs() []*task.Slot {
-	return []*task.Slot{&m.load, &m.bar.apply, &m.pages, &m.audit, &m.prof}
+	return []*task.Slot{&m.imp.slot, &m.keyp.set, &m.keyp.list, &m.load, &m.bar.apply, &m.pages, &m.audit, &m.prof}
 }
 
 // Running describes the job the user is waiting for, if any.
 func (m *Model) Running() (task.Info, bool) { return task.First(m.jobs()...) }
 
-// Cancel stops the jobs the user is waiting for.
-func (m *Model) Cancel() bool { return task.CancelAll(m.jobs()...) }
+// Cancel stops the jobs the user is waiting for. A running import, or what
+// the key picker waits for, is all that Esc stops then; while the import's
+// summary or the picker is up with nothing running, Esc is left to close it,
+// and the loads behind it go on.
+func (m *Model) Cancel() bool {
+	switch {
+	case m.cancelImport(), m.keyp.open && m.cancelKeyPicker():
+		return true
+	case m.imp.shown, m.keyp.open:
+		return false
+	}
+	return task.CancelAll(m.jobs()...)
+}
 
 // Grid exposes the grid for tests and benchmarks.
 func (m *Model) Grid() *grid.Model { return &m.grid }
@@ -195,7 +221,21 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.onReveal(msg)
 	case countMsg, valuesMsg, common.DebounceMsg:
 		return m.updateFilter(msg)
+	case importProgressMsg:
+		return m.onImportProgress(msg)
+	case importDoneMsg:
+		return m.onImportDone(msg)
+	case keyCandidatesMsg:
+		return m.onKeyCandidates(msg)
+	case keySetMsg:
+		return m.onKeySet(msg)
 	case tea.KeyPressMsg:
+		switch {
+		case m.imp.shown && m.importKey(msg):
+			return nil
+		case m.keyp.open:
+			return m.keyPickerKey(msg)
+		}
 		return m.onKey(msg)
 	case tea.PasteMsg:
 		if m.bar.open {
@@ -265,6 +305,13 @@ func (m *Model) onColumns(msg columnsMsg) tea.Cmd {
 	return tea.Batch(m.fetchRows(), m.scopeChanged(), m.fetchProfile())
 }
 
+// forget drops the rows and profiles held in memory, once a table may have
+// changed under its name.
+func (m *Model) forget() {
+	m.cache = newCache()
+	m.profiles = map[profileKey]profileResult{}
+}
+
 func (m *Model) scopeChanged() tea.Cmd {
 	scope := m.Scope()
 	return func() tea.Msg { return common.ScopeMsg{Scope: scope} }
@@ -304,6 +351,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.ToggleProfile()
 	case key.Matches(msg, m.keys.SaveSegment):
 		return m.saveAsSegment()
+	case key.Matches(msg, m.keys.ChooseKey):
+		return m.openKeyPicker()
 	}
 	col := m.grid.CurrentColumn()
 	if !m.grid.Update(msg) {
@@ -428,6 +477,7 @@ func (m *Model) Commands() []common.Command {
 		{Title: "Sort by current column", Keys: "s", Run: m.cycleSort},
 		{Title: "Reveal PII column", Keys: "r", Run: m.reveal},
 		{Title: "Profile column", Keys: "p", Run: m.ToggleProfile},
+		{Title: "Choose the table's key", Keys: "K", Run: m.openKeyPicker},
 	}
 	if m.rule != "" {
 		cmds = append(cmds,

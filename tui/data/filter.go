@@ -297,11 +297,21 @@ func (m *Model) titleLine(w int) string {
 	hint := st.Faint.Render("/ filter ")
 	if m.rule == "" {
 		info := st.Muted.Render(common.Count(t.Rows) + " rows · " + common.Count(int64(len(m.columns))) + " columns")
-		gap := w - common.Width(left) - common.Width(info) - common.Width(hint)
-		if gap < 1 {
-			return common.Fit(left+info, w)
+		key := st.Muted.Render(" · key ") + st.Accent.Render(t.Key)
+		if t.Key == "" {
+			key = st.Muted.Render(" · ") + st.Warn.Render("no key (K)")
 		}
-		return left + info + strings.Repeat(" ", gap) + hint
+		// The key goes before the hint (the hint line has /), and whole or not at all.
+		room := w - common.Width(left) - common.Width(info)
+		switch {
+		case room >= common.Width(key)+common.Width(hint)+1:
+			return left + info + key + strings.Repeat(" ", room-common.Width(key)-common.Width(hint)) + hint
+		case room >= common.Width(key):
+			return common.Fit(left+info+key, w)
+		case room >= common.Width(hint)+1:
+			return left + info + strings.Repeat(" ", room-common.Width(hint)) + hint
+		}
+		return common.Fit(left+info, w)
 	}
 	count := st.Good.Render(common.Count(m.matching)) + st.Muted.Render(" of "+common.Count(t.Rows)+" rows")
 	label := st.Accent.Render("filter ")

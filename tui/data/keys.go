@@ -17,6 +17,15 @@ type KeyMap struct {
 	Focus       key.Binding
 	Open        key.Binding
 	SaveSegment key.Binding
+	ChooseKey   key.Binding
+
+	// In the key picker (it moves with the grid's up and down).
+	PickerUse   key.Binding
+	PickerClose key.Binding
+
+	// While an import runs (Esc reaches the root first), and once it is over.
+	StopImport key.Binding
+	Dismiss    key.Binding
 
 	// In the filter bar.
 	Apply    key.Binding
@@ -36,6 +45,11 @@ func DefaultKeyMap() KeyMap {
 		Focus:       key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "tables/grid")),
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open table")),
 		SaveSegment: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "save filter as segment")),
+		ChooseKey:   key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "choose the key column")),
+		PickerUse:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "make it the key")),
+		PickerClose: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+		StopImport:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel import")),
+		Dismiss:     key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter", "close summary")),
 		Apply:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
 		Complete:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
 		Close:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close filter")),
@@ -50,7 +64,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	g := k.Grid.FullHelp()
-	return append(g, []key.Binding{k.Filter, k.ClearFilter, k.SaveSegment, k.Sort, k.Profile, k.Reveal, k.Focus, k.Open})
+	return append(g, []key.Binding{k.Filter, k.ClearFilter, k.SaveSegment, k.Sort, k.Profile, k.Reveal, k.ChooseKey, k.Focus, k.Open})
 }
 
 // filteredHelp is shown while a filter is applied, which can become a segment.
@@ -82,4 +96,33 @@ func (k filterHelp) ShortHelp() []key.Binding {
 
 func (k filterHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Apply, k.Complete, k.Close}}
+}
+
+// importRunningHelp is shown while a file is imported.
+type importRunningHelp KeyMap
+
+func (k importRunningHelp) ShortHelp() []key.Binding {
+	return []key.Binding{k.StopImport, k.Filter, k.Focus}
+}
+
+func (k importRunningHelp) FullHelp() [][]key.Binding {
+	return append(KeyMap(k).FullHelp(), []key.Binding{k.StopImport})
+}
+
+// importDoneHelp is shown while the import summary is up.
+type importDoneHelp KeyMap
+
+func (k importDoneHelp) ShortHelp() []key.Binding { return []key.Binding{k.Dismiss} }
+
+func (k importDoneHelp) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Dismiss}} }
+
+// keyPickerHelp is shown while the key picker is open.
+type keyPickerHelp KeyMap
+
+func (k keyPickerHelp) ShortHelp() []key.Binding {
+	return []key.Binding{k.Grid.Down, k.PickerUse, k.PickerClose}
+}
+
+func (k keyPickerHelp) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Grid.Up, k.Grid.Down, k.PickerUse, k.PickerClose}}
 }

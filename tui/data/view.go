@@ -78,7 +78,7 @@ func (m *Model) mainView() string {
 	switch {
 	case m.loadErr != nil && !m.ready:
 		body = common.Block("\n "+st.Error.Render("✗ "+m.loadErr.Error()), w, m.rects.grid.H)
-	case len(m.tables) == 0 && !m.load.Running() && m.loadErr == nil:
+	case len(m.tables) == 0 && !m.load.Running() && m.loadErr == nil && !m.imp.shown:
 		body = common.Block("\n "+st.Muted.Render("This workspace has no tables yet. Import one with: segscope import FILE"), w, m.rects.grid.H)
 	case !m.ready:
 		body = common.Block("\n "+st.Muted.Render("loading…"), w, m.rects.grid.H)
@@ -90,7 +90,14 @@ func (m *Model) mainView() string {
 		}
 		body = common.Block(strings.Join(lines, "\n"), w, m.rects.grid.H)
 	}
-	return m.filterView() + "\n" + body + "\n" + m.footer(w)
+	out := m.filterView() + "\n" + body + "\n" + m.footer(w)
+	switch {
+	case m.imp.shown:
+		out = m.importView(out)
+	case m.keyp.open:
+		out = m.keyPickerView(out)
+	}
+	return out
 }
 
 // footer says where the cursor is: the row out of how many, and the column.

@@ -1,0 +1,286 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/task"
+)
+
+// importJob is the import of the files named on the command line: one file
+// at a time, each its own job in slot, so Esc stops only the file being read
+// (each file is saved in one transaction: a cancelled one leaves no trace).
+type importJob struct {
+	slot    task.Slot
+	id      uint64 // the running file's job, which progress reports name
+	files   []string
+	next    int    // index of the file to import next
+	current string // the file being imported
+	phase   string
+	done    []importOutcome
+	opened  string // the first table imported, which the screen opens
+	// cancelled names the file whose import Esc stopped.
+	cancelled string
+	// shown is whether the panel is on screen: from the start until dismissed.
+	shown bool
+}
+
+// importOutcome is what became of one file.
+type importOutcome struct {
+	path string
+	res  query.ImportResult
+	err  error
+}
+
+type importProgressMsg struct {
+	id    uint64
+	phase string
+	next  tea.Cmd // waits for the job's next report
+}
+
+type importDoneMsg struct {
+	id      uint64
+	outcome importOutcome
+}
+
+// QueueImport makes Init import paths, in order, before anything else is
+// asked of the screen; the screen then opens the first table imported.
+func (m *Model) QueueImport(paths []string) {
+	m.imp = importJob{files: paths, shown: len(paths) > 0}
+}
+
+// Importing reports whether the import panel is on screen, running or not.
+func (m *Model) Importing() bool { return m.imp.shown }
+
+// ImportRunning reports whether a file is being imported.
+func (m *Model) ImportRunning() bool { return m.imp.slot.Running() }
+
+// ImportPhase is what the running import is doing ("" when none runs).
+func (m *Model) ImportPhase() string { return m.imp.phase }
+
+// ImportSummary is the panel's text without styling, for tests.
+func (m *Model) ImportSummary() []string {
+	var out []string
+	for _, l := range m.importLines(80) {
+		out = append(out, strings.TrimSpace(ansi.Strip(l)))
+	}
+	return out
+}
+
+// importNext starts the next queued file, if any.
+func (m *Model) importNext() tea.Cmd {
+	if m.imp.next >= len(m.imp.files) {
+		return nil
+	}
+	path := m.imp.files[m.imp.next]
+	m.imp.next++
+	m.imp.current, m.imp.phase = path, "starting"
+	ctx, id := m.imp.slot.Start(m.base, "importing "+filepath.Base(path), m.now())
+	m.imp.id = id
+	return importCmd(ctx, m.ws, id, path)
+}
+
+// importCmd runs one import in its own goroutine and relays its progress:
+// each report is a message that carries the command waiting for the next, so
+// the model changes only in Update. Progress keeps only the latest report,
+// and never blocks the import on a console that has not read the last one.
+func importCmd(ctx context.Context, ws *query.Workspace, id uint64, path string) tea.Cmd {
+	return func() tea.Msg {
+		progress := make(chan string, 1)
+		done := make(chan importDoneMsg, 1)
+		report := func(phase string) {
+			for {
+				select {
+				case progress <- phase:
+					return
+				default:
+				}
+				select {
+				case <-progress: // superseded by phase
+				default:
+				}
+			}
+		}
+		go func() {
+			res, err := ws.Import(ctx, path, query.ImportOptions{
+				Progress: func(p query.ImportProgress) { report(p.Phase) },
+			})
+			done <- importDoneMsg{id: id, outcome: importOutcome{path: path, res: res, err: err}}
+		}()
+		return waitImport(id, progress, done)()
+	}
+}
+
+func waitImport(id uint64, progress chan string, done chan importDoneMsg) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case phase := <-progress:
+			return importProgressMsg{id: id, phase: phase, next: waitImport(id, progress, done)}
+		case msg := <-done:
+			return msg
+		}
+	}
+}
+
+func (m *Model) onImportProgress(msg importProgressMsg) tea.Cmd {
+	if msg.id != m.imp.id || !m.imp.slot.Running() {
+		return nil // a cancelled import: stop listening
+	}
+	m.imp.phase = msg.phase
+	return msg.next
+}
+
+func (m *Model) onImportDone(msg importDoneMsg) tea.Cmd {
+	if !m.imp.slot.Finish(msg.id) {
+		return nil
+	}
+	m.imp.done = append(m.imp.done, msg.outcome)
+	m.imp.current, m.imp.phase = "", ""
+	next := m.importNext()
+	if msg.outcome.err != nil {
+		return next
+	}
+	// The first table imported is opened at once, even while more files are
+	// read; a later one shows in the sidebar. Rows and profiles held in memory
+	// are forgotten: an import may replace a table under the same name.
+	if m.imp.opened == "" {
+		m.imp.opened = msg.outcome.res.Table
+		m.wantTable = m.imp.opened
+	} else {
+		m.wantTable = m.table.Name
+	}
+	m.forget()
+	return tea.Batch(next, m.listTables())
+}
+
+// cancelImport stops the file being imported; the files after it are not
+// started. It reports whether an import was running.
+func (m *Model) cancelImport() bool {
+	if !m.imp.slot.Cancel() {
+		return false
+	}
+	m.imp.cancelled = m.imp.current
+	m.imp.current, m.imp.phase = "", ""
+	m.imp.next = len(m.imp.files)
+	return true
+}
+
+// importKey handles keys while the panel is up and reports whether it took
+// the key. Once the import is over the panel is modal until enter or esc puts
+// it away; while it runs, keys go to the screen, which stays usable on the
+// tables already there.
+func (m *Model) importKey(msg tea.KeyPressMsg) bool {
+	if m.imp.slot.Running() {
+		return false
+	}
+	if key.Matches(msg, m.keys.Dismiss) {
+		m.imp.shown = false
+	}
+	return true
+}
+
+// importView draws the panel over the screen's main area.
+func (m *Model) importView(base string) string {
+	w := min(76, m.rects.bar.W-4)
+	if w < 20 {
+		return base
+	}
+	lines := m.importLines(w - 4) // the dialog's border and padding
+	for i := range lines {
+		lines[i] = common.Fit(lines[i], w-4)
+	}
+	return common.Overlay(base, m.styles.Dialog.Render(strings.Join(lines, "\n")), m.rects.bar.W, 1)
+}
+
+// importLines is the panel's text, each line at most w wide: what each file
+// became, then the one being read, then how to go on.
+func (m *Model) importLines(w int) []string {
+	st := m.styles
+	var lines []string
+	// add wraps text under indent; a long path breaks where it must.
+	add := func(style func(...string) string, indent, text string) {
+		iw := ansi.StringWidth(indent)
+		for i, l := range strings.Split(ansi.Wrap(text, w-iw, " /"), "\n") {
+			if i == 1 {
+				indent = strings.Repeat(" ", iw)
+			}
+			lines = append(lines, indent+style(l))
+		}
+	}
+	for i, o := range m.imp.done {
+		if i > 0 {
+			lines = append(lines, "")
+		}
+		name := filepath.Base(o.path)
+		if o.err != nil {
+			add(st.Error.Render, "", "✗ Could not import "+name)
+			add(st.Item.Render, "  ", importError(o.err, o.path))
+			add(st.Muted.Render, "  ", "Nothing of it was saved; the rest of the workspace is as it was.")
+			continue
+		}
+		// The first line says what became of the file, the rest how it was
+		// read. The panel names files as the user typed them, not in full.
+		summary := o.res.Summary()
+		for i, l := range summary {
+			l = strings.ReplaceAll(l, o.res.Path, name)
+			if i == 0 {
+				add(st.PanelTitle.Render, "", capitalize(l))
+				continue
+			}
+			add(st.Item.Render, "  • ", l)
+		}
+	}
+	switch {
+	case m.imp.slot.Running():
+		if len(lines) > 0 {
+			lines = append(lines, "")
+		}
+		title := "Importing " + filepath.Base(m.imp.current)
+		if n := len(m.imp.files); n > 1 {
+			title += fmt.Sprintf(" (%d of %d)", m.imp.next, n)
+		}
+		add(st.PanelTitle.Render, "", title)
+		info, _ := m.imp.slot.Info()
+		elapsed := m.now().Sub(info.Started)
+		frames := spinner.MiniDot.Frames
+		frame := frames[int(elapsed/spinner.MiniDot.FPS)%len(frames)]
+		lines = append(lines, "", st.StatusBusy.Render(frame)+" "+st.Item.Render(m.imp.phase)+st.Muted.Render(fmt.Sprintf(" · %.1fs", elapsed.Seconds())))
+		lines = append(lines, "", st.Faint.Render("esc cancels: the workspace stays as it was"))
+	case m.imp.cancelled != "":
+		if len(lines) > 0 {
+			lines = append(lines, "")
+		}
+		add(st.Warn.Render, "", "Import cancelled")
+		add(st.Muted.Render, "  ", filepath.Base(m.imp.cancelled)+" was not imported; the workspace is as it was.")
+		lines = append(lines, "", st.Faint.Render("enter or esc closes"))
+	default:
+		lines = append(lines, "", st.Faint.Render("enter or esc closes"))
+	}
+	return lines
+}
+
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// importError is the reason an import failed, without the "import PATH:"
+// the panel already says.
+func importError(err error, path string) string {
+	if errors.Is(err, context.Canceled) {
+		return "cancelled"
+	}
+	return strings.TrimPrefix(err.Error(), "import "+path+": ")
+}

@@ -64,13 +64,7 @@ func (a *app) printComparison(res *compare.Result, top int) error {
 		}
 	}
 	shown := res.Columns[:min(top, len(res.Columns))]
-	rows := make([][]string, len(shown))
-	for i, c := range shown {
-		sideA, sideB, detail := headline(c, res.A.Name)
-		rows[i] = []string{c.Name, string(c.Kind), sideA, sideB, detail, fmt.Sprintf("%.2f", c.Effect), pValue(c.PAdjusted), c.Mark}
-	}
-	headers := []string{"column", "kind", res.A.Name, sideHeader(res), "d / index", "effect", "p (Holm)", ""}
-	if err := a.printer().table(headers, rows, map[int]bool{2: true, 3: true, 4: true, 5: true, 6: true}, nil); err != nil {
+	if err := a.printRanking(res, shown); err != nil {
 		return err
 	}
 	if len(shown) < len(res.Columns) {
@@ -88,11 +82,50 @@ func (a *app) printComparison(res *compare.Result, top int) error {
 	return nil
 }
 
-// headline is a column's row in the ranking: each side's mean and d, or for a
-// category the value most over-represented in A, its shares and index.
-func headline(c compare.ColumnDiff, nameA string) (sideA, sideB, detail string) {
+// printRanking prints the most different columns. People get each side's
+// figure with its value in one cell; programs get the value, the figures and
+// the d or index in columns of their own.
+func (a *app) printRanking(res *compare.Result, shown []compare.ColumnDiff) error {
+	pr := a.printer()
+	machine := pr.format == "csv"
+	rows := make([][]string, len(shown))
+	for i, c := range shown {
+		h := headline(c)
+		sideA, sideB := numberText(pr, c.Kind, h.a), numberText(pr, c.Kind, h.b)
+		if h.d == nil {
+			sideA, sideB = pr.share(h.a), pr.share(h.b)
+		}
+		switch {
+		case machine:
+			rows[i] = []string{c.Name, string(c.Kind), h.value, sideA, sideB, pr.number(h.d), pr.number(h.index),
+				pr.number(&c.Effect), pr.number(&c.PAdjusted), c.Mark}
+			continue
+		case h.d != nil:
+			rows[i] = []string{c.Name, string(c.Kind), sideA, sideB, fmt.Sprintf("d %+.2f", *h.d)}
+		default:
+			rows[i] = []string{c.Name, string(c.Kind), h.value + " " + sideA, h.value + " " + sideB, indexText(pr, h.index, res.A.Name)}
+		}
+		rows[i] = append(rows[i], fmt.Sprintf("%.2f", c.Effect), pValue(c.PAdjusted), c.Mark)
+	}
+	if machine {
+		return pr.table([]string{"column", "kind", "value", "a", "b", "d", "index", "effect", "p_holm", "mark"}, rows, nil, nil)
+	}
+	headers := []string{"column", "kind", res.A.Name, sideHeader(res), "d / index", "effect", "p (Holm)", ""}
+	return pr.table(headers, rows, map[int]bool{2: true, 3: true, 4: true, 5: true, 6: true}, nil)
+}
+
+// lead is what a column's row in the ranking shows: each side's mean and the d
+// between them, or for a category the value most over-represented in A, its
+// share on each side and its index.
+type lead struct {
+	value    string
+	a, b     float64
+	d, index *float64
+}
+
+func headline(c compare.ColumnDiff) lead {
 	if n := c.Numeric; n != nil {
-		return numberText(c.Kind, n.A.Mean), numberText(c.Kind, n.B.Mean), fmt.Sprintf("d %+.2f", n.D)
+		return lead{a: n.A.Mean, b: n.B.Mean, d: &n.D}
 	}
 	top := c.Categorical.Values[0]
 	for _, v := range c.Categorical.Values[1:] {
@@ -100,7 +133,7 @@ func headline(c compare.ColumnDiff, nameA string) (sideA, sideB, detail string) 
 			top = v
 		}
 	}
-	return top.Value + " " + percent(top.ShareA), top.Value + " " + percent(top.ShareB), indexText(top.Index, nameA)
+	return lead{value: top.Value, a: top.ShareA, b: top.ShareB, index: top.Index}
 }
 
 func (a *app) printColumnDiff(res *compare.Result, name string) error {
@@ -122,7 +155,7 @@ func (a *app) printColumnDiff(res *compare.Result, name string) error {
 			cat.ChiSquare, cat.DF, cat.CramersV, pValue(c.P), pValue(c.PAdjusted), c.Mark)
 		rows := make([][]string, len(cat.Values))
 		for i, v := range cat.Values {
-			rows[i] = []string{v.Value, thousands(v.CountA), percent(v.ShareA), thousands(v.CountB), percent(v.ShareB), indexText(v.Index, res.A.Name)}
+			rows[i] = []string{v.Value, pr.count(v.CountA), pr.share(v.ShareA), pr.count(v.CountB), pr.share(v.ShareB), indexText(pr, v.Index, res.A.Name)}
 		}
 		headers := []string{c.Name, res.A.Name, "share", sideHeader(res), "share", "index"}
 		return pr.table(headers, rows, map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true}, nil)
@@ -135,15 +168,15 @@ func (a *app) printColumnDiff(res *compare.Result, name string) error {
 		std = "std (days)"
 	}
 	rows := [][]string{
-		{"values", thousands(n.A.N), thousands(n.B.N)},
-		{"nulls", thousands(n.A.Nulls), thousands(n.B.Nulls)},
-		{"mean", numberText(c.Kind, n.A.Mean), numberText(c.Kind, n.B.Mean)},
-		{std, fmt.Sprintf("%.4g", n.A.Std), fmt.Sprintf("%.4g", n.B.Std)},
-		{"min", numberText(c.Kind, n.A.Min), numberText(c.Kind, n.B.Min)},
-		{"q25", numberText(c.Kind, n.A.Q25), numberText(c.Kind, n.B.Q25)},
-		{"median", numberText(c.Kind, n.A.Median), numberText(c.Kind, n.B.Median)},
-		{"q75", numberText(c.Kind, n.A.Q75), numberText(c.Kind, n.B.Q75)},
-		{"max", numberText(c.Kind, n.A.Max), numberText(c.Kind, n.B.Max)},
+		{"values", pr.count(n.A.N), pr.count(n.B.N)},
+		{"nulls", pr.count(n.A.Nulls), pr.count(n.B.Nulls)},
+		{"mean", numberText(pr, c.Kind, n.A.Mean), numberText(pr, c.Kind, n.B.Mean)},
+		{std, pr.number(&n.A.Std), pr.number(&n.B.Std)},
+		{"min", numberText(pr, c.Kind, n.A.Min), numberText(pr, c.Kind, n.B.Min)},
+		{"q25", numberText(pr, c.Kind, n.A.Q25), numberText(pr, c.Kind, n.B.Q25)},
+		{"median", numberText(pr, c.Kind, n.A.Median), numberText(pr, c.Kind, n.B.Median)},
+		{"q75", numberText(pr, c.Kind, n.A.Q75), numberText(pr, c.Kind, n.B.Q75)},
+		{"max", numberText(pr, c.Kind, n.A.Max), numberText(pr, c.Kind, n.B.Max)},
 	}
 	return pr.table([]string{c.Name, res.A.Name, sideHeader(res)}, rows, map[int]bool{1: true, 2: true}, nil)
 }
@@ -157,21 +190,25 @@ func sideHeader(res *compare.Result) string {
 }
 
 // numberText shows a number, or a date column's days since 1970-01-01 as a date.
-func numberText(kind compare.Kind, v float64) string {
+func numberText(pr printer, kind compare.Kind, v float64) string {
 	if kind == compare.Date {
 		return time.Unix(int64(math.Round(v*86400)), 0).UTC().Format(time.DateOnly)
 	}
-	return fmt.Sprintf("%.4g", v)
+	return pr.number(&v)
 }
 
 func percent(share float64) string { return fmt.Sprintf("%.1f%%", 100*share) }
 
-// indexText shows a value's index; a value absent from B has none.
-func indexText(index *float64, nameA string) string {
-	if index == nil {
+// indexText shows a value's index; a value absent from B has none, which people
+// are told and programs get as an empty cell.
+func indexText(pr printer, index *float64, nameA string) string {
+	switch {
+	case index != nil && pr.format == "table":
+		return fmt.Sprintf("%.0f", *index)
+	case pr.format == "table":
 		return "only in " + nameA
 	}
-	return fmt.Sprintf("%.0f", *index)
+	return pr.number(index)
 }
 
 // pValue shows a p-value to four decimals, and anything smaller as "<0.0001".

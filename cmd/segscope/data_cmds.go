@@ -80,14 +80,15 @@ func (a *app) tablesCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			pr := a.printer()
 			rows := make([][]string, len(tables))
 			for i, t := range tables {
-				rows[i] = []string{t.Name, thousands(t.Rows), fmt.Sprint(t.Columns), t.Key, t.Source}
+				rows[i] = []string{t.Name, pr.count(t.Rows), fmt.Sprint(t.Columns), t.Key, t.Source}
 			}
 			if tables == nil {
 				tables = []query.TableInfo{}
 			}
-			return a.printer().table([]string{"table", "rows", "columns", "key", "source"}, rows, map[int]bool{1: true, 2: true}, tables)
+			return pr.table([]string{"table", "rows", "columns", "key", "source"}, rows, map[int]bool{1: true, 2: true}, tables)
 		},
 	}
 }
@@ -113,23 +114,36 @@ func (a *app) profileCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rows := make([][]string, len(profiles))
-			for i, p := range profiles {
-				rows[i] = []string{p.Name, p.Type, thousands(p.Nulls), thousands(p.Distinct), p.Min, p.Max, floatText(p.Mean), floatText(p.Median)}
-			}
-			return a.printer().table([]string{"column", "type", "nulls", "distinct", "min", "max", "mean", "median"}, rows,
-				map[int]bool{2: true, 3: true, 6: true, 7: true}, profiles)
+			return a.printTableProfile(profiles)
 		},
 	}
 }
 
-func (a *app) printColumnProfile(p query.ColumnProfile) error {
+// printTableProfile shows people the statistics that fit a terminal and gives
+// programs every one.
+func (a *app) printTableProfile(profiles []query.ColumnProfile) error {
 	pr := a.printer()
-	if pr.format == "json" {
-		return pr.json(p)
+	headers := []string{"column", "type", "nulls", "distinct", "min", "max", "mean", "median"}
+	numeric := map[int]bool{2: true, 3: true, 6: true, 7: true}
+	if pr.format != "table" {
+		headers = []string{"column", "type", "rows", "nulls", "distinct", "min", "max", "mean", "std", "q25", "median", "q75"}
 	}
+	rows := make([][]string, len(profiles))
+	for i, p := range profiles {
+		if pr.format == "table" {
+			rows[i] = []string{p.Name, p.Type, pr.count(p.Nulls), pr.count(p.Distinct), p.Min, p.Max, pr.number(p.Mean), pr.number(p.Median)}
+			continue
+		}
+		rows[i] = []string{p.Name, p.Type, pr.count(p.Count), pr.count(p.Nulls), pr.count(p.Distinct), p.Min, p.Max,
+			pr.number(p.Mean), pr.number(p.Std), pr.number(p.Q25), pr.number(p.Median), pr.number(p.Q75)}
+	}
+	return pr.table(headers, rows, numeric, profiles)
+}
+
+// profileStats are a column profile's statistics as (name, value) pairs.
+func profileStats(pr printer, p query.ColumnProfile) [][]string {
 	rows := [][]string{
-		{"type", p.Type}, {"rows", thousands(p.Count)}, {"nulls", thousands(p.Nulls)}, {"distinct", thousands(p.Distinct)},
+		{"type", p.Type}, {"rows", pr.count(p.Count)}, {"nulls", pr.count(p.Nulls)}, {"distinct", pr.count(p.Distinct)},
 		{"min", p.Min}, {"max", p.Max},
 	}
 	for _, s := range []struct {
@@ -137,10 +151,21 @@ func (a *app) printColumnProfile(p query.ColumnProfile) error {
 		v    *float64
 	}{{"mean", p.Mean}, {"std", p.Std}, {"q25", p.Q25}, {"median", p.Median}, {"q75", p.Q75}} {
 		if s.v != nil {
-			rows = append(rows, []string{s.name, floatText(s.v)})
+			rows = append(rows, []string{s.name, pr.number(s.v)})
 		}
 	}
-	if err := pr.table([]string{p.Name, ""}, rows, map[int]bool{1: true}, nil); err != nil {
+	return rows
+}
+
+func (a *app) printColumnProfile(p query.ColumnProfile) error {
+	pr := a.printer()
+	switch pr.format {
+	case "json":
+		return pr.json(p)
+	case "csv":
+		return printColumnProfileCSV(pr, p)
+	}
+	if err := pr.table([]string{p.Name, ""}, profileStats(pr, p), map[int]bool{1: true}, nil); err != nil {
 		return err
 	}
 	var bars [][]string
@@ -153,14 +178,30 @@ func (a *app) printColumnProfile(p query.ColumnProfile) error {
 	}
 	if len(p.Bins) > 0 {
 		for _, b := range p.Bins {
-			bars = append(bars, []string{fmt.Sprintf("%.4g – %.4g", b.Low, b.High), thousands(b.Count), bar(b.Count, max)})
+			bars = append(bars, []string{fmt.Sprintf("%.4g – %.4g", b.Low, b.High), pr.count(b.Count), bar(b.Count, max)})
 		}
 		return pr.table([]string{"range", "rows", ""}, bars, map[int]bool{1: true}, nil)
 	}
 	for _, t := range p.Top {
-		bars = append(bars, []string{t.Value, thousands(t.Count), bar(t.Count, max)})
+		bars = append(bars, []string{t.Value, pr.count(t.Count), bar(t.Count, max)})
 	}
 	return pr.table([]string{"top values", "rows", ""}, bars, map[int]bool{1: true}, nil)
+}
+
+// printColumnProfileCSV writes a column profile as one long table, since a CSV
+// stream holds one: a row per statistic, top value and histogram bin.
+func printColumnProfileCSV(pr printer, p query.ColumnProfile) error {
+	var rows [][]string
+	for _, st := range profileStats(pr, p) {
+		rows = append(rows, []string{"stat", st[0], st[1], "", ""})
+	}
+	for _, t := range p.Top {
+		rows = append(rows, []string{"top", t.Value, pr.count(t.Count), "", ""})
+	}
+	for _, b := range p.Bins {
+		rows = append(rows, []string{"bin", "", pr.count(b.Count), pr.number(&b.Low), pr.number(&b.High)})
+	}
+	return pr.table([]string{"part", "name", "value", "low", "high"}, rows, nil, nil)
 }
 
 func bar(n, max int64) string {
@@ -176,13 +217,6 @@ func max64(a, b int64) int64 {
 		return a
 	}
 	return b
-}
-
-func floatText(f *float64) string {
-	if f == nil {
-		return ""
-	}
-	return fmt.Sprintf("%.4g", *f)
 }
 
 func (a *app) queryCmd() *cobra.Command {

@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"math/big"
 	"os"
+	"strconv"
 
 	"charm.land/lipgloss/v2"
 	"charm.land/lipgloss/v2/table"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/segscope/segscope/query"
 )
@@ -119,14 +123,56 @@ func (p printer) result(res *query.Result) error {
 	return p.table(headers, rows, numeric, nil)
 }
 
-// jsonValue keeps numbers and booleans as JSON scalars and renders the rest as text.
+// jsonValue keeps numbers and booleans as JSON scalars and renders the rest as
+// text. DECIMAL and HUGEINT values are written digit for digit, as JSON numbers;
+// JSON has no NaN or infinity, so those are text.
 func jsonValue(v any) any {
-	switch v.(type) {
-	case nil, bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64:
+	switch x := v.(type) {
+	case nil, bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64:
 		return v
+	case float32:
+		return jsonValue(float64(x))
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return query.FormatValue(x)
+		}
+		return x
+	case duckdb.Decimal, *big.Int:
+		return json.Number(query.FormatValue(v))
 	}
 	return query.FormatValue(v)
 }
 
-// thousands is how the CLI writes counts.
+// Cells are for people in a table and for programs in CSV: a program reading
+// "7,043" or "55.0%" has to guess, so only --format table dresses numbers up.
+
+// count is a count for a cell: 7,043 in a table, 7043 in CSV.
+func (p printer) count(n int64) string {
+	if p.format == "table" {
+		return query.FormatCount(n)
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// share is a fraction for a cell: 55.0% in a table, 0.55 in CSV.
+func (p printer) share(f float64) string {
+	if p.format == "table" {
+		return fmt.Sprintf("%.1f%%", 100*f)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// number is a statistic for a cell: four significant digits in a table, all of
+// them in CSV; nothing when there is none.
+func (p printer) number(f *float64) string {
+	switch {
+	case f == nil:
+		return ""
+	case p.format == "table":
+		return fmt.Sprintf("%.4g", *f)
+	}
+	return strconv.FormatFloat(*f, 'g', -1, 64)
+}
+
+// thousands is how notes, which are for people whatever the format, write counts.
 var thousands = query.FormatCount

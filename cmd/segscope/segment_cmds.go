@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -79,6 +80,7 @@ func (a *app) segmentListCmd() *cobra.Command {
 				Size  int64   `json:"size"`
 				Share float64 `json:"share"`
 			}
+			pr := a.printer()
 			out := make([]sized, 0, len(list))
 			rows := make([][]string, 0, len(list))
 			for _, seg := range list {
@@ -95,10 +97,10 @@ func (a *app) segmentListCmd() *cobra.Command {
 					s.Share = float64(size) / float64(base)
 				}
 				out = append(out, s)
-				rows = append(rows, []string{seg.Name, seg.Table, thousands(size), fmt.Sprintf("%.1f%%", 100*s.Share),
+				rows = append(rows, []string{seg.Name, seg.Table, pr.count(size), pr.share(s.Share),
 					fmt.Sprint(seg.Version), seg.Updated.Format("2006-01-02 15:04"), seg.Description})
 			}
-			return a.printer().table([]string{"segment", "table", "size", "share", "version", "changed", "description"}, rows,
+			return pr.table([]string{"segment", "table", "size", "share", "version", "changed", "description"}, rows,
 				map[int]bool{2: true, 3: true, 4: true}, out)
 		}),
 	}
@@ -250,16 +252,17 @@ func (a *app) auditCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if a.format == "json" {
-					if err := a.printer().json(v); err != nil {
+				if a.format != "table" {
+					row := [][]string{{strconv.FormatBool(v.OK()), strconv.FormatInt(v.Entries, 10), strconv.FormatInt(v.BrokenSeq, 10), v.Problem}}
+					if err := a.printer().table([]string{"intact", "entries", "broken_seq", "problem"}, row, nil, v); err != nil {
 						return err
 					}
 				}
 				if !v.OK() {
 					return fmt.Errorf("audit log broken at entry %d of %d: %s", v.BrokenSeq, v.Entries, v.Problem)
 				}
-				if a.format != "json" {
-					a.note("audit log intact: %d entries verified", v.Entries)
+				if a.format == "table" {
+					a.note("audit log intact: %s verified", query.CountOf(v.Entries, "entry", "entries"))
 				}
 				return nil
 			}

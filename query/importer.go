@@ -85,6 +85,10 @@ func (w *Workspace) importFile(ctx context.Context, path string, opts ImportOpti
 	if err != nil {
 		return ImportResult{}, err
 	}
+	// DuckDB's JSON reader crashes the process on extreme nesting: check before it reads.
+	if err := checkJSON(ctx, src); err != nil {
+		return ImportResult{}, err
+	}
 	res := ImportResult{Table: table, Path: path, Format: src.format, Changes: []ImportChange{}}
 	if opts.Label != "" {
 		res.Path = opts.Label
@@ -240,10 +244,8 @@ func jsonOrParquetReader(src *sourceFile, link string) string {
 	switch src.format {
 	case FormatParquet:
 		return "read_parquet(" + path + ")"
-	case FormatNDJSON:
-		return "read_json(" + path + ", format = 'newline_delimited')"
 	}
-	return "read_json(" + path + ", format = 'auto')"
+	return "read_json(" + path + ", format = " + QuoteString(jsonReadFormat(src)) + ")"
 }
 
 func plainPath(src *sourceFile) (string, func(), error) {

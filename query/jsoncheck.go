@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 )
 
 // MaxJSONDepth is how deeply a JSON document may nest arrays and objects. DuckDB's
@@ -22,17 +21,10 @@ const MaxJSONDepth = 256
 var utf8BOM = []byte("\ufeff")
 
 // checkJSON refuses a JSON or NDJSON file that DuckDB must not be handed: one
-// nested deeper than MaxJSONDepth, or one starting with a byte order mark (see
-// jsonReadFormat). Other formats pass unread.
+// nested deeper than MaxJSONDepth. Other formats pass unread.
 func checkJSON(ctx context.Context, src *sourceFile) error {
 	if src.format != FormatJSON && src.format != FormatNDJSON {
 		return nil
-	}
-	// Until the reader takes its format from jsonReadFormat, DuckDB reads a
-	// BOM-prefixed array as one row and refuses BOM-prefixed NDJSON with a wrong
-	// line number: refuse it here in plain words instead.
-	if bytes.HasPrefix(src.head, utf8BOM) {
-		return fmt.Errorf("the file starts with a byte order mark (BOM), which segscope cannot read in %s yet: save it as UTF-8 without a BOM", strings.ToUpper(string(src.format)))
 	}
 	return checkJSONDepth(ctx, src)
 }

@@ -132,10 +132,7 @@ func TestImportJSONWithBOM(t *testing.T) {
 		path := writeFile(t, dir, name, content)
 		res, err := w.Import(ctx, path, ImportOptions{Table: "bom"})
 		if err != nil {
-			if !strings.Contains(err.Error(), "byte order mark (BOM)") || !strings.Contains(err.Error(), path) {
-				t.Errorf("%s: refused with %q, which neither names the BOM nor the file", name, err)
-			}
-			continue
+			t.Fatalf("%s: %v", name, err)
 		}
 		cols, err := w.Columns(ctx, "bom")
 		if err != nil {

@@ -183,10 +183,11 @@ func judgeKeys(ctx context.Context, q querier, table string, cols []Column, all 
 			named = true
 		}
 	}
-	// Content-detected keys are a fallback: a few leading columns, unless all are asked for.
+	// Content-detected keys are a fallback: a few leading columns. Asked for all,
+	// every column that could be a key is counted, so each gets a real reason.
 	limit := 3
 	for _, v := range verdicts {
-		if v.problem == "" && v.rank == 0 && v.contentOK && (all || (!named && limit > 0)) {
+		if v.problem == "" && v.rank == 0 && (all || v.contentOK && !named && limit > 0) {
 			check = append(check, v.col.Name)
 			limit--
 		}
@@ -389,6 +390,8 @@ func (w *Workspace) KeyCandidates(ctx context.Context, table string) ([]KeyCandi
 		switch {
 		case !v.checked && c.Reason == "":
 			c.Reason = "its values don't look like identifiers"
+		case c.Usable && c.Column == SurrogateKey && info.Key == SurrogateKey:
+			c.Reason = "the row's position in the file, added by segscope"
 		case c.Usable:
 			c.Reason = "unique and never empty"
 			if v.rank > 0 {

@@ -201,7 +201,7 @@ func TestIdentifiersStayExact(t *testing.T) {
 	if typ != "BIGINT" || ids != "17850,17850,13047,12583" {
 		t.Fatalf("float ids: %s %s", typ, ids)
 	}
-	if s := strings.Join(res.Summary(), "\n"); !strings.Contains(s, "CustomerID: whole numbers stored as text, read as BIGINT") {
+	if s := strings.Join(res.Summary(), "\n"); !strings.Contains(s, "CustomerID: whole numbers stored as text, read as BIGINT; 1 blank or N/A cell read as missing") {
 		t.Fatalf("summary does not tell about CustomerID:\n%s", s)
 	}
 
@@ -257,6 +257,12 @@ func TestTypesAPersonExpects(t *testing.T) {
 	res = mustImport(t, w, writeFile(t, dir, "us.csv", us.String()), ImportOptions{})
 	if err := w.DB().QueryRowContext(ctx, `SELECT CAST(max(signup) AS VARCHAR) FROM main.us`).Scan(&d); err != nil || d != "2020-12-25" || res.Rows != 25001 || res.Rejected != 0 {
 		t.Fatalf("late month-first date: max %q rows %d rejected %d %v\n%s", d, res.Rows, res.Rejected, err, strings.Join(res.Summary(), "\n"))
+	}
+
+	// Day-first times, with one-digit hours, as a shop's export writes them.
+	mustImport(t, w, writeFile(t, dir, "orders.csv", "order_no,placed\n1,01/12/2010 8:26\n2,13/12/2010 17:05\n3,\n"), ImportOptions{})
+	if err := w.DB().QueryRowContext(ctx, `SELECT CAST(max(placed) AS VARCHAR) || ' ' || any_value(typeof(placed)) FROM main.orders`).Scan(&d); err != nil || d != "2010-12-13 17:05:00 TIMESTAMP" {
+		t.Fatalf("day-first times: %q %v", d, err)
 	}
 
 	// A decimal comma in a ;-separated file, with an N/A.

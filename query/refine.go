@@ -25,7 +25,7 @@ const (
 	reWhole     = `[-+]?\d+(\.0*)?`
 	reDecimal   = `[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?`
 	reComma     = `[-+]?\d+,\d+`
-	reDayMonth  = `\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}`
+	reDayMonth  = `\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}( \d{1,2}:\d{2}(:\d{2})?)?`
 	reYesNo     = `(?i)(yes|no|y|n|true|false)`
 	reZeroPad   = `0\d+`
 	maxIntWidth = 38 // HUGEINT holds 38 digits
@@ -33,29 +33,44 @@ const (
 
 type textShape struct {
 	column                         string
-	values, missing                int64 // non-null cells, of which missing markers
+	rows, values, missing          int64 // rows; non-null cells, of which missing markers
 	whole, decimal, comma, day, yn int64 // cells of each shape
 	zeroPad                        int64
 	maxDigits                      int64
 	dayFirst, monthFirst           int64 // dates valid read each way
 	infinite                       int64 // numbers beyond DOUBLE (1e400)
+	timed                          int64 // dates with a time of day
 }
 
 // slashed writes a date's separators as slashes: 01.02.2020 and 01-02-2020 read as 01/02/2020.
 func slashed(t string) string { return `regexp_replace(` + t + `, '[.\-]', '/', 'g')` }
+
+// dateTimeFormats are the times a day/month date may carry.
+var dateTimeFormats = []string{"", " %H:%M", " %H:%M:%S"}
+
+// strptimeAny parses t as a date with any of the time formats, the first that fits.
+func strptimeAny(t, dateFormat string) string {
+	var alts []string
+	for _, tf := range dateTimeFormats {
+		alts = append(alts, `try_strptime(`+t+`, '`+dateFormat+tf+`')`)
+	}
+	return strings.Join(alts, ", ")
+}
 
 // shapeExprs are the aggregates that measure one text column's shapes.
 func shapeExprs(c string) []string {
 	t := `trim(` + c + `)`
 	m := func(re string) string { return `count(*) FILTER (WHERE regexp_full_match(` + t + `, '` + re + `'))` }
 	return []string{
+		`count(*)`,
 		`count(` + c + `)`,
 		`count(*) FILTER (WHERE ` + missingSQL(c) + `)`,
 		m(reWhole), m(reDecimal), m(reComma), m(reDayMonth), m(reYesNo), m(reZeroPad),
 		`coalesce(max(length(regexp_replace(split_part(` + t + `, '.', 1), '[^0-9]', '', 'g'))) FILTER (WHERE regexp_full_match(` + t + `, '` + reWhole + `')), 0)`,
-		`count(try_strptime(` + slashed(t) + `, '%d/%m/%Y'))`,
-		`count(try_strptime(` + slashed(t) + `, '%m/%d/%Y'))`,
+		`count(coalesce(` + strptimeAny(slashed(t), "%d/%m/%Y") + `))`,
+		`count(coalesce(` + strptimeAny(slashed(t), "%m/%d/%Y") + `))`,
 		`count(*) FILTER (WHERE isinf(TRY_CAST(` + t + ` AS DOUBLE)))`,
+		`count(*) FILTER (WHERE regexp_matches(` + t + `, ' \d{1,2}:\d{2}'))`,
 	}
 }
 
@@ -76,10 +91,13 @@ func measureShapes(ctx context.Context, tx *sql.Tx, from string, columns []strin
 	shapes := make([]textShape, len(columns))
 	for i, c := range columns {
 		v := vals[i*per:]
-		shapes[i] = textShape{column: c, values: v[0], missing: v[1], whole: v[2], decimal: v[3], comma: v[4], day: v[5], yn: v[6], zeroPad: v[7], maxDigits: v[8], dayFirst: v[9], monthFirst: v[10], infinite: v[11]}
+		shapes[i] = textShape{column: c, rows: v[0], values: v[1], missing: v[2], whole: v[3], decimal: v[4], comma: v[5], day: v[6], yn: v[7], zeroPad: v[8], maxDigits: v[9], dayFirst: v[10], monthFirst: v[11], infinite: v[12], timed: v[13]}
 	}
 	return shapes, nil
 }
+
+// empty counts the cells with no value: empty in the file, blank, or N/A.
+func (s textShape) empty() int64 { return s.rows - s.values + s.missing }
 
 // conversion is what a text column becomes, or "" when it stays text.
 func (s textShape) conversion(decimalComma bool) (expr, message string) {
@@ -91,10 +109,11 @@ func (s textShape) conversion(decimalComma bool) (expr, message string) {
 	c := QuoteIdent(s.column)
 	t := `trim(` + c + `)`
 	blank := func(what string) string {
-		if s.missing == 0 {
+		empty := s.empty()
+		if empty == 0 {
 			return what
 		}
-		return fmt.Sprintf("%s; %s read as missing", what, CountOf(s.missing, "blank or N/A cell", "blank or N/A cells"))
+		return fmt.Sprintf("%s; %s read as missing", what, CountOf(empty, "blank or N/A cell", "blank or N/A cells"))
 	}
 	guard := func(e string) string { return `CASE WHEN ` + missingSQL(c) + ` THEN NULL ELSE ` + e + ` END` }
 	switch {
@@ -120,7 +139,11 @@ func (s textShape) conversion(decimalComma bool) (expr, message string) {
 		case s.monthFirst == present:
 			how = "day first (dd/mm/yyyy); every date could be read either way, so check it"
 		}
-		return guard(`CAST(strptime(` + slashed(t) + `, '` + format + `') AS DATE)`), blank("dates read " + how)
+		typ := "DATE"
+		if s.timed > 0 {
+			typ = "TIMESTAMP"
+		}
+		return guard(`CAST(coalesce(` + strptimeAny(slashed(t), format) + `) AS ` + typ + `)`), blank("dates read " + how)
 	case s.yn == present:
 		return guard(`lower(` + t + `) IN ('yes', 'y', 'true')`), blank("yes/no values read as true/false")
 	}
@@ -169,7 +192,7 @@ func refineTypes(ctx context.Context, tx *sql.Tx, table string, cols []Column, d
 		if msg == "" {
 			continue
 		}
-		res.Changes = append(res.Changes, ImportChange{Kind: "type", Column: s.column, Count: s.missing, Message: msg})
+		res.Changes = append(res.Changes, ImportChange{Kind: "type", Column: s.column, Count: s.empty(), Message: msg})
 		if expr != "" {
 			converted[s.column] = expr + ` AS ` + QuoteIdent(s.column)
 		}

@@ -397,7 +397,7 @@ func TestSliceUsesDataFilter(t *testing.T) {
 	if !strings.Contains(screenText(m), "filter country = 'US'") {
 		t.Fatalf("the filter is not shown:\n%s", screenText(m))
 	}
-	press(t, m, "tab", "tab", "j", "j") // measure: sum of age
+	press(t, m, "tab", "tab", "g", "j", "j") // measure: sum of age
 	if g := m.Slice().Grouping(); g.Measure.Func != "sum" || g.Measure.Column != "age" {
 		t.Fatalf("measure = %+v", g.Measure)
 	}

@@ -277,7 +277,6 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.editor, cmd = m.editor.Update(msg)
 		return cmd
 	}
-	m.pristine = false
 	switch {
 	case key.Matches(msg, k.Edit):
 		m.editing = true

@@ -305,7 +305,8 @@ func (m *Model) applyDefaults() {
 
 // groupRank says how well a column groups rows for a first look; 0 means
 // never by default (an identifier, a name, a constant). A category with a
-// handful of values ranks first, then months of a date, then binned numbers.
+// handful of values ranks first, then other categories, then months of a
+// date, then binned numbers.
 func (m *Model) groupRank(name string) int {
 	var typ string
 	for _, c := range m.scope.Columns {
@@ -329,6 +330,9 @@ func (m *Model) groupRank(name string) int {
 		return 0
 	case looked && sh.Distinct > 50:
 		return 1
+	// A handful of categories (contract types, plans) says more than two.
+	case looked && sh.Distinct > 2 && sh.Distinct <= 20:
+		return 4
 	}
 	return 3
 }

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/segscope/segscope/query"
-	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/consent/consenttest"
 )
 
 // TestChurnRiskEmailExport is the issue's acceptance: a churn-risk segment, its
@@ -23,7 +23,7 @@ import (
 // latest email consent is a grant that is neither stale nor a minor's.
 func TestChurnRiskEmailExport(t *testing.T) {
 	ctx := context.Background()
-	ws := querytest.Sample(t)
+	ws := consenttest.Sample(t)
 	define(t, ws, "churn_risk", "subscribers", churnRule)
 	size := keys(t, ws.DB(), `SELECT count(*) FROM subscribers WHERE `+churnRule)[0]
 

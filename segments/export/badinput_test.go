@@ -14,6 +14,7 @@ import (
 	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/consent/consenttest"
 )
 
 // smallWorkspace holds a few people with wide consent columns: quick to set up.
@@ -27,6 +28,10 @@ func smallWorkspace(t *testing.T) *query.Workspace {
 4,d@example.com,Dee,basic,,50,US
 `)
 	define(t, ws, "everyone", "people", "person_id > 0")
+	policy := consent.DefaultPolicy()
+	policy.AgeColumn, policy.CountryColumn = "age", "country"
+	consenttest.Setup(t, ws, consent.Config{Table: "people", Layout: consent.Wide, Policy: policy,
+		Wide: []consent.WideColumn{{Column: "email_opt_in", Channel: "email"}}})
 	return ws
 }
 
@@ -163,6 +168,7 @@ func bigWorkspace(t *testing.T, rows int) *query.Workspace {
 		t.Fatal(err)
 	}
 	define(t, ws, "most", "big", "score > 3")
+	setupOptIn(t, ws, "big", map[string]string{"ads_opt_in": "ads"})
 	return ws
 }
 
@@ -219,5 +225,49 @@ func TestProgress(t *testing.T) {
 				t.Errorf("last report %+v", last)
 			}
 		})
+	}
+}
+
+// TestRefusedWithoutConsentSetup: a user's file whose key is named like the
+// sample's consent events (subscriber_id) gets none of their consent. Exports for
+// a channel, and customer-match files, are refused until its own setup is saved;
+// an internal export is not gated and goes ahead.
+func TestRefusedWithoutConsentSetup(t *testing.T) {
+	ctx := context.Background()
+	ws := consenttest.Sample(t, "subscribers", "consent")
+	querytest.ImportCSV(t, ws, "customers", `subscriber_id,email,plan,country,email_opt_in
+900001,ana@example.com,gold,PT,yes
+900002,ben@example.com,gold,US,no
+900003,cleo@example.com,basic,FR,yes
+`)
+	define(t, ws, "gold", "customers", "plan = 'gold'")
+	e := newExporter(ws)
+	dir := t.TempDir()
+	for _, req := range []Request{
+		{Segment: "gold", Format: CSV, Channel: "email", Path: filepath.Join(dir, "gold-email.csv")},
+		{Segment: "gold", Format: GoogleAds, Path: filepath.Join(dir, "gold-ads.csv")},
+	} {
+		_, err := e.Export(ctx, req)
+		if !errors.Is(err, consent.ErrNotConfigured) || !strings.Contains(err.Error(), "no consent set up for table customers") ||
+			!strings.Contains(err.Error(), "segscope consent setup --table customers") {
+			t.Fatalf("%s on %q: error %v", req.Format, req.Channel, err)
+		}
+	}
+	if entries := dirEntries(t, dir); len(entries) != 0 {
+		t.Fatalf("refused exports left %v", entries)
+	}
+
+	internal, err := e.Export(ctx, Request{Segment: "gold", Format: CSV, Path: filepath.Join(dir, "gold.csv")})
+	if err != nil || internal.Manifest.Rows != 2 || internal.Manifest.Channel != "" {
+		t.Fatalf("internal export: %+v (%v)", internal, err)
+	}
+
+	setupOptIn(t, ws, "customers", map[string]string{"email_opt_in": "email"})
+	res, err := e.Export(ctx, Request{Segment: "gold", Format: CSV, Channel: "email", Path: filepath.Join(dir, "gold-email.csv")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Manifest.Rows != 1 || res.Manifest.Excluded[consent.Denied] != 1 || res.Manifest.ConsentPolicy.Table != "customers" {
+		t.Fatalf("after setup: %+v", res.Manifest)
 	}
 }

@@ -60,6 +60,9 @@ func benchLoaded(b *testing.B) (e *Exporter, db *sql.DB, count, sel string) {
 			b.Fatal(err)
 		}
 	}
+	if err := consent.New(ws).SetupSample(ctx); err != nil {
+		b.Fatal(err)
+	}
 	define(b, ws, "adults", "subscribers", benchRule)
 	c, err := segments.NewStore(ws).Compile(ctx, "adults")
 	if err != nil {

@@ -7,6 +7,7 @@ package export
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -170,6 +171,10 @@ func (e *Exporter) preview(ctx context.Context, req Request) (*Preview, error) {
 		return p, nil
 	}
 	g, err := e.consent.Gate(ctx, consent.SegmentMembers(seg), channel)
+	if errors.Is(err, consent.ErrNotConfigured) && !format.customerMatch() {
+		// Refused, not widened: consent set up for another table never stands in.
+		return nil, fmt.Errorf("%w; an export with no channel, for internal analysis, needs no consent", err)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/segscope/segscope/query/querytest"
+	"github.com/segscope/segscope/segments/consent/consenttest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -22,7 +22,7 @@ var goldenColumns = []string{"plan", "country", "age", "parental_consent", "sign
 
 func TestGoldenFormats(t *testing.T) {
 	ctx := context.Background()
-	ws := querytest.Sample(t)
+	ws := consenttest.Sample(t)
 	define(t, ws, "first_sixty", "subscribers", goldenSegment)
 	e := newExporter(ws)
 	dir := t.TempDir()

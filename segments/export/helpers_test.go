@@ -9,6 +9,8 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/consent/consenttest"
 )
 
 // now is "today" for every test: three weeks after the sample data's AsOf.
@@ -25,6 +27,19 @@ func define(t testing.TB, ws *query.Workspace, name, table, rule string) {
 	if _, err := segments.NewStore(ws).Define(context.Background(), segments.Definition{Name: name, Table: table, Rule: rule}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// setupOptIn confirms a table's consent as one opt-in column per channel
+// (COLUMN=CHANNEL), with its country column: the setup a person would confirm
+// for a small customer file.
+func setupOptIn(t testing.TB, ws *query.Workspace, table string, columns map[string]string) {
+	t.Helper()
+	c := consent.Config{Table: table, Layout: consent.Wide, Policy: consent.DefaultPolicy()}
+	c.Policy.CountryColumn = "country"
+	for col, channel := range columns {
+		c.Wide = append(c.Wide, consent.WideColumn{Column: col, Channel: channel})
+	}
+	consenttest.Setup(t, ws, c)
 }
 
 // keys runs a query returning one column and collects it as text.

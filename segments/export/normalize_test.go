@@ -117,6 +117,7 @@ func TestCustomerMatchCounts(t *testing.T) {
 5,nobody@example.com,(415) 555-2671,No Consent,US,94110,no
 `)
 	define(t, ws, "fans_all", "fans", "fan_id > 0")
+	setupOptIn(t, ws, "fans", map[string]string{"ads_opt_in": "ads"})
 	dir := t.TempDir()
 	e := newExporter(ws)
 	google, err := e.Export(ctx, Request{Segment: "fans_all", Format: GoogleAds, Channel: "ads", Path: filepath.Join(dir, "g.csv")})

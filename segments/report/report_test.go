@@ -6,13 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/consent/consenttest"
 )
 
 func TestReportMarkdownAndHTML(t *testing.T) {
 	ctx := context.Background()
-	ws := querytest.Sample(t, "subscribers", "consent")
+	ws := consenttest.Sample(t, "subscribers", "consent")
 	store := segments.NewStore(ws)
 	rule := `days_since_login > 7 and watch_hours_30d < watch_hours_prev_30d / 2`
 	for _, reason := range []string{"first cut", "second look"} {
@@ -41,7 +41,8 @@ func TestReportMarkdownAndHTML(t *testing.T) {
 	if err := Render(&md, r, Markdown); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"### churn_risk", "intact — 4 entries verified", "second look", "| email |", `\| pipes`, "By plan:"} {
+	// Two imports, the sample's consent setup and two segment versions.
+	for _, s := range []string{"### churn_risk", "intact — 5 entries verified", "second look", "| email |", `\| pipes`, "By plan:"} {
 		if !strings.Contains(md.String(), s) {
 			t.Errorf("markdown lacks %q:\n%s", s, md.String()[:400])
 		}

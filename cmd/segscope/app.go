@@ -11,6 +11,7 @@ import (
 	"github.com/segscope/segscope/query"
 	sampledata "github.com/segscope/segscope/sample-data"
 	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/export"
 )
 
 // app holds the global flags and the workspace that commands share.
@@ -87,6 +88,9 @@ func (a *app) root() *cobra.Command {
 			switch a.format {
 			case "table", "csv", "json":
 				return nil
+			}
+			if _, err := export.ParseFormat(a.format); err == nil && cmd.Name() == "export" {
+				return fmt.Errorf("the --format flag says how segscope reports (table, csv or json); the file's format is --as %s", a.format)
 			}
 			return fmt.Errorf("the --format flag must be table, csv or json, not %q", a.format)
 		},

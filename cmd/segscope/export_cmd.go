@@ -3,42 +3,47 @@ package main
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/export"
 )
 
 func (a *app) exportCmd() *cobra.Command {
 	var (
-		req    export.Request
-		format string
+		req export.Request
+		as  string
 	)
-	formats := make([]string, len(export.Formats))
-	for i, f := range export.Formats {
-		formats[i] = string(f)
-	}
 	cmd := &cobra.Command{
-		Use:   "export SEGMENT --format F [--channel C] [--columns c1,c2] -o FILE [--force]",
+		Use:   "export SEGMENT -o FILE [--as FORMAT] [--channel C] [--columns c1,c2] [--force]",
 		Short: "Write a segment's contactable members to a file, with a manifest beside it",
-		Long: "Export a segment. With --channel only members whose consent on that channel is granted are written\n" +
-			"(customer-match files, google-ads and meta, are gated on ads_personalization unless told otherwise);\n" +
-			"without it, personal-data columns stay out unless named in --columns. The key column is always\n" +
-			"written. FILE.manifest.json records the segment version, policy, counts excluded by reason and\n" +
-			"the file's SHA-256, for people and programs alike (this command's --format is the file's); the\n" +
-			"export is written to the audit log.",
-		Example: "  segscope export churn_risk --format csv --channel email --columns email,first_name -o churn.csv\n" +
-			"  segscope export churn_risk --format google-ads -o churn_ads.csv",
+		Long: "Export a segment. The file's format is --as (" + formatNames() + "),\n" +
+			"or else the one FILE's extension names (.csv, .tsv, .parquet, .json, .ndjson); a FILE whose\n" +
+			"extension names another format is refused. The global --format only sets how this command\n" +
+			"reports what it wrote. With --channel only members whose consent on that channel is granted\n" +
+			"are written (customer-match files, google-ads and meta, are gated on ads_personalization\n" +
+			"unless told otherwise); without it, personal-data columns stay out unless named in --columns.\n" +
+			"The key column is always written. FILE.manifest.json records the segment version, policy,\n" +
+			"counts excluded by reason and the file's SHA-256; the export is written to the audit log.",
+		Example: "  segscope export churn_risk --channel email --columns email,first_name -o churn.csv\n" +
+			"  segscope export churn_risk -o churn.parquet --format json\n" +
+			"  segscope export churn_risk --as google-ads -o churn_ads.csv",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if req.Path == "" {
+				return fmt.Errorf("name the file to write with -o FILE")
+			}
+			var err error
+			if req.Format, err = fileFormat(as, req.Path); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			ws, err := a.workspace(ctx)
 			if err != nil {
-				return err
-			}
-			if req.Format, err = export.ParseFormat(format); err != nil {
 				return err
 			}
 			req.Segment = args[0]
@@ -56,38 +61,75 @@ func (a *app) exportCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	// This --format is the file's, and shadows the global result format for this command.
-	f.StringVar(&format, "format", "", "file format: "+strings.Join(formats, ", "))
+	f.StringVar(&as, "as", "", "file format: "+formatNames()+" (default: from the -o file's extension)")
 	f.StringVar(&req.Channel, "channel", "", "export only members contactable on this consent channel")
 	f.StringSliceVar(&req.Columns, "columns", nil, "columns to write besides the key (default: all, without personal data when there is no --channel)")
 	f.StringVarP(&req.Path, "output", "o", "", "destination file")
 	f.BoolVar(&req.Force, "force", false, "replace an existing file")
-	cmd.MarkFlagRequired("format")
-	cmd.MarkFlagRequired("output")
 	return cmd
 }
 
+// fileFormat is the format --as names, or else the one the file's extension
+// names; the two must agree.
+func fileFormat(as, path string) (export.Format, error) {
+	if as == "" {
+		f, ok := export.FormatOf(path)
+		if !ok {
+			return "", fmt.Errorf("the file name %s does not say which format to write: end it in .csv, .tsv, .parquet, .json or .ndjson, or pass --as with one of %s",
+				filepath.Base(path), formatNames())
+		}
+		return f, nil
+	}
+	f, err := export.ParseFormat(as)
+	if err != nil {
+		return "", fmt.Errorf("the --as flag: %w", err)
+	}
+	if err := export.CheckExtension(path, f); err != nil {
+		named, _ := export.FormatOf(path)
+		return "", fmt.Errorf("%w, or pass --as %s", err, named)
+	}
+	return f, nil
+}
+
+func formatNames() string {
+	names := make([]string, len(export.Formats))
+	for i, f := range export.Formats {
+		names[i] = string(f)
+	}
+	return strings.Join(names, ", ")
+}
+
+// printExport reports what an export wrote: for people a summary and notes, for
+// programs the counts in CSV, or the whole result, manifest included, in JSON.
 func (a *app) printExport(res *export.Result) error {
+	pr := a.printer()
+	if pr.format == "json" {
+		return pr.json(res)
+	}
 	m := res.Manifest
 	gate := "no consent gate (internal use)"
 	if m.Channel != "" {
 		gate = "contactable on " + m.Channel
 	}
-	a.note("%s rows of %s written to %s (%s, %s)", thousands(m.Rows), m.Segment.Name, res.Path, m.Format, gate)
+	a.note("%s of %s written to %s (%s, %s)", query.CountOf(m.Rows, "row", "rows"), m.Segment.Name, res.Path, m.Format, gate)
 	var rows [][]string
-	rows = append(rows, []string{"included", thousands(m.Rows)})
+	rows = append(rows, []string{"included", pr.count(m.Rows)})
 	for _, st := range consent.States {
 		if n, ok := m.Excluded[st]; ok && n > 0 {
-			rows = append(rows, []string{"excluded: " + string(st), thousands(n)})
+			rows = append(rows, []string{"excluded: " + string(st), pr.count(n)})
 		}
 	}
-	rows = append(rows, []string{"segment size", thousands(m.SegmentSize)})
+	rows = append(rows, []string{"segment size", pr.count(m.SegmentSize)})
 	for _, field := range m.Columns { // a customer-match file's columns are its identifiers
 		if fc, ok := m.Identifiers[field]; ok && (fc.Invalid > 0 || fc.Missing > 0) {
-			rows = append(rows, []string{field + ": invalid / missing", thousands(fc.Invalid) + " / " + thousands(fc.Missing)})
+			rows = append(rows, []string{field + ": invalid", pr.count(fc.Invalid)}, []string{field + ": missing", pr.count(fc.Missing)})
 		}
 	}
-	if err := a.printer().table([]string{"", "members"}, rows, map[int]bool{1: true}, nil); err != nil {
+	first := "" // the labels speak for themselves to people
+	if pr.format != "table" {
+		first = "measure"
+	}
+	if err := pr.table([]string{first, "members"}, rows, map[int]bool{1: true}, res); err != nil {
 		return err
 	}
 	if len(m.WithheldPII) > 0 {

@@ -149,10 +149,11 @@ func (m *Model) setStarter(table string) {
 	if table == "" {
 		return
 	}
-	if v := m.editor.Value(); v != "" && v != m.starter {
+	next := query.StarterQuery(table)
+	if v := m.editor.Value(); v != "" && v != m.starter || v == next {
 		return
 	}
-	m.starter = query.StarterQuery(table)
+	m.starter = next
 	m.editor.SetValue(m.starter)
 	m.pristine = true
 }

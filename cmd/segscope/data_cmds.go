@@ -240,7 +240,7 @@ func (a *app) queryCmd() *cobra.Command {
 				return err
 			}
 			if res.Truncated {
-				a.note("showing the first %d rows (--limit)", limit)
+				a.note("showing the first %s (--limit)", query.CountOf(int64(limit), "row", "rows"))
 			}
 			return nil
 		},

@@ -122,3 +122,21 @@ func walkJSON(v any, visit func(string)) {
 		}
 	}
 }
+
+// Notes count in words that agree with the number.
+func TestNotesSingularPlural(t *testing.T) {
+	ws := machineWorkspace(t)
+	for limit, want := range map[string]string{"1": "showing the first 1 row (--limit)", "2": "showing the first 2 rows (--limit)"} {
+		if out := mustRun(t, ws, "query", "select subscriber_id from subscribers", "--limit", limit); !strings.Contains(out, want) {
+			t.Errorf("--limit %s: no %q in\n%s", limit, want, out)
+		}
+	}
+	mustRun(t, ws, "segment", "define", "one", "--table", "subscribers", "--rule", "subscriber_id = 7")
+	dir := t.TempDir()
+	if out := mustRun(t, ws, "export", "one", "-o", filepath.Join(dir, "one.csv")); !strings.Contains(out, "1 row of one written") {
+		t.Errorf("export of one member:\n%s", out)
+	}
+	if out := mustRun(t, ws, "audit", "--report", filepath.Join(dir, "r.md")); !strings.Contains(out, "(3 segments, 1 export;") {
+		t.Errorf("audit report note:\n%s", out)
+	}
+}

@@ -32,7 +32,8 @@ func (a *app) writeReport(ctx context.Context, ws *query.Workspace, path string)
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("audit report: %w", err)
 	}
-	a.note("audit report written to %s (%d segments, %d exports; audit log %s)", path, len(r.Segments), len(r.Exports), chainWord(r.Chain))
+	a.note("audit report written to %s (%s, %s; audit log %s)", path, query.CountOf(int64(len(r.Segments)), "segment", "segments"),
+		query.CountOf(int64(len(r.Exports)), "export", "exports"), chainWord(r.Chain))
 	return nil
 }
 

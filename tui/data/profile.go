@@ -114,7 +114,7 @@ func (m *Model) profileLines(p query.ColumnProfile, w, h int, mask func(string) 
 	st := m.styles
 	lines := []string{
 		st.PanelTitle.Render("Profile ") + st.Title.Render(p.Name),
-		st.Muted.Render(p.Type) + st.Faint.Render(" · ") + st.Muted.Render(common.Count(p.Count)+" rows"),
+		st.Muted.Render(p.Type) + st.Faint.Render(" · ") + st.Muted.Render(common.Count(p.Count)+" "+common.Plural(p.Count, "row", "rows")),
 		"",
 	}
 	half := w / 2

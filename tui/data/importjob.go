@@ -191,9 +191,9 @@ func (m *Model) importKey(msg tea.KeyPressMsg) bool {
 	return true
 }
 
-// importView draws the panel over the screen's main area.
+// importView draws the panel over the screen.
 func (m *Model) importView(base string) string {
-	w := min(76, m.rects.bar.W-4)
+	w := min(80, m.width-2)
 	if w < 20 {
 		return base
 	}
@@ -201,7 +201,7 @@ func (m *Model) importView(base string) string {
 	for i := range lines {
 		lines[i] = common.Fit(lines[i], w-4)
 	}
-	return common.Overlay(base, m.styles.Dialog.Render(strings.Join(lines, "\n")), m.rects.bar.W, 1)
+	return common.Overlay(base, m.styles.Dialog.Render(strings.Join(lines, "\n")), m.width, 1)
 }
 
 // importLines is the panel's text, each line at most w wide: what each file

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/tui/common"
@@ -111,9 +112,10 @@ func (m *Model) keyPickerKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// keyRows is how many candidates the picker shows at once: the grid's height
-// less the picker's title, footer and error line.
-func (m *Model) keyRows() int { return max(m.rects.grid.H-8, 3) }
+// keyRows is how many candidates the picker shows at once: the screen's
+// height less the picker's border, title, the reason in full, an error line
+// and the footer.
+func (m *Model) keyRows() int { return max(m.height-14, 3) }
 
 // setKey makes c the table's key, unless it cannot be one.
 func (m *Model) setKey(c query.KeyCandidate) tea.Cmd {
@@ -166,11 +168,11 @@ func (m *Model) hasColumn(name string) bool {
 	return false
 }
 
-// keyPickerView draws the picker over the screen's main area.
+// keyPickerView draws the picker over the screen.
 func (m *Model) keyPickerView(base string) string {
 	st := m.styles
 	p := &m.keyp
-	w := min(84, m.rects.bar.W-4) - 4 // the dialog's border and padding
+	w := min(90, m.width-2) - 4 // the dialog's border and padding
 	if w < 20 {
 		return base
 	}
@@ -194,6 +196,13 @@ func (m *Model) keyPickerView(base string) string {
 		if n := len(p.cands); n > rows {
 			lines = append(lines, st.Faint.Render(fmt.Sprintf("%d–%d of %d columns", first+1, min(first+rows, n), n)))
 		}
+		// A reason cut to fit its row is read in full here.
+		if c := p.cands[min(p.cursor, len(p.cands)-1)]; common.Width(shownReason(c)) > w-nameW-4 {
+			lines = append(lines, "")
+			for _, l := range strings.Split(ansi.Wrap(c.Column+": "+c.Reason, w, " "), "\n") {
+				lines = append(lines, st.Muted.Render(l))
+			}
+		}
 	}
 	if p.err != nil {
 		lines = append(lines, "", st.Error.Render(common.Fit("✗ "+p.err.Error(), w)))
@@ -206,7 +215,7 @@ func (m *Model) keyPickerView(base string) string {
 	for i := range lines {
 		lines[i] = common.Fit(lines[i], w)
 	}
-	return common.Overlay(base, st.Dialog.Render(strings.Join(lines, "\n")), m.rects.bar.W, 1)
+	return common.Overlay(base, st.Dialog.Render(strings.Join(lines, "\n")), m.width, 1)
 }
 
 // candidateLine is one column: a mark for the key in use, its name, and why
@@ -217,10 +226,7 @@ func (m *Model) candidateLine(c query.KeyCandidate, cursor bool, nameW, w int) s
 	if c.Chosen {
 		mark = "● "
 	}
-	reason := c.Reason
-	if c.Chosen {
-		reason = "the key now · " + reason
-	}
+	reason := shownReason(c)
 	text := mark + common.Fit(c.Column, nameW) + "  " + reason
 	switch {
 	case cursor:
@@ -231,4 +237,11 @@ func (m *Model) candidateLine(c query.KeyCandidate, cursor bool, nameW, w int) s
 		return st.Item.Render(mark+common.Fit(c.Column, nameW)) + "  " + st.Muted.Render(common.Fit(reason, w-nameW-4))
 	}
 	return st.Faint.Render(common.Fit(text, w))
+}
+
+func shownReason(c query.KeyCandidate) string {
+	if c.Chosen {
+		return "the key now · " + c.Reason
+	}
+	return c.Reason
 }

@@ -68,7 +68,16 @@ func (m *Model) View() string {
 	if m.rects.prof.W > 0 {
 		blocks = append(blocks, m.profileView())
 	}
-	return common.SideBySide(blocks...)
+	out := common.SideBySide(blocks...)
+	// The panels are over the whole screen, sidebar included, so that their
+	// reasons and summaries have the width to be read at 80 columns.
+	switch {
+	case m.imp.shown:
+		out = m.importView(out)
+	case m.keyp.open:
+		out = m.keyPickerView(out)
+	}
+	return out
 }
 
 func (m *Model) mainView() string {
@@ -90,14 +99,7 @@ func (m *Model) mainView() string {
 		}
 		body = common.Block(strings.Join(lines, "\n"), w, m.rects.grid.H)
 	}
-	out := m.filterView() + "\n" + body + "\n" + m.footer(w)
-	switch {
-	case m.imp.shown:
-		out = m.importView(out)
-	case m.keyp.open:
-		out = m.keyPickerView(out)
-	}
-	return out
+	return m.filterView() + "\n" + body + "\n" + m.footer(w)
 }
 
 // footer says where the cursor is: the row out of how many, and the column.

@@ -1,0 +1,54 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/segscope/segscope/tui/styles"
+)
+
+// importModel is a console of size w×h in a theme that imported files as it
+// opened, with every command settled.
+func importModel(tb testing.TB, w, h int, theme styles.Theme, files ...string) *Model {
+	tb.Helper()
+	m := New(context.Background(), newWorkspace(tb), Options{Table: "customers", Import: files, NoColor: theme == styles.NoColor, Now: fixedNow})
+	settle(tb, m, m.Init())
+	switch theme {
+	case styles.Dark:
+		send(tb, m, tea.BackgroundColorMsg{Color: color.Black})
+	case styles.Light:
+		send(tb, m, tea.BackgroundColorMsg{Color: color.White})
+	}
+	send(tb, m, tea.WindowSizeMsg{Width: w, Height: h})
+	return m
+}
+
+// TestGoldenImport compares frames of the import summary and the key picker
+// with the files in testdata/TestGoldenImport; -update rewrites them.
+func TestGoldenImport(t *testing.T) {
+	path := writeFile(t, "telco_churn.csv", telcoCSV(50))
+	scenes := []struct {
+		name string
+		play func(t *testing.T, m *Model)
+	}{
+		{"summary", func(t *testing.T, m *Model) {}},
+		{"keypicker", func(t *testing.T, m *Model) { press(t, m, "enter", "K", "down", "down", "down", "down", "down") }},
+	}
+	for _, size := range [][2]int{{80, 24}, {160, 48}} {
+		for _, theme := range []styles.Theme{styles.Dark, styles.Light, styles.NoColor} {
+			for _, sc := range scenes {
+				t.Run(fmt.Sprintf("%s_%dx%d_%s", sc.name, size[0], size[1], theme), func(t *testing.T) {
+					m := importModel(t, size[0], size[1], theme, path)
+					sc.play(t, m)
+					requireFits(t, m, size[0], size[1], sc.name)
+					golden.RequireEqual(t, m.View().Content)
+				})
+			}
+		}
+	}
+}

@@ -205,7 +205,7 @@ func (s *Service) eventsWarnings(ctx context.Context, table string, c *eventsCan
 	}
 	for _, other := range configs {
 		if other.Table != table && other.Events != nil && other.Events.Table == c.events.Table {
-			out = append(out, fmt.Sprintf("%s already holds the consent of %s: confirm only if it is about %s's people too",
+			out = append(out, fmt.Sprintf("%s already holds the consent of %s: confirm only if it is about the people of %s too",
 				c.events.Table, other.Table, table))
 		}
 	}

@@ -105,7 +105,7 @@ func TestImportShowsProgressThenSummaryAndOpensTheTable(t *testing.T) {
 		t.Fatal("the import was never seen running")
 	}
 	first := during[0]
-	for _, want := range []string{"Importing telco_churn.csv", "esc cancels", "importing telco_churn.csv"} {
+	for _, want := range []string{"Importing telco_churn.csv", "esc cancels: nothing of this file is saved", "importing telco_churn.csv"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("while importing, the screen lacks %q:\n%s", want, first)
 		}
@@ -269,7 +269,7 @@ func TestEscCancelsTheImportAndLeavesTheWorkspaceAsItWas(t *testing.T) {
 		t.Fatalf("tables after a cancelled import: %v\nbefore: %v", after, before)
 	}
 	summary := strings.Join(m.Data().ImportSummary(), "\n")
-	for _, want := range []string{"Import cancelled", "big_export.csv was not imported; the workspace is as it was"} {
+	for _, want := range []string{"Import cancelled", "big_export.csv was not imported: nothing of it was saved"} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("the panel lacks %q:\n%s", want, summary)
 		}

@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -257,13 +256,13 @@ func (m *Model) importLines(w int) []string {
 		frames := spinner.MiniDot.Frames
 		frame := frames[int(elapsed/spinner.MiniDot.FPS)%len(frames)]
 		lines = append(lines, "", st.StatusBusy.Render(frame)+" "+st.Item.Render(m.imp.phase)+st.Muted.Render(fmt.Sprintf(" · %.1fs", elapsed.Seconds())))
-		lines = append(lines, "", st.Faint.Render("esc cancels: the workspace stays as it was"))
+		lines = append(lines, "", st.Faint.Render("esc cancels: nothing of this file is saved until it is all read"))
 	case m.imp.cancelled != "":
 		if len(lines) > 0 {
 			lines = append(lines, "")
 		}
 		add(st.Warn.Render, "", "Import cancelled")
-		add(st.Muted.Render, "  ", filepath.Base(m.imp.cancelled)+" was not imported; the workspace is as it was.")
+		add(st.Muted.Render, "  ", filepath.Base(m.imp.cancelled)+" was not imported: nothing of it was saved.")
 		lines = append(lines, "", st.Faint.Render("enter or esc closes"))
 	default:
 		lines = append(lines, "", st.Faint.Render("enter or esc closes"))
@@ -279,8 +278,5 @@ func capitalize(s string) string {
 // importError is the reason an import failed, without the "import PATH:"
 // the panel already says.
 func importError(err error, path string) string {
-	if errors.Is(err, context.Canceled) {
-		return "cancelled"
-	}
 	return strings.TrimPrefix(err.Error(), "import "+path+": ")
 }

@@ -165,7 +165,7 @@ func TestImportErrorIsShownAndTheConsoleStaysUsable(t *testing.T) {
 	settle(t, m, cmd)
 
 	summary := strings.Join(m.Data().ImportSummary(), "\n")
-	for _, want := range []string{"Could not import nowhere.csv", "the rest of the workspace is as it was"} {
+	for _, want := range []string{"Could not import nowhere.csv", "no such file", "The rest of the workspace is as it was"} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("the panel lacks %q:\n%s", want, summary)
 		}
@@ -200,6 +200,12 @@ func TestImportOfSeveralFilesGoesOnAfterAFailure(t *testing.T) {
 	}
 	if got := m.Data().Table().Name; got != "telco" {
 		t.Fatalf("open table = %q, want telco", got)
+	}
+	// On a short terminal the panel is cut, not the way out of it.
+	send(t, m, tea.WindowSizeMsg{Width: 80, Height: 14})
+	requireFits(t, m, 80, 14, "a long import summary")
+	if s := screenText(m); !strings.Contains(s, "more lines") || !strings.Contains(s, "enter or esc closes") {
+		t.Fatalf("the cut panel does not say so or lost its last line:\n%s", s)
 	}
 }
 

@@ -197,6 +197,12 @@ func (m *Model) importView(base string) string {
 		return base
 	}
 	lines := m.importLines(w - 4) // the dialog's border and padding
+	// Below the top line and inside the border; the last line says how to go on.
+	if room := m.height - 3; len(lines) > room && room > 2 {
+		cut := len(lines) - room + 1
+		last := lines[len(lines)-1]
+		lines = append(lines[:room-2], m.styles.Faint.Render(fmt.Sprintf("… %d more lines", cut)), last)
+	}
 	for i := range lines {
 		lines[i] = common.Fit(lines[i], w-4)
 	}
@@ -226,7 +232,7 @@ func (m *Model) importLines(w int) []string {
 		if o.err != nil {
 			add(st.Error.Render, "", "✗ Could not import "+name)
 			add(st.Item.Render, "  ", importError(o.err, o.path))
-			add(st.Muted.Render, "  ", "Nothing of it was saved; the rest of the workspace is as it was.")
+			add(st.Muted.Render, "  ", "The rest of the workspace is as it was.")
 			continue
 		}
 		// The first line says what became of the file, the rest how it was

@@ -63,8 +63,10 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	g := k.Grid.FullHelp()
-	return append(g, []key.Binding{k.Filter, k.ClearFilter, k.SaveSegment, k.Sort, k.Profile, k.Reveal, k.ChooseKey, k.Focus, k.Open})
+	// The screen's own actions before the grid's movements, which a narrow help
+	// box cuts first and people guess anyway.
+	actions := []key.Binding{k.Filter, k.ClearFilter, k.SaveSegment, k.Sort, k.Profile, k.Reveal, k.ChooseKey, k.Focus, k.Open}
+	return append([][]key.Binding{actions}, k.Grid.FullHelp()...)
 }
 
 // filteredHelp is shown while a filter is applied, which can become a segment.

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -63,15 +64,17 @@ func (w *Workspace) AppendAudit(ctx context.Context, tx *sql.Tx, action, subject
 		Subject: subject,
 		Details: string(detailJSON),
 	}
-	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM segscope.audit ORDER BY seq DESC LIMIT 1`).Scan(&e.Seq, &e.PrevHash)
-	switch {
-	case err == sql.ErrNoRows:
-		e.Seq, e.PrevHash = 0, ""
-	case err != nil:
+	// A head edited to NULL outside segscope must not stop every later change:
+	// the new entry links to what is there and verification reports the NULL.
+	var seq sql.NullInt64
+	var prev sql.NullString
+	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM segscope.audit ORDER BY seq DESC NULLS LAST LIMIT 1`).Scan(&seq, &prev)
+	if err != nil && err != sql.ErrNoRows {
 		return AuditEntry{}, fmt.Errorf("audit %s %s: read chain head: %w", action, subject, err)
 	}
-	e.Seq++
+	e.Seq, e.PrevHash = seq.Int64+1, prev.String
 	e.Hash = e.computeHash()
+	w.anchor.appended(e)
 	_, err = tx.ExecContext(ctx, `INSERT INTO segscope.audit VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Seq, e.Time, e.Actor, e.Action, e.Subject, e.Details, e.PrevHash, e.Hash)
 	if err != nil {
@@ -97,7 +100,7 @@ type AuditFilter struct {
 
 // AuditLog returns entries, newest first.
 func (w *Workspace) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
-	q := `SELECT seq, ts, actor, action, subject, details, prev_hash, hash FROM segscope.audit WHERE true`
+	q := `SELECT ` + auditColumns + ` FROM segscope.audit WHERE true`
 	var args []any
 	if f.Action != "" {
 		if strings.HasSuffix(f.Action, ".") {
@@ -115,6 +118,11 @@ func (w *Workspace) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, 
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
 	}
+	if ok, err := w.auditTableExists(ctx); err != nil {
+		return nil, fmt.Errorf("read audit log: %w", err)
+	} else if !ok {
+		return nil, errAuditDropped
+	}
 	rows, err := w.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)
@@ -122,55 +130,58 @@ func (w *Workspace) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, 
 	defer rows.Close()
 	var out []AuditEntry
 	for rows.Next() {
-		var e AuditEntry
-		if err := rows.Scan(&e.Seq, &e.Time, &e.Actor, &e.Action, &e.Subject, &e.Details, &e.PrevHash, &e.Hash); err != nil {
+		r, err := scanAuditRow(rows)
+		if err != nil {
 			return nil, fmt.Errorf("read audit log: %w", err)
 		}
-		out = append(out, e)
+		// A tampered row with NULLs is still listed; audit --verify says what is wrong with it.
+		out = append(out, r.entry())
 	}
 	return out, rows.Err()
 }
 
-// Verification is the result of recomputing the audit chain.
-type Verification struct {
-	Entries int64 `json:"entries"`
-	// BrokenSeq is the first entry whose hash or link does not check out (0 when intact).
-	BrokenSeq int64  `json:"broken_seq,omitempty"`
-	Problem   string `json:"problem,omitempty"`
+var errAuditDropped = errors.New("the audit log is gone: its table (segscope.audit) was dropped outside segscope; run segscope audit --verify")
+
+// auditColumns is the order scanAuditRow reads.
+const auditColumns = `seq, ts, actor, action, subject, details, prev_hash, hash`
+
+// auditRow is an entry as stored, NULLs and all: a row edited outside segscope
+// may hold anything, and reading it must not fail where verifying it should report.
+type auditRow struct {
+	seq                                             sql.NullInt64
+	ts                                              sql.NullTime
+	actor, action, subject, details, prevHash, hash sql.NullString
 }
 
-// OK reports whether the whole chain verified.
-func (v Verification) OK() bool { return v.BrokenSeq == 0 }
+func scanAuditRow(rows *sql.Rows) (auditRow, error) {
+	var r auditRow
+	err := rows.Scan(&r.seq, &r.ts, &r.actor, &r.action, &r.subject, &r.details, &r.prevHash, &r.hash)
+	return r, err
+}
 
-// VerifyAudit recomputes every hash in order and reports the first broken link.
-func (w *Workspace) VerifyAudit(ctx context.Context) (Verification, error) {
-	rows, err := w.db.QueryContext(ctx, `SELECT seq, ts, actor, action, subject, details, prev_hash, hash FROM segscope.audit ORDER BY seq`)
-	if err != nil {
-		return Verification{}, fmt.Errorf("verify audit log: %w", err)
+func (r auditRow) entry() AuditEntry {
+	return AuditEntry{Seq: r.seq.Int64, Time: r.ts.Time, Actor: r.actor.String, Action: r.action.String, Subject: r.subject.String,
+		Details: r.details.String, PrevHash: r.prevHash.String, Hash: r.hash.String}
+}
+
+// nullColumns names the columns of r that are NULL.
+func (r auditRow) nullColumns() []string {
+	var out []string
+	for _, c := range []struct {
+		name  string
+		valid bool
+	}{{"ts", r.ts.Valid}, {"actor", r.actor.Valid}, {"action", r.action.Valid}, {"subject", r.subject.Valid},
+		{"details", r.details.Valid}, {"prev_hash", r.prevHash.Valid}, {"hash", r.hash.Valid}} {
+		if !c.valid {
+			out = append(out, c.name)
+		}
 	}
-	defer rows.Close()
-	var v Verification
-	prev := ""
-	expectSeq := int64(1)
-	for rows.Next() {
-		var e AuditEntry
-		if err := rows.Scan(&e.Seq, &e.Time, &e.Actor, &e.Action, &e.Subject, &e.Details, &e.PrevHash, &e.Hash); err != nil {
-			return Verification{}, fmt.Errorf("verify audit log: %w", err)
-		}
-		v.Entries++
-		if v.BrokenSeq != 0 {
-			continue
-		}
-		switch {
-		case e.Seq != expectSeq:
-			v.BrokenSeq, v.Problem = e.Seq, fmt.Sprintf("expected entry %d here: entries were removed or inserted", expectSeq)
-		case e.PrevHash != prev:
-			v.BrokenSeq, v.Problem = e.Seq, "its previous-hash does not match the entry before it"
-		case e.computeHash() != e.Hash:
-			v.BrokenSeq, v.Problem = e.Seq, "its contents do not match its hash: the entry was altered"
-		}
-		prev = e.Hash
-		expectSeq = e.Seq + 1
-	}
-	return v, rows.Err()
+	return out
+}
+
+func (w *Workspace) auditTableExists(ctx context.Context) (bool, error) {
+	var n int
+	err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()
+		AND schema_name = 'segscope' AND table_name = 'audit'`).Scan(&n)
+	return n > 0, err
 }

@@ -39,6 +39,8 @@ type Workspace struct {
 	generation atomic.Int64
 	orderings  orderings
 	columns    sync.Map // generation and table name → []Column
+	// anchor signs a checkpoint of the audit chain after each committed append.
+	anchor auditAnchor
 }
 
 // DefaultPath is $XDG_DATA_HOME/segscope/workspace.duckdb, falling back to
@@ -189,7 +191,13 @@ func (w *Workspace) WriteTx(ctx context.Context, fn func(tx *sql.Tx) error) erro
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
+		w.anchor.discard()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		w.anchor.discard()
+		return err
+	}
+	w.anchorCommitted(ctx)
+	return nil
 }

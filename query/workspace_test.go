@@ -104,7 +104,7 @@ func TestAuditChain(t *testing.T) {
 	if _, err := w.DB().ExecContext(ctx, `UPDATE segscope.audit SET subject = 'b' WHERE seq = 2; DELETE FROM segscope.audit WHERE seq = 1`); err != nil {
 		t.Fatal(err)
 	}
-	if v, _ = w.VerifyAudit(ctx); v.BrokenSeq != 2 || !strings.Contains(v.Problem, "removed") {
+	if v, _ = w.VerifyAudit(ctx); v.BrokenSeq != 1 || !strings.Contains(v.Problem, "entry 1 is gone") {
 		t.Fatalf("deleted first entry: %+v", v)
 	}
 }

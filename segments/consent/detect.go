@@ -86,20 +86,28 @@ func (s *Service) propose(ctx context.Context, table string) (Proposal, error) {
 	if err != nil {
 		return Proposal{}, err
 	}
-	if found != nil {
+	wide := detectWide(audience)
+	// Events most of whose people are strangers to the table are likely another
+	// table's, with keys that only look alike: the table's own opt-in columns win.
+	if found != nil && (!found.doubtful() || len(wide) == 0) {
 		c.Layout, c.Events = Long, found.events
 		p := Proposal{Config: c, Overlap: &found.overlap, Evidence: []string{found.overlap.describe(table, found.events.Table)}}
 		p.Warnings, err = s.eventsWarnings(ctx, table, found)
 		return p, err
 	}
-	if c.Wide = detectWide(audience); len(c.Wide) > 0 {
-		c.Layout = Wide
+	if len(wide) > 0 {
+		c.Layout, c.Wide = Wide, wide
 		cols := make([]string, len(c.Wide))
 		for i, w := range c.Wide {
 			cols[i] = w.Column
 		}
-		return Proposal{Config: c, Evidence: []string{"the opt-in columns " + strings.Join(cols, ", ") + " of " + table +
-			" were recognised by name: check that each records consent to its channel"}}, nil
+		p := Proposal{Config: c, Evidence: []string{"the opt-in columns " + strings.Join(cols, ", ") + " of " + table +
+			" were recognised by name: check that each records consent to its channel"}}
+		if found != nil {
+			p.Evidence = append(p.Evidence, "set aside: "+found.overlap.describe(table, found.events.Table)+
+				" — most of its people are not in "+table)
+		}
+		return p, nil
 	}
 	why := append(rejected, "no opt-in columns (*opt_in*, consent_*, *_consent) on "+table)
 	if len(rejected) == 0 {
@@ -190,12 +198,15 @@ func (o Overlap) describe(table, events string) string {
 		query.FormatCount(o.Strangers), query.FormatCount(o.Named), events, table)
 }
 
+// doubtful reports whether most of the people the events name are not in the table.
+func (c *eventsCandidate) doubtful() bool { return 2*c.overlap.Strangers > c.overlap.Named }
+
 // eventsWarnings points out what makes a proposed table of events doubtful: most
 // of its people are not in the table, or it already holds another table's consent.
 func (s *Service) eventsWarnings(ctx context.Context, table string, c *eventsCandidate) ([]string, error) {
 	var out []string
 	o := c.overlap
-	if 2*o.Strangers > o.Named {
+	if c.doubtful() {
 		out = append(out, fmt.Sprintf("most people in %s (%s) are not in %s: it may record another table's consent, and its keys may only look alike",
 			c.events.Table, percentOf(o.Strangers, o.Named), table))
 	}

@@ -113,6 +113,15 @@ func TestProposalNeedsKeyOverlap(t *testing.T) {
 		t.Errorf("warnings %q", p.Warnings)
 	}
 
+	// With opt-in columns of its own, a table whose keys only look like the
+	// events' gets its columns proposed, and the events are said to be set aside.
+	querytest.ImportCSV(t, ws, "fans", "subscriber_id,sms_opt_in\n1,yes\n2,no\n")
+	p, err = s.Propose(ctx, "fans")
+	if err != nil || p.Config.Layout != Wide || p.Config.Wide[0].Channel != "sms" || len(p.Evidence) != 2 ||
+		!strings.Contains(p.Evidence[1], "set aside:") || !strings.Contains(p.Evidence[1], "most of its people are not in fans") {
+		t.Fatalf("fans: %+v (%v)", p, err)
+	}
+
 	// The sample's own pairing: everyone in the events is a subscriber, no doubts.
 	p, err = s.Propose(ctx, "subscribers")
 	if err != nil || p.Overlap == nil || p.Overlap.Matched != named || p.Overlap.Strangers != 0 || len(p.Warnings) != 0 {

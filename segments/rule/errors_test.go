@@ -113,7 +113,8 @@ func TestErrors(t *testing.T) {
 		{"contains number", "email contains 1", "1", 0, []string{"contains needs a string"}},
 
 		// Limits.
-		{"too long", "plan = '" + strings.Repeat("x", rule.MaxRuleBytes) + "'", "", rule.MaxRuleBytes, []string{"rule is too long", "the limit is 10000"}},
+		{"too long", "plan = '" + strings.Repeat("x", rule.MaxRuleChars) + "'", "", rule.MaxRuleChars, []string{"a rule can be at most 10,000 characters; this one is 10,009"}},
+		{"too long in characters", "plan = '" + strings.Repeat("é", rule.MaxRuleChars) + "'", "", len("plan = '") + 2*(rule.MaxRuleChars-len("plan = '")), []string{"this one is 10,009"}},
 		{"deep parens", strings.Repeat("(", 100) + "active" + strings.Repeat(")", 100), "", rule.MaxDepth, []string{"nested too deeply", "64"}},
 		{"deep not", strings.Repeat("not ", 100) + "active", "", 4 * rule.MaxDepth, []string{"nested too deeply"}},
 		{"long arithmetic chain", "days_since_login" + strings.Repeat(" + 1", 100) + " > 0", "days_since_login", 0, []string{"nested too deeply"}},

@@ -7,13 +7,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Limits on what a rule may contain. Each keeps a rule cheap to check and
 // well inside what DuckDB will plan (it refuses expressions nested more than
 // 1000 deep, and inlined segments stack their depths).
 const (
-	MaxRuleBytes    = 10_000 // length of one rule's text
+	MaxRuleChars    = 10_000 // length of one rule's text, in characters
 	MaxDepth        = 64     // nesting of parentheses, operators and calls
 	MaxInList       = 1_000  // items in one in (...) list
 	MaxSegmentDepth = 5      // segment('a') whose rule uses segment('b') is 2 deep
@@ -38,6 +39,38 @@ const (
 	afterOperand    = "an operator, and, or, or the end of the rule"
 )
 
+// CheckLength refuses a rule of n characters if it is over the limit. Text
+// fields call it before taking a paste, so that a huge one is never held,
+// lexed or drawn.
+func CheckLength(n int) error {
+	if n <= MaxRuleChars {
+		return nil
+	}
+	return fmt.Errorf("a rule can be at most %s characters; this one is %s", thousands(MaxRuleChars), thousands(n))
+}
+
+// thousands writes n with comma separators, as segscope writes counts for
+// people (query.FormatCount, which this package cannot import: rule stands
+// alone, without DuckDB).
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// runeOffset is the byte offset of the n-th character of s (len(s) if s is shorter).
+func runeOffset(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
+}
+
 type parser struct {
 	src   string
 	toks  []token // ends with tEOF or with the first tError
@@ -57,9 +90,12 @@ func Parse(src string) (Expr, error) {
 }
 
 func parse(src string) (Expr, error) {
-	if len(src) > MaxRuleBytes {
-		return nil, &Error{Pos: MaxRuleBytes, End: len(src),
-			Msg: fmt.Sprintf("rule is too long: %d bytes, the limit is %d", len(src), MaxRuleBytes)}
+	// No rule within the limit is longer than this in bytes, so most text is
+	// let through without counting its characters.
+	if len(src) > MaxRuleChars {
+		if err := CheckLength(utf8.RuneCountInString(src)); err != nil {
+			return nil, &Error{Pos: runeOffset(src, MaxRuleChars), End: len(src), Msg: err.Error()}
+		}
 	}
 	p := &parser{src: src}
 	l := &lexer{src: src}

@@ -19,15 +19,19 @@ type ImportOptions struct {
 	Key string
 	// Label is recorded instead of the path (the embedded sample data has no real path).
 	Label string
-	// Progress, if set, hears each phase of the import as it starts, from the
-	// importing goroutine.
+	// Progress, if set, hears each phase of the import as it starts and how
+	// far the file has been read, one report at a time (from the import's
+	// goroutines, never two at once).
 	Progress func(ImportProgress)
 }
 
-// ImportProgress is the phase an import is in.
+// ImportProgress is the phase an import is in, and how many of the file's
+// Size bytes (as stored: compressed, for gzip) the check of it beside
+// DuckDB's read has got through; both 0 until it has read some.
 type ImportProgress struct {
-	Phase   string
-	Elapsed time.Duration
+	Phase           string
+	Elapsed         time.Duration
+	BytesRead, Size int64
 }
 
 // The phases of an import, in order.
@@ -67,12 +71,8 @@ func (w *Workspace) Import(ctx context.Context, path string, opts ImportOptions)
 }
 
 func (w *Workspace) importFile(ctx context.Context, path string, opts ImportOptions) (ImportResult, error) {
-	started := time.Now()
-	phase := func(name string) {
-		if opts.Progress != nil {
-			opts.Progress(ImportProgress{Phase: name, Elapsed: time.Since(started)})
-		}
-	}
+	progress := &importProgress{fn: opts.Progress, started: time.Now()}
+	phase := progress.phase
 	phase(PhaseReading)
 	table := opts.Table
 	if table == "" {
@@ -106,7 +106,7 @@ func (w *Workspace) importFile(ctx context.Context, path string, opts ImportOpti
 	hashed := make(chan struct{})
 	go func() {
 		defer close(hashed)
-		sum, hashErr = digest(src)
+		sum, hashErr = digest(ctx, src, progress.read)
 	}()
 	defer func() { <-hashed }()
 

@@ -3,6 +3,7 @@ package query
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -174,12 +175,15 @@ func gunzipHead(raw []byte) ([]byte, error) {
 
 // digest hashes the file as stored and, for gzip, checks the whole stream: DuckDB
 // reads a truncated .gz as fewer rows without an error, so segscope checks it itself.
-func digest(src *sourceFile) (string, error) {
-	f, err := os.Open(src.path)
+// It stops when ctx is done (a multi-gigabyte file or a gzip bomb takes a while),
+// and tells read, if set, how many of the stored bytes it has read.
+func digest(ctx context.Context, src *sourceFile, read func(n, size int64)) (string, error) {
+	file, err := os.Open(src.path)
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
+	defer file.Close()
+	f := &meteredReader{ctx: ctx, r: file, size: src.size, report: read}
 	h := sha256.New()
 	if !src.gzipped {
 		if _, err := io.Copy(h, f); err != nil {
@@ -189,9 +193,15 @@ func digest(src *sourceFile) (string, error) {
 	}
 	zr, err := gzip.NewReader(io.TeeReader(f, h))
 	if err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
 		return "", fmt.Errorf("corrupt gzip: %w", err)
 	}
 	if _, err := io.Copy(io.Discard, zr); err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
 		return "", fmt.Errorf("the file is a truncated or corrupt gzip file (%v); nothing was imported", err)
 	}
 	// Drain what the gzip reader did not need (trailing padding) so the hash covers the file.

@@ -201,7 +201,7 @@ func TestIdentifiersStayExact(t *testing.T) {
 	if typ != "BIGINT" || ids != "17850,17850,13047,12583" {
 		t.Fatalf("float ids: %s %s", typ, ids)
 	}
-	if s := strings.Join(res.Summary(), "\n"); !strings.Contains(s, "CustomerID: whole numbers stored as text, read as BIGINT; 1 blank or N/A cell read as missing") {
+	if s := strings.Join(res.Summary(), "\n"); !strings.Contains(s, "CustomerID: whole numbers stored as text: read as whole numbers (BIGINT); 1 blank or N/A cell read as missing") {
 		t.Fatalf("summary does not tell about CustomerID:\n%s", s)
 	}
 

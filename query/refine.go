@@ -122,15 +122,15 @@ func (s textShape) conversion(decimalComma bool) (expr, message string) {
 		if s.maxDigits > 18 {
 			typ = "HUGEINT"
 		}
-		return guard(`CAST(regexp_replace(` + t + `, '\.0*$', '') AS ` + typ + `)`), blank("whole numbers stored as text, read as " + typ)
+		return guard(`CAST(regexp_replace(` + t + `, '\.0*$', '') AS ` + typ + `)`), blank("whole numbers stored as text: read as whole numbers (" + typ + ")")
 	case s.whole == present:
 		return "", fmt.Sprintf("numbers of up to %d digits are too long for any integer type: kept as text", s.maxDigits)
 	case s.decimal == present && s.infinite > 0:
 		return "", fmt.Sprintf("%s too large for any number type: kept as text", CountOf(s.infinite, "value is", "values are"))
 	case s.decimal == present:
-		return guard(`TRY_CAST(` + t + ` AS DOUBLE)`), blank("numbers stored as text, read as DOUBLE")
+		return guard(`TRY_CAST(` + t + ` AS DOUBLE)`), blank("numbers stored as text: read as decimal numbers (DOUBLE)")
 	case decimalComma && s.comma+s.whole == present && s.comma > 0:
-		return guard(`CAST(replace(` + t + `, ',', '.') AS DOUBLE)`), blank("numbers with a decimal comma, read as DOUBLE")
+		return guard(`CAST(replace(` + t + `, ',', '.') AS DOUBLE)`), blank("numbers with a decimal comma: read as decimal numbers (DOUBLE)")
 	case s.day == present && (s.dayFirst == present || s.monthFirst == present):
 		format, how := "%d/%m/%Y", "day first (dd/mm/yyyy)"
 		switch {

@@ -22,6 +22,7 @@ type app struct {
 	format        string
 	noColor       bool
 	noSample      bool
+	memoryLimit   string
 
 	ws *query.Workspace
 }
@@ -85,6 +86,14 @@ func (a *app) root() *cobra.Command {
 		Args: cobra.ArbitraryArgs,
 		RunE: a.runConsole,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			var limit int64 // the default
+			if a.memoryLimit != "" {
+				var err error
+				if limit, err = query.ParseMemoryLimit(a.memoryLimit); err != nil {
+					return fmt.Errorf("--memory-limit: %w", err)
+				}
+			}
+			query.SetQueryMemoryLimit(limit)
 			switch a.format {
 			case "table", "csv", "json":
 				return nil
@@ -103,6 +112,8 @@ func (a *app) root() *cobra.Command {
 	flags.StringVar(&a.format, "format", "table", "result format: table, csv or json")
 	flags.BoolVar(&a.noColor, "no-color", os.Getenv("NO_COLOR") != "", "no colours (also NO_COLOR)")
 	flags.BoolVar(&a.noSample, "no-sample", false, "do not seed a new workspace with the sample data")
+	flags.StringVar(&a.memoryLimit, "memory-limit", os.Getenv("SEGSCOPE_MEMORY_LIMIT"),
+		"memory one SQL query may use, in the query command and the SQL screen, e.g. 2GB or 30% (also $SEGSCOPE_MEMORY_LIMIT; default a quarter of the machine's memory)")
 	root.AddCommand(
 		a.importCmd(),
 		a.tablesCmd(),

@@ -27,6 +27,12 @@ func Empty(tb testing.TB) *query.Workspace {
 func Sample(tb testing.TB, tables ...string) *query.Workspace {
 	tb.Helper()
 	ws := Empty(tb)
+	importSample(tb, ws, tables...)
+	return ws
+}
+
+func importSample(tb testing.TB, ws *query.Workspace, tables ...string) {
+	tb.Helper()
 	for _, t := range sampledata.Tables {
 		if len(tables) > 0 && !slices.Contains(tables, t.Name) {
 			continue
@@ -35,7 +41,6 @@ func Sample(tb testing.TB, tables ...string) *query.Workspace {
 			tb.Fatal(err)
 		}
 	}
-	return ws
 }
 
 // ImportCSV writes content to a file and imports it as table.

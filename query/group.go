@@ -70,6 +70,12 @@ func (w *Workspace) Group(ctx context.Context, g Grouping) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("group %s by %s: %w", g.Table, name, err)
 		}
+		if WholeNumber(typ) && width <= 1 {
+			// Few whole values (a 0/1 flag, a rating): each is its own group, not a "0–1" range.
+			selects = append(selects, col+`::VARCHAR AS `+col)
+			orders = append(orders, fmt.Sprintf("min(%s) NULLS LAST", col))
+			continue
+		}
 		// The width is a number segscope formatted itself, so it is safe to inline.
 		step := strconv.FormatFloat(width, 'g', -1, 64)
 		start := `floor(` + col + `::DOUBLE / ` + step + `) * ` + step

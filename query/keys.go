@@ -68,9 +68,7 @@ var personWords = map[string]bool{
 func keyTypeProblem(duckType string) string {
 	t := strings.ToUpper(duckType)
 	switch {
-	case t == "VARCHAR" || t == "UUID" || strings.HasSuffix(t, "INT") || t == "HUGEINT" || t == "UHUGEINT":
-		return ""
-	case strings.HasPrefix(t, "DECIMAL") && strings.HasSuffix(t, ",0)"):
+	case t == "VARCHAR" || t == "UUID" || WholeNumber(t):
 		return ""
 	case t == "DOUBLE" || t == "FLOAT" || strings.HasPrefix(t, "DECIMAL"):
 		return "decimal numbers may be rounded, so they can't identify people"

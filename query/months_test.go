@@ -3,6 +3,7 @@ package query_test
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/segscope/segscope/query"
@@ -62,5 +63,33 @@ func TestStarterQueryRuns(t *testing.T) {
 	res, err := ws.Query(context.Background(), query.StarterQuery("order"), 10)
 	if err != nil || len(res.Rows) != 1 {
 		t.Fatalf("starter on a table named like a keyword: %v, %v", res, err)
+	}
+}
+
+func TestGroupByFewWholeValues(t *testing.T) {
+	ctx := context.Background()
+	ws := querytest.Empty(t)
+	querytest.ImportCSV(t, ws, "flags", "id,senior,rating,spend\n1,0,1,10\n2,1,5,250\n3,0,3,990\n4,0,,40\n")
+	labels := func(by string) []any {
+		res, err := ws.Group(ctx, query.Grouping{Table: "flags", By: []string{by}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []any
+		for _, r := range res.Rows {
+			out = append(out, r[0])
+		}
+		return out
+	}
+	// A 0/1 flag groups by its two values, not into "0–0.1" and "1–1.1" ranges.
+	if got := labels("senior"); len(got) != 2 || got[0] != "0" || got[1] != "1" {
+		t.Fatalf("senior groups %v, want 0 and 1", got)
+	}
+	if got := labels("rating"); len(got) != 4 || got[0] != "1" || got[3] != nil {
+		t.Fatalf("rating groups %v, want 1, 3, 5 and missing", got)
+	}
+	// A wide range still bins.
+	if got := labels("spend"); len(got) < 2 || !strings.Contains(got[0].(string), "–") {
+		t.Fatalf("spend groups %v, want ranges", got)
 	}
 }

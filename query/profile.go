@@ -52,6 +52,12 @@ func Numeric(duckType string) bool {
 	return false
 }
 
+// WholeNumber reports whether a DuckDB type holds only whole numbers.
+func WholeNumber(duckType string) bool {
+	t := strings.ToUpper(duckType)
+	return Numeric(t) && (strings.HasSuffix(t, "INT") || strings.HasSuffix(t, "INTEGER") || strings.HasSuffix(t, ",0)"))
+}
+
 const (
 	profileTopValues = 10
 	histogramBins    = 20

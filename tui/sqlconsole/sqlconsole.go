@@ -22,8 +22,9 @@ import (
 	"github.com/segscope/segscope/tui/task"
 )
 
-// rowLimit is the display cap: a result is held in memory, so a query that
-// returns a whole big table stops here (the database keeps the rest).
+// rowLimit is the display cap. The query itself stops after this many rows
+// (the limit goes inside the statement), so a query over a huge table never
+// holds more than this in memory; Esc cancels it and frees what it used.
 const rowLimit = 10_000
 
 // Model is the SQL screen.

@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/segscope/segscope/query/seal"
 )
 
 // Memory is the workspace path that keeps everything in memory and forgets it on exit.
@@ -41,6 +43,9 @@ type Workspace struct {
 	columns    sync.Map // generation and table name → []Column
 	// anchor signs a checkpoint of the audit chain after each committed append.
 	anchor auditAnchor
+	// session is the open session of a workspace sealed at rest: DuckDB works
+	// on its plaintext copy, and Close seals it again.
+	session *seal.Session
 }
 
 // DefaultPath is $XDG_DATA_HOME/segscope/workspace.duckdb, falling back to
@@ -66,10 +71,17 @@ var lockdown = []string{
 	"SET lock_configuration = true",
 }
 
-// Open opens (creating if needed) the workspace at path, or an in-memory one for Memory.
+// Open opens (creating if needed) the workspace at path, or an in-memory one for
+// Memory. A sealed workspace needs OpenWith and a passphrase.
 func Open(ctx context.Context, path string) (*Workspace, error) {
+	return OpenWith(ctx, path, OpenOptions{})
+}
+
+// OpenWith is Open with the options for workspaces sealed at rest.
+func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Workspace, error) {
 	created := path == Memory
 	dsn := ""
+	var sealed *seal.Session
 	if path != Memory {
 		if strings.ContainsAny(path, "?") {
 			return nil, fmt.Errorf("workspace path %q: '?' is not allowed in a workspace path", path)
@@ -78,31 +90,53 @@ func Open(ctx context.Context, path string) (*Workspace, error) {
 			return nil, fmt.Errorf("workspace %s is a directory: pass a file path such as %s", path, filepath.Join(path, "workspace.duckdb"))
 		} else if errors.Is(err, os.ErrNotExist) {
 			created = true
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 				return nil, fmt.Errorf("create workspace directory: %w", err)
 			}
 		}
+		privateFiles()
 		dsn = path
+		var err error
+		if sealed, err = openSealed(path, created, opts); err != nil {
+			return nil, err
+		}
+		if sealed != nil {
+			dsn, created = sealed.Plain(), sealed.Empty()
+		}
 	}
 	connector, err := duckdb.NewConnector(dsn, nil)
 	if err != nil {
+		if sealed != nil {
+			sealed.Abort()
+		}
 		return nil, openError(path, err)
 	}
 	db := sql.OpenDB(connector)
-	w := &Workspace{db: db, path: path, actor: currentActor(), created: created}
+	w := &Workspace{db: db, path: path, actor: currentActor(), created: created, session: sealed}
+	fail := func(err error) (*Workspace, error) {
+		db.Close()
+		if sealed != nil {
+			sealed.Abort()
+		}
+		return nil, err
+	}
+	if created && sealed == nil && path != Memory {
+		// DuckDB creates files 0666 less the umask; privateFiles covers the
+		// log it makes later, this covers a umask set elsewhere since.
+		if err := os.Chmod(path, 0o600); err != nil {
+			return fail(fmt.Errorf("make workspace %s private: %w", path, err))
+		}
+	}
 	for _, stmt := range lockdown {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("configure workspace %s: %w", path, err)
+			return fail(fmt.Errorf("configure workspace %s: %w", path, err))
 		}
 	}
 	if _, err := db.ExecContext(ctx, `ATTACH ':memory:' AS `+scratchDB); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("configure workspace %s: %w", path, err)
+		return fail(fmt.Errorf("configure workspace %s: %w", path, err))
 	}
 	if err := w.migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
+		return fail(err)
 	}
 	return w, nil
 }
@@ -177,8 +211,20 @@ func (w *Workspace) SetActor(name string) { w.actor = name }
 // DB exposes the database to the other half of the execution core (segments).
 func (w *Workspace) DB() *sql.DB { return w.db }
 
-// Close closes the workspace, releasing its file lock.
-func (w *Workspace) Close() error { return w.db.Close() }
+// Close closes the workspace, releasing its file lock. A sealed workspace is
+// sealed again (if it changed) and its plaintext copy removed.
+func (w *Workspace) Close() error {
+	err := w.db.Close()
+	if w.session == nil {
+		return err
+	}
+	if err != nil {
+		// DuckDB did not finish: its files are left for the next open to take up.
+		w.session.Leave()
+		return fmt.Errorf("close workspace %s: %w", w.path, err)
+	}
+	return w.session.Close()
+}
 
 // WriteTx runs fn in a transaction, serialised with every other metadata change so
 // the audit chain stays linear. The change and its audit entry commit together or not at all.

@@ -434,3 +434,34 @@ func (w *Workspace) AuditCheckpoint(e AuditEntry) (*anchor.Checkpoint, error) {
 	}
 	return key.Sign(e.Seq, e.Hash, time.Now())
 }
+
+// ReanchorMemoryAudit signs a checkpoint for an in-memory workspace's log as it
+// stands, for fixtures that rewrite their log (fixed times and paths for golden
+// files). Only this process can reach an in-memory database, so nobody else can
+// have changed the log. A workspace file refuses: re-signing a log rewritten
+// behind segscope's back is exactly what the checkpoints exist to prevent.
+func (w *Workspace) ReanchorMemoryAudit(ctx context.Context) error {
+	if w.path != Memory {
+		return fmt.Errorf("re-anchor the audit log of %s: only an in-memory workspace's log can be re-signed", w.path)
+	}
+	w.writes.Lock()
+	defer w.writes.Unlock()
+	var seq sql.NullInt64
+	var hash sql.NullString
+	err := w.db.QueryRowContext(ctx, `SELECT seq, hash FROM segscope.audit ORDER BY seq DESC NULLS LAST LIMIT 1`).Scan(&seq, &hash)
+	if err == sql.ErrNoRows {
+		w.anchor.mu.Lock()
+		w.anchor.latest = nil
+		w.anchor.mu.Unlock()
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("re-anchor the audit log: %w", err)
+	}
+	w.anchor.mu.Lock()
+	w.anchor.latest = nil
+	w.anchor.mu.Unlock()
+	w.anchor.appended(AuditEntry{Seq: seq.Int64, Hash: hash.String})
+	w.anchorCommitted(ctx)
+	return nil
+}

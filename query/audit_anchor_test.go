@@ -309,3 +309,23 @@ func TestAuditRecreatedWorkspace(t *testing.T) {
 		t.Fatalf("new workspace after changes: %+v", v)
 	}
 }
+
+func TestReanchorOnlyInMemory(t *testing.T) {
+	w, _ := anchoredWorkspace(t, 3)
+	rehashFrom(t, w, 2)
+	if err := w.ReanchorMemoryAudit(context.Background()); err == nil {
+		t.Fatal("a workspace file's rewritten log was re-signed")
+	}
+	wantBroken(t, verify(t, w), 3, "entry 3 does not match")
+
+	m := openMemory(t)
+	appendEntries(t, m, 3)
+	rehashFrom(t, m, 2)
+	wantBroken(t, verify(t, m), 3, "entry 3 does not match this session's checkpoint")
+	if err := m.ReanchorMemoryAudit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if v := verify(t, m); !v.OK() || v.Anchored != 3 {
+		t.Fatalf("re-anchored fixture: %+v", v)
+	}
+}

@@ -38,8 +38,11 @@ func (a *app) writeReport(ctx context.Context, ws *query.Workspace, path string)
 }
 
 func chainWord(v query.Verification) string {
-	if v.OK() {
+	switch {
+	case v.OK():
 		return "intact"
+	case v.BrokenSeq > 0:
+		return fmt.Sprintf("broken at entry %d", v.BrokenSeq)
 	}
-	return fmt.Sprintf("broken at entry %d", v.BrokenSeq)
+	return "not verified"
 }

@@ -2,12 +2,10 @@ package main
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 )
 
@@ -228,57 +226,5 @@ func (a *app) segmentDeleteCmd() *cobra.Command {
 		}),
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why (kept in the audit log)")
-	return cmd
-}
-
-func (a *app) auditCmd() *cobra.Command {
-	var verify bool
-	var limit int
-	var reportPath string
-	cmd := &cobra.Command{
-		Use:   "audit [--verify] [--report FILE]",
-		Short: "Show the audit log, verify its hash chain, or write an audit report",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ws, err := a.workspace(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if reportPath != "" {
-				return a.writeReport(cmd.Context(), ws, reportPath)
-			}
-			if verify {
-				v, err := ws.VerifyAudit(cmd.Context())
-				if err != nil {
-					return err
-				}
-				if a.format != "table" {
-					row := [][]string{{strconv.FormatBool(v.OK()), strconv.FormatInt(v.Entries, 10), strconv.FormatInt(v.BrokenSeq, 10), v.Problem}}
-					if err := a.printer().table([]string{"intact", "entries", "broken_seq", "problem"}, row, nil, v); err != nil {
-						return err
-					}
-				}
-				if !v.OK() {
-					return fmt.Errorf("audit log broken at entry %d of %d: %s", v.BrokenSeq, v.Entries, v.Problem)
-				}
-				if a.format == "table" {
-					a.note("audit log intact: %s verified", query.CountOf(v.Entries, "entry", "entries"))
-				}
-				return nil
-			}
-			entries, err := ws.AuditLog(cmd.Context(), query.AuditFilter{Limit: limit})
-			if err != nil {
-				return err
-			}
-			rows := make([][]string, len(entries))
-			for i, e := range entries {
-				rows[i] = []string{fmt.Sprint(e.Seq), e.Time.Format("2006-01-02 15:04:05"), e.Actor, e.Action, e.Subject, e.Hash[:12]}
-			}
-			return a.printer().table([]string{"seq", "time", "actor", "action", "subject", "hash"}, rows, map[int]bool{0: true}, entries)
-		},
-	}
-	cmd.Flags().BoolVar(&verify, "verify", false, "recompute the hash chain and report the first broken entry")
-	cmd.Flags().IntVar(&limit, "limit", 100, "show at most this many entries, newest first (0 for all)")
-	cmd.Flags().StringVar(&reportPath, "report", "", "write an audit report (segments, composition, consent, exports) to FILE: .md or .html")
 	return cmd
 }

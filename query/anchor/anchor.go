@@ -258,9 +258,9 @@ func Read(path string) ([]byte, error) {
 	return data, nil
 }
 
-// Describe is one line naming a checkpoint for people.
+// Describe names a checkpoint for people, beside its entry number.
 func (cp *Checkpoint) Describe() string {
-	return fmt.Sprintf("entry %d, hash %s…, signed %s", cp.Seq, short(cp.Hash), cp.Time.Format("2006-01-02 15:04:05 UTC"))
+	return fmt.Sprintf("hash %s…, signed %s", short(cp.Hash), cp.Time.Format("2006-01-02 15:04:05 UTC"))
 }
 
 func short(h string) string {

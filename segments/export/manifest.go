@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/segscope/segscope/query/anchor"
 	"github.com/segscope/segscope/segments/consent"
 )
 
@@ -42,6 +43,9 @@ type Manifest struct {
 	Query       string                `json:"query"`
 	Created     time.Time             `json:"created"`
 	Actor       string                `json:"actor"`
+	// AuditCheckpoint is signed for this export's own audit entry: held against
+	// the log by segscope audit --verify --against this manifest.
+	AuditCheckpoint *anchor.Checkpoint `json:"audit_checkpoint"`
 }
 
 // SegmentStamp identifies the segment version exported.

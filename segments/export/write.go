@@ -81,13 +81,8 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 		return nil, fmt.Errorf("check the written file: %w", err)
 	}
 	m.Created = time.Now().UTC().Truncate(time.Second)
-	manifestTmp, err := writeManifest(dir, base, m)
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(manifestTmp)
 	manifestPath := ManifestPath(path)
-	if err := e.commit(ctx, m, tmpPath, path, manifestTmp, manifestPath); err != nil {
+	if err := e.commit(ctx, m, tmpPath, path, manifestPath); err != nil {
 		return nil, err
 	}
 	return &Result{Path: path, ManifestPath: manifestPath, Manifest: *m}, nil
@@ -117,11 +112,14 @@ func (e *Exporter) write(ctx context.Context, p *Preview, m *Manifest, tmp *os.F
 
 // commit moves the file and its manifest into place inside the transaction that
 // records the export in the audit log. If the audit entry does not commit, the
-// files are removed again: an export nobody can trace is not left behind.
-func (e *Exporter) commit(ctx context.Context, m *Manifest, tmpPath, path, manifestTmp, manifestPath string) error {
+// files are removed again: an export nobody can trace is not left behind. The
+// manifest carries a signed checkpoint of the export's own audit entry, so the
+// log cannot later lose that entry without the manifest showing it
+// (segscope audit --verify --against).
+func (e *Exporter) commit(ctx context.Context, m *Manifest, tmpPath, path, manifestPath string) error {
 	placed := false
 	err := e.ws.WriteTx(ctx, func(tx *sql.Tx) error {
-		_, err := e.ws.AppendAudit(ctx, tx, query.ActionExport, m.Segment.Name, map[string]any{
+		entry, err := e.ws.AppendAudit(ctx, tx, query.ActionExport, m.Segment.Name, map[string]any{
 			"file": path, "manifest": manifestPath, "format": m.Format, "table": m.Table,
 			"segment_version": m.Segment.Version, "channel": m.Channel, "rows": m.Rows, "segment_size": m.SegmentSize,
 			"excluded": m.Excluded, "columns": m.Columns, "sha256": m.SHA256,
@@ -129,6 +127,14 @@ func (e *Exporter) commit(ctx context.Context, m *Manifest, tmpPath, path, manif
 		if err != nil {
 			return err
 		}
+		if m.AuditCheckpoint, err = e.ws.AuditCheckpoint(entry); err != nil {
+			return err
+		}
+		manifestTmp, err := writeManifest(filepath.Dir(path), filepath.Base(path), m)
+		if err != nil {
+			return err
+		}
+		defer os.Remove(manifestTmp) // a no-op once renamed into place
 		if err := os.Rename(tmpPath, path); err != nil {
 			return fmt.Errorf("move the file into place: %w", err)
 		}

@@ -62,8 +62,21 @@ var markdownReport = template.Must(template.New("md").Funcs(funcs).Parse(`# segs
 
 - Workspace: ` + "`{{.Workspace}}`" + `
 - Generated: {{when .Generated}} by {{.Actor}}
-- Audit log: {{if .Chain.OK}}intact — {{.Chain.Entries}} entries verified{{else}}**BROKEN at entry {{.Chain.BrokenSeq}}** of {{.Chain.Entries}}: {{.Chain.Problem}}{{end}}
+- Audit log: {{if .Chain.OK}}intact — {{.Chain.Entries}} entries verified{{with .Chain.Checkpoint}}, anchored to a signed checkpoint at entry {{.Seq}}{{end}}{{else}}**{{if .Chain.BrokenSeq}}BROKEN at entry {{.Chain.BrokenSeq}}{{else}}NOT VERIFIED{{end}}** of {{.Chain.Entries}}: {{md .Chain.Problem}}{{end}}
+{{if gt (len .Chain.Findings) 1}}{{range .Chain.Findings}}  - {{md .}}
+{{end}}{{end}}{{with .Chain.Note}}- {{md .}}
+{{end}}
+## Audit checkpoint
+{{with .Chain.Checkpoint}}
+The log holds entry {{.Seq}} with hash ` + "`{{.Hash}}`" + `, as the checkpoint signed {{when .Time}} vouches. Keep this
+report (or the note below) outside the workspace: ` + "`segscope audit --verify --against REPORT`" + ` shows later whether the
+log still holds that entry.
 
+` + "```" + `
+{{.Signed}}` + "```" + `
+{{else}}
+No signed checkpoint holds for this log.
+{{end}}
 ## Tables
 
 | table | rows | key | source |
@@ -121,8 +134,15 @@ td.n,th.n{text-align:right}code{background:#f3f3f3;padding:0 .2em}.bad{color:#b0
 <ul>
 <li>Workspace: <code>{{.Workspace}}</code></li>
 <li>Generated: {{when .Generated}} by {{.Actor}}</li>
-<li>Audit log: {{if .Chain.OK}}<span class="ok">intact</span> — {{.Chain.Entries}} entries verified{{else}}<span class="bad">BROKEN at entry {{.Chain.BrokenSeq}}</span> of {{.Chain.Entries}}: {{.Chain.Problem}}{{end}}</li>
+<li>Audit log: {{if .Chain.OK}}<span class="ok">intact</span> — {{.Chain.Entries}} entries verified{{with .Chain.Checkpoint}}, anchored to a signed checkpoint at entry {{.Seq}}{{end}}{{else}}<span class="bad">{{if .Chain.BrokenSeq}}BROKEN at entry {{.Chain.BrokenSeq}}{{else}}NOT VERIFIED{{end}}</span> of {{.Chain.Entries}}: {{.Chain.Problem}}{{end}}
+{{if gt (len .Chain.Findings) 1}}<ul>{{range .Chain.Findings}}<li class="bad">{{.}}</li>{{end}}</ul>{{end}}</li>
+{{with .Chain.Note}}<li>{{.}}</li>{{end}}
 </ul>
+<h2>Audit checkpoint</h2>
+{{with .Chain.Checkpoint}}<p>The log holds entry {{.Seq}} with hash <code>{{.Hash}}</code>, as the checkpoint signed {{when .Time}} vouches.
+Keep this report (or the note below) outside the workspace: <code>segscope audit --verify --against REPORT</code> shows later
+whether the log still holds that entry.</p>
+<pre>{{.Signed}}</pre>{{else}}<p>No signed checkpoint holds for this log.</p>{{end}}
 <h2>Tables</h2>
 <table><tr><th>table</th><th class="n">rows</th><th>key</th><th>source</th></tr>
 {{range .Tables}}<tr><td>{{.Name}}</td><td class="n">{{count .Rows}}</td><td>{{.Key}}</td><td>{{.Source}}</td></tr>

@@ -71,3 +71,42 @@ func TestReportMarkdownAndHTML(t *testing.T) {
 		t.Error("FormatFor")
 	}
 }
+
+// The report carries the signed checkpoint it was verified against, and names a
+// cut tail: entries gone from the end leave no broken link in the chain itself.
+func TestReportCarriesCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	ws := consenttest.Sample(t, "subscribers", "consent")
+	r, err := Build(ctx, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := r.Chain.Checkpoint
+	if cp == nil || cp.Seq != r.Chain.Entries || !r.Chain.OK() {
+		t.Fatalf("chain %+v", r.Chain)
+	}
+	for f, want := range map[Format][]string{
+		Markdown: {"anchored to a signed checkpoint at entry 3", "## Audit checkpoint", "segscope audit checkpoint\n3\n" + cp.Hash + "\n", "— segscope-audit "},
+		HTML:     {"anchored to a signed checkpoint at entry 3", "<h2>Audit checkpoint</h2>", "segscope audit checkpoint\n3\n" + cp.Hash + "\n"},
+	} {
+		var out bytes.Buffer
+		if err := Render(&out, r, f); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range want {
+			if !strings.Contains(out.String(), s) {
+				t.Errorf("%s report lacks %q", f, s)
+			}
+		}
+	}
+
+	if _, err := ws.DB().ExecContext(ctx, `DELETE FROM segscope.audit WHERE seq >= 2`); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = Build(ctx, ws)
+	var md bytes.Buffer
+	Render(&md, r, Markdown)
+	if !strings.Contains(md.String(), "BROKEN at entry 2") || !strings.Contains(md.String(), "entries 2–3 are gone") {
+		t.Errorf("a cut tail is not reported:\n%s", md.String()[:600])
+	}
+}

@@ -73,9 +73,13 @@ func ruleClasses(text string, n, cursor int, bad Span) []int {
 	for i := range class {
 		class[i] = classPlain
 	}
+	// Tokens come in order, so their rune positions are counted on from the
+	// previous one's: counting each from the start made long rules quadratic.
+	at, atRune := 0, 0
 	for _, t := range rule.Tokens(text) {
-		from := utf8.RuneCountInString(text[:t.Pos])
-		to := utf8.RuneCountInString(text[:t.End])
+		from := atRune + utf8.RuneCountInString(text[at:t.Pos])
+		to := from + utf8.RuneCountInString(text[t.Pos:t.End])
+		at, atRune = t.End, to
 		for i := from; i < to; i++ {
 			class[i] = int(t.Kind)
 		}

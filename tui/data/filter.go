@@ -21,11 +21,12 @@ import (
 // filterBar is the rule being typed. The textinput keeps the text and cursor;
 // the bar draws them itself to highlight the rule.
 type filterBar struct {
-	open   bool
-	input  textinput.Model
-	typed  common.Debounce // the matching count waits for typing to pause
-	result countResult
-	comp   completion
+	open    bool
+	input   textinput.Model
+	typed   common.Debounce // the matching count waits for typing to pause
+	result  countResult
+	refused error // why the last paste or key was not taken: the rule would be too long
+	comp    completion
 
 	values     map[string][]string // completion values per column
 	valuesWant string              // column whose values a pending Tab waits for
@@ -52,6 +53,9 @@ func newFilterBar() filterBar {
 	in := textinput.New()
 	in.Prompt = ""
 	in.SetVirtualCursor(false)
+	// filterInput refuses with a message what would pass the limit; this only
+	// backs it up.
+	in.CharLimit = rule.MaxRuleChars
 	return filterBar{input: in, values: map[string][]string{}}
 }
 
@@ -67,6 +71,7 @@ func (b *filterBar) close() {
 	b.input.Blur()
 	b.comp = completion{}
 	b.valuesWant = ""
+	b.refused = nil
 	b.count.Cancel()
 	b.apply.Cancel()
 	b.load.Cancel()
@@ -134,11 +139,16 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 // filterInput edits the rule with a key or a paste.
 func (m *Model) filterInput(msg tea.Msg) tea.Cmd {
 	before := m.bar.input.Value()
+	if err := common.RuleInputTooLong(before, msg); err != nil {
+		m.bar.refused = err
+		return nil
+	}
 	var cmd tea.Cmd
 	m.bar.input, cmd = m.bar.input.Update(msg)
 	if m.bar.input.Value() == before {
 		return cmd
 	}
+	m.bar.refused = nil
 	return tea.Batch(cmd, m.edited())
 }
 
@@ -254,6 +264,9 @@ func (m *Model) countText() string {
 func (m *Model) filterDetail(text string, offset, w int) string {
 	st := m.styles
 	const indent = 3 // under the prompt
+	if m.bar.refused != nil {
+		return strings.Repeat(" ", indent) + st.Error.Render("✗ "+m.bar.refused.Error())
+	}
 	if len(m.bar.comp.items) > 0 {
 		return strings.Repeat(" ", indent) + m.completionView(w-indent)
 	}

@@ -28,8 +28,10 @@ type importJob struct {
 	next    int    // index of the file to import next
 	current string // the file being imported
 	phase   string
-	done    []importOutcome
-	opened  string // the first table imported, which the screen opens
+	// read of size bytes of the file have been checked, beside DuckDB's read.
+	read, size int64
+	done       []importOutcome
+	opened     string // the first table imported, which the screen opens
 	// cancelled names the file whose import Esc stopped.
 	cancelled string
 	// shown is whether the panel is on screen: from the start until dismissed.
@@ -44,9 +46,9 @@ type importOutcome struct {
 }
 
 type importProgressMsg struct {
-	id    uint64
-	phase string
-	next  tea.Cmd // waits for the job's next report
+	id       uint64
+	progress query.ImportProgress
+	next     tea.Cmd // waits for the job's next report
 }
 
 type importDoneMsg struct {
@@ -85,7 +87,7 @@ func (m *Model) importNext() tea.Cmd {
 	}
 	path := m.imp.files[m.imp.next]
 	m.imp.next++
-	m.imp.current, m.imp.phase = path, "starting"
+	m.imp.current, m.imp.phase, m.imp.read, m.imp.size = path, "starting", 0, 0
 	ctx, id := m.imp.slot.Start(m.base, "importing "+filepath.Base(path), m.now())
 	m.imp.id = id
 	return importCmd(ctx, m.ws, id, path)
@@ -97,36 +99,34 @@ func (m *Model) importNext() tea.Cmd {
 // and never blocks the import on a console that has not read the last one.
 func importCmd(ctx context.Context, ws *query.Workspace, id uint64, path string) tea.Cmd {
 	return func() tea.Msg {
-		progress := make(chan string, 1)
+		progress := make(chan query.ImportProgress, 1)
 		done := make(chan importDoneMsg, 1)
-		report := func(phase string) {
+		report := func(p query.ImportProgress) {
 			for {
 				select {
-				case progress <- phase:
+				case progress <- p:
 					return
 				default:
 				}
 				select {
-				case <-progress: // superseded by phase
+				case <-progress: // superseded by p, which says all it did
 				default:
 				}
 			}
 		}
 		go func() {
-			res, err := ws.Import(ctx, path, query.ImportOptions{
-				Progress: func(p query.ImportProgress) { report(p.Phase) },
-			})
+			res, err := ws.Import(ctx, path, query.ImportOptions{Progress: report})
 			done <- importDoneMsg{id: id, outcome: importOutcome{path: path, res: res, err: err}}
 		}()
 		return waitImport(id, progress, done)()
 	}
 }
 
-func waitImport(id uint64, progress chan string, done chan importDoneMsg) tea.Cmd {
+func waitImport(id uint64, progress chan query.ImportProgress, done chan importDoneMsg) tea.Cmd {
 	return func() tea.Msg {
 		select {
-		case phase := <-progress:
-			return importProgressMsg{id: id, phase: phase, next: waitImport(id, progress, done)}
+		case p := <-progress:
+			return importProgressMsg{id: id, progress: p, next: waitImport(id, progress, done)}
 		case msg := <-done:
 			return msg
 		}
@@ -137,7 +137,8 @@ func (m *Model) onImportProgress(msg importProgressMsg) tea.Cmd {
 	if msg.id != m.imp.id || !m.imp.slot.Running() {
 		return nil // a cancelled import: stop listening
 	}
-	m.imp.phase = msg.phase
+	p := msg.progress
+	m.imp.phase, m.imp.read, m.imp.size = p.Phase, p.BytesRead, p.Size
 	return msg.next
 }
 
@@ -146,7 +147,7 @@ func (m *Model) onImportDone(msg importDoneMsg) tea.Cmd {
 		return nil
 	}
 	m.imp.done = append(m.imp.done, msg.outcome)
-	m.imp.current, m.imp.phase = "", ""
+	m.imp.current, m.imp.phase, m.imp.read, m.imp.size = "", "", 0, 0
 	next := m.importNext()
 	if msg.outcome.err != nil {
 		return next
@@ -171,7 +172,7 @@ func (m *Model) cancelImport() bool {
 		return false
 	}
 	m.imp.cancelled = m.imp.current
-	m.imp.current, m.imp.phase = "", ""
+	m.imp.current, m.imp.phase, m.imp.read, m.imp.size = "", "", 0, 0
 	m.imp.next = len(m.imp.files)
 	return true
 }
@@ -262,6 +263,9 @@ func (m *Model) importLines(w int) []string {
 		frames := spinner.MiniDot.Frames
 		frame := frames[int(elapsed/spinner.MiniDot.FPS)%len(frames)]
 		lines = append(lines, "", st.StatusBusy.Render(frame)+" "+st.Item.Render(m.imp.phase)+st.Muted.Render(fmt.Sprintf(" · %.1fs", elapsed.Seconds())))
+		if m.imp.size > 0 {
+			lines = append(lines, m.importBar(w)...)
+		}
 		lines = append(lines, "", st.Faint.Render("esc cancels: nothing of this file is saved until it is all read"))
 	case m.imp.cancelled != "":
 		if len(lines) > 0 {
@@ -274,6 +278,35 @@ func (m *Model) importLines(w int) []string {
 		lines = append(lines, "", st.Faint.Render("enter or esc closes"))
 	}
 	return lines
+}
+
+// importBar shows how much of the file has been read through, by bytes as
+// stored: for a multi-gigabyte file or a gzip bomb (whose rows are uncounted
+// until the end) it is the one measure of how far along the import is.
+func (m *Model) importBar(w int) []string {
+	st := m.styles
+	frac := float64(m.imp.read) / float64(m.imp.size)
+	bar := common.HBar(frac, 1, w-2)
+	return []string{
+		"",
+		" " + st.Bar.Render(bar) + st.Faint.Render(strings.Repeat("░", max(w-2-common.Width(bar), 0))),
+		" " + st.Number.Render(fmt.Sprintf("%s of %s read", byteSize(m.imp.read), byteSize(m.imp.size))) +
+			st.Muted.Render(fmt.Sprintf("  %.0f%%", 100*frac)),
+	}
+}
+
+// byteSize writes n bytes for reading: 512 B, 3.4 MB, 2.1 GB.
+func byteSize(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, i := float64(n)/unit, 0
+	for v >= unit && i < 3 {
+		v /= unit
+		i++
+	}
+	return fmt.Sprintf("%.1f %cB", v, "kMGT"[i])
 }
 
 func capitalize(s string) string {

@@ -48,6 +48,7 @@ type editor struct {
 	typed   common.Debounce // the size is recounted once typing pauses
 	check   check           // what the rule selects, or why it cannot
 	saveErr error
+	refused error // why the last paste or key was not taken into the rule: it would be too long
 }
 
 func newEditor() editor {
@@ -61,7 +62,9 @@ func newEditor() editor {
 	ta := textarea.New()
 	ta.Prompt = ""
 	ta.ShowLineNumbers = false
-	ta.CharLimit = 0
+	// editorInput refuses with a message what would pass the limit; this
+	// only backs it up.
+	ta.CharLimit = rule.MaxRuleChars
 	// The screen draws the rule itself, wrapped and highlighted, so the
 	// textarea keeps one line per line of the rule and never wraps.
 	ta.MaxWidth = 0
@@ -158,7 +161,7 @@ func (e *editor) moveFocus(delta int) {
 // openNew starts a new segment of table, with a rule to begin from.
 func (m *Model) openNew(table, text string) tea.Cmd {
 	e := &m.editor
-	e.existing, e.table, e.saveErr, e.check, e.top = nil, table, nil, check{}, 0
+	e.existing, e.table, e.saveErr, e.check, e.top, e.refused = nil, table, nil, check{}, 0, nil
 	e.name.SetValue("")
 	e.desc.SetValue("")
 	e.reason.SetValue("")
@@ -172,7 +175,7 @@ func (m *Model) openNew(table, text string) tea.Cmd {
 // version's) and with a reason to begin from.
 func (m *Model) openExisting(seg segments.Segment, text, reason string) tea.Cmd {
 	e := &m.editor
-	e.existing, e.table, e.saveErr, e.check, e.top = &seg, seg.Table, nil, check{}, 0
+	e.existing, e.table, e.saveErr, e.check, e.top, e.refused = &seg, seg.Table, nil, check{}, 0, nil
 	e.name.SetValue(seg.Name)
 	e.desc.SetValue(seg.Description)
 	e.reason.SetValue(reason)
@@ -253,8 +256,13 @@ func (m *Model) editorInput(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	before := e.ruleText()
+	if err := common.RuleInputTooLong(before, msg); err != nil {
+		e.refused = err
+		return nil
+	}
 	e.rule, cmd = e.rule.Update(msg)
 	if e.ruleText() != before {
+		e.refused = nil
 		cmd = tea.Batch(cmd, m.edited(true))
 	}
 	e.follow(m.styles)

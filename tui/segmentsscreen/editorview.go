@@ -238,6 +238,8 @@ func (m *Model) editorMessage() string {
 		return st.Error.Render("✗ not saved: the rule has an error, marked above")
 	case e.saveErr != nil:
 		return st.Error.Render("✗ not saved: " + e.saveErr.Error())
+	case e.refused != nil:
+		return st.Error.Render("✗ " + e.refused.Error())
 	}
 	return st.Faint.Render("tab next field · enter new line in the rule · ctrl+t fill from a template")
 }

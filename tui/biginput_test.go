@@ -1,0 +1,186 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/segscope/segscope/query/querytest"
+	"github.com/segscope/segscope/segments/rule"
+	"github.com/segscope/segscope/tui/styles"
+)
+
+// megabyteRule is a pasted rule of a little over a megabyte.
+var megabyteRule = "plan = '" + strings.Repeat("x", 1<<20) + "'"
+
+// refusal is what the console says when text would make a rule n characters long.
+func refusal(n int) string {
+	return fmt.Sprintf("a rule can be at most 10,000 characters; this one is %s", thousands(n))
+}
+
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// TestPastedMegabyteRuleIsRefusedInTheFilterBar pastes a megabyte into the
+// filter bar: Update returns without taking it, the bar keeps the rule it had
+// and says why, and nothing is sent to be counted. Up to the limit a paste is
+// taken; one character past it is refused.
+func TestPastedMegabyteRuleIsRefusedInTheFilterBar(t *testing.T) {
+	ws := newWorkspace(t)
+	m := newModel(t, ws, 100, 30, styles.Dark)
+	press(t, m, "/")
+	typed := "plan = 'gold'"
+	typeText(t, m, typed)
+	n, ok := m.Data().FilterCount()
+	if !ok {
+		t.Fatal("the typed rule was not counted")
+	}
+
+	_, cmd := m.Update(tea.PasteMsg{Content: megabyteRule})
+	if cmd != nil {
+		t.Error("a refused paste asked for work")
+	}
+	if got := m.Data().FilterInput(); got != typed {
+		t.Fatalf("after the refused paste the bar holds %.40q…", got)
+	}
+	screen := screenText(m)
+	if want := refusal(len(typed) + len(megabyteRule)); !strings.Contains(screen, want) {
+		t.Fatalf("the screen lacks %q:\n%s", want, screen)
+	}
+	requireFits(t, m, 100, 30, "refused paste")
+	if got, ok := m.Data().FilterCount(); !ok || got != n {
+		t.Errorf("the count of the kept rule became %d, %v; was %d", got, ok, n)
+	}
+
+	// A paste that brings the rule to the limit exactly is taken and counted.
+	room := rule.MaxRuleChars - len(typed) - len(" or plan = ''")
+	fits := " or plan = '" + strings.Repeat("y", room) + "'"
+	send(t, m, tea.PasteMsg{Content: fits})
+	if got := m.Data().FilterInput(); got != typed+fits {
+		t.Fatalf("a paste to the limit was not taken whole: %d characters", len(got))
+	}
+	if strings.Contains(screenText(m), "a rule can be at most") {
+		t.Error("the refusal stayed after the rule changed")
+	}
+	if _, ok := m.Data().FilterCount(); !ok {
+		t.Errorf("the rule at the limit was not counted: %v", m.Data().FilterError())
+	}
+	requireFits(t, m, 100, 30, "rule at the limit")
+	typeText(t, m, "z")
+	if got := len(m.Data().FilterInput()); got != rule.MaxRuleChars {
+		t.Errorf("a key past the limit made the rule %d characters", got)
+	}
+	if want := refusal(rule.MaxRuleChars + 1); !strings.Contains(screenText(m), want) {
+		t.Errorf("a key past the limit was dropped without saying why:\n%s", screenText(m))
+	}
+	press(t, m, "backspace")
+	if strings.Contains(screenText(m), "a rule can be at most") {
+		t.Error("the refusal stayed after backspace")
+	}
+}
+
+// TestPastedMegabyteRuleIsRefusedInTheSegmentEditor: the same in the rule
+// box of the segment editor, a textarea.
+func TestPastedMegabyteRuleIsRefusedInTheSegmentEditor(t *testing.T) {
+	ws := newWorkspace(t)
+	m := newModel(t, ws, 100, 30, styles.Dark)
+	press(t, m, "3", "n")
+	typeText(t, m, "gold_big")
+	press(t, m, "tab", "tab")
+	typed := "plan = 'gold'"
+	typeText(t, m, typed)
+
+	_, cmd := m.Update(tea.PasteMsg{Content: megabyteRule})
+	if cmd != nil {
+		t.Error("a refused paste asked for work")
+	}
+	if _, _, got := m.Segments().Draft(); got != typed {
+		t.Fatalf("after the refused paste the rule is %.40q…", got)
+	}
+	if want := refusal(len(typed) + len(megabyteRule)); !strings.Contains(screenText(m), want) {
+		t.Fatalf("the screen lacks %q:\n%s", want, screenText(m))
+	}
+	requireFits(t, m, 100, 30, "refused paste in the editor")
+
+	// Line breaks count, and a rule of many lines up to the limit is taken.
+	lines := strings.Repeat("\nor plan = 'y'", (rule.MaxRuleChars-len(typed))/len("\nor plan = 'y'"))
+	send(t, m, tea.PasteMsg{Content: lines})
+	if _, _, got := m.Segments().Draft(); got != typed+lines {
+		t.Fatalf("a paste within the limit was not taken whole: %d of %d characters", len(got), len(typed+lines))
+	}
+	if n, ok := m.Segments().Preview(); !ok || n == 0 {
+		t.Errorf("the long rule was not counted: %d, %v (%v)", n, ok, m.Segments().RuleError())
+	}
+	requireFits(t, m, 100, 30, "long rule in the editor")
+}
+
+// TestImportOfAGzipBombShowsBytesAndEscStopsIt: a few megabytes of gzip that
+// inflate to 2 GB show how much of the file is read, as a bar, and Esc stops
+// the import with the workspace as it was.
+func TestImportOfAGzipBombShowsBytesAndEscStopsIt(t *testing.T) {
+	ws := newWorkspace(t)
+	ctx := context.Background()
+	before, err := ws.Tables(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := querytest.GzipBomb(t, "bomb.csv.gz", 2<<30)
+	m, cmd := startConsole(t, ws, path)
+
+	var panel string
+	settleWatching(t, m, cmd, func() {
+		if panel != "" || !m.Data().ImportRunning() {
+			return
+		}
+		summary := strings.Join(m.Data().ImportSummary(), "\n")
+		if !strings.Contains(summary, " MB read") {
+			return
+		}
+		panel = summary
+		requireFits(t, m, 100, 30, "bomb import")
+		if _, cmd := m.Update(keyPress("esc")); cmd != nil {
+			t.Fatal("esc over a running import asked for more work")
+		}
+	})
+	if panel == "" {
+		t.Fatal("the import never showed bytes read")
+	}
+	for _, want := range []string{"Importing bomb.csv.gz", "of 12.5 MB read", "█"} {
+		if !strings.Contains(panel, want) {
+			t.Errorf("while importing, the panel lacks %q:\n%s", want, panel)
+		}
+	}
+	after, err := ws.Tables(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("tables after a cancelled import: %v\nbefore: %v", after, before)
+	}
+	summary := strings.Join(m.Data().ImportSummary(), "\n")
+	if !strings.Contains(summary, "Import cancelled") || strings.Contains(summary, " read") {
+		t.Errorf("after esc the panel says:\n%s", summary)
+	}
+}
+
+// BenchmarkFilterBarLongRule draws the Data screen with a rule at the length
+// limit in the filter bar, the cursor at its end: the frame after every key.
+func BenchmarkFilterBarLongRule(b *testing.B) {
+	ws := newWorkspace(b)
+	m := newModel(b, ws, 160, 48, styles.Dark)
+	press(b, m, "/")
+	long := strings.Repeat("plan = 'gold' or ", rule.MaxRuleChars/17)
+	send(b, m, tea.PasteMsg{Content: long[:len(long)-4]})
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}

@@ -384,11 +384,11 @@ func (s *Session) seal() error {
 		return err
 	}
 	plain := s.Plain()
+	if _, err := os.Stat(plain); errors.Is(err, os.ErrNotExist) && s.empty {
+		return nil // opened and closed without DuckDB writing a thing
+	}
 	if s.plainSum != nil {
 		sum, err := hashFile(plain)
-		if errors.Is(err, os.ErrNotExist) && s.empty {
-			return nil // opened and closed without DuckDB writing a thing
-		}
 		if err != nil {
 			return err
 		}

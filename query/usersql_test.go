@@ -89,3 +89,57 @@ func TestQueryIsReadOnly(t *testing.T) {
 		t.Fatalf("syntax error: %v", err)
 	}
 }
+
+func TestTrimStatementEnd(t *testing.T) {
+	for in, want := range map[string]string{
+		"select 1":                               "select 1",
+		"select 1;":                              "select 1",
+		"select 1 ; ;\n":                         "select 1",
+		"select 1 -- note; more\n;":              "select 1",
+		"select 1 /* ; */ ;":                     "select 1",
+		"select ';' ;":                           "select ';'",
+		`select "a;b" from t; -- x`:              `select "a;b" from t`,
+		"select 'it''s';":                        "select 'it''s'",
+		"select $$;$$ ;":                         "select $$;$$",
+		"select 1 -- unterminated comment":       "select 1",
+		"select 1 /* unterminated":               "select 1 /* unterminated",
+		"with a as (select 1) select * from a;;": "with a as (select 1) select * from a",
+	} {
+		if got := trimStatementEnd(in); got != want {
+			t.Errorf("trimStatementEnd(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The header counter the query runner watches moves on a checkpoint and only then.
+func TestCheckpointIteration(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	w, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := w.DB().ExecContext(ctx, `CHECKPOINT`); err != nil {
+		t.Fatal(err)
+	}
+	first, err := checkpointIteration(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.DB().ExecContext(ctx, `CREATE TABLE t AS SELECT 1 AS x`); err != nil {
+		t.Fatal(err)
+	}
+	if now, err := checkpointIteration(path); err != nil || now != first {
+		t.Fatalf("after a write without a checkpoint: %d (was %d), %v", now, first, err)
+	}
+	if _, err := w.DB().ExecContext(ctx, `CHECKPOINT`); err != nil {
+		t.Fatal(err)
+	}
+	if now, err := checkpointIteration(path); err != nil || now <= first {
+		t.Fatalf("after a checkpoint: %d (was %d), %v", now, first, err)
+	}
+	if _, err := checkpointIteration(writeFile(t, t.TempDir(), "not.duckdb", strings.Repeat("x", 3*4096))); err == nil {
+		t.Fatal("a file that is not DuckDB's gave a checkpoint number")
+	}
+}

@@ -18,8 +18,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
-	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/consent/consenttest"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -32,13 +32,13 @@ var analysisSegments = []segments.Definition{
 	{Name: "premium", Table: "subscribers", Rule: "plan in ('premium', 'family')"},
 }
 
-// newSampleWorkspace is an in-memory workspace with the embedded sample data,
+// newSampleWorkspace is an in-memory workspace with the embedded sample data and its consent setups,
 // the fixture's customers, analysisSegments, and an audit log whose times and
 // paths are fixed, so that frames which show it do not change from run to run.
 func newSampleWorkspace(tb testing.TB) *query.Workspace {
 	tb.Helper()
 	ctx := context.Background()
-	ws := querytest.Sample(tb)
+	ws := consenttest.Sample(tb)
 	path := filepath.Join(tb.TempDir(), "customers.csv")
 	if err := os.WriteFile(path, []byte(customersCSV(120)), 0o644); err != nil {
 		tb.Fatal(err)

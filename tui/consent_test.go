@@ -2,8 +2,13 @@ package tui
 
 import (
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/tui/common"
@@ -25,7 +30,7 @@ func TestConsentMatrixMatchesCoverage(t *testing.T) {
 	store := segments.NewStore(ws)
 	for _, row := range mx.Rows {
 		if row.Table == "customers" {
-			continue // no consent data: below
+			continue // no consent set up: below
 		}
 		c, err := store.Compile(ctx, row.Segment)
 		if err != nil {
@@ -48,7 +53,7 @@ func TestConsentMatrixMatchesCoverage(t *testing.T) {
 	if churn.Segment != "churn_risk" || mx.Channels[1] != "email" {
 		t.Fatalf("rows %v, channels %v", churn.Segment, mx.Channels)
 	}
-	mustContain(t, m, "churn_risk", common.Count(email.Contactable), "no consent data for customers")
+	mustContain(t, m, "churn_risk", common.Count(email.Contactable), "no consent set up for customers")
 
 	// The detail of churn_risk is its coverage, email under the cursor.
 	press(t, m, "j", "l", "enter")
@@ -59,12 +64,83 @@ func TestConsentMatrixMatchesCoverage(t *testing.T) {
 	cc, _ := cov.Channel("email")
 	mustContain(t, m, "email by jurisdiction", "EU/EEA", common.Count(cc.Counts[consent.Denied]))
 
-	// j on the detail moves to the next segment: customers has no consent data.
+	// j on the detail moves to the next segment: customers has no consent set
+	// up and nothing to propose (creators shares its customer_id key name, but
+	// its opt-in columns are its own).
 	press(t, m, "j")
-	mustContain(t, m, "No consent data is configured or detected for customers",
-		"segscope consent setup --table customers --key customer_id")
+	mustContain(t, m, "No consent is set up for customers", "never borrowed",
+		"segscope consent setup --table customers")
+	if p, err := m.Consent().Proposal(); p != nil || !errors.Is(err, consent.ErrNoProposal) {
+		t.Fatalf("proposal for customers %+v (%v)", p, err)
+	}
 	press(t, m, "esc")
 	if m.Consent().InSegment() {
 		t.Fatal("esc did not go back to the matrix")
+	}
+}
+
+// TestConsentSetupFromProposal: a table without a setup shows what segscope
+// proposes; s opens the confirm form, enter saves it with the reason typed, and
+// the matrix counts the table's segments at once.
+func TestConsentSetupFromProposal(t *testing.T) {
+	ctx := context.Background()
+	ws := newSampleWorkspace(t)
+	path := filepath.Join(t.TempDir(), "shop.csv")
+	if err := os.WriteFile(path, []byte("shopper_id,plan,newsletter_opt_in\n1,gold,yes\n2,gold,no\n3,basic,yes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.Import(ctx, path, query.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	define(t, ws, segments.Definition{Name: "zz_gold_shoppers", Table: "shop", Rule: "plan = 'gold'"})
+	m := newSampleModel(t, ws, 100, 30, styles.Dark)
+	press(t, m, "5")
+	mustContain(t, m, "no consent set up for shop")
+	press(t, m, "G", "enter")
+	mustContain(t, m, "No consent is set up for shop", "segscope proposes:", "newsletter_opt_in → newsletter", "Press s")
+	if p, err := m.Consent().Proposal(); p == nil || err != nil || p.Config.Layout != consent.Wide {
+		t.Fatalf("proposal %+v (%v)", p, err)
+	}
+	// Nothing is stored until the analyst confirms.
+	svc := consent.New(ws)
+	if _, err := svc.Config(ctx, "shop"); !errors.Is(err, consent.ErrNotConfigured) {
+		t.Fatalf("before confirming: %v", err)
+	}
+	press(t, m, "s")
+	if !m.Consent().Confirming() || !m.Consent().CapturesText() {
+		t.Fatal("s did not open the confirm form")
+	}
+	mustContain(t, m, "Save this consent setup for shop?", "Reason")
+	// esc closes the form without saving.
+	press(t, m, "esc")
+	if m.Consent().Confirming() || !m.Consent().InSegment() {
+		t.Fatal("esc did not close the form")
+	}
+	press(t, m, "s")
+	typeText(t, m, "newsletter only, quick check") // its q is text, not quit
+	press(t, m, "enter")
+	if m.Consent().Confirming() {
+		t.Fatal("the form is still open after saving")
+	}
+	c, err := svc.Config(ctx, "shop")
+	if err != nil || c.Layout != consent.Wide || c.Wide[0].Column != "newsletter_opt_in" {
+		t.Fatalf("saved %+v (%v)", c, err)
+	}
+	log, err := ws.AuditLog(ctx, query.AuditFilter{Action: query.ActionPolicyChange})
+	if err != nil || len(log) == 0 || log[0].Subject != "consent:shop" || !strings.Contains(log[0].Details, "newsletter only, quick check") {
+		t.Fatalf("audit %+v (%v)", log, err)
+	}
+	// The recount counts shop's segment, and the detail is its coverage.
+	mx := m.Consent().Matrix()
+	row := mx.Rows[len(mx.Rows)-1]
+	if row.Segment != "zz_gold_shoppers" || row.NotSetUp || row.Members != 2 {
+		t.Fatalf("matrix row %+v", row)
+	}
+	cov, err := m.Consent().Coverage()
+	if err != nil || cov == nil || cov.Population.Segment != "zz_gold_shoppers" {
+		t.Fatalf("detail %+v (%v)", cov, err)
+	}
+	if nl, ok := cov.Channel("newsletter"); !ok || nl.Contactable != 1 || nl.Counts[consent.Denied] != 1 {
+		t.Fatalf("newsletter coverage %+v", nl)
 	}
 }

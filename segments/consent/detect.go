@@ -104,8 +104,8 @@ func (s *Service) propose(ctx context.Context, table string) (Proposal, error) {
 		p := Proposal{Config: c, Evidence: []string{"the opt-in columns " + strings.Join(cols, ", ") + " of " + table +
 			" were recognised by name: check that each records consent to its channel"}}
 		if found != nil {
-			p.Evidence = append(p.Evidence, "set aside: "+found.overlap.describe(table, found.events.Table)+
-				" — most of its people are not in "+table)
+			p.Evidence = append(p.Evidence, fmt.Sprintf("%s was set aside, as most of its people are not in %s: %s",
+				found.events.Table, table, found.overlap.describe(table, found.events.Table)))
 		}
 		return p, nil
 	}

@@ -118,7 +118,7 @@ func TestProposalNeedsKeyOverlap(t *testing.T) {
 	querytest.ImportCSV(t, ws, "fans", "subscriber_id,sms_opt_in\n1,yes\n2,no\n")
 	p, err = s.Propose(ctx, "fans")
 	if err != nil || p.Config.Layout != Wide || p.Config.Wide[0].Channel != "sms" || len(p.Evidence) != 2 ||
-		!strings.Contains(p.Evidence[1], "set aside:") || !strings.Contains(p.Evidence[1], "most of its people are not in fans") {
+		!strings.Contains(p.Evidence[1], "consent was set aside, as most of its people are not in fans") {
 		t.Fatalf("fans: %+v (%v)", p, err)
 	}
 

@@ -1,8 +1,8 @@
 // Package consentscreen is the Consent screen: every segment against every
 // consent channel, as a matrix of contactable shares and counts on a heat
 // scale, and any one segment's consent states per channel, overall and by
-// jurisdiction. Tables without consent data are named, with the setup command
-// that gives them some.
+// jurisdiction. A table without a consent setup says so; its detail shows the
+// setup segscope proposes, and a small form saves it once the analyst confirms.
 package consentscreen
 
 import (
@@ -14,6 +14,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
@@ -49,10 +50,7 @@ type Model struct {
 	matrix *consent.Matrix
 	// counted names the segment versions the matrix was counted for, so that
 	// a visit after a change on the Segments screen counts it again.
-	counted string
-	// unset holds the key column of each table that has no consent data at all,
-	// for the setup command.
-	unset          map[string]string
+	counted        string
 	err            error
 	cursor, offset int
 	// chosen is the channel under the cursor, by name: the matrix and a
@@ -62,8 +60,21 @@ type Model struct {
 
 	cov    *consent.Coverage
 	covErr error
+	// setup is the open segment's table's proposed setup when it has none.
+	setup setupState
 
-	load, detail task.Slot
+	load, detail, save task.Slot
+}
+
+// setupState is a table without a consent setup: what segscope proposes for
+// it, and the confirm form that saves the proposal.
+type setupState struct {
+	table       string
+	proposal    *consent.Proposal
+	proposalErr error // why nothing is proposed
+	confirming  bool
+	reason      textinput.Model
+	saveErr     error
 }
 
 // New builds the Consent screen. now is the instant consent staleness is
@@ -71,13 +82,17 @@ type Model struct {
 func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time) *Model {
 	svc := consent.New(ws)
 	svc.Now = now
-	return &Model{ws: ws, svc: svc, store: segments.NewStore(ws), base: base, now: now, styles: st, keys: DefaultKeyMap()}
+	m := &Model{ws: ws, svc: svc, store: segments.NewStore(ws), base: base, now: now, styles: st, keys: DefaultKeyMap()}
+	m.setup.reason = textinput.New()
+	m.setup.reason.Prompt = ""
+	m.setup.reason.Placeholder = "why (kept in the audit log)"
+	m.setup.reason.SetStyles(common.InputStyles(st))
+	return m
 }
 
 type matrixMsg struct {
 	id      uint64
 	matrix  *consent.Matrix
-	unset   map[string]string
 	counted string
 	err     error
 }
@@ -90,10 +105,22 @@ type listedMsg struct {
 	err     error
 }
 
+// coverageMsg is a segment's detail: its coverage, or for a table without a
+// consent setup, what segscope proposes (table is set, cov is nil).
 type coverageMsg struct {
-	id  uint64
-	cov *consent.Coverage
-	err error
+	id          uint64
+	cov         *consent.Coverage
+	err         error
+	table       string
+	proposal    *consent.Proposal
+	proposalErr error
+}
+
+// savedMsg says whether the confirmed setup was saved.
+type savedMsg struct {
+	id    uint64
+	table string
+	err   error
 }
 
 // Init does nothing: the matrix is counted when the screen is first shown.
@@ -102,12 +129,16 @@ func (m *Model) Init() tea.Cmd { return nil }
 // SetSize gives the screen its area.
 func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h
+	m.setup.reason.SetWidth(max(w-12, 8))
 	m.relayout()
 	return nil
 }
 
 // SetStyles switches theme.
-func (m *Model) SetStyles(st *styles.Styles) { m.styles = st }
+func (m *Model) SetStyles(st *styles.Styles) {
+	m.styles = st
+	m.setup.reason.SetStyles(common.InputStyles(st))
+}
 
 // Show counts the matrix the first time, and again when the segments have
 // changed since; r counts it again at any time.
@@ -137,26 +168,37 @@ func versions(segs []segments.Segment) string {
 
 // Help returns the keys that apply now.
 func (m *Model) Help() help.KeyMap {
-	if m.view == viewSegment {
-		return segmentHelp(m.keys)
+	switch {
+	case m.confirming():
+		return confirmHelp(m.keys)
+	case m.view == viewSegment:
+		k := m.keys
+		k.Setup.SetEnabled(m.canConfirm())
+		return segmentHelp(k)
 	}
 	return m.keys
 }
 
-// CapturesText is false: the screen has no text input.
-func (m *Model) CapturesText() bool { return false }
+// CapturesText is true while the confirm form's reason is being typed.
+func (m *Model) CapturesText() bool { return m.confirming() }
+
+// confirming reports whether the confirm form is open on the shown detail.
+func (m *Model) confirming() bool { return m.view == viewSegment && m.setup.confirming }
 
 // Running describes the count in flight, if any.
-func (m *Model) Running() (task.Info, bool) { return task.First(&m.load, &m.detail) }
+func (m *Model) Running() (task.Info, bool) { return task.First(&m.save, &m.load, &m.detail) }
 
-// Cancel stops the counts in flight.
-func (m *Model) Cancel() bool { return task.CancelAll(&m.load, &m.detail) }
+// Cancel stops the counts in flight, and a save not yet written.
+func (m *Model) Cancel() bool { return task.CancelAll(&m.save, &m.load, &m.detail) }
 
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {
 	cmds := []common.Command{{Title: "Recount consent coverage", Keys: "r", Run: m.recount}}
 	if row, ok := m.current(); ok && m.view == viewMatrix {
 		cmds = append(cmds, common.Command{Title: "Consent detail of " + row.Segment, Keys: "enter", Run: m.open})
+	}
+	if m.canConfirm() {
+		cmds = append(cmds, common.Command{Title: "Review and save the proposed consent setup of " + m.setup.table, Keys: "s", Run: m.startConfirm})
 	}
 	return cmds
 }
@@ -173,7 +215,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case coverageMsg:
 		if m.detail.Finish(msg.id) {
 			m.cov, m.covErr = msg.cov, msg.err
+			m.setup.table, m.setup.proposal, m.setup.proposalErr = msg.table, msg.proposal, msg.proposalErr
 		}
+	case savedMsg:
+		return m.onSaved(msg)
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	case tea.MouseClickMsg:
@@ -190,48 +235,19 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 // recount counts the matrix again, and the open segment's detail with it.
 func (m *Model) recount() tea.Cmd {
 	ctx, id := m.load.Start(m.base, "counting consent coverage", m.now())
-	ws, svc, store := m.ws, m.svc, m.store
+	svc, store := m.svc, m.store
 	load := func() tea.Msg {
 		segs, err := store.List(ctx)
 		if err != nil {
 			return matrixMsg{id: id, err: err}
 		}
 		mx, err := svc.Matrix(ctx)
-		if err != nil {
-			return matrixMsg{id: id, err: err}
-		}
-		unset, err := unconfigured(ctx, ws, svc, mx)
-		return matrixMsg{id: id, matrix: mx, unset: unset, counted: versions(segs), err: err}
+		return matrixMsg{id: id, matrix: mx, counted: versions(segs), err: err}
 	}
 	if m.view == viewSegment {
 		return tea.Batch(load, m.open())
 	}
 	return load
-}
-
-// unconfigured finds the tables of the matrix that have no consent data, and
-// their key columns.
-func unconfigured(ctx context.Context, ws *query.Workspace, svc *consent.Service, mx *consent.Matrix) (map[string]string, error) {
-	out := map[string]string{}
-	checked := map[string]bool{}
-	for _, r := range mx.Rows {
-		if r.Problem == "" || checked[r.Table] {
-			continue
-		}
-		checked[r.Table] = true
-		_, err := svc.Config(ctx, r.Table)
-		switch {
-		case errors.Is(err, consent.ErrNotConfigured):
-			info, err := ws.Table(ctx, r.Table)
-			if err != nil {
-				return nil, err
-			}
-			out[r.Table] = info.Key
-		case ctx.Err() != nil:
-			return nil, ctx.Err()
-		}
-	}
-	return out, nil
 }
 
 func (m *Model) onMatrix(msg matrixMsg) {
@@ -246,7 +262,7 @@ func (m *Model) onMatrix(msg matrixMsg) {
 	if row, ok := m.current(); ok {
 		name = row.Segment
 	}
-	m.matrix, m.unset, m.counted = msg.matrix, msg.unset, msg.counted
+	m.matrix, m.counted = msg.matrix, msg.counted
 	for i, r := range m.matrix.Rows {
 		if r.Segment == name {
 			m.cursor = i
@@ -265,17 +281,17 @@ func (m *Model) current() (consent.MatrixRow, bool) {
 }
 
 // open shows the segment under the cursor: its coverage, or for a table
-// without consent data, how to set it up.
+// without a consent setup, the setup segscope proposes. It asks the workspace
+// rather than the matrix, which may predate a setup saved since.
 func (m *Model) open() tea.Cmd {
 	row, ok := m.current()
 	if !ok {
 		return nil
 	}
 	m.view, m.cov, m.covErr = viewSegment, nil, nil
-	if _, unset := m.unset[row.Table]; unset {
-		m.detail.Cancel()
-		return nil
-	}
+	m.setup = setupState{reason: m.setup.reason}
+	m.setup.reason.Reset()
+	m.setup.reason.Blur()
 	ctx, id := m.detail.Start(m.base, "counting consent states of "+row.Segment, m.now())
 	store, svc, name := m.store, m.svc, row.Segment
 	return func() tea.Msg {
@@ -284,13 +300,96 @@ func (m *Model) open() tea.Cmd {
 			return coverageMsg{id: id, err: err}
 		}
 		cov, err := svc.Coverage(ctx, consent.SegmentMembers(c), nil)
-		return coverageMsg{id: id, cov: cov, err: err}
+		if !errors.Is(err, consent.ErrNotConfigured) {
+			return coverageMsg{id: id, cov: cov, err: err}
+		}
+		msg := coverageMsg{id: id, table: c.Table}
+		p, err := svc.Propose(ctx, c.Table)
+		switch {
+		case err == nil:
+			msg.proposal = &p
+		case errors.Is(err, consent.ErrNoProposal):
+			msg.proposalErr = err
+		default:
+			msg.err = err
+		}
+		return msg
 	}
 }
 
+// canConfirm reports whether the shown detail has a proposal to confirm.
+func (m *Model) canConfirm() bool {
+	return m.view == viewSegment && m.setup.proposal != nil && !m.setup.confirming && !m.save.Running()
+}
+
+// startConfirm opens the confirm form over the proposal.
+func (m *Model) startConfirm() tea.Cmd {
+	if !m.canConfirm() {
+		return nil
+	}
+	m.setup.confirming, m.setup.saveErr = true, nil
+	return m.setup.reason.Focus()
+}
+
+// confirmKey handles a key while the confirm form is open: enter saves the
+// proposal, esc closes the form, anything else edits the reason.
+func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case msg.String() == "esc":
+		m.setup.confirming, m.setup.saveErr = false, nil
+		m.setup.reason.Blur()
+		m.save.Cancel()
+		return nil
+	case key.Matches(msg, m.keys.Open):
+		if m.save.Running() {
+			return nil
+		}
+		p := m.setup.proposal
+		reason := strings.TrimSpace(m.setup.reason.Value())
+		if reason == "" {
+			reason = "confirmed the proposed setup on the Consent screen"
+		}
+		ctx, id := m.save.Start(m.base, "saving the consent setup of "+p.Config.Table, m.now())
+		svc, cfg := m.svc, p.Config
+		return func() tea.Msg {
+			_, err := svc.Setup(ctx, cfg, reason)
+			return savedMsg{id: id, table: cfg.Table, err: err}
+		}
+	}
+	var cmd tea.Cmd
+	m.setup.reason, cmd = m.setup.reason.Update(msg)
+	return cmd
+}
+
+// onSaved closes the form on success and counts again: the table's segments
+// now have figures.
+func (m *Model) onSaved(msg savedMsg) tea.Cmd {
+	if !m.save.Finish(msg.id) {
+		return nil
+	}
+	if msg.err != nil {
+		m.setup.saveErr = msg.err
+		return nil
+	}
+	m.setup.confirming = false
+	m.setup.reason.Blur()
+	return m.recount()
+}
+
+// Proposal is the open detail's proposed setup, for tests.
+func (m *Model) Proposal() (*consent.Proposal, error) { return m.setup.proposal, m.setup.proposalErr }
+
+// Confirming reports whether the confirm form is open, for tests.
+func (m *Model) Confirming() bool { return m.confirming() }
+
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.confirming() {
+		return m.confirmKey(msg)
+	}
 	k := m.keys
 	switch {
+	case key.Matches(msg, k.Setup) && m.canConfirm():
+		return m.startConfirm()
 	case key.Matches(msg, k.Recount):
 		return m.recount()
 	case key.Matches(msg, k.Back) && m.view == viewSegment:

@@ -7,6 +7,8 @@ type KeyMap struct {
 	Up, Down, First, Last key.Binding
 	Left, Right           key.Binding
 	Open, Back, Recount   key.Binding
+	// Setup opens the confirm form over a proposed consent setup.
+	Setup key.Binding
 }
 
 // DefaultKeyMap returns the Consent screen's default keys.
@@ -21,6 +23,7 @@ func DefaultKeyMap() KeyMap {
 		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "segment detail")),
 		Back:    key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back to the matrix")),
 		Recount: key.NewBinding(key.WithKeys("r", "f5"), key.WithHelp("r", "recount")),
+		Setup:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save the proposed setup")),
 	}
 }
 
@@ -36,9 +39,21 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 type segmentHelp KeyMap
 
 func (k segmentHelp) ShortHelp() []key.Binding {
-	return []key.Binding{k.Right, k.Down, k.Back, k.Recount}
+	return []key.Binding{k.Setup, k.Right, k.Down, k.Back, k.Recount}
 }
 
 func (k segmentHelp) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Left, k.Right, k.Up, k.Down}, {k.Back, k.Recount}}
+	return [][]key.Binding{{k.Left, k.Right, k.Up, k.Down}, {k.Back, k.Recount, k.Setup}}
 }
+
+// confirmHelp is shown while the confirm form is open.
+type confirmHelp KeyMap
+
+func (k confirmHelp) ShortHelp() []key.Binding {
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save the setup")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+func (k confirmHelp) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }

@@ -170,8 +170,8 @@ func (m *Model) matrixRow(i int) []string {
 	}
 	if r.Problem != "" {
 		why := st.Error.Render("✗ " + r.Problem)
-		if _, unset := m.unset[r.Table]; unset {
-			why = st.Warn.Render("no consent data for "+r.Table) + st.Muted.Render(" — enter shows how to set it up")
+		if r.NotSetUp {
+			why = st.Warn.Render("no consent set up for "+r.Table) + st.Muted.Render(" — enter shows how to set it up")
 		}
 		lines[0] += "  " + why
 	} else {

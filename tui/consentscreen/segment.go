@@ -42,11 +42,14 @@ func (m *Model) segmentView() []string {
 	} else {
 		left += st.Muted.Render(" · " + row.Table)
 	}
-	lines := []string{common.HeadLine(left, st.Faint.Render("←/→ channel · j/k segment · esc back "), m.width), m.rule()}
-	if key, unset := m.unset[row.Table]; unset {
-		return append(lines, m.setupHelp(row, key)...)
+	right := "←/→ channel · j/k segment · esc back "
+	if m.setup.confirming {
+		right = "enter save · esc cancel "
 	}
+	lines := []string{common.HeadLine(left, st.Faint.Render(right), m.width), m.rule()}
 	switch {
+	case m.setup.table != "" && m.covErr == nil:
+		return append(lines, m.setupView()...)
 	case m.covErr != nil:
 		return append(lines, "", " "+st.Error.Render("✗ "+m.covErr.Error()))
 	case m.cov == nil && m.detail.Running():
@@ -162,25 +165,76 @@ func (m *Model) jurisdictionTable() []string {
 	return lines
 }
 
-// setupHelp explains that a table has no consent data, and shows the commands
-// that describe where it lives.
-func (m *Model) setupHelp(row consent.MatrixRow, key string) []string {
+// setupView is the detail of a segment whose table has no consent setup: what
+// segscope proposes and the form that saves it, or, with nothing to propose,
+// the commands that describe where consent lives.
+func (m *Model) setupView() []string {
 	st := m.styles
-	w := m.width - 4
-	if key == "" {
-		key = "KEY_COLUMN"
+	para := func(style func(...string) string, indent, text string) []string {
+		var out []string
+		for _, l := range strings.Split(ansi.Wordwrap(text, max(m.width-len(indent)-1, 10), " "), "\n") {
+			out = append(out, indent+style(l))
+		}
+		return out
 	}
-	lines := []string{"", " " + st.Warn.Render("No consent data is configured or detected for "+row.Table+"."), ""}
-	for _, l := range strings.Split(ansi.Wordwrap(row.Problem, w, " "), "\n") {
-		lines = append(lines, "  "+st.Muted.Render(l))
+	table := m.setup.table
+	lines := []string{""}
+	if m.setup.confirming {
+		// The form goes first, so that it is in sight however little room is left.
+		lines = append(lines, " "+st.Title.Render("Save this consent setup for "+table+"?"),
+			"  "+st.Subtitle.Render("Reason ")+common.Fit(m.setup.reason.View(), max(m.width-11, 10)))
+		switch {
+		case m.save.Running():
+			lines = append(lines, "  "+st.Muted.Render("saving…"))
+		case m.setup.saveErr != nil:
+			lines = append(lines, para(st.Error.Render, "  ", "✗ "+m.setup.saveErr.Error())...)
+		default:
+			lines = append(lines, "  "+st.HelpKey.Render("enter")+st.Faint.Render(" save, written to the audit log · ")+
+				st.HelpKey.Render("esc")+st.Faint.Render(" cancel"))
+		}
+		return append(append(lines, ""), m.proposalLines(para)...)
 	}
-	lines = append(lines, "", " "+st.Item.Render("Describe where it lives from a shell, then press ")+st.HelpKey.Render("r")+
-		st.Item.Render(" here to recount:"), "")
+	lines = append(lines, " "+st.Warn.Render("No consent is set up for "+table+"."))
+	lines = append(lines, para(st.Muted.Render, "  ", "Consent set up for another table is never borrowed, even where a column has the same name.")...)
+	p := m.setup.proposal
+	if p == nil {
+		lines = append(lines, "")
+		lines = append(lines, para(st.Muted.Render, "  ", m.setup.proposalErr.Error())...)
+		return append(lines, m.setupCommands(table)...)
+	}
+	lines = append(append(lines, ""), m.proposalLines(para)...)
+	return append(lines, "", " "+st.Item.Render("Press ")+st.HelpKey.Render("s")+
+		st.Item.Render(" to review and save it; nothing applies until you do."))
+}
+
+// proposalLines are the proposed setup, the evidence for it and its doubts.
+func (m *Model) proposalLines(para func(style func(...string) string, indent, text string) []string) []string {
+	st := m.styles
+	p := m.setup.proposal
+	lines := []string{" " + st.Item.Render("segscope proposes:")}
+	for _, l := range p.Config.Describe() {
+		lines = append(lines, para(st.Item.Render, "  ", l)...)
+	}
+	for _, l := range p.Evidence {
+		lines = append(lines, para(st.Muted.Render, "  ", l)...)
+	}
+	for _, l := range p.Warnings {
+		lines = append(lines, para(st.Warn.Render, "  ", "! "+l)...)
+	}
+	return lines
+}
+
+// setupCommands show the shell commands that describe where a table's consent
+// lives, when segscope has nothing to propose.
+func (m *Model) setupCommands(table string) []string {
+	st := m.styles
+	lines := []string{"", " " + st.Item.Render("Describe where it lives from a shell, then press ") + st.HelpKey.Render("r") +
+		st.Item.Render(" here to recount:"), ""}
 	lines = append(lines, "  "+st.Faint.Render("# a table of consent events, one row per decision (person, channel, status, time)"))
-	lines = append(lines, m.command([]string{"segscope", "consent", "setup", "--table", row.Table, "--key", key,
+	lines = append(lines, m.command([]string{"segscope", "consent", "setup", "--table", table,
 		"--consent-table", "EVENTS_TABLE", "--channel-col", "channel", "--status-col", "status", "--time-col", "event_time"})...)
-	lines = append(lines, "", "  "+st.Faint.Render("# or opt-in columns on "+row.Table+" itself"))
-	return append(lines, m.command([]string{"segscope", "consent", "setup", "--table", row.Table, "--key", key,
+	lines = append(lines, "", "  "+st.Faint.Render("# or opt-in columns on "+table+" itself"))
+	return append(lines, m.command([]string{"segscope", "consent", "setup", "--table", table,
 		"--wide", "email_opt_in=email,sms_opt_in=sms"})...)
 }
 

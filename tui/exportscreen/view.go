@@ -82,7 +82,7 @@ func (m *Model) formView(w int) string {
 		gate, gateNote = "none", "internal use, no consent gate"
 	}
 	if m.consentErr != nil && len(m.channels) == 1 {
-		gateNote = "no consent data for " + seg.Table
+		gateNote = "no consent set up for " + seg.Table + ": see the Consent screen"
 	}
 	format := string(m.chosenFormat())
 	formatNote := ""

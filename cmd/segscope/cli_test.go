@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,9 +16,18 @@ import (
 // run executes one segscope command line in-process against a workspace file.
 func run(t *testing.T, workspace string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
+	return runWithInput(t, nil, workspace, args...)
+}
+
+// runWithInput is run with stdin reading from in.
+func runWithInput(t *testing.T, in io.Reader, workspace string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	a := newApp(&out, &errOut)
 	root := a.root()
+	if in != nil {
+		root.SetIn(in)
+	}
 	root.SetArgs(append([]string{"--workspace", workspace, "--no-color"}, args...))
 	err = root.ExecuteContext(context.Background())
 	a.close()

@@ -37,12 +37,18 @@ func (a *app) segmentDefineCmd() *cobra.Command {
 		Short: "Create a segment, or add a version to an existing one",
 		Example: `  segscope segment define churn_risk --table subscribers \
     --rule "days_since_login > 30 and watch_hours_30d < watch_hours_prev_30d / 2" \
-    --description "Lapsing viewers" --reason "Q4 win-back"`,
+    --description "Lapsing viewers" --reason "Q4 win-back"
+  segscope segment define big_list --table subscribers --rule @big_list.rule
+  make-rule | segscope segment define big_list --table subscribers --rule -`,
 		Args: cobra.ExactArgs(1),
 		RunE: a.withStore(func(cmd *cobra.Command, store *segments.Store, args []string) error {
 			d.Name = args[0]
 			if d.Table == "" || d.Rule == "" {
 				return fmt.Errorf("the --table and --rule flags are required")
+			}
+			var err error
+			if d.Rule, err = ruleArg(d.Rule, cmd.InOrStdin()); err != nil {
+				return err
 			}
 			seg, err := store.Define(cmd.Context(), d)
 			if err != nil {
@@ -56,7 +62,7 @@ func (a *app) segmentDefineCmd() *cobra.Command {
 		}),
 	}
 	cmd.Flags().StringVar(&d.Table, "table", "", "the audience table")
-	cmd.Flags().StringVar(&d.Rule, "rule", "", "the rule, e.g. \"plan in ('premium','family') and days_since_login > 30\"")
+	cmd.Flags().StringVar(&d.Rule, "rule", "", ruleFlagHelp)
 	cmd.Flags().StringVar(&d.Description, "description", "", "what the segment is for")
 	cmd.Flags().StringVar(&d.Reason, "reason", "", "why this version (kept in the history and the audit log)")
 	return cmd

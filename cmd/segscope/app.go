@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,6 +24,7 @@ type app struct {
 	noColor       bool
 	noSample      bool
 	memoryLimit   string
+	encrypt       bool
 
 	ws *query.Workspace
 }
@@ -31,24 +33,36 @@ func newApp(out, errOut io.Writer) *app {
 	return &app{out: out, errOut: errOut}
 }
 
-// workspace opens the workspace on first use, seeding a new one with the sample data.
-func (a *app) workspace(ctx context.Context) (*query.Workspace, error) {
-	if a.ws != nil {
-		return a.ws, nil
-	}
+// resolvePath is the workspace the flags and environment name.
+func (a *app) resolvePath() (string, error) {
 	path := a.workspacePath
 	if path == "" {
 		path = os.Getenv("SEGSCOPE_WORKSPACE")
 	}
 	if path == "" {
-		var err error
-		if path, err = query.DefaultPath(); err != nil {
-			return nil, err
-		}
+		return query.DefaultPath()
 	}
-	ws, err := query.Open(ctx, path)
+	return path, nil
+}
+
+// workspace opens the workspace on first use, seeding a new one with the sample data.
+func (a *app) workspace(ctx context.Context) (*query.Workspace, error) {
+	if a.ws != nil {
+		return a.ws, nil
+	}
+	path, err := a.resolvePath()
 	if err != nil {
 		return nil, err
+	}
+	if a.encrypt && path == query.Memory {
+		return nil, errors.New("--encrypt needs a workspace file: a :memory: workspace is never on disk")
+	}
+	ws, err := query.OpenWith(ctx, path, a.openOptions())
+	if err != nil {
+		return nil, err
+	}
+	if ws.Recovered() {
+		fmt.Fprintf(a.errOut, "note: %s holds changes a segscope that was stopped had not sealed; they are sealed when this command ends\n", path)
 	}
 	if ws.Created() && !a.noSample {
 		for _, t := range sampledata.Tables {
@@ -68,11 +82,15 @@ func (a *app) workspace(ctx context.Context) (*query.Workspace, error) {
 	return ws, nil
 }
 
-func (a *app) close() {
-	if a.ws != nil {
-		a.ws.Close()
-		a.ws = nil
+// close closes the workspace; for a sealed one that is when it is sealed, so
+// its error matters.
+func (a *app) close() error {
+	if a.ws == nil {
+		return nil
 	}
+	err := a.ws.Close()
+	a.ws = nil
+	return err
 }
 
 func (a *app) root() *cobra.Command {
@@ -103,7 +121,7 @@ func (a *app) root() *cobra.Command {
 			}
 			return fmt.Errorf("the --format flag must be table, csv or json, not %q", a.format)
 		},
-		PersistentPostRun: func(*cobra.Command, []string) { a.close() },
+		PersistentPostRunE: func(*cobra.Command, []string) error { return a.close() },
 	}
 	root.SetOut(a.out)
 	root.SetErr(a.errOut)
@@ -112,6 +130,7 @@ func (a *app) root() *cobra.Command {
 	flags.StringVar(&a.format, "format", "table", "result format: table, csv or json")
 	flags.BoolVar(&a.noColor, "no-color", os.Getenv("NO_COLOR") != "", "no colours (also NO_COLOR)")
 	flags.BoolVar(&a.noSample, "no-sample", false, "do not seed a new workspace with the sample data")
+	flags.BoolVar(&a.encrypt, "encrypt", false, "create a new workspace sealed at rest (passphrase from $SEGSCOPE_KEY or a prompt; see segscope seal)")
 	flags.StringVar(&a.memoryLimit, "memory-limit", os.Getenv("SEGSCOPE_MEMORY_LIMIT"),
 		"memory one SQL query may use, in the query command and the SQL screen, e.g. 2GB or 30% (also $SEGSCOPE_MEMORY_LIMIT; default a quarter of the machine's memory)")
 	root.AddCommand(
@@ -126,6 +145,8 @@ func (a *app) root() *cobra.Command {
 		a.compareCmd(),
 		a.consentCmd(),
 		a.exportCmd(),
+		a.sealCmd(),
+		a.unsealCmd(),
 	)
 	return root
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 
 	"charm.land/fang/v2"
 )
@@ -17,11 +18,18 @@ var version = "dev"
 
 func main() {
 	app := newApp(os.Stdout, os.Stderr)
-	if err := fang.Execute(context.Background(), app.root(),
+	err := fang.Execute(context.Background(), app.root(),
 		fang.WithVersion(version),
-		fang.WithNotifySignal(os.Interrupt),
+		// A terminated segscope cancels its work and still closes (and seals) the workspace.
+		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
 		fang.WithErrorHandler(showError),
-	); err != nil {
+	)
+	// Cobra skips the post-run hook after an error: close here too.
+	if cerr := app.close(); cerr != nil {
+		fmt.Fprintln(os.Stderr, "Error:", cerr)
+		err = cerr
+	}
+	if err != nil {
 		os.Exit(1)
 	}
 }

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/segscope/segscope/query/seal"
+)
+
+// cheapSeals lowers scrypt's work for the test and keeps the audit key out of
+// the user's config directory.
+func cheapSeals(t *testing.T) string {
+	t.Helper()
+	old := sealOptions
+	sealOptions = seal.Options{WorkFactor: 10}
+	t.Cleanup(func() { sealOptions = old })
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	return t.TempDir()
+}
+
+func mustBeSealed(t *testing.T, path string, want bool) {
+	t.Helper()
+	if sealed, err := seal.IsSealed(path); err != nil || sealed != want {
+		t.Fatalf("%s sealed: %v (%v), want %v", path, sealed, err, want)
+	}
+}
+
+func TestEncryptedWorkspaceThroughTheCLI(t *testing.T) {
+	path := filepath.Join(cheapSeals(t), "w.duckdb")
+	t.Setenv(keyEnv, "s3cret passphrase")
+	mustRun(t, path, "--encrypt", "tables")
+	mustBeSealed(t, path, true)
+
+	// User SQL runs on its own locked-down instance that attaches the workspace
+	// file: for a sealed workspace that has to be the plaintext copy.
+	out := mustRun(t, path, "--format", "csv", "query", "select count(*) AS n from subscribers")
+	if !strings.Contains(out, "n\n") || strings.Contains(out, "\n0\n") {
+		t.Fatalf("query on a sealed workspace: %q", out)
+	}
+	mustBeSealed(t, path, true)
+
+	t.Setenv(keyEnv, "")
+	_, _, err := run(t, path, "tables")
+	if err == nil || !strings.Contains(err.Error(), "is sealed: set SEGSCOPE_KEY") {
+		t.Fatalf("no key (stdin is no terminal here): %v", err)
+	}
+	t.Setenv(keyEnv, "not the passphrase")
+	_, _, err = run(t, path, "tables")
+	if err == nil || !strings.Contains(err.Error(), "the passphrase does not unlock it") {
+		t.Fatalf("wrong key: %v", err)
+	}
+
+	plain := filepath.Join(filepath.Dir(path), "plain.duckdb")
+	mustRun(t, plain, "--no-sample", "tables")
+	_, _, err = run(t, plain, "--encrypt", "tables")
+	if err == nil || !strings.Contains(err.Error(), "is not sealed: seal it with segscope seal") {
+		t.Fatalf("--encrypt on a plain workspace: %v", err)
+	}
+	if _, _, err := run(t, ":memory:", "--encrypt", "tables"); err == nil {
+		t.Fatal("--encrypt accepted :memory:")
+	}
+}
+
+func TestSealRekeyUnsealCommands(t *testing.T) {
+	path := filepath.Join(cheapSeals(t), "w.duckdb")
+	before := mustRun(t, path, "--format", "csv", "tables")
+
+	t.Setenv(keyEnv, "first")
+	out := mustRun(t, path, "seal")
+	if !strings.Contains(out, "Sealed "+path) {
+		t.Fatalf("seal said %q", out)
+	}
+	mustBeSealed(t, path, true)
+	if _, _, err := run(t, path, "seal"); err == nil || !strings.Contains(err.Error(), "already sealed; seal --rekey") {
+		t.Fatalf("sealing twice: %v", err)
+	}
+
+	t.Setenv(newKeyEnv, "second")
+	mustRun(t, path, "seal", "--rekey")
+	if _, _, err := run(t, path, "tables"); err == nil || !strings.Contains(err.Error(), "does not unlock") {
+		t.Fatalf("the old passphrase after --rekey: %v", err)
+	}
+	t.Setenv(keyEnv, "second")
+	if got := mustRun(t, path, "--format", "csv", "tables"); got != before {
+		t.Fatalf("tables after seal and rekey:\n%s\nwant\n%s", got, before)
+	}
+
+	mustRun(t, path, "unseal")
+	mustBeSealed(t, path, false)
+	t.Setenv(keyEnv, "")
+	if got := mustRun(t, path, "--format", "csv", "tables"); got != before {
+		t.Fatalf("tables after unseal:\n%s", got)
+	}
+	log := mustRun(t, path, "--format", "csv", "audit")
+	for _, action := range []string{"workspace.seal", "workspace.rekey", "workspace.unseal"} {
+		if !strings.Contains(log, action) {
+			t.Fatalf("the audit log lacks %s:\n%s", action, log)
+		}
+	}
+	if _, err := os.Stat(path + ".wal"); err == nil {
+		t.Fatal("a write-ahead log was left beside the workspace")
+	}
+}

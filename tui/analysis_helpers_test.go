@@ -173,6 +173,10 @@ func fixAuditLog(tb testing.TB, ws *query.Workspace) {
 			tb.Fatal(err)
 		}
 	}
+	// The rewrite is a legitimate one of an in-memory fixture: sign the new head.
+	if err := ws.ReanchorMemoryAudit(ctx); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // auditHash is the chain's hash as query computes it: SHA-256 over each field,

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,7 +71,7 @@ func TestAuditFiltersAndVerifies(t *testing.T) {
 	if v, _ := a.Verdict(); v == nil || v.BrokenSeq != 2 {
 		t.Fatalf("after tampering: %+v", v)
 	}
-	mustContain(t, m, "Hash chain broken at entry 2: its contents do not match its hash")
+	mustContain(t, m, "Audit log broken at entry 2: entry 2 was altered: its contents do not match its hash")
 	var row string
 	for _, l := range strings.Split(screenText(m), "\n") {
 		if strings.Contains(l, "✗     2") {
@@ -107,4 +108,26 @@ func TestAuditPages(t *testing.T) {
 	if a.Entries()[0].Seq != first[0].Seq {
 		t.Fatal("pgup did not come back to the newest page")
 	}
+}
+
+// Entries cut from the end leave a chain with no broken link; the screen shows
+// what the signed checkpoint says is gone, as audit --verify does.
+func TestAuditScreenShowsACutTail(t *testing.T) {
+	t.Parallel()
+	ws := newWorkspace(t)
+	define(t, ws, sampleSegments...)
+	all, err := ws.AuditLog(context.Background(), query.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := all[0].Seq
+	if _, err := ws.DB().ExecContext(context.Background(), "DELETE FROM segscope.audit WHERE seq >= ?", last-1); err != nil {
+		t.Fatal(err)
+	}
+	m := newModel(t, ws, 160, 30, styles.Dark)
+	press(t, m, "8", "v")
+	if v, _ := m.Audit().Verdict(); v == nil || v.OK() || v.BrokenSeq != last-1 {
+		t.Fatalf("verdict after a cut tail: %+v", v)
+	}
+	mustContain(t, m, fmt.Sprintf("Audit log broken at entry %d: entries %d–%d are gone", last-1, last-1, last))
 }

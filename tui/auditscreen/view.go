@@ -71,11 +71,15 @@ func (m *Model) verdictLine() string {
 	case v == nil:
 		return " " + st.Faint.Render("Each entry holds the hash of the one before it: press v to check that none was altered, removed or inserted.")
 	case v.OK():
-		text := fmt.Sprintf(" ✓ Hash chain intact — %s %s verified at %s", common.Count(v.Entries),
-			common.Plural(v.Entries, "entry", "entries"), m.checkedAt.Format("15:04:05"))
+		anchored := ", no signed checkpoint yet"
+		if v.Anchored > 0 {
+			anchored = fmt.Sprintf(", signed checkpoint at entry %d", v.Anchored)
+		}
+		text := fmt.Sprintf(" ✓ Hash chain intact — %s %s verified%s, at %s", common.Count(v.Entries),
+			common.Plural(v.Entries, "entry", "entries"), anchored, m.checkedAt.Format("15:04:05"))
 		return st.BannerGood.Render(common.Fit(text, m.width))
 	default:
-		return st.BannerBad.Render(common.Fit(fmt.Sprintf(" ✗ Hash chain broken at entry %d: %s", v.BrokenSeq, v.Problem), m.width))
+		return st.BannerBad.Render(common.Fit(" ✗ Audit log "+v.Summary(), m.width))
 	}
 }
 

@@ -107,6 +107,8 @@ Consent coverage of {{count .Members}} members:
 | channel | contactable |{{range states}} {{.}} |{{end}}
 |---|---:|{{range states}}---:|{{end}}
 {{range .Channels}}{{$t := .Tally}}| {{.Channel}} | {{count .Contactable}} ({{pct .Share}}) |{{range states}} {{cell $t .}} |{{end}}
+{{end}}{{else}}{{if not .Problem}}
+No consent set up for {{md .Table}}.
 {{end}}{{end}}{{end}}
 ## Exports
 {{if not .Exports}}
@@ -161,7 +163,7 @@ whether the log still holds that entry.</p>
 {{end}}{{with .Consent}}<p>Consent coverage of {{count .Members}} members:</p>
 <table><tr><th>channel</th><th class="n">contactable</th>{{range states}}<th class="n">{{.}}</th>{{end}}</tr>
 {{range .Channels}}{{$t := .Tally}}<tr><td>{{.Channel}}</td><td class="n">{{count .Contactable}} ({{pct .Share}})</td>{{range states}}<td class="n">{{cell $t .}}</td>{{end}}</tr>
-{{end}}</table>{{end}}
+{{end}}</table>{{else}}{{if not .Problem}}<p>No consent set up for {{.Table}}.</p>{{end}}{{end}}
 {{end}}
 <h2>Exports</h2>
 {{if not .Exports}}<p>No exports have been made.</p>{{else}}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/segscope/segscope/query/pii"
 )
 
 // Result is a small, fully fetched answer: a page of rows or an aggregate.
@@ -15,6 +17,9 @@ type Result struct {
 	Rows    [][]any  `json:"rows"`
 	// Truncated is set when more rows existed than the caller's limit.
 	Truncated bool `json:"truncated,omitempty"`
+	// PII is, for a person's query (Workspace.Query), the personal data each
+	// column holds, traced through the statement; nil for other results.
+	PII []pii.Kind `json:"-"`
 }
 
 // scanResult reads at most limit rows (all when limit <= 0).

@@ -61,6 +61,7 @@ func (w *Workspace) Query(ctx context.Context, text string, limit int) (*Result,
 	if err != nil {
 		return nil, userError(ctx, err)
 	}
+	res.PII = w.ResultPII(ctx, text, res) // see derived.go
 	return res, nil
 }
 

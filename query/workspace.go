@@ -41,6 +41,7 @@ type Workspace struct {
 	generation atomic.Int64
 	orderings  orderings
 	columns    sync.Map // generation and table name → []Column
+	personal   sync.Map // generation and table name → map[string]pii.Kind
 	// anchor signs a checkpoint of the audit chain after each committed append.
 	anchor auditAnchor
 	// session is the open session of a workspace sealed at rest: DuckDB works

@@ -26,8 +26,54 @@ const (
 	Identity
 )
 
+// derived marks a value computed from personal data (upper(email),
+// first_name||last_name) or whose source could not be traced. Its mask shows
+// nothing of the value: a part-revealing mask is only safe on the value as stored
+// (the "domain" of reverse(email) is the reversed local part).
+const derived Kind = 1 << 8
+
+// Derived is the kind of a value computed from personal data of kind k;
+// Derived(None) is a value that may be personal data but whose source is unknown.
+func Derived(k Kind) Kind { return k | derived }
+
+// IsDerived reports whether k is a computed or untraced kind.
+func (k Kind) IsDerived() bool { return k&derived != 0 }
+
+// Source is the stored kind a derived kind comes from (None when untraced).
+func (k Kind) Source() Kind { return k &^ derived }
+
 func (k Kind) String() string {
-	return [...]string{"", "email", "phone", "name", "address", "postcode", "ip address", "identity"}[k]
+	src := k.Source()
+	if src < None || src > Identity {
+		return "personal data"
+	}
+	name := [...]string{"", "email", "phone", "name", "address", "postcode", "ip address", "identity"}[src]
+	switch {
+	case k.IsDerived() && src == None:
+		return "possible personal data"
+	case k.IsDerived():
+		return "computed from " + name
+	}
+	return name
+}
+
+// strength ranks kinds by how well they identify a person on their own.
+var strength = map[Kind]int{Email: 7, Identity: 6, Phone: 5, Address: 4, Name: 3, IP: 2, Postcode: 1}
+
+// Stronger combines the kinds of the values an expression is computed from: the
+// more identifying one, derived when the two differ, since the result is then
+// neither value as stored. None adds nothing.
+func Stronger(a, b Kind) Kind {
+	switch {
+	case a == None:
+		return b
+	case b == None, a == b:
+		return a
+	}
+	if strength[b.Source()] > strength[a.Source()] {
+		a = b
+	}
+	return Derived(a)
 }
 
 const dots = "••••"
@@ -42,13 +88,23 @@ var flagWords = map[string]bool{
 // ForColumn classifies a column by its name and type: only text and whole
 // numbers (phones and postcodes stored as integers) can hold personal data.
 func ForColumn(name, duckType string) Kind {
+	if !CanHold(duckType) {
+		return None
+	}
+	return FromName(name)
+}
+
+// CanHold reports whether values of a DuckDB type can be personal data as
+// shown: text, whole numbers (phones and postcodes stored as integers) and
+// nested types that may contain them; not truth values, times or measures.
+func CanHold(duckType string) bool {
 	t := strings.ToUpper(duckType)
 	for _, p := range []string{"BOOL", "DATE", "TIME", "DOUBLE", "FLOAT", "REAL", "DECIMAL", "INTERVAL"} {
 		if strings.HasPrefix(t, p) {
-			return None
+			return false
 		}
 	}
-	return FromName(name)
+	return true
 }
 
 // FromName classifies a column by its name. Words are compared whole, so
@@ -159,6 +215,9 @@ func Mask(k Kind, v string) string {
 	if k == None || v == "" {
 		return v
 	}
+	if k.IsDerived() {
+		return dots
+	}
 	switch k {
 	case Email:
 		at := strings.LastIndexByte(v, '@')
@@ -197,4 +256,27 @@ func initial(v string) string {
 		return string(r)
 	}
 	return ""
+}
+
+var (
+	emailInText = regexp.MustCompile(`[^@\s'"()<>,;=` + "`" + `]+@[^@\s'"()<>,;=` + "`" + `]+\.[A-Za-z]{2,}`)
+	quotedText  = regexp.MustCompile(`'(?:[^']|'')*'|"(?:[^"]|"")*"`)
+)
+
+// Scrub masks the personal data that free text such as a segment's rule can
+// carry as literals: every email address, and quoted values that read as a
+// phone number or an IP address. Names in a rule are not recognisable by
+// their shape and stay as written.
+func Scrub(text string) string {
+	text = emailInText.ReplaceAllStringFunc(text, func(s string) string { return Mask(Email, s) })
+	return quotedText.ReplaceAllStringFunc(text, func(q string) string {
+		inner := q[1 : len(q)-1]
+		switch v := strings.TrimSpace(inner); {
+		case ipv4Re.MatchString(v):
+			return q[:1] + Mask(IP, inner) + q[:1]
+		case phoneRe.MatchString(v) && digits(v) >= 7:
+			return q[:1] + Mask(Phone, inner) + q[:1]
+		}
+		return q
+	})
 }

@@ -1,6 +1,9 @@
 package pii
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestForColumn(t *testing.T) {
 	for name, want := range map[string]Kind{
@@ -64,6 +67,43 @@ func TestMask(t *testing.T) {
 	} {
 		if got := Mask(c.kind, c.in); got != c.want {
 			t.Errorf("Mask(%v, %q) = %q, want %q", c.kind, c.in, got, c.want)
+		}
+	}
+}
+
+func TestDerivedAndStronger(t *testing.T) {
+	if got := Stronger(Name, Name); got != Name {
+		t.Errorf("Stronger(Name, Name) = %v", got)
+	}
+	if got := Stronger(None, Phone); got != Phone {
+		t.Errorf("Stronger(None, Phone) = %v", got)
+	}
+	if got := Stronger(Name, Email); got != Derived(Email) || got.Source() != Email || !got.IsDerived() {
+		t.Errorf("Stronger(Name, Email) = %v", got)
+	}
+	if got := Stronger(Derived(None), Postcode); got != Derived(Postcode) {
+		t.Errorf("an untraced value with a postcode = %v", got)
+	}
+	// A derived value shows nothing: reverse(email)'s "domain" is its local part.
+	if got := Mask(Derived(Email), "moc.liamg@enaj"); got != "••••" {
+		t.Errorf("derived mask = %q", got)
+	}
+	if Derived(None) == None || Derived(None).String() != "possible personal data" || Derived(Name).String() != "computed from name" {
+		t.Errorf("names: %q %q", Derived(None), Derived(Name))
+	}
+}
+
+func TestScrub(t *testing.T) {
+	in := `email = 'jane.doe@gmail.com' or phone in ("+44 20 7946 0958", 'x') and ip = '10.0.0.12' and plan = 'gold' and watch_hours > 12345678`
+	got := Scrub(in)
+	for _, leak := range []string{"jane.doe", "7946", "10.0.0"} {
+		if strings.Contains(got, leak) {
+			t.Errorf("Scrub left %q in %s", leak, got)
+		}
+	}
+	for _, keep := range []string{"@gmail.com'", `"•••• 0958"`, "'gold'", "12345678", "'x'"} {
+		if !strings.Contains(got, keep) {
+			t.Errorf("Scrub lost %q: %s", keep, got)
 		}
 	}
 }

@@ -21,29 +21,40 @@ var copyOptions = map[Format]string{
 }
 
 // copySelect is the query whose rows a COPY export writes, in key order so the same
-// segment gives the same file. The key passes through the progress function.
-func copySelect(table, key, where string, columns []string) string {
+// segment gives the same file. The key passes through the progress function. With
+// types (column name → DuckDB type), text cells a spreadsheet could run as
+// formulas are neutralised; nil writes every cell as it is.
+func copySelect(table, key, where string, columns []string, types map[string]string) string {
 	cols := make([]string, len(columns))
 	for i, c := range columns {
 		q := query.QuoteIdent(c)
-		if c == key {
-			q = "CASE WHEN " + progressFunction + "() THEN " + q + " END AS " + q
+		v := q
+		if types != nil {
+			v = neutralise(c, types[c])
 		}
-		cols[i] = q
+		switch {
+		case c == key:
+			v = "CASE WHEN " + progressFunction + "() THEN " + v + " END AS " + q
+		case v != q:
+			v += " AS " + q
+		}
+		cols[i] = v
 	}
 	return "SELECT " + strings.Join(cols, ", ") + "\nFROM main." + query.QuoteIdent(table) +
 		"\nWHERE " + where + "\nORDER BY " + query.QuoteIdent(key)
 }
 
-// writeCopy has DuckDB write the rows of sel to path and returns how many it wrote.
-func writeCopy(ctx context.Context, db *sql.DB, sel string, format Format, path string, report func(int64)) (int64, error) {
-	if err := registerProgress(ctx, db); err != nil {
-		return 0, err
+// writeCopy has DuckDB write the rows of sel to path and returns how many it
+// wrote, and how many cells it neutralised.
+func writeCopy(ctx context.Context, db *sql.DB, sel string, format Format, path string, report func(int64)) (rows, neutralised int64, err error) {
+	if err := registerFunctions(ctx, db); err != nil {
+		return 0, 0, err
 	}
-	res, err := db.ExecContext(withCounter(ctx, report),
-		"COPY (\n"+sel+"\n) TO "+query.QuoteString(path)+" ("+copyOptions[format]+")")
+	ctx, c := withCounter(ctx, report)
+	res, err := db.ExecContext(ctx, "COPY (\n"+sel+"\n) TO "+query.QuoteString(path)+" ("+copyOptions[format]+")")
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return res.RowsAffected()
+	rows, err = res.RowsAffected()
+	return rows, c.neutralised.Load(), err
 }

@@ -70,6 +70,9 @@ type Request struct {
 	Path    string
 	// Force replaces an existing file.
 	Force bool
+	// Raw writes a CSV or TSV file's cells as they are, without neutralising
+	// those a spreadsheet could run as formulas (see FormulaRule).
+	Raw bool
 	// Progress, if set, is told how many rows are written as the export runs. Calls
 	// are serialised and the count only grows.
 	Progress func(Progress)

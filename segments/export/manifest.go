@@ -36,13 +36,16 @@ type Manifest struct {
 	WithheldPII []string `json:"withheld_pii_columns,omitempty"`
 	// Identifiers counts, for a customer-match file, each field's valid, missing and invalid values.
 	Identifiers map[string]FieldCount `json:"identifiers,omitempty"`
-	Format      Format                `json:"format"`
-	File        string                `json:"file"`
-	Bytes       int64                 `json:"bytes"`
-	SHA256      string                `json:"sha256"`
-	Query       string                `json:"query"`
-	Created     time.Time             `json:"created"`
-	Actor       string                `json:"actor"`
+	// Formulas says, for a CSV or TSV file, how cells a spreadsheet could run as
+	// formulas were written.
+	Formulas *FormulaGuard `json:"formula_injection,omitempty"`
+	Format   Format        `json:"format"`
+	File     string        `json:"file"`
+	Bytes    int64         `json:"bytes"`
+	SHA256   string        `json:"sha256"`
+	Query    string        `json:"query"`
+	Created  time.Time     `json:"created"`
+	Actor    string        `json:"actor"`
 	// AuditCheckpoint is signed for this export's own audit entry: held against
 	// the log by segscope audit --verify --against this manifest.
 	AuditCheckpoint *anchor.Checkpoint `json:"audit_checkpoint"`
@@ -88,7 +91,7 @@ func writeManifest(dir, base string, m *Manifest) (string, error) {
 	if err := enc.Encode(m); err != nil {
 		return "", fmt.Errorf("encode the manifest: %w", err)
 	}
-	f, err := os.CreateTemp(dir, "."+base+".manifest.*.tmp")
+	f, err := createTemp(dir, ManifestPath(base))
 	if err != nil {
 		return "", fmt.Errorf("write the manifest: %w", err)
 	}

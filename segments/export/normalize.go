@@ -85,10 +85,12 @@ func countryCode(raw string) (string, bool) {
 	return c, true
 }
 
-// zip is a postal code, trimmed; its shape differs too much by country to check.
+// zip is a postal code, trimmed; its shape differs too much by country to check,
+// but no postal code is a spreadsheet formula, and a Google Ads file carries the
+// zip in the clear.
 func zip(raw string) (string, bool) {
 	z := strings.TrimSpace(raw)
-	return z, z != ""
+	return z, z != "" && !formulaLike(z)
 }
 
 // splitName takes a full name's first and last words as first and last names.

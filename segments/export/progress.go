@@ -27,26 +27,36 @@ type progressKey struct{}
 
 // counter is the running count of one export, carried in its query's context.
 type counter struct {
-	rows   atomic.Int64
-	report func(int64)
+	rows        atomic.Int64
+	neutralised atomic.Int64
+	report      func(int64)
 }
 
-func withCounter(ctx context.Context, report func(int64)) context.Context {
-	return context.WithValue(ctx, progressKey{}, &counter{report: report})
+func withCounter(ctx context.Context, report func(int64)) (context.Context, *counter) {
+	c := &counter{report: report}
+	return context.WithValue(ctx, progressKey{}, c), c
 }
 
-type progressUDF struct{}
+// countingUDF is a scalar function of no arguments that returns true and adds the
+// rows of each vector it sees to the counter of the export running it.
+type countingUDF func(c *counter, rows int64)
 
-func (progressUDF) Config() duckdb.ScalarFuncConfig {
+// counting are the functions an export's COPY calls, by name.
+var counting = map[string]countingUDF{
+	progressFunction:    func(c *counter, rows int64) { c.report(c.rows.Add(rows)) },
+	neutralisedFunction: func(c *counter, rows int64) { c.neutralised.Add(rows) },
+}
+
+func (countingUDF) Config() duckdb.ScalarFuncConfig {
 	boolean, _ := duckdb.NewTypeInfo(duckdb.TYPE_BOOLEAN)
 	// Volatile, so DuckDB neither folds the call into a constant nor skips it.
 	return duckdb.ScalarFuncConfig{ResultTypeInfo: boolean, Volatile: true}
 }
 
-func (progressUDF) Executor() duckdb.ScalarFuncExecutor {
+func (count countingUDF) Executor() duckdb.ScalarFuncExecutor {
 	return duckdb.ScalarFuncExecutor{ChunkContextExecutor: func(ctx context.Context, chunk *duckdb.ChunkIteratorState) error {
 		if c, ok := ctx.Value(progressKey{}).(*counter); ok {
-			c.report(c.rows.Add(int64(chunk.GetInputChunk().GetSize())))
+			count(c, int64(chunk.GetInputChunk().GetSize()))
 		}
 		for row, err := range chunk.Rows() {
 			if err != nil {
@@ -60,27 +70,30 @@ func (progressUDF) Executor() duckdb.ScalarFuncExecutor {
 	}}
 }
 
-// registering serialises the check-then-register of the progress function, which
-// lives in the database's catalog, once per workspace.
+// registering serialises the check-then-register of the counting functions,
+// which live in the database's catalog, once per workspace.
 var registering sync.Mutex
 
-func registerProgress(ctx context.Context, db *sql.DB) error {
+func registerFunctions(ctx context.Context, db *sql.DB) error {
 	registering.Lock()
 	defer registering.Unlock()
-	var exists bool
-	if err := db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_functions() WHERE function_name = ?`, progressFunction).Scan(&exists); err != nil {
-		return fmt.Errorf("prepare progress reporting: %w", err)
-	}
-	if exists {
-		return nil
-	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("prepare progress reporting: %w", err)
-	}
-	defer conn.Close()
-	if err := duckdb.RegisterScalarUDF(conn, progressFunction, progressUDF{}); err != nil {
-		return fmt.Errorf("prepare progress reporting: %w", err)
+	for name, fn := range counting {
+		var exists bool
+		if err := db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_functions() WHERE function_name = ?`, name).Scan(&exists); err != nil {
+			return fmt.Errorf("prepare progress reporting: %w", err)
+		}
+		if exists {
+			continue
+		}
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("prepare progress reporting: %w", err)
+		}
+		err = duckdb.RegisterScalarUDF(conn, name, fn)
+		conn.Close()
+		if err != nil {
+			return fmt.Errorf("prepare progress reporting: %w", err)
+		}
 	}
 	return nil
 }

@@ -45,14 +45,27 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	dir, base := filepath.Dir(path), filepath.Base(path)
-	// CreateTemp makes the file readable by its owner only, and it stays so once
-	// renamed: an export holds personal data.
-	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	// What a killed export left here goes first. A leftover that cannot be
+	// removed is no reason to refuse this export; the next open tries again.
+	sweepDir(dir)
+	// The file is readable by its owner only, and it stays so once renamed: an
+	// export holds personal data.
+	tmp, err := createTemp(dir, base)
 	if err != nil {
 		return nil, fmt.Errorf("create a temporary file beside the destination: %w", err)
 	}
 	tmpPath := tmp.Name()
-	defer os.Remove(tmpPath) // a no-op once renamed into place
+	committed := false
+	defer func() {
+		if !committed {
+			os.Remove(tmpPath)
+			forget(ctx, e.ws, tmpPath)
+		}
+	}()
+	if err := record(ctx, e.ws, tmpPath); err != nil {
+		tmp.Close()
+		return nil, err
+	}
 
 	m := &Manifest{
 		SegscopeVersion: e.version, Workspace: e.ws.Path(), Table: p.Table,
@@ -65,7 +78,7 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 		m.ConsentPolicy, m.ConsentAsOf = &p.gate.Config, &asOf
 	}
 	report := reporter(p.Included, req.Progress)
-	err = e.write(ctx, p, m, tmp, report)
+	err = e.write(ctx, p, m, tmp, req.Raw, report)
 	if ctx.Err() != nil {
 		// DuckDB reports an interrupted COPY as its own error; say what happened.
 		return nil, fmt.Errorf("cancelled, nothing was written: %w", ctx.Err())
@@ -85,17 +98,37 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 	if err := e.commit(ctx, m, tmpPath, path, manifestPath); err != nil {
 		return nil, err
 	}
+	committed = true
 	return &Result{Path: path, ManifestPath: manifestPath, Manifest: *m}, nil
 }
 
 // write fills the temporary file, closing it, and records in m the query and what
-// it wrote.
-func (e *Exporter) write(ctx context.Context, p *Preview, m *Manifest, tmp *os.File, report func(int64)) error {
+// it wrote. Unless raw, a CSV or TSV file's formula cells are neutralised.
+func (e *Exporter) write(ctx context.Context, p *Preview, m *Manifest, tmp *os.File, raw bool, report func(int64)) error {
 	if !p.Format.customerMatch() {
 		tmp.Close() // DuckDB opens the file itself
-		m.Query = copySelect(p.Table, p.seg.Key, p.where, p.Columns)
+		var types map[string]string
+		if p.Format.guardsFormulas() {
+			m.Formulas = &FormulaGuard{Raw: true, Rule: "none: cells written as they are (--raw)"}
+			if !raw {
+				cols, err := e.ws.Columns(ctx, p.Table)
+				if err != nil {
+					return err
+				}
+				types = make(map[string]string, len(cols))
+				for _, c := range cols {
+					types[c.Name] = c.Type
+				}
+				m.Formulas = &FormulaGuard{Rule: FormulaRule}
+			}
+		}
+		m.Query = copySelect(p.Table, p.seg.Key, p.where, p.Columns, types)
 		var err error
-		m.Rows, err = writeCopy(ctx, e.ws.DB(), m.Query, p.Format, tmp.Name(), report)
+		var neutralised int64
+		m.Rows, neutralised, err = writeCopy(ctx, e.ws.DB(), m.Query, p.Format, tmp.Name(), report)
+		if types != nil {
+			m.Formulas.Neutralised = neutralised
+		}
 		return err
 	}
 	m.Query = matchSelect(p.Table, p.seg.Key, p.where, *p.Sources)
@@ -119,12 +152,20 @@ func (e *Exporter) write(ctx context.Context, p *Preview, m *Manifest, tmp *os.F
 func (e *Exporter) commit(ctx context.Context, m *Manifest, tmpPath, path, manifestPath string) error {
 	placed := false
 	err := e.ws.WriteTx(ctx, func(tx *sql.Tx) error {
-		entry, err := e.ws.AppendAudit(ctx, tx, query.ActionExport, m.Segment.Name, map[string]any{
+		details := map[string]any{
 			"file": path, "manifest": manifestPath, "format": m.Format, "table": m.Table,
 			"segment_version": m.Segment.Version, "channel": m.Channel, "rows": m.Rows, "segment_size": m.SegmentSize,
 			"excluded": m.Excluded, "columns": m.Columns, "sha256": m.SHA256,
-		})
+		}
+		if m.Formulas != nil {
+			details["formula_injection"] = m.Formulas
+		}
+		entry, err := e.ws.AppendAudit(ctx, tx, query.ActionExport, m.Segment.Name, details)
 		if err != nil {
+			return err
+		}
+		// The export is now on record: its temporary file no longer needs one.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM segscope.export_temps WHERE path = ?`, tmpPath); err != nil {
 			return err
 		}
 		if m.AuditCheckpoint, err = e.ws.AuditCheckpoint(entry); err != nil {

@@ -1,0 +1,95 @@
+package export
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/segscope/segscope/query"
+)
+
+// A spreadsheet opening a CSV file runs a cell that begins with =, +, - or @ as a
+// formula (=HYPERLINK(...) phones home, =cmd|' /C calc'!A0 starts a program), and
+// a leading tab or carriage return can hide such a cell from a reader's eye. A CSV
+// or TSV export therefore prefixes such text cells with a single quote, which
+// spreadsheets show as text and hide (the OWASP advice), unless the cell is a
+// plain number (-12.5) or a phone number (+44 20 7946 0958): neither can call
+// anything, and quoting them would spoil ordinary data.
+//
+// Both patterns are RE2, the syntax of Go's regexp and of DuckDB's regexp_matches,
+// so the COPY's CASE expression and the Go code (customer-match zip codes) apply
+// the same rule.
+const (
+	// formulaStart is a cell a spreadsheet may run.
+	formulaStart = `^[=@\t\r+-]`
+	// formulaSafe is a signed number or a + phone number: left as it is.
+	formulaSafe = `^([+-][0-9]*[.,]?[0-9]+([eE][+-]?[0-9]+)?|\+[0-9 ().-]*[0-9][0-9 ().-]*)$`
+)
+
+// FormulaRule says in words which cells are neutralised, for the manifest.
+const FormulaRule = "text cells beginning with =, @, tab or carriage return, or with + or - when the rest is not " +
+	"a number or a phone number, are prefixed with a single quote (') so that spreadsheets show them as text"
+
+var formulaStartRE, formulaSafeRE = regexp.MustCompile(formulaStart), regexp.MustCompile(formulaSafe)
+
+// formulaLike reports whether a spreadsheet could run s as a formula.
+func formulaLike(s string) bool {
+	return formulaStartRE.MatchString(s) && !formulaSafeRE.MatchString(s)
+}
+
+// FormulaGuard is how a CSV or TSV export treated cells a spreadsheet could run.
+type FormulaGuard struct {
+	// Raw is true when the export was asked to write cells as they are (--raw).
+	Raw bool `json:"raw"`
+	// Neutralised counts the cells prefixed with a quote.
+	Neutralised int64  `json:"neutralised_cells"`
+	Rule        string `json:"rule"`
+}
+
+// guardsFormulas reports whether a format is opened by spreadsheets as cells of
+// text: JSON and Parquet carry types, and customer-match files hash or validate
+// every identifier.
+func (f Format) guardsFormulas() bool { return f == CSV || f == TSV }
+
+// neutralisedFunction counts, like segscope_progress, the cells an export
+// neutralises: it is called only in the CASE branch that adds the quote, so the
+// manifest's count is what the file holds.
+const neutralisedFunction = "segscope_neutralised"
+
+// neutralise is the COPY projection of column c (of DuckDB type typ) with formula
+// cells quoted. The CASE tries the cheap first-character test before the full
+// pattern, so ordinary cells cost one anchored match, and lets NULL through
+// before the counting branch. Only constants and quoted identifiers reach the SQL.
+func neutralise(c, typ string) string {
+	if !textual(typ) {
+		return query.QuoteIdent(c)
+	}
+	v := query.QuoteIdent(c)
+	if !strings.EqualFold(typ, "VARCHAR") {
+		// ENUM, JSON, BLOB, UNION...: written as their text, so checked as text.
+		v = "CAST(" + v + " AS VARCHAR)"
+	}
+	return "CASE WHEN " + v + " IS NULL OR NOT regexp_matches(" + v + ", " + query.QuoteString(formulaStart) + ") THEN " + v +
+		" WHEN regexp_matches(" + v + ", " + query.QuoteString(formulaSafe) + ") THEN " + v +
+		" WHEN " + neutralisedFunction + "() THEN '''' || " + v + " END"
+}
+
+// textual reports whether a column of DuckDB type typ (as query.Column names it)
+// can be written as a cell of arbitrary text. Numbers, booleans, times and UUIDs
+// cannot; lists, arrays, structs and maps are written in brackets. Anything else,
+// an unknown type included, is treated as text.
+func textual(typ string) bool {
+	t := strings.ToUpper(strings.TrimSpace(typ))
+	if strings.HasSuffix(t, "]") || strings.HasPrefix(t, "STRUCT(") || strings.HasPrefix(t, "MAP(") {
+		return false
+	}
+	if i := strings.IndexAny(t, "( "); i >= 0 {
+		t = t[:i]
+	}
+	switch t {
+	case "BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+		"UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL", "BIGNUM", "DATE", "TIME", "TIMETZ", "TIMESTAMP",
+		"TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "TIMESTAMPTZ", "INTERVAL", "UUID":
+		return false
+	}
+	return true
+}

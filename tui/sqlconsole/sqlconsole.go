@@ -205,7 +205,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.ran, m.took, m.err = msg.sql, msg.took, msg.err
 		if msg.err == nil {
 			m.result = msg.res
-			m.grid.SetColumns(grid.ColumnsOf(msg.res.Columns), "")
+			cols := grid.ColumnsOf(msg.res.Columns)
+			for i, k := range msg.res.PII { // traced through the statement: upper(email) is masked too
+				if k != pii.None && i < len(cols) {
+					cols[i].PII = k
+				}
+			}
+			m.grid.SetColumns(cols, "")
 			m.grid.SetTotal(int64(len(msg.res.Rows)))
 			m.grid.Observe(msg.res.Rows[:min(len(msg.res.Rows), 500)])
 			m.grid.DetectPII(msg.res.Rows[:min(len(msg.res.Rows), 200)])

@@ -64,6 +64,15 @@ func (a *app) workspace(ctx context.Context) (*query.Workspace, error) {
 	if ws.Recovered() {
 		fmt.Fprintf(a.errOut, "note: %s holds changes a segscope that was stopped had not sealed; they are sealed when this command ends\n", path)
 	}
+	// Half-written files of exports killed midway go before anything else runs;
+	// one that cannot be removed is said, not a reason to stop.
+	removed, err := export.Sweep(ctx, ws)
+	if err != nil {
+		fmt.Fprintf(a.errOut, "note: %v\n", err)
+	}
+	for _, p := range removed {
+		fmt.Fprintf(a.errOut, "note: removed %s, left by an export that was killed\n", p)
+	}
 	if ws.Created() && !a.noSample {
 		for _, t := range sampledata.Tables {
 			if _, err := ws.ImportFS(ctx, sampledata.Files, t.File, t.Name); err != nil {

@@ -28,7 +28,9 @@ func (a *app) exportCmd() *cobra.Command {
 			"are written (customer-match files, google-ads and meta, are gated on ads_personalization\n" +
 			"unless told otherwise); without it, personal-data columns stay out unless named in --columns.\n" +
 			"The key column is always written. FILE.manifest.json records the segment version, policy,\n" +
-			"counts excluded by reason and the file's SHA-256; the export is written to the audit log.",
+			"counts excluded by reason and the file's SHA-256; the export is written to the audit log.\n" +
+			"In a CSV or TSV file, text cells a spreadsheet would run as formulas (beginning with =, @,\n" +
+			"tab or CR, or with + or - when not a number or phone number) get a leading ' unless --raw.",
 		Example: "  segscope export churn_risk --channel email --columns email,first_name -o churn.csv\n" +
 			"  segscope export churn_risk -o churn.parquet --format json\n" +
 			"  segscope export churn_risk --as google-ads -o churn_ads.csv",
@@ -66,6 +68,7 @@ func (a *app) exportCmd() *cobra.Command {
 	f.StringSliceVar(&req.Columns, "columns", nil, "columns to write besides the key (default: all, without personal data when there is no --channel)")
 	f.StringVarP(&req.Path, "output", "o", "", "destination file")
 	f.BoolVar(&req.Force, "force", false, "replace an existing file")
+	f.BoolVar(&req.Raw, "raw", false, "write CSV/TSV cells as they are, even those a spreadsheet would run as formulas")
 	return cmd
 }
 
@@ -134,6 +137,12 @@ func (a *app) printExport(res *export.Result) error {
 	}
 	if len(m.WithheldPII) > 0 {
 		a.note("personal data left out (name it in --columns to include it): %s", strings.Join(m.WithheldPII, ", "))
+	}
+	if fg := m.Formulas; fg != nil && fg.Raw {
+		a.note("cells written as they are (--raw): a spreadsheet may run those beginning with =, +, - or @ as formulas")
+	} else if fg != nil && fg.Neutralised > 0 {
+		a.note("%s that a spreadsheet would run as formulas got a leading ' (--raw writes them as they are)",
+			query.CountOf(fg.Neutralised, "cell", "cells"))
 	}
 	a.note("manifest: %s (sha256 %s)", res.ManifestPath, m.SHA256)
 	return nil

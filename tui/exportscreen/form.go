@@ -153,17 +153,19 @@ func (m *Model) request() export.Request {
 	return req
 }
 
-// defaultDest is ./<segment>-<channel>.<extension>.
+// defaultDest is ./<segment>-<channel> with the format's extension.
 func (m *Model) defaultDest() string {
 	gate := m.effectiveGate()
 	if gate == "" {
 		gate = "internal"
 	}
-	ext := string(m.chosenFormat())
-	if m.customerMatch() {
-		ext = "csv"
-	}
-	return "./" + m.segment().Name + "-" + gate + "." + ext
+	return "./" + m.segment().Name + "-" + gate + export.Extension(m.chosenFormat())
+}
+
+// destProblem refuses a destination whose extension promises another format
+// than the chosen one: a Parquet file named .csv opens as garbage.
+func (m *Model) destProblem() error {
+	return export.CheckExtension(m.dest.Value(), m.chosenFormat())
 }
 
 // isPII reports whether a column holds personal data.

@@ -68,6 +68,10 @@ func (m *Model) exportTo(force bool) tea.Cmd {
 	}
 	req.Force = force
 	m.confirm, m.result, m.runErr, m.cancelled = false, nil, nil, false
+	if err := m.destProblem(); err != nil {
+		m.runErr = err
+		return nil
+	}
 	m.progress = export.Progress{}
 	if m.preview != nil {
 		m.progress.Total = m.preview.Included

@@ -196,7 +196,11 @@ func compareSegments(ctx context.Context, ws *query.Workspace, store *segments.S
 	if err != nil {
 		return nil, err
 	}
-	p := newPlan(cols, ca.Key)
+	personal, err := ws.PersonalData(ctx, ca.Table)
+	if err != nil {
+		return nil, err
+	}
+	p := newPlan(cols, personal, ca.Key)
 	if err := req.run(ctx, ws.DB(), p, res); err != nil {
 		return nil, err
 	}

@@ -162,7 +162,11 @@ func TestCancelled(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := request{table: "subscribers", inA: "churned", inB: "NOT churned"}
-	p := newPlan(cols, "subscriber_id")
+	personal, err := ws.PersonalData(context.Background(), "subscribers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPlan(cols, personal, "subscriber_id")
 	if _, err := r.totals(ctx, ws.DB(), p); !errors.Is(err, context.Canceled) {
 		t.Errorf("totals: error %v, want context.Canceled", err)
 	}

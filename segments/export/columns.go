@@ -10,9 +10,10 @@ import (
 	"github.com/segscope/segscope/segments/rule"
 )
 
-// contactColumn reports whether a column is how a channel reaches a person.
-func contactColumn(channel, column string) bool {
-	switch kind := pii.FromName(column); channel {
+// contactColumn reports whether a column of personal data of the given kind
+// is how a channel reaches a person.
+func contactColumn(channel string, kind pii.Kind) bool {
+	switch channel {
 	case "email":
 		return kind == pii.Email
 	case "sms":
@@ -22,10 +23,11 @@ func contactColumn(channel, column string) bool {
 }
 
 // chooseColumns resolves the requested columns against the table. The key always
-// comes first. With no request every column goes except personal data, which is
-// returned as withheld, but for the contact column the channel needs (the email
-// address of an email export, the phone number of an SMS one): data minimization.
-func chooseColumns(cols []query.Column, key string, requested []string, channel string) (chosen, withheld []string, err error) {
+// comes first. With no request every column goes except personal data (personal,
+// by name or by content: see query.Workspace.PersonalData), which is returned as
+// withheld, but for the contact column the channel needs (the email address of an
+// email export, the phone number of an SMS one): data minimization.
+func chooseColumns(cols []query.Column, personal map[string]pii.Kind, key string, requested []string, channel string) (chosen, withheld []string, err error) {
 	names := make([]string, len(cols))
 	for i, c := range cols {
 		names[i] = c.Name
@@ -35,7 +37,7 @@ func chooseColumns(cols []query.Column, key string, requested []string, channel 
 		for _, name := range names {
 			switch {
 			case name == key:
-			case pii.FromName(name) != pii.None && !contactColumn(channel, name):
+			case personal[name] != pii.None && !contactColumn(channel, personal[name]):
 				withheld = append(withheld, name)
 			default:
 				chosen = append(chosen, name)

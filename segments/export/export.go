@@ -154,6 +154,10 @@ func (e *Exporter) preview(ctx context.Context, req Request) (*Preview, error) {
 	if err != nil {
 		return nil, err
 	}
+	personal, err := e.ws.PersonalData(ctx, seg.Table)
+	if err != nil {
+		return nil, err
+	}
 	if format.customerMatch() {
 		if len(req.Columns) > 0 {
 			return nil, fmt.Errorf("a %s file has a fixed set of columns (%s): leave out the column list", format, strings.Join(matchHeaders(format), ", "))
@@ -163,7 +167,7 @@ func (e *Exporter) preview(ctx context.Context, req Request) (*Preview, error) {
 			return nil, err
 		}
 		p.Sources, p.Columns = &src, matchHeaders(format)
-	} else if p.Columns, p.WithheldPII, err = chooseColumns(cols, seg.Key, req.Columns, channel); err != nil {
+	} else if p.Columns, p.WithheldPII, err = chooseColumns(cols, personal, seg.Key, req.Columns, channel); err != nil {
 		return nil, err
 	}
 	if channel == "" {

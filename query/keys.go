@@ -93,7 +93,7 @@ func (s keyColumnStats) problem() string {
 	case s.nonNull < s.rows:
 		return fmt.Sprintf("%s empty", CountOf(s.rows-s.nonNull, "value is", "values are"))
 	case s.distinct < s.rows:
-		return fmt.Sprintf("not unique: %s repeated", CountOf(s.rows-s.distinct, "value is", "values are"))
+		return fmt.Sprintf("not unique: %s in %s", CountOf(s.distinct, "different value", "different values"), CountOf(s.rows, "row", "rows"))
 	}
 	return ""
 }

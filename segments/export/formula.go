@@ -2,6 +2,7 @@ package export
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/segscope/segscope/query"
@@ -15,12 +16,12 @@ import (
 // plain number (-12.5) or a phone number (+44 20 7946 0958): neither can call
 // anything, and quoting them would spoil ordinary data.
 //
-// Both patterns are RE2, the syntax of Go's regexp and of DuckDB's regexp_matches,
+// formulaSafe is RE2, the syntax of Go's regexp and of DuckDB's regexp_matches,
 // so the COPY's CASE expression and the Go code (customer-match zip codes) apply
 // the same rule.
 const (
-	// formulaStart is a cell a spreadsheet may run.
-	formulaStart = `^[=@\t\r+-]`
+	// formulaStarters are the first characters of a cell a spreadsheet may run.
+	formulaStarters = "=@\t\r+-"
 	// formulaSafe is a signed number or a + phone number: left as it is.
 	formulaSafe = `^([+-][0-9]*[.,]?[0-9]+([eE][+-]?[0-9]+)?|\+[0-9 ().-]*[0-9][0-9 ().-]*)$`
 )
@@ -29,11 +30,20 @@ const (
 const FormulaRule = "text cells beginning with =, @, tab or carriage return, or with + or - when the rest is not " +
 	"a number or a phone number, are prefixed with a single quote (') so that spreadsheets show them as text"
 
-var formulaStartRE, formulaSafeRE = regexp.MustCompile(formulaStart), regexp.MustCompile(formulaSafe)
+var formulaSafeRE = regexp.MustCompile(formulaSafe)
 
 // formulaLike reports whether a spreadsheet could run s as a formula.
 func formulaLike(s string) bool {
-	return formulaStartRE.MatchString(s) && !formulaSafeRE.MatchString(s)
+	return s != "" && strings.IndexByte(formulaStarters, s[0]) >= 0 && !formulaSafeRE.MatchString(s)
+}
+
+// starterCodes lists formulaStarters as character codes, for SQL.
+func starterCodes() string {
+	codes := make([]string, len(formulaStarters))
+	for i := range len(formulaStarters) {
+		codes[i] = strconv.Itoa(int(formulaStarters[i]))
+	}
+	return strings.Join(codes, ", ")
 }
 
 // FormulaGuard is how a CSV or TSV export treated cells a spreadsheet could run.
@@ -56,9 +66,11 @@ func (f Format) guardsFormulas() bool { return f == CSV || f == TSV }
 const neutralisedFunction = "segscope_neutralised"
 
 // neutralise is the COPY projection of column c (of DuckDB type typ) with formula
-// cells quoted. The CASE tries the cheap first-character test before the full
-// pattern, so ordinary cells cost one anchored match, and lets NULL through
-// before the counting branch. Only constants and quoted identifiers reach the SQL.
+// cells quoted. The CASE tries the first character's code before the full
+// pattern, so an ordinary cell costs one ascii() (with a regexp_matches first,
+// the COPY of 1M rows with four text columns took about 25% longer than
+// unguarded; with ascii(), 3-10%), and lets NULL through before the counting
+// branch. Only constants and quoted identifiers reach the SQL.
 func neutralise(c, typ string) string {
 	if !textual(typ) {
 		return query.QuoteIdent(c)
@@ -68,7 +80,7 @@ func neutralise(c, typ string) string {
 		// ENUM, JSON, BLOB, UNION...: written as their text, so checked as text.
 		v = "CAST(" + v + " AS VARCHAR)"
 	}
-	return "CASE WHEN " + v + " IS NULL OR NOT regexp_matches(" + v + ", " + query.QuoteString(formulaStart) + ") THEN " + v +
+	return "CASE WHEN " + v + " IS NULL OR ascii(" + v + ") NOT IN (" + starterCodes() + ") THEN " + v +
 		" WHEN regexp_matches(" + v + ", " + query.QuoteString(formulaSafe) + ") THEN " + v +
 		" WHEN " + neutralisedFunction + "() THEN '''' || " + v + " END"
 }

@@ -96,6 +96,7 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Workspace, e
 			}
 		}
 		privateFiles()
+		seal.Sweep() // plaintext a killed segscope left in private storage
 		dsn = path
 		var err error
 		if sealed, err = openSealed(path, created, opts); err != nil {

@@ -15,8 +15,10 @@ import (
 
 func (a *app) exportCmd() *cobra.Command {
 	var (
-		req export.Request
-		as  string
+		req        export.Request
+		as         string
+		encryptTo  []string
+		passphrase bool
 	)
 	cmd := &cobra.Command{
 		Use:   "export SEGMENT -o FILE [--as FORMAT] [--channel C] [--columns c1,c2] [--force]",
@@ -42,6 +44,17 @@ func (a *app) exportCmd() *cobra.Command {
 			var err error
 			if req.Format, err = fileFormat(as, req.Path); err != nil {
 				return err
+			}
+			if passphrase && len(encryptTo) > 0 {
+				return errors.New("--encrypt-to and --passphrase do not go together: age encrypts to a passphrase only alone")
+			}
+			if len(encryptTo) > 0 || passphrase {
+				req.Encrypt = &export.Encryption{Recipients: encryptTo, WorkFactor: sealOptions.WorkFactor}
+				if passphrase {
+					if req.Encrypt.Passphrase, err = a.passphrase(req.Path+export.EncryptedSuffix, exportKeyEnv, true); err != nil {
+						return err
+					}
+				}
 			}
 			ctx := cmd.Context()
 			ws, err := a.workspace(ctx)
@@ -69,6 +82,8 @@ func (a *app) exportCmd() *cobra.Command {
 	f.StringVarP(&req.Path, "output", "o", "", "destination file")
 	f.BoolVar(&req.Force, "force", false, "replace an existing file")
 	f.BoolVar(&req.Raw, "raw", false, "write CSV/TSV cells as they are, even those a spreadsheet would run as formulas")
+	f.StringArrayVar(&encryptTo, "encrypt-to", nil, "write FILE.age, encrypted with age to this public key (age1…; repeatable); the plaintext never touches the destination's disk")
+	f.BoolVar(&passphrase, "passphrase", false, "write FILE.age, encrypted with age to a passphrase ($"+exportKeyEnv+" or a prompt)")
 	return cmd
 }
 
@@ -115,6 +130,13 @@ func (a *app) printExport(res *export.Result) error {
 		gate = "contactable on " + m.Channel
 	}
 	a.note("%s of %s written to %s (%s, %s)", query.CountOf(m.Rows, "row", "rows"), m.Segment.Name, res.Path, m.Format, gate)
+	if e := m.Encryption; e != nil {
+		to := "with a passphrase"
+		if !e.Passphrase {
+			to = "to " + query.CountOf(int64(len(e.Recipients)), "recipient", "recipients")
+		}
+		a.note("encrypted with age %s: open it with age -d (the manifest's sha256 is of the encrypted file)", to)
+	}
 	var rows [][]string
 	rows = append(rows, []string{"included", pr.count(m.Rows)})
 	for _, st := range consent.States {

@@ -18,8 +18,9 @@ var sealOptions seal.Options
 
 // keyEnv and newKeyEnv give passphrases to scripts; a person is asked instead.
 const (
-	keyEnv    = "SEGSCOPE_KEY"
-	newKeyEnv = "SEGSCOPE_NEW_KEY"
+	keyEnv       = "SEGSCOPE_KEY"
+	newKeyEnv    = "SEGSCOPE_NEW_KEY"
+	exportKeyEnv = "SEGSCOPE_EXPORT_KEY"
 )
 
 func (a *app) openOptions() query.OpenOptions {

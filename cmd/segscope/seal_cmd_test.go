@@ -1,10 +1,13 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"filippo.io/age"
 
 	"github.com/segscope/segscope/query/seal"
 )
@@ -101,5 +104,57 @@ func TestSealRekeyUnsealCommands(t *testing.T) {
 	}
 	if _, err := os.Stat(path + ".wal"); err == nil {
 		t.Fatal("a write-ahead log was left beside the workspace")
+	}
+}
+
+func TestEncryptedExportThroughTheCLI(t *testing.T) {
+	dir := cheapSeals(t)
+	ws := filepath.Join(dir, "w.duckdb")
+	mustRun(t, ws, "segment", "define", "churn_risk", "--table", "subscribers", "--rule", "days_since_login > 30", "--reason", "test")
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "churn.csv")
+	report := mustRun(t, ws, "export", "churn_risk", "--channel", "email", "--columns", "email", "-o", out, "--encrypt-to", id.Recipient().String())
+	if !strings.Contains(report, "written to "+out+".age") || !strings.Contains(report, "encrypted with age to 1 recipient") {
+		t.Fatalf("export report:\n%s", report)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("the plaintext file %s exists: %v", out, err)
+	}
+	f, err := os.Open(out + ".age")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := age.Decrypt(f, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(r)
+	if !strings.HasPrefix(string(plain), "subscriber_id,email\n") || !strings.Contains(string(plain), "@") {
+		t.Fatalf("decrypted export starts %q", string(plain[:min(len(plain), 80)]))
+	}
+	manifest, _ := os.ReadFile(out + ".age.manifest.json")
+	if !strings.Contains(string(manifest), `"encryption": {`) || !strings.Contains(string(manifest), id.Recipient().String()) {
+		t.Fatalf("manifest:\n%s", manifest)
+	}
+
+	// A passphrase from the environment, since no one is at a terminal.
+	_, _, err = run(t, ws, "export", "churn_risk", "--channel", "email", "-o", filepath.Join(dir, "p.csv"), "--passphrase")
+	if err == nil || !strings.Contains(err.Error(), "SEGSCOPE_EXPORT_KEY") {
+		t.Fatalf("--passphrase with no passphrase: %v", err)
+	}
+	t.Setenv(exportKeyEnv, "shared secret")
+	mustRun(t, ws, "export", "churn_risk", "--channel", "email", "-o", filepath.Join(dir, "p.csv"), "--passphrase")
+	pf, _ := os.Open(filepath.Join(dir, "p.csv.age"))
+	defer pf.Close()
+	sid, _ := age.NewScryptIdentity("shared secret")
+	if _, err := age.Decrypt(pf, sid); err != nil {
+		t.Fatalf("the passphrase export does not open with its passphrase: %v", err)
+	}
+	if _, _, err := run(t, ws, "export", "churn_risk", "-o", filepath.Join(dir, "q.csv"), "--passphrase", "--encrypt-to", id.Recipient().String()); err == nil {
+		t.Fatal("--passphrase with --encrypt-to was accepted")
 	}
 }

@@ -129,11 +129,12 @@ func privateDirs() []string {
 	return dirs
 }
 
-// cleanLeftovers is run by Open holding the lock of the sealed file at held. It
-// removes the private directories of other workspaces whose process is gone
-// (and unmarked ones past markerGrace), removes the half-written seals beside
-// held, and returns held's own leftovers: with the lock held, no live session
-// owns them, so Open decides whether to take them up.
+// cleanLeftovers is run by Open holding the lock of the sealed file at held (or
+// by Sweep, holding none). Of the private directories whose process is gone it
+// removes scratch directories, half-made copies, copies of sealed files that are
+// no longer there, and unmarked ones past markerGrace; it removes the
+// half-written seals beside held, and returns held's own leftovers: with the
+// lock held, no live session owns them, so Open decides whether to take them up.
 func cleanLeftovers(held string) []leftover {
 	var own []leftover
 	for _, dir := range privateDirs() {
@@ -143,11 +144,18 @@ func cleanLeftovers(held string) []leftover {
 			if fi, serr := os.Stat(dir); serr == nil && time.Since(fi.ModTime()) > markerGrace {
 				os.RemoveAll(dir)
 			}
-		case m.Sealed == held:
+		case held != "" && m.Sealed == held:
 			own = append(own, leftover{dir: dir, m: m})
-		case !alive(m.PID):
+		case alive(m.PID):
+		case m.SealedSHA256 != "" && exists(m.Sealed):
+			// A whole copy of another sealed workspace may hold changes its
+			// killed process committed: that workspace's next open decides.
+		default:
 			os.RemoveAll(dir)
 		}
+	}
+	if held == "" {
+		return nil
 	}
 	// Only the lock's holder writes a seal beside the file, and we hold it.
 	seals, _ := filepath.Glob(filepath.Join(filepath.Dir(held), globEscape(sealingPrefix(held))+"*"))
@@ -156,6 +164,20 @@ func cleanLeftovers(held string) []leftover {
 	}
 	return own
 }
+
+// PrivateDir makes a directory for plaintext that must not sit on ordinary disk
+// while it is worked on (an export before it is encrypted): 0700, on tmpfs where
+// there is one, marked with this process and purpose so that one a kill -9
+// leaves is removed by the next Sweep or sealed open. The caller removes it.
+func PrivateDir(purpose string) (string, error) {
+	if purpose == "" {
+		return "", errors.New("a private directory needs a purpose")
+	}
+	return newPrivateDirAnywhere(purpose)
+}
+
+// Sweep removes the private directories of processes that are gone.
+func Sweep() { cleanLeftovers("") }
 
 // holder finds the live process that has the sealed file at abs open.
 func holder(abs string) int {
@@ -198,6 +220,11 @@ func removeAll(leftovers []leftover) {
 	for _, l := range leftovers {
 		os.RemoveAll(l.dir)
 	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func globEscape(s string) string {

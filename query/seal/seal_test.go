@@ -60,9 +60,20 @@ func newSealed(t *testing.T) string {
 
 func TestOpenCleansLeftoversOfDeadProcessesOnly(t *testing.T) {
 	path := newSealed(t)
-	other := filepath.Join(t.TempDir(), "other.duckdb")
-	dead := fakeLeftover(t, other, deadPID(t), nil)
-	live := fakeLeftover(t, other, os.Getpid(), nil)
+	other := newSealed(t)
+	otherSum, _ := hashFile(other)
+	dead := fakeLeftover(t, other, deadPID(t), nil) // killed while unsealing
+	live := fakeLeftover(t, other, os.Getpid(), otherSum)
+	// A whole copy of another workspace is that workspace's to take up...
+	otherWhole := fakeLeftover(t, other, deadPID(t), otherSum)
+	// ...unless that workspace is gone.
+	gone := filepath.Join(t.TempDir(), "gone.duckdb")
+	goneWhole := fakeLeftover(t, gone, deadPID(t), otherSum)
+	scratch, err := PrivateDir("export /somewhere/file.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadScratch := fakeLeftover(t, "export /somewhere/file.csv", deadPID(t), nil)
 	// A stale copy of this workspace, opened from a sealed file that has since
 	// changed: its changes cannot be sealed over newer ones.
 	stale := fakeLeftover(t, path, deadPID(t), []byte("another sealed file"))
@@ -74,7 +85,11 @@ func TestOpenCleansLeftoversOfDeadProcessesOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	for dir, wantGone := range map[string]bool{dead: true, live: false, stale: true, halfSealed: true} {
+	defer os.RemoveAll(scratch)
+	for dir, wantGone := range map[string]bool{
+		dead: true, live: false, otherWhole: false, goneWhole: true, scratch: false, deadScratch: true,
+		stale: true, halfSealed: true,
+	} {
 		_, err := os.Stat(dir)
 		if gone := errors.Is(err, os.ErrNotExist); gone != wantGone {
 			t.Errorf("%s: gone %v, want %v", dir, gone, wantGone)

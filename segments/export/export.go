@@ -76,6 +76,9 @@ type Request struct {
 	// Progress, if set, is told how many rows are written as the export runs. Calls
 	// are serialised and the count only grows.
 	Progress func(Progress)
+	// Encrypt, if set, writes Path+".age" encrypted with age instead of Path; the
+	// plaintext is written in private storage only (see seal.PrivateDir).
+	Encrypt *Encryption
 }
 
 // Options configures an Exporter.

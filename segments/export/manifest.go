@@ -41,11 +41,14 @@ type Manifest struct {
 	Formulas *FormulaGuard `json:"formula_injection,omitempty"`
 	Format   Format        `json:"format"`
 	File     string        `json:"file"`
-	Bytes    int64         `json:"bytes"`
-	SHA256   string        `json:"sha256"`
-	Query    string        `json:"query"`
-	Created  time.Time     `json:"created"`
-	Actor    string        `json:"actor"`
+	// Encryption says the file is encrypted (bytes and sha256 are then of the
+	// encrypted file) and to whom; nil for a plain file.
+	Encryption *EncryptionStamp `json:"encryption,omitempty"`
+	Bytes      int64            `json:"bytes"`
+	SHA256     string           `json:"sha256"`
+	Query      string           `json:"query"`
+	Created    time.Time        `json:"created"`
+	Actor      string           `json:"actor"`
 	// AuditCheckpoint is signed for this export's own audit entry: held against
 	// the log by segscope audit --verify --against this manifest.
 	AuditCheckpoint *anchor.Checkpoint `json:"audit_checkpoint"`

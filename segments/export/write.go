@@ -36,7 +36,14 @@ func (e *Exporter) Export(ctx context.Context, req Request) (*Result, error) {
 }
 
 func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
-	path, err := destination(req.Path, req.Force)
+	target := req.Path
+	if req.Encrypt != nil {
+		if _, err := req.Encrypt.recipients(); err != nil {
+			return nil, err
+		}
+		target += EncryptedSuffix
+	}
+	path, err := destination(target, req.Force)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +85,17 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 		m.ConsentPolicy, m.ConsentAsOf = &p.gate.Config, &asOf
 	}
 	report := reporter(p.Included, req.Progress)
-	err = e.write(ctx, p, m, tmp, req.Raw, report)
+	out := tmp
+	if req.Encrypt != nil {
+		// Only the encrypted file is written beside the destination.
+		if out, err = privatePlaintext(path); err != nil {
+			tmp.Close()
+			return nil, err
+		}
+		defer os.RemoveAll(filepath.Dir(out.Name()))
+		defer tmp.Close() // closed by encryptInto, unless the export fails first
+	}
+	err = e.write(ctx, p, m, out, req.Raw, report)
 	if ctx.Err() != nil {
 		// DuckDB reports an interrupted COPY as its own error; say what happened.
 		return nil, fmt.Errorf("cancelled, nothing was written: %w", ctx.Err())
@@ -90,6 +107,11 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 		return nil, fmt.Errorf("the data changed while exporting (%d rows written, %d expected); nothing was kept, try again", m.Rows, p.Included)
 	}
 	report(m.Rows)
+	if req.Encrypt != nil {
+		if m.Encryption, err = req.Encrypt.encryptInto(tmp, out.Name()); err != nil {
+			return nil, err
+		}
+	}
 	if m.Bytes, m.SHA256, err = fileDigest(tmpPath); err != nil {
 		return nil, fmt.Errorf("check the written file: %w", err)
 	}

@@ -184,3 +184,56 @@ func BenchmarkFilterBarLongRule(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// TestUpAndDownMoveByRowsOfALongRule: a rule of one long line is drawn on
+// several rows; up and down move between them, and leave the rule box only
+// from its first and last rows.
+func TestUpAndDownMoveByRowsOfALongRule(t *testing.T) {
+	ws := newWorkspace(t)
+	m := newModel(t, ws, 100, 30, styles.Dark)
+	press(t, m, "3", "n")
+	typeText(t, m, "gold_long")
+	press(t, m, "tab", "tab")
+	long := strings.Repeat("plan = 'gold' or ", 12) + "plan = 'gold'"
+	send(t, m, tea.PasteMsg{Content: long})
+	press(t, m, "up")
+	typeText(t, m, "Z")
+	_, _, got := m.Segments().Draft()
+	if !strings.Contains(got, "Z") || strings.HasSuffix(got, "Z") {
+		t.Fatalf("up from the last row of a long rule did not move up within it: %q", got)
+	}
+	// The cursor is on the middle row of three: one down to the last, one more out.
+	press(t, m, "backspace", "down", "down")
+	typeText(t, m, "because")
+	if _, _, rule := m.Segments().Draft(); rule != long {
+		t.Errorf("down from the last row stayed in the rule: %q", rule)
+	}
+	if !strings.Contains(screenText(m), "because") {
+		t.Errorf("down from the last row did not reach the description:\n%s", screenText(m))
+	}
+}
+
+// BenchmarkSegmentEditorLongRule is a key and the frame after it in the rule
+// box holding a rule at the length limit, in three shapes.
+func BenchmarkSegmentEditorLongRule(b *testing.B) {
+	shapes := []struct{ name, text string }{
+		{"one line", strings.Repeat(" or plan = 'y'", 9900/14)},
+		{"700 lines", strings.Repeat("\nor plan = 'y'", 9900/14)},
+		{"long and tall", "plan = '" + strings.Repeat("y", 4900) + "'" + strings.Repeat("\n", 4900) + " or active"},
+	}
+	for _, shape := range shapes {
+		b.Run(shape.name, func(b *testing.B) {
+			ws := newWorkspace(b)
+			m := newModel(b, ws, 100, 30, styles.Dark)
+			press(b, m, "3", "n")
+			typeText(b, m, "gold_big")
+			press(b, m, "tab", "tab")
+			send(b, m, tea.PasteMsg{Content: shape.text})
+			b.ResetTimer()
+			for b.Loop() {
+				m.Update(keyPress("x"))
+				_ = m.View()
+			}
+		})
+	}
+}

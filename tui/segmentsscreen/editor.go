@@ -65,10 +65,15 @@ func newEditor() editor {
 	// editorInput refuses with a message what would pass the limit; this
 	// only backs it up.
 	ta.CharLimit = rule.MaxRuleChars
-	// The screen draws the rule itself, wrapped and highlighted, so the
-	// textarea keeps one line per line of the rule and never wraps.
+	// As many lines as a rule can have: the default, 99, would stop enter
+	// there, and cache the wrapping of no more lines than that.
+	ta.MaxHeight = rule.MaxRuleChars
+	// The screen draws the rule itself, wrapped and highlighted; the textarea
+	// wraps at the same width (setWidth), so up and down move by the rows on
+	// screen. It must wrap: it rewraps the line being edited on every key by
+	// measuring the row so far at each space, so one unwrapped line of 10,000
+	// characters took a second a key.
 	ta.MaxWidth = 0
-	ta.SetWidth(1 << 14)
 	ta.SetVirtualCursor(false) // no blinking: the screen draws its own cursor
 	ta.KeyMap.TransposeCharacterBackward.SetEnabled(false)
 	return editor{
@@ -99,6 +104,7 @@ func (e *editor) setWidth(w int) {
 	for _, in := range e.inputs() {
 		in.SetWidth(max(w-labelW-2, 4))
 	}
+	e.rule.SetWidth(e.ruleW())
 }
 
 func (e *editor) setTables(all []query.TableInfo) {
@@ -224,10 +230,10 @@ func (m *Model) editorKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case fieldRule:
 		switch {
-		case msg.String() == "up" && e.rule.Line() == 0:
+		case msg.String() == "up" && e.rule.Line() == 0 && e.rule.LineInfo().RowOffset == 0:
 			e.moveFocus(-1)
 			return nil
-		case msg.String() == "down" && e.rule.Line() == e.rule.LineCount()-1:
+		case msg.String() == "down" && e.rule.Line() == e.rule.LineCount()-1 && e.rule.LineInfo().RowOffset == e.rule.LineInfo().Height-1:
 			e.moveFocus(1)
 			return nil
 		}

@@ -326,3 +326,21 @@ func TestImportErrorsInPlainWords(t *testing.T) {
 		t.Fatalf("cancelled import: %v", err)
 	}
 }
+
+func TestLatestTableIsWhereTheUserLeftOff(t *testing.T) {
+	ctx := context.Background()
+	w := openMemory(t)
+	dir := t.TempDir()
+	if got, err := w.LatestTable(ctx); err != nil || got != "" {
+		t.Fatalf("empty workspace: %q, %v", got, err)
+	}
+	mustImport(t, w, writeFile(t, dir, "mall.csv", mallCSV), ImportOptions{})
+	mustImport(t, w, writeFile(t, dir, "telco.csv", telcoExport), ImportOptions{})
+	if got, _ := w.LatestTable(ctx); got != "telco" {
+		t.Fatalf("latest %q, want telco", got)
+	}
+	mustImport(t, w, writeFile(t, dir, "mall.csv", mallCSV), ImportOptions{})
+	if got, _ := w.LatestTable(ctx); got != "mall" {
+		t.Fatalf("after re-importing mall, latest %q", got)
+	}
+}

@@ -104,6 +104,18 @@ func (w *Workspace) tableInfos(ctx context.Context, name string) ([]TableInfo, e
 	return tables, nil
 }
 
+// LatestTable is the table imported last that is still in the workspace ("" for
+// none): the one a user reopening the console was working on.
+func (w *Workspace) LatestTable(ctx context.Context) (string, error) {
+	var name string
+	err := w.db.QueryRowContext(ctx, `SELECT coalesce(max_by(i.table_name, i.id), '') FROM segscope.imports i
+		JOIN duckdb_tables() t ON t.table_name = i.table_name AND t.schema_name = 'main' AND t.database_name = current_database()`).Scan(&name)
+	if err != nil {
+		return "", fmt.Errorf("find the latest table: %w", err)
+	}
+	return name, nil
+}
+
 // Columns lists a table's columns in order. Tables change only by import, so the
 // answer is kept until the next one: every segment evaluation asks.
 func (w *Workspace) Columns(ctx context.Context, table string) ([]Column, error) {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"slices"
+
 	"github.com/spf13/cobra"
 
 	sampledata "github.com/segscope/segscope/sample-data"
@@ -16,9 +18,17 @@ func (a *app) runConsole(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	opts := tui.Options{NoColor: a.noColor, Version: version, Import: args}
-	first := sampledata.Tables[0].Name
-	if _, err := ws.Table(cmd.Context(), first); err == nil {
-		opts.Table = first // the demo opens on the subscribers, not the consent log
+	// The console opens where the user left off: the table imported last. In the
+	// demo that would be the sample's consent log, so the subscribers stand in for it.
+	latest, err := ws.LatestTable(cmd.Context())
+	if err != nil {
+		return err
+	}
+	opts.Table = latest
+	if slices.ContainsFunc(sampledata.Tables, func(t sampledata.Table) bool { return t.Name == latest }) {
+		if _, err := ws.Table(cmd.Context(), sampledata.Tables[0].Name); err == nil {
+			opts.Table = sampledata.Tables[0].Name
+		}
 	}
 	return tui.Run(cmd.Context(), ws, opts)
 }

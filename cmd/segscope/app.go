@@ -23,6 +23,7 @@ type app struct {
 	format        string
 	noColor       bool
 	noSample      bool
+	reveal        bool // show personal data unmasked, recorded in the audit log
 	memoryLimit   string
 	encrypt       bool
 
@@ -139,6 +140,7 @@ func (a *app) root() *cobra.Command {
 	flags.StringVar(&a.format, "format", "table", "result format: table, csv or json")
 	flags.BoolVar(&a.noColor, "no-color", os.Getenv("NO_COLOR") != "", "no colours (also NO_COLOR)")
 	flags.BoolVar(&a.noSample, "no-sample", false, "do not seed a new workspace with the sample data")
+	flags.BoolVar(&a.reveal, "reveal", false, "show personal data unmasked in profile, query, segment members and audit reports; each reveal is written to the audit log")
 	flags.BoolVar(&a.encrypt, "encrypt", false, "create a new workspace sealed at rest (passphrase from $SEGSCOPE_KEY or a prompt; see segscope seal)")
 	flags.StringVar(&a.memoryLimit, "memory-limit", os.Getenv("SEGSCOPE_MEMORY_LIMIT"),
 		"memory one SQL query may use, in the query command and the SQL screen, e.g. 2GB or 30% (also $SEGSCOPE_MEMORY_LIMIT; default a quarter of the machine's memory)")

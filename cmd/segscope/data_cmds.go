@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/pii"
 )
 
 func (a *app) importCmd() *cobra.Command {
@@ -35,7 +36,7 @@ func (a *app) importCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&as, "as", "", "table name (default: from the file name)")
-	cmd.Flags().StringVar(&key, "key", "", "key column (default: detected, a unique non-null id or *_id column)")
+	cmd.Flags().StringVar(&key, "key", "", "key column (default: kept from the last import, else detected; "+query.SurrogateKey+" for the row's position)")
 	return cmd
 }
 
@@ -49,17 +50,11 @@ func (a *app) importFiles(cmd *cobra.Command, ws *query.Workspace, paths []strin
 		}
 		results = append(results, res)
 		if a.format != "json" {
-			verb := "imported"
-			if res.Replaced {
-				verb = "replaced"
-			}
-			key := res.Key
-			if key == "" {
-				key = "none detected (use --key)"
-			}
-			a.note("%s %s: %s rows, %d columns, key %s, %s", verb, res.Table, thousands(res.Rows), res.Columns, key, res.Format)
-			for _, n := range res.Notes {
-				a.note("  note: %s", n)
+			for i, line := range res.Summary() {
+				if i > 0 {
+					line = "  " + line
+				}
+				a.note("%s", line)
 			}
 		}
 	}
@@ -99,23 +94,54 @@ func (a *app) profileCmd() *cobra.Command {
 		Short: "Profile a table's columns, or one column in depth",
 		Args:  cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := a.workspace(cmd.Context())
+			ctx := cmd.Context()
+			ws, err := a.workspace(ctx)
+			if err != nil {
+				return err
+			}
+			kinds, err := ws.PersonalData(ctx, args[0])
 			if err != nil {
 				return err
 			}
 			if len(args) == 2 {
-				p, err := ws.ProfileColumn(cmd.Context(), args[0], args[1], "")
+				p, err := ws.ProfileColumn(ctx, args[0], args[1], "")
 				if err != nil {
 					return err
 				}
+				mask, err := a.gate(ctx, ws, personal{subject: args[0] + "." + p.Name,
+					kinds: map[string]pii.Kind{p.Name: kinds[p.Name]}, details: map[string]string{"table": args[0], "command": "profile"}})
+				if err != nil {
+					return err
+				}
+				maskProfile(&p, mask[p.Name])
 				return a.printColumnProfile(p)
 			}
-			profiles, err := ws.ProfileTable(cmd.Context(), args[0])
+			profiles, err := ws.ProfileTable(ctx, args[0])
 			if err != nil {
 				return err
 			}
+			mask, err := a.gate(ctx, ws, personal{subject: args[0], kinds: kinds, details: map[string]string{"table": args[0], "command": "profile"}})
+			if err != nil {
+				return err
+			}
+			for i := range profiles {
+				maskProfile(&profiles[i], mask[profiles[i].Name])
+			}
 			return a.printTableProfile(profiles)
 		},
+	}
+}
+
+// maskProfile masks the values a profile quotes from a personal-data column
+// (its smallest, largest and commonest values), as the console's profile panel
+// does; counts and statistics stay.
+func maskProfile(p *query.ColumnProfile, k pii.Kind) {
+	if k == pii.None {
+		return
+	}
+	p.Min, p.Max = pii.Mask(k, p.Min), pii.Mask(k, p.Max)
+	for i := range p.Top {
+		p.Top[i].Value = pii.Mask(k, p.Top[i].Value)
 	}
 }
 
@@ -235,6 +261,15 @@ func (a *app) queryCmd() *cobra.Command {
 			res, err := ws.Query(cmd.Context(), args[0], limit)
 			if err != nil {
 				return err
+			}
+			// Columns computed from personal data count too (see query.Workspace.ResultPII).
+			p := resultPersonal(res, "sql", map[string]string{"sql": args[0], "command": "query"})
+			mask, err := a.gate(cmd.Context(), ws, p)
+			if err != nil {
+				return err
+			}
+			if mask != nil {
+				res = masked(res, nil, res.PII)
 			}
 			if err := a.printer().result(res); err != nil {
 				return err

@@ -1,14 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"math/big"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 
 	"charm.land/lipgloss/v2"
 	"charm.land/lipgloss/v2/table"
@@ -16,6 +20,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/pii"
 )
 
 // printer writes results in the --format the user chose: a Lip Gloss table for
@@ -176,3 +181,90 @@ func (p printer) number(f *float64) string {
 
 // thousands is how notes, which are for people whatever the format, write counts.
 var thousands = query.FormatCount
+
+// personal is the personal data a command is about to print: each column's
+// kind (None for the rest), what the columns belong to, and what the audit
+// entry of a reveal records besides them.
+type personal struct {
+	subject string              // the table, segment or "sql"
+	kinds   map[string]pii.Kind // column → kind
+	details map[string]string
+}
+
+// columns are the personal-data columns, sorted.
+func (p personal) columns() []string {
+	var out []string
+	for name, k := range p.kinds {
+		if k != pii.None {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// gate decides how personal data is shown, as the console does: masked unless
+// --reveal, and a reveal only once the audit log holds it (the console's
+// ActionPIIReveal, naming the columns). It returns the kinds to mask by: none
+// when revealed.
+func (a *app) gate(ctx context.Context, ws *query.Workspace, p personal) (map[string]pii.Kind, error) {
+	cols := p.columns()
+	if len(cols) == 0 {
+		return nil, nil
+	}
+	if !a.reveal {
+		a.note("personal data masked: %s (--reveal shows it; the reveal is audited)", strings.Join(cols, ", "))
+		return p.kinds, nil
+	}
+	details := map[string]string{"columns": strings.Join(cols, ", "), "screen": "cli"}
+	kinds := make([]string, len(cols))
+	for i, c := range cols {
+		kinds[i] = p.kinds[c].String()
+	}
+	details["kinds"] = strings.Join(kinds, ", ")
+	maps.Copy(details, p.details)
+	if err := ws.Audit(ctx, query.ActionPIIReveal, p.subject, details); err != nil {
+		return nil, fmt.Errorf("personal data stays masked: could not write the audit entry: %w", err)
+	}
+	a.note("personal data revealed: %s (recorded in the audit log)", strings.Join(cols, ", "))
+	return nil, nil
+}
+
+// masked is res with the values of personal-data columns masked; kinds is by
+// column name, or for a person's query by position (res.PII).
+func masked(res *query.Result, kinds map[string]pii.Kind, byPosition []pii.Kind) *query.Result {
+	ks := make([]pii.Kind, len(res.Columns))
+	personalData := false
+	for i, c := range res.Columns {
+		if kinds != nil {
+			ks[i] = kinds[c.Name]
+		} else if i < len(byPosition) {
+			ks[i] = byPosition[i]
+		}
+		personalData = personalData || ks[i] != pii.None
+	}
+	if !personalData {
+		return res
+	}
+	out := &query.Result{Columns: res.Columns, Truncated: res.Truncated, Rows: make([][]any, len(res.Rows))}
+	for r, row := range res.Rows {
+		out.Rows[r] = slices.Clone(row)
+		for i, k := range ks {
+			if k != pii.None && i < len(row) && row[i] != nil {
+				out.Rows[r][i] = pii.Mask(k, query.FormatValue(row[i]))
+			}
+		}
+	}
+	return out
+}
+
+// resultPersonal is the personal data of a result whose kinds are by position.
+func resultPersonal(res *query.Result, subject string, details map[string]string) personal {
+	p := personal{subject: subject, kinds: map[string]pii.Kind{}, details: details}
+	for i, k := range res.PII {
+		if k != pii.None && i < len(res.Columns) {
+			p.kinds[res.Columns[i].Name] = pii.Stronger(p.kinds[res.Columns[i].Name], k)
+		}
+	}
+	return p
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments/report"
@@ -13,9 +14,21 @@ import (
 // writeReport writes the audit report beside its final name and renames it into
 // place, so a failure never leaves half a report.
 func (a *app) writeReport(ctx context.Context, ws *query.Workspace, path string) error {
-	r, err := report.Build(ctx, ws)
+	r, err := report.BuildWith(ctx, ws, report.Options{Reveal: a.reveal})
 	if err != nil {
 		return fmt.Errorf("audit report: %w", err)
+	}
+	if a.reveal && len(r.Personal) > 0 {
+		// The reveal is recorded before the file exists, as the console records
+		// one before it shows a column.
+		details := map[string]string{"columns": strings.Join(r.Personal, ", "), "command": "audit --report", "file": path, "screen": "cli"}
+		if err := ws.Audit(ctx, query.ActionPIIReveal, "report", details); err != nil {
+			return fmt.Errorf("audit report: personal data stays masked: could not write the audit entry: %w", err)
+		}
+		// Again, so the report's activity and checkpoint include its own reveal.
+		if r, err = report.BuildWith(ctx, ws, report.Options{Reveal: true}); err != nil {
+			return fmt.Errorf("audit report: %w", err)
+		}
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {

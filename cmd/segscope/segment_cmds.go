@@ -6,7 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/consent"
 )
 
 func (a *app) segmentCmd() *cobra.Command {
@@ -178,23 +180,52 @@ func (a *app) segmentCountCmd() *cobra.Command {
 func (a *app) segmentMembersCmd() *cobra.Command {
 	var offset int64
 	var limit int
+	var channel string
 	cmd := &cobra.Command{
-		Use:   "members NAME",
+		Use:   "members NAME [--channel C] [--reveal]",
 		Short: "List a segment's members in key order, a page at a time",
-		Args:  cobra.ExactArgs(1),
+		Long: "List a segment's members in key order. Personal data is masked unless --reveal is given, which\n" +
+			"is written to the audit log with the columns shown. With --channel only members contactable on\n" +
+			"that consent channel are listed: the gate an export on that channel goes through.",
+		Args: cobra.ExactArgs(1),
 		RunE: a.withStore(func(cmd *cobra.Command, store *segments.Store, args []string) error {
 			if limit <= 0 {
 				return fmt.Errorf("the --limit flag must be positive")
 			}
-			res, err := store.Members(cmd.Context(), args[0], offset, limit)
+			ctx := cmd.Context()
+			seg, err := store.Compile(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			return a.printer().result(res)
+			details := map[string]string{"segment": seg.Name, "table": seg.Table, "command": "segment members",
+				"offset": fmt.Sprint(offset), "limit": fmt.Sprint(limit)}
+			where := seg.Where
+			if channel != "" {
+				g, err := consent.New(a.ws).Gate(ctx, consent.SegmentMembers(seg), channel)
+				if err != nil {
+					return err
+				}
+				where, details["channel"] = g.Where, g.Channel
+				a.note("%s of %s contactable on %s", query.CountOf(g.Included, "member", "members"), thousands(g.Members), g.Channel)
+			}
+			kinds, err := a.ws.PersonalData(ctx, seg.Table)
+			if err != nil {
+				return err
+			}
+			res, err := a.ws.Rows(ctx, query.Page{Table: seg.Table, Where: where, OrderBy: seg.Key, Offset: offset, Limit: limit})
+			if err != nil {
+				return err
+			}
+			mask, err := a.gate(ctx, a.ws, personal{subject: seg.Name, kinds: kinds, details: details})
+			if err != nil {
+				return err
+			}
+			return a.printer().result(masked(res, mask, nil))
 		}),
 	}
 	cmd.Flags().Int64Var(&offset, "offset", 0, "skip this many members")
 	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many members")
+	cmd.Flags().StringVar(&channel, "channel", "", "only members contactable on this consent channel")
 	return cmd
 }
 

@@ -62,6 +62,7 @@ var markdownReport = template.Must(template.New("md").Funcs(funcs).Parse(`# segs
 
 - Workspace: ` + "`{{.Workspace}}`" + `
 - Generated: {{when .Generated}} by {{.Actor}}
+- Personal data: {{if .Masked}}masked (emails, phone numbers and IP addresses in rules; no composition by personal-data columns){{else}}**revealed** (recorded in the audit log){{end}}
 - Audit log: {{if .Chain.OK}}intact — {{.Chain.Entries}} entries verified{{with .Chain.Checkpoint}}, anchored to a signed checkpoint at entry {{.Seq}}{{end}}{{else}}**{{if .Chain.BrokenSeq}}BROKEN at entry {{.Chain.BrokenSeq}}{{else}}NOT VERIFIED{{end}}** of {{.Chain.Entries}}: {{md .Chain.Problem}}{{end}}
 {{if gt (len .Chain.Findings) 1}}{{range .Chain.Findings}}  - {{md .}}
 {{end}}{{end}}{{with .Chain.Note}}- {{md .}}
@@ -136,6 +137,7 @@ td.n,th.n{text-align:right}code{background:#f3f3f3;padding:0 .2em}.bad{color:#b0
 <ul>
 <li>Workspace: <code>{{.Workspace}}</code></li>
 <li>Generated: {{when .Generated}} by {{.Actor}}</li>
+<li>Personal data: {{if .Masked}}masked (emails, phone numbers and IP addresses in rules; no composition by personal-data columns){{else}}<strong>revealed</strong> (recorded in the audit log){{end}}</li>
 <li>Audit log: {{if .Chain.OK}}<span class="ok">intact</span> — {{.Chain.Entries}} entries verified{{with .Chain.Checkpoint}}, anchored to a signed checkpoint at entry {{.Seq}}{{end}}{{else}}<span class="bad">{{if .Chain.BrokenSeq}}BROKEN at entry {{.Chain.BrokenSeq}}{{else}}NOT VERIFIED{{end}}</span> of {{.Chain.Entries}}: {{.Chain.Problem}}{{end}}
 {{if gt (len .Chain.Findings) 1}}<ul>{{range .Chain.Findings}}<li class="bad">{{.}}</li>{{end}}</ul>{{end}}</li>
 {{with .Chain.Note}}<li>{{.}}</li>{{end}}

@@ -7,9 +7,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
 )
@@ -24,6 +26,10 @@ type Report struct {
 	Segments  []Segment          `json:"segments"`
 	Exports   []query.AuditEntry `json:"exports"`
 	Activity  []query.AuditEntry `json:"activity"`
+	// Masked is set when personal data was kept out of the report; Personal
+	// lists the personal-data columns (table.column) of the segments' tables.
+	Masked   bool     `json:"personal_data_masked"`
+	Personal []string `json:"personal_data_columns,omitempty"`
 }
 
 // Segment is one segment's part of the report.
@@ -57,11 +63,25 @@ var compositionColumns = []string{"plan", "country", "product", "billing_cycle",
 
 const recentActivity = 50
 
-// Build gathers the report. Each segment's figures are computed now; a segment
-// that no longer compiles is reported with its problem rather than failing the
-// whole report.
+// Options says how a report treats personal data.
+type Options struct {
+	// Reveal keeps personal data as it is: literals in rules, and composition by
+	// personal-data columns. The caller records the reveal in the audit log.
+	Reveal bool
+}
+
+// Build gathers the report with personal data masked (see BuildWith).
 func Build(ctx context.Context, ws *query.Workspace) (*Report, error) {
-	r := &Report{Workspace: ws.Path(), Generated: time.Now().UTC(), Actor: ws.Actor()}
+	return BuildWith(ctx, ws, Options{})
+}
+
+// BuildWith gathers the report. Each segment's figures are computed now; a
+// segment that no longer compiles is reported with its problem rather than
+// failing the whole report. Unless opts.Reveal, personal data stays out: emails,
+// phone numbers and IP addresses written into rules, descriptions and reasons
+// are masked (pii.Scrub), and no composition is given by a personal-data column.
+func BuildWith(ctx context.Context, ws *query.Workspace, opts Options) (*Report, error) {
+	r := &Report{Workspace: ws.Path(), Generated: time.Now().UTC(), Actor: ws.Actor(), Masked: !opts.Reveal}
 	var err error
 	if r.Chain, err = ws.VerifyAudit(ctx); err != nil {
 		return nil, err
@@ -82,21 +102,53 @@ func Build(ctx context.Context, ws *query.Workspace) (*Report, error) {
 	}
 	consents := consent.New(ws)
 	for _, seg := range list {
-		s, err := buildSegment(ctx, ws, store, consents, seg)
+		personal, err := ws.PersonalData(ctx, seg.Table)
 		if err != nil {
 			return nil, fmt.Errorf("report on segment %s: %w", seg.Name, err)
 		}
+		s, err := buildSegment(ctx, ws, store, consents, seg, personal, opts)
+		if err != nil {
+			return nil, fmt.Errorf("report on segment %s: %w", seg.Name, err)
+		}
+		if !opts.Reveal {
+			s.scrub()
+		}
 		r.Segments = append(r.Segments, s)
+		cols, err := ws.Columns(ctx, seg.Table)
+		if err != nil {
+			return nil, fmt.Errorf("report on segment %s: %w", seg.Name, err)
+		}
+		for _, c := range query.PersonalColumns(cols, personal) {
+			if name := seg.Table + "." + c; !slices.Contains(r.Personal, name) {
+				r.Personal = append(r.Personal, name)
+			}
+		}
+	}
+	if !opts.Reveal {
+		for i := range r.Activity {
+			r.Activity[i].Subject = pii.Scrub(r.Activity[i].Subject)
+		}
 	}
 	return r, nil
 }
 
-func buildSegment(ctx context.Context, ws *query.Workspace, store *segments.Store, consents *consent.Service, seg segments.Segment) (Segment, error) {
+// scrub masks the personal data free text of a segment may carry.
+func (s *Segment) scrub() {
+	s.Rule, s.Description, s.Problem = pii.Scrub(s.Rule), pii.Scrub(s.Description), pii.Scrub(s.Problem)
+	for i := range s.History {
+		h := &s.History[i]
+		h.Rule, h.Reason = pii.Scrub(h.Rule), pii.Scrub(h.Reason)
+	}
+}
+
+func buildSegment(ctx context.Context, ws *query.Workspace, store *segments.Store, consents *consent.Service, seg segments.Segment,
+	personal map[string]pii.Kind, opts Options) (Segment, error) {
 	s := Segment{Segment: seg}
 	var err error
 	if s.History, err = store.History(ctx, seg.Name); err != nil {
 		return s, err
 	}
+
 	compiled, err := store.Compile(ctx, seg.Name)
 	if err != nil {
 		s.Problem = err.Error()
@@ -116,7 +168,7 @@ func buildSegment(ctx context.Context, ws *query.Workspace, store *segments.Stor
 		return s, err
 	}
 	for _, name := range compositionColumns {
-		if !hasColumn(cols, name) {
+		if !hasColumn(cols, name) || personal[name] != pii.None && !opts.Reveal {
 			continue
 		}
 		res, err := ws.Group(ctx, query.Grouping{Table: seg.Table, Where: compiled.Where, By: []string{name}, Limit: 8})

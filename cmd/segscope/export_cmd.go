@@ -82,7 +82,7 @@ func (a *app) exportCmd() *cobra.Command {
 	f.StringVarP(&req.Path, "output", "o", "", "destination file")
 	f.BoolVar(&req.Force, "force", false, "replace an existing file")
 	f.BoolVar(&req.Raw, "raw", false, "write CSV/TSV cells as they are, even those a spreadsheet would run as formulas")
-	f.StringArrayVar(&encryptTo, "encrypt-to", nil, "write FILE.age, encrypted with age to this public key (age1…; repeatable); the plaintext never touches the destination's disk")
+	f.StringArrayVar(&encryptTo, "encrypt-to", nil, "write FILE.age, encrypted with age to this public key (age1…; repeatable); the plaintext is written only to private storage")
 	f.BoolVar(&passphrase, "passphrase", false, "write FILE.age, encrypted with age to a passphrase ($"+exportKeyEnv+" or a prompt)")
 	return cmd
 }

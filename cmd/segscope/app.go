@@ -63,7 +63,7 @@ func (a *app) workspace(ctx context.Context) (*query.Workspace, error) {
 		return nil, err
 	}
 	if ws.Recovered() {
-		fmt.Fprintf(a.errOut, "note: %s holds changes a segscope that was stopped had not sealed; they are sealed when this command ends\n", path)
+		fmt.Fprintf(a.errOut, "note: opened %s from the copy a stopped segscope left, with every change it had committed; it is sealed again when this command ends\n", path)
 	}
 	// Half-written files of exports killed midway go before anything else runs;
 	// one that cannot be removed is said, not a reason to stop.

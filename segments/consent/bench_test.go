@@ -60,7 +60,7 @@ func rawCoverageSQL(b *testing.B, s *Service, where string) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	states := p.statesSQL(statesSpec{where: where, cutoff: p.cutoff(now)})
+	states := p.statesSQL(statesSpec{where: where, now: now})
 	return `SELECT channel, jurisdiction, state, count(*), count(*) FILTER (WHERE unrecognized) FROM (` + states + `) GROUP BY ALL`
 }
 

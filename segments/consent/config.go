@@ -59,6 +59,11 @@ type Policy struct {
 	// and wherever the country is not known.
 	MinorAge   int `json:"minor_age"`
 	MinorAgeEU int `json:"minor_age_eu"`
+	// UnknownAge says whether a person whose age is unknown (the age column is
+	// empty, or holds no age from 0 to 130) may be contacted; it applies only
+	// with an age column. "" is NotContactable: setups stored before the setting
+	// existed fail closed too.
+	UnknownAge UnknownAge `json:"unknown_age,omitempty"`
 	// Columns of the audience table; "" when the table has none.
 	AgeColumn      string `json:"age_column,omitempty"`
 	ParentalColumn string `json:"parental_consent_column,omitempty"`
@@ -66,9 +71,33 @@ type Policy struct {
 	StateColumn    string `json:"state_column,omitempty"`
 }
 
-// DefaultPolicy is 24 months' staleness, COPPA's 13 and GDPR's 16.
+// UnknownAge is how a policy treats a person whose age is not known.
+type UnknownAge string
+
+const (
+	// NotContactable counts an unknown age as a minor's, unless parental consent
+	// is granted: the person may be a child, and a child's consent is not enough.
+	NotContactable UnknownAge = "not_contactable"
+	// Contactable makes an unknown age no bar: the person's consent decides.
+	Contactable UnknownAge = "contactable"
+)
+
+// ParseUnknownAge reads the setting as a person writes it ("not-contactable" too).
+func ParseUnknownAge(s string) (UnknownAge, error) {
+	switch u := UnknownAge(channelName(s)); u {
+	case NotContactable, Contactable:
+		return u, nil
+	}
+	return "", fmt.Errorf("unknown age must be %s or %s, not %q", NotContactable, Contactable, s)
+}
+
+// unknownAgeBars reports whether an unknown age keeps a person from being contacted.
+func (p Policy) unknownAgeBars() bool { return p.UnknownAge != Contactable }
+
+// DefaultPolicy is 24 months' staleness, COPPA's 13 and GDPR's 16, and an unknown
+// age counted as a minor's.
 func DefaultPolicy() Policy {
-	return Policy{StaleDays: 730, MinorAge: 13, MinorAgeEU: 16}
+	return Policy{StaleDays: 730, MinorAge: 13, MinorAgeEU: 16, UnknownAge: NotContactable}
 }
 
 // wideChannels lists the channels a wide configuration records, in column order.
@@ -148,6 +177,14 @@ func (s *Service) validate(ctx context.Context, c *Config) (checked, error) {
 		return checked{}, fmt.Errorf("the staleness window must be at least one day, not %d", p.StaleDays)
 	case p.MinorAge < 0 || p.MinorAgeEU < p.MinorAge:
 		return checked{}, fmt.Errorf("minor ages must satisfy 0 <= %d (everywhere) <= %d (EU/EEA)", p.MinorAge, p.MinorAgeEU)
+	case p.UnknownAge == "":
+		c.Policy.UnknownAge = NotContactable
+	default:
+		u, err := ParseUnknownAge(string(p.UnknownAge))
+		if err != nil {
+			return checked{}, err
+		}
+		c.Policy.UnknownAge = u
 	}
 	for _, col := range []struct{ name, role string }{
 		{p.AgeColumn, "age"}, {p.ParentalColumn, "parental-consent"}, {p.CountryColumn, "country"}, {p.StateColumn, "state"},
@@ -277,6 +314,7 @@ func (c Config) Describe() []string {
 		if p.ParentalColumn != "" {
 			minors += ", unless " + p.ParentalColumn + " is granted"
 		}
+		minors += " · " + p.UnknownAgeRule()
 	}
 	where := "no country column, so everyone's jurisdiction is unknown"
 	if p.CountryColumn != "" {
@@ -286,4 +324,12 @@ func (c Config) Describe() []string {
 		}
 	}
 	return []string{from, fmt.Sprintf("a grant is stale after %d days · %s · %s", p.StaleDays, minors, where)}
+}
+
+// UnknownAgeRule says in plain words how the policy treats an unknown age.
+func (p Policy) UnknownAgeRule() string {
+	if p.unknownAgeBars() {
+		return "an unknown age counts as a minor's (unknown age: " + string(NotContactable) + ")"
+	}
+	return "an unknown age is no bar (unknown age: " + string(Contactable) + ")"
 }

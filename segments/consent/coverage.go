@@ -11,8 +11,11 @@ import (
 // Coverage is who in a population may be contacted on each channel, and why the
 // rest may not.
 type Coverage struct {
-	Population Population        `json:"population"`
-	Members    int64             `json:"members"`
+	Population Population `json:"population"`
+	Members    int64      `json:"members"`
+	// AgeUnknown counts members whose age column is empty or holds no believable
+	// age; the policy's UnknownAge says whether they may be contacted.
+	AgeUnknown int64             `json:"age_unknown"`
 	AsOf       time.Time         `json:"as_of"`
 	Config     Config            `json:"config"`
 	Channels   []ChannelCoverage `json:"channels"`
@@ -24,7 +27,11 @@ type ChannelCoverage struct {
 	Tally
 	// Unrecognized counts members whose latest status word meant nothing known
 	// (they are among Unknown): a sign the normalization needs a new word.
-	Unrecognized  int64                  `json:"unrecognized_status"`
+	Unrecognized int64 `json:"unrecognized_status"`
+	// FutureDated counts members with an event on the channel dated in the future
+	// (past AsOf plus ClockSkew). Such an event never counts as the latest: a grant
+	// is ignored, a refusal still stands.
+	FutureDated   int64                  `json:"future_dated"`
 	Jurisdictions []JurisdictionCoverage `json:"jurisdictions"`
 }
 
@@ -90,8 +97,9 @@ func (s *Service) coverage(ctx context.Context, pop Population, asked []string) 
 		return nil, err
 	}
 	now := s.Now()
-	states := p.statesSQL(statesSpec{where: pop.Where, channels: channels, cutoff: p.cutoff(now)})
-	rows, err := s.ws.DB().QueryContext(ctx, `SELECT channel, jurisdiction, state, count(*), count(*) FILTER (WHERE unrecognized)
+	states := p.statesSQL(statesSpec{where: pop.Where, channels: channels, now: now})
+	rows, err := s.ws.DB().QueryContext(ctx, `SELECT channel, jurisdiction, state, count(*), count(*) FILTER (WHERE unrecognized),
+		count(*) FILTER (WHERE future_dated), count(*) FILTER (WHERE age_unknown)
 		FROM (`+states+`) GROUP BY ALL`)
 	if err != nil {
 		return nil, err
@@ -99,13 +107,14 @@ func (s *Service) coverage(ctx context.Context, pop Population, asked []string) 
 	defer rows.Close()
 	byChannel := map[string]*ChannelCoverage{}
 	byJurisdiction := map[string]map[Jurisdiction]*Tally{}
+	ageUnknown := map[string]int64{} // the same on every channel: it is the members'
 	recorded := map[string]bool{}
 	for rows.Next() {
 		var channel string
 		var j Jurisdiction
 		var st State
-		var n, unrecognized int64
-		if err := rows.Scan(&channel, &j, &st, &n, &unrecognized); err != nil {
+		var n, unrecognized, future, noAge int64
+		if err := rows.Scan(&channel, &j, &st, &n, &unrecognized, &future, &noAge); err != nil {
 			return nil, err
 		}
 		cc := byChannel[channel]
@@ -115,6 +124,8 @@ func (s *Service) coverage(ctx context.Context, pop Population, asked []string) 
 		}
 		cc.add(st, n)
 		cc.Unrecognized += unrecognized
+		cc.FutureDated += future
+		ageUnknown[channel] += noAge
 		t := byJurisdiction[channel][j]
 		if t == nil {
 			t = &Tally{}
@@ -150,7 +161,7 @@ func (s *Service) coverage(ctx context.Context, pop Population, asked []string) 
 				cc.Jurisdictions = append(cc.Jurisdictions, JurisdictionCoverage{Jurisdiction: j, Tally: *t})
 			}
 		}
-		cov.Members = cc.Members
+		cov.Members, cov.AgeUnknown = cc.Members, ageUnknown[c]
 		cov.Channels = append(cov.Channels, *cc)
 	}
 	return cov, nil

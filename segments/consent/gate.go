@@ -22,12 +22,13 @@ type Gate struct {
 	// Excluded counts the members kept out, by state; every non-granted state is listed.
 	Excluded map[State]int64 `json:"excluded"`
 	// Where is a trusted predicate over the population's table selecting exactly the
-	// members counted in Included. It embeds the staleness cutoff as of AsOf, so it
-	// selects the same people however long after the count it runs.
+	// members counted in Included. It embeds the staleness cutoff and the bound past
+	// which an event is dated in the future as of AsOf, so it selects the same people
+	// however long after the count it runs.
 	Where string `json:"-"`
 	// States is the query the counts come from: a row per member with person (the
-	// key), channel, jurisdiction, state and unrecognized; the console lists the
-	// excluded members from it.
+	// key), channel, jurisdiction, state, unrecognized, future_dated and age_unknown;
+	// the console lists the excluded members from it.
 	States string `json:"-"`
 }
 
@@ -53,7 +54,7 @@ func (s *Service) gate(ctx context.Context, pop Population, channel string) (Gat
 		return Gate{}, err
 	}
 	now := s.Now()
-	states := p.statesSQL(statesSpec{where: pop.Where, channels: channels, cutoff: p.cutoff(now)})
+	states := p.statesSQL(statesSpec{where: pop.Where, channels: channels, now: now})
 	g := Gate{Population: pop, Channel: channels[0], AsOf: now.UTC(), Config: p.Config, Excluded: map[State]int64{}, States: states}
 	for _, st := range States {
 		if st != Granted {

@@ -149,7 +149,7 @@ func statesOf(t testing.TB, s *Service, table, channel string) map[string]person
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := p.statesSQL(statesSpec{channels: channels, cutoff: p.cutoff(now)})
+	q := p.statesSQL(statesSpec{channels: channels, now: now})
 	rows, err := s.ws.DB().Query(`SELECT CAST(person AS VARCHAR), state, jurisdiction, unrecognized FROM (` + q + `)`)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, q)

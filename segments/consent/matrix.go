@@ -126,7 +126,7 @@ func (s *Service) matrixCounts(ctx context.Context, p *plan, channels, flags []s
 		aggs = append(aggs, "count(*) FILTER (WHERE "+flag+")",
 			"count(*) FILTER (WHERE "+flag+" AND state = '"+string(Granted)+"')")
 	}
-	states := p.statesSQL(statesSpec{where: strings.Join(either, " OR "), channels: channels, cutoff: p.cutoff(now), flags: flags})
+	states := p.statesSQL(statesSpec{where: strings.Join(either, " OR "), channels: channels, now: now, flags: flags})
 	rows, err := s.ws.DB().QueryContext(ctx, "SELECT channel, "+strings.Join(aggs, ", ")+" FROM ("+states+") GROUP BY channel")
 	if err != nil {
 		return nil, err

@@ -138,28 +138,49 @@ var recordedStates = []State{Granted, Denied, Withdrawn, Stale}
 type statesSpec struct {
 	where    string
 	channels []string
-	cutoff   time.Time
+	now      time.Time
 	flags    []string
 }
 
+// ClockSkew is how far past now an event's time may be and still be believed: the
+// clocks of the systems that record consent disagree by a little. Later than that,
+// the event is dated in the future, and its time is not trusted.
+const ClockSkew = 5 * time.Minute
+
+// maxAge is the oldest age believed: a larger value (999, say) stands for "not known".
+const maxAge = 130
+
+// sqlTime writes an instant as a DuckDB timestamp literal.
+func sqlTime(t time.Time) string {
+	return `TIMESTAMP '` + t.UTC().Format("2006-01-02 15:04:05.000000") + `'`
+}
+
 // statesSQL is the one query every consent answer is built on. It yields a row per
-// member and channel: person (the audience key), channel, jurisdiction, state, and
-// unrecognized (the latest status word meant nothing known), then the flags.
+// member and channel: person (the audience key), channel, jurisdiction, state,
+// unrecognized (the latest status word meant nothing known), future_dated (the
+// person has an event on the channel dated in the future) and age_unknown (the
+// age column has no believable age), then the flags.
 func (p *plan) statesSQL(spec statesSpec) string {
 	var b strings.Builder
-	b.WriteString("WITH members AS (\n" + p.membersSQL(spec) + "\n)")
+	b.WriteString("WITH " + p.membersSQL(spec))
+	denied := strconv.Itoa(int(severityDenied))
 	switch p.Layout {
 	case Long:
 		b.WriteString(",\n" + p.latestSQL(spec) + ",\n")
+		// An undated refusal ties with the latest dated event, and a tie restricts.
 		b.WriteString(`facts AS (
-	SELECT m.*, c.channel, l.decision.severity AS severity, l.decision.decided_at AS decided_at
+	SELECT m.*, c.channel,
+		CASE WHEN l.undated >= ` + denied + ` THEN greatest(l.undated, l.dated.severity)
+		     ELSE coalesce(l.dated.severity, l.undated) END AS severity,
+		coalesce(l.dated.decided_at, '-infinity'::TIMESTAMP) AS decided_at,
+		coalesce(l.future_dated, false) AS future_dated
 	FROM members m CROSS JOIN channels c
 	LEFT JOIN latest l ON l.person = m.person AND l.channel = c.channel
 )`)
 	case Wide:
-		b.WriteString(",\nfacts AS (\n" + p.wideFactsSQL(spec.channels) + "\n)")
+		b.WriteString(",\nfacts AS (\n" + p.wideFactsSQL(spec) + "\n)")
 	}
-	cutoff := `TIMESTAMP '` + spec.cutoff.UTC().Format("2006-01-02 15:04:05.000000") + `'`
+	cutoff := sqlTime(p.cutoff(spec.now))
 	is := func(s severity) string { return "severity = " + strconv.Itoa(int(s)) }
 	b.WriteString("\nSELECT person, channel, jurisdiction, CASE" +
 		" WHEN minor THEN '" + string(Minor) + "'" +
@@ -169,7 +190,7 @@ func (p *plan) statesSQL(spec statesSpec) string {
 		" WHEN " + is(severityDenied) + " THEN '" + string(Denied) + "'" +
 		" WHEN " + is(severityWithdrawn) + " THEN '" + string(Withdrawn) + "'" +
 		" ELSE '" + string(Unknown) + "' END AS state,\n" +
-		"\tNOT minor AND coalesce(" + is(severityUnrecognized) + ", false) AS unrecognized")
+		"\tNOT minor AND coalesce(" + is(severityUnrecognized) + ", false) AS unrecognized, future_dated, age_unknown")
 	for i := range spec.flags {
 		b.WriteString(", s" + strconv.Itoa(i))
 	}
@@ -177,26 +198,58 @@ func (p *plan) statesSQL(spec statesSpec) string {
 	return b.String()
 }
 
-// membersSQL selects the population with its jurisdiction and whether each person
-// counts as a minor. Age limits follow the jurisdiction; where the country is not
-// known the stricter EU limit applies, since the person may well be in the EU.
+// membersSQL is the CTEs that select the population (members) with its
+// jurisdiction, whether each person's age is unknown and whether they count as a
+// minor. Age limits follow the jurisdiction; where the country is not known the
+// stricter EU limit applies, since the person may well be in the EU. An unknown
+// age counts as a minor unless the policy says it is no bar.
+//
+// A jurisdiction is worked out once per distinct country and state (places), not
+// once per person: recognising hundreds of spellings costs seconds over millions
+// of rows, and a table has a few hundred places at most.
 func (p *plan) membersSQL(spec statesSpec) string {
 	pol := p.Policy
 	m := func(col string) string { return "m." + query.QuoteIdent(col) }
-	cols := []string{
-		m(p.Key) + " AS person",
-		jurisdictionSQL(optional(m, pol.CountryColumn), optional(m, pol.StateColumn)) + " AS jurisdiction",
+	from := "\n\t\tFROM main." + query.QuoteIdent(p.Table) + " AS m"
+	cols := []string{m(p.Key) + " AS person"}
+	// ctes is the places CTE; on joins a member's place to it, and drops the
+	// place's columns once it has.
+	var ctes, on, placeCols string
+	if pol.CountryColumn == "" {
+		cols = append(cols, query.QuoteString(string(NoCountry))+" AS jurisdiction")
+	} else {
+		distinct := m(pol.CountryColumn) + " AS country"
+		cols = append(cols, m(pol.CountryColumn)+" AS place_country")
+		on, placeCols = "pl.country IS NOT DISTINCT FROM i.place_country", "place_country"
+		state := ""
+		if pol.StateColumn != "" {
+			distinct += ", " + m(pol.StateColumn) + " AS state"
+			cols = append(cols, m(pol.StateColumn)+" AS place_state")
+			on += " AND pl.state IS NOT DISTINCT FROM i.place_state"
+			placeCols += ", place_state"
+			state = "state"
+		}
+		ctes = "places AS (\n\tSELECT *, " + jurisdictionSQL("country", state) + " AS jurisdiction\n" +
+			"\tFROM (SELECT DISTINCT " + distinct + from + ")\n),\n"
 	}
-	minor := "false"
+	minor, ageUnknown := "false", "false"
 	if pol.AgeColumn != "" {
-		cols = append(cols, "TRY_CAST("+m(pol.AgeColumn)+" AS DOUBLE) AS age")
+		age := "TRY_CAST(" + m(pol.AgeColumn) + " AS DOUBLE)"
+		cols = append(cols, "CASE WHEN "+age+" BETWEEN 0 AND "+strconv.Itoa(maxAge)+" THEN "+age+" END AS age")
 		parental := "false"
 		if pol.ParentalColumn != "" {
 			parental = "coalesce(" + severitySQL(m(pol.ParentalColumn)) + " = " + strconv.Itoa(int(severityGranted)) + ", false)"
 		}
 		cols = append(cols, parental+" AS parental")
-		minor = "coalesce(age < CASE WHEN jurisdiction IN ('" + string(EU) + "', '" + string(NoCountry) + "') THEN " +
-			strconv.Itoa(pol.MinorAgeEU) + " ELSE " + strconv.Itoa(pol.MinorAge) + " END, false) AND NOT parental"
+		ageUnknown = "age IS NULL"
+		under := "age < CASE WHEN jurisdiction IN ('" + string(EU) + "', '" + string(NoCountry) + "') THEN " +
+			strconv.Itoa(pol.MinorAgeEU) + " ELSE " + strconv.Itoa(pol.MinorAge) + " END"
+		if pol.unknownAgeBars() {
+			under = "coalesce(" + under + ", true)"
+		} else {
+			under = "coalesce(" + under + ", false)"
+		}
+		minor = under + " AND NOT parental"
 	}
 	if p.Layout == Wide {
 		for i, w := range p.Wide {
@@ -213,16 +266,26 @@ func (p *plan) membersSQL(spec statesSpec) string {
 	if strings.TrimSpace(spec.where) != "" {
 		where = "\n\t\tWHERE (" + spec.where + ")"
 	}
-	return "\tSELECT *, " + minor + " AS minor FROM (\n\t\tSELECT " + strings.Join(cols, ",\n\t\t\t") +
-		"\n\t\tFROM main." + query.QuoteIdent(p.Table) + " AS m" + where + "\n\t)"
+	picked := "\t\tSELECT " + strings.Join(cols, ",\n\t\t\t") + from + where
+	if on != "" {
+		picked = "\t\tSELECT i.* EXCLUDE (" + placeCols + "), pl.jurisdiction\n\t\tFROM (\n" + picked +
+			"\n\t\t) AS i LEFT JOIN places pl ON " + on
+	}
+	return ctes + "members AS (\n\tSELECT *, " + minor + " AS minor, " + ageUnknown + " AS age_unknown FROM (\n" + picked + "\n\t)\n)"
 }
 
-// latestSQL keeps each person's latest event per channel. Channel and status words
-// are normalized once per distinct (channel, status) pair, not once per event: a
-// consent log has millions of events but a handful of words. The maximum of (time,
-// severity) is the latest event and, among events at the same instant, the most
-// restrictive one, so the outcome never depends on the order rows were stored in.
-// An event without a time sorts first and, if it is the only grant, counts as stale.
+// latestSQL finds, for each person and channel, the decision that stands. Channel
+// and status words are normalized once per distinct (channel, status) pair, not
+// once per event: a consent log has millions of events but a handful of words.
+//
+// Only a time that is there and not in the future (past now plus ClockSkew) is
+// believed. Among events with a believed time, the maximum of (time, severity) is
+// the latest and, among events at the same instant, the most restrictive, so the
+// outcome never depends on the order rows were stored in. The others are undated:
+// the most restrictive of them is kept apart, and the states query ranks it. An
+// undated denial or withdrawal could be the latest, so it ties with the latest
+// dated event (and a tie restricts); an undated grant or unrecognized word never
+// outranks a dated event, and alone it is a grant whose freshness cannot be shown.
 func (p *plan) latestSQL(spec statesSpec) string {
 	e := p.Events
 	col := func(c string) string { return "e." + query.QuoteIdent(c) }
@@ -241,30 +304,39 @@ func (p *plan) latestSQL(spec statesSpec) string {
 	if strings.TrimSpace(spec.where) != "" {
 		where += " AND " + key + " IN (SELECT person FROM members)"
 	}
+	future := sqlTime(spec.now.Add(ClockSkew))
 	return "kinds AS MATERIALIZED (\n" + kinds + "\n),\nchannels(channel) AS (" + channels + "),\nlatest AS (\n" +
-		"\tSELECT " + key + " AS person, k.channel,\n" +
-		"\t\tmax({'decided_at': coalesce(" + timeSQL(col(e.Time), p.types[e.Time]) + ", '-infinity'::TIMESTAMP), 'severity': k.severity}) AS decision\n" +
-		"\tFROM " + events + " AS e JOIN kinds k\n" +
+		"\tSELECT person, channel,\n" +
+		"\t\tmax({'decided_at': decided_at, 'severity': severity}) FILTER (WHERE decided_at <= " + future + ") AS dated,\n" +
+		"\t\tmax(severity) FILTER (WHERE decided_at IS NULL OR decided_at > " + future + ") AS undated,\n" +
+		"\t\tcoalesce(bool_or(decided_at > " + future + "), false) AS future_dated\n" +
+		"\tFROM (SELECT " + key + " AS person, k.channel, k.severity, " + timeSQL(col(e.Time), p.types[e.Time]) + " AS decided_at\n" +
+		"\t\tFROM " + events + " AS e JOIN kinds k\n" +
 		"\t\tON " + col(e.Channel) + " IS NOT DISTINCT FROM k.raw_channel AND " + col(e.Status) + " IS NOT DISTINCT FROM k.raw_status" +
-		where + "\n\tGROUP BY ALL\n)"
+		where + ")\n\tGROUP BY ALL\n)"
 }
 
 // wideFactsSQL turns each channel's column into a row per member. An empty cell is
-// no record; a decision without a time column never goes stale.
-func (p *plan) wideFactsSQL(channels []string) string {
+// no record; a decision without a time column never goes stale. A decision dated
+// in the future is flagged, and its time is not believed: a grant then counts as
+// undated (stale), a refusal stands.
+func (p *plan) wideFactsSQL(spec statesSpec) string {
+	future := sqlTime(spec.now.Add(ClockSkew))
 	var parts []string
 	for i, w := range p.Wide {
-		if !slices.Contains(channels, w.Channel) {
+		if !slices.Contains(spec.channels, w.Channel) {
 			continue
 		}
 		v := "w" + strconv.Itoa(i)
-		at := "'infinity'::TIMESTAMP"
+		at, flagged := "'infinity'::TIMESTAMP", "false"
 		if w.Time != "" {
-			at = "coalesce(t" + strconv.Itoa(i) + ", '-infinity'::TIMESTAMP)"
+			t := "t" + strconv.Itoa(i)
+			at = "CASE WHEN " + t + " <= " + future + " THEN " + t + " ELSE '-infinity'::TIMESTAMP END"
+			flagged = "coalesce(" + t + " > " + future + ", false)"
 		}
 		parts = append(parts, "\tSELECT *, "+query.QuoteString(w.Channel)+" AS channel,\n"+
 			"\t\tCASE WHEN nullif(trim(CAST("+v+" AS VARCHAR)), '') IS NULL THEN NULL ELSE "+severitySQL(v)+" END AS severity,\n"+
-			"\t\t"+at+" AS decided_at\n\tFROM members")
+			"\t\t"+at+" AS decided_at, "+flagged+" AS future_dated\n\tFROM members")
 	}
 	return strings.Join(parts, "\n\tUNION ALL\n")
 }

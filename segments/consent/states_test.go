@@ -2,9 +2,13 @@ package consent
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/language"
 
 	"github.com/segscope/segscope/query/querytest"
 )
@@ -119,7 +123,8 @@ func TestMinors(t *testing.T) {
 		{"16,,FR,", Granted, "16 is not a minor in the EU"},
 		{"14,,,", Minor, "without a country the stricter EU limit applies"},
 		{"12,,JP,", Minor, "COPPA's 13 applies to the rest of the world too"},
-		{",,DE,", Granted, "no age, no minor"},
+		{",,DE,", Minor, "an unknown age counts as a minor's by default"},
+		{",true,DE,", Granted, "parental consent lifts the bar on an unknown age"},
 	}
 	var people, events []string
 	for i, c := range cases {
@@ -152,6 +157,23 @@ func TestJurisdictions(t *testing.T) {
 		{"US", "CA", USCalifornia}, {"USA", "California", USCalifornia}, {"united states", "ca", USCalifornia},
 		{"US", "NY", USOther}, {"US", "", USOther},
 		{"", "", NoCountry}, {" ", "CA", NoCountry},
+		// Other languages, ISO alpha-3 codes, accents or none, punctuation.
+		{"Deutschland", "", EU}, {"Allemagne", "", EU}, {"Alemania", "", EU}, {"Germania", "", EU}, {"Niemcy", "", EU},
+		{"España", "", EU}, {"Espana", "", EU}, {"ESP", "", EU}, {"Espagne", "", EU}, {"Spanien", "", EU},
+		{"Österreich", "", EU}, {"Osterreich", "", EU}, {"Autriche", "", EU}, {"AUT", "", EU},
+		{"Nederland", "", EU}, {"Pays-Bas", "", EU}, {"Holland", "", EU}, {"NLD", "", EU},
+		{"Polska", "", EU}, {"Ελλάδα", "", EU}, {"GRC", "", EU}, {"Sverige", "", EU}, {"Éire", "", EU},
+		{"Česko", "", EU}, {"Czech Republic", "", EU}, {"Norge", "", EU}, {"Ísland", "", EU}, {"Suomi", "", EU},
+		{"Italia", "", EU}, {"Irlanda", "", EU}, {"Belgique", "", EU}, {"België", "", EU},
+		{"Royaume-Uni", "", UK}, {"royaume uni", "", UK}, {"GBR", "", UK}, {"Vereinigtes Königreich", "", UK},
+		{"Reino Unido", "", UK}, {"Great Britain", "", UK}, {"England", "", UK}, {"U.K.", "", UK}, {"United  Kingdom", "", UK},
+		{"États-Unis", "NY", USOther}, {"Etats Unis", "", USOther}, {"USA", "", USOther}, {"U.S.A.", "TX", USOther},
+		{"Estados Unidos", "", USOther}, {"Vereinigte Staaten", "", USOther}, {"United States of America", "", USOther},
+		{"U.S.", "Calif.", USCalifornia}, {"USA", "US-CA", USCalifornia}, {"États-Unis", "Californie", USCalifornia},
+		{"Vereinigte Staaten", "Kalifornien", USCalifornia}, {"us", " california ", USCalifornia},
+		{"USA", "Carolina", USOther},
+		{"Canada", "", RestOfWorld}, {"CAN", "", RestOfWorld}, {"Schweiz", "", RestOfWorld}, {"Suisse", "", RestOfWorld},
+		{"Japon", "", RestOfWorld}, {"Georgia", "", RestOfWorld}, {"Australia", "", RestOfWorld},
 	}
 	var people, events []string
 	for i, c := range cases {
@@ -163,6 +185,59 @@ func TestJurisdictions(t *testing.T) {
 	for i, c := range cases {
 		if j := got[fmt.Sprint(i+1)].Jurisdiction; j != c.want {
 			t.Errorf("country %q state %q: %s, want %s", c.country, c.region, j, c.want)
+		}
+	}
+}
+
+// The SQL that puts a country as written into its key must agree with placeKey on
+// every spelling known, or a spelling in the table would never match the data.
+func TestPlaceKeySQLAgreesWithGo(t *testing.T) {
+	ws := querytest.Empty(t)
+	var raw []string
+	seen := map[string]bool{}
+	eachPlaceSpelling(func(_ Jurisdiction, s string) {
+		if !seen[s] {
+			seen[s] = true
+			raw = append(raw, s)
+		}
+	})
+	raw = append(raw, californiaSpellings...)
+	raw = append(raw, " U.S.A. ", "Royaume--Uni", "ÉTATS_UNIS", "Straße")
+	text, err := json.Marshal(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ws.DB().Query(`SELECT s, `+placeKeySQL("s")+` FROM (SELECT unnest(CAST(? AS VARCHAR[])) AS s)`, string(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var s, key string
+		if err := rows.Scan(&s, &key); err != nil {
+			t.Fatal(err)
+		}
+		if want := placeKey(s); key != want {
+			t.Errorf("%q: DuckDB's key %q, Go's %q", s, key, want)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(raw) || n < 5000 {
+		t.Errorf("checked %d spellings of %d", n, len(raw))
+	}
+	// Every EU/EEA, UK and US country has its alpha-2 and alpha-3 codes.
+	for _, c := range countries {
+		if c.code == "" {
+			continue
+		}
+		for _, s := range []string{c.code, language.MustParseRegion(c.code).ISO3()} {
+			if !slices.Contains(placeSpellings()[c.jurisdiction], placeKey(s)) {
+				t.Errorf("%s: %q is not a spelling of %s", c.code, s, c.jurisdiction)
+			}
 		}
 	}
 }

@@ -144,3 +144,46 @@ func TestConsentSetupFromProposal(t *testing.T) {
 		t.Fatalf("newsletter coverage %+v", nl)
 	}
 }
+
+// TestConsentDetailShowsEdgeCounts: a segment's detail shows how many members'
+// age is unknown and how the policy treats them, and how many have an event dated
+// in the future, beside the state counts those decide.
+func TestConsentDetailShowsEdgeCounts(t *testing.T) {
+	ctx := context.Background()
+	ws := newSampleWorkspace(t)
+	dir := t.TempDir()
+	people := filepath.Join(dir, "people.csv")
+	events := filepath.Join(dir, "people_consent.csv")
+	if err := os.WriteFile(people, []byte("person_id,age,country\n1,30,Deutschland\n2,,Allemagne\n3,,USA\n4,40,GBR\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(events, []byte("person_id,channel,status,event_time\n"+
+		"1,email,opt_in,2026-01-01 00:00:00\n1,email,withdrawn,\n2,email,opt_in,2026-01-01 00:00:00\n"+
+		"3,email,opt_in,2999-01-01 00:00:00\n4,email,opt_in,2026-01-01 00:00:00\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{people, events} {
+		if _, err := ws.Import(ctx, path, query.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := consent.New(ws).Setup(ctx, consent.Config{Table: "people", Key: "person_id", Layout: consent.Long,
+		Events: &consent.Events{Table: "people_consent", Channel: "channel", Status: "status", Time: "event_time"},
+		Policy: consent.Policy{StaleDays: 730, MinorAge: 13, MinorAgeEU: 16, AgeColumn: "age", CountryColumn: "country"},
+	}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	define(t, ws, segments.Definition{Name: "zz_people", Table: "people", Rule: "person_id > 0"})
+	m := newSampleModel(t, ws, 140, 40, styles.Dark)
+	press(t, m, "5", "G", "enter")
+	cov, err := m.Consent().Coverage()
+	if err != nil || cov == nil || cov.Population.Segment != "zz_people" {
+		t.Fatalf("detail %+v (%v)", cov, err)
+	}
+	email, _ := cov.Channel("email")
+	if cov.AgeUnknown != 2 || email.FutureDated != 1 || email.Contactable != 1 || email.Counts[consent.Withdrawn] != 1 {
+		t.Fatalf("age unknown %d, future-dated %d, tally %+v", cov.AgeUnknown, email.FutureDated, email.Tally)
+	}
+	mustContain(t, m, "2 members' age is unknown: an unknown age counts as a minor's (unknown age: not_contactable)",
+		"email: 1 members have an event dated in the future")
+}

@@ -138,6 +138,9 @@ func (a *app) printCoverage(all []*consent.Coverage) error {
 			source = "opt-in columns of " + cov.Config.Table
 		}
 		a.note("%s: %s members · %s · stale after %d days", cov.Population.Name(), thousands(cov.Members), source, policy.StaleDays)
+		if cov.AgeUnknown > 0 {
+			a.note("%s members' age is unknown: %s", thousands(cov.AgeUnknown), policy.UnknownAgeRule())
+		}
 		var rows [][]string
 		for _, c := range cov.Channels {
 			rows = append(rows, tallyRow(c.Channel, c.Tally))
@@ -157,6 +160,9 @@ func (a *app) printCoverage(all []*consent.Coverage) error {
 		for _, c := range cov.Channels {
 			if c.Unrecognized > 0 {
 				a.note("%s: %s members' latest status word was not recognised and counts as unknown", c.Channel, thousands(c.Unrecognized))
+			}
+			if c.FutureDated > 0 {
+				a.note("%s: %s members have an event dated in the future, which never counts as their latest", c.Channel, thousands(c.FutureDated))
 			}
 		}
 	}
@@ -188,6 +194,7 @@ func (a *app) consentSetupCmd() *cobra.Command {
 		ageCol, parentalCol, countryCol string
 		stateCol                        string
 		staleDays, minorAge, minorAgeEU int
+		unknownAge                      string
 	)
 	cmd := &cobra.Command{
 		Use:   "setup --table T (--from-proposal | --key K (--channel-col C --status-col S --time-col U [--consent-table CT] | --wide COL=CHANNEL,...))",
@@ -197,6 +204,7 @@ func (a *app) consentSetupCmd() *cobra.Command {
 			"per person and channel wins; or opt-in columns on the table itself (--wide email_opt_in=email).\n" +
 			"--from-proposal saves what segscope consent propose shows. Policy columns not given are detected\n" +
 			"by name (age, parental_consent, country, state); pass an empty value (--age-col '') to have none.\n" +
+			"With an age column, a person whose age is unknown counts as a minor unless --unknown-age contactable.\n" +
 			"Consent applies only to the table it is set up for. Every change is written to the audit log.",
 		Example: "  segscope consent propose customers\n" +
 			"  segscope consent setup --table customers --from-proposal --reason 'checked the opt-in column'\n" +
@@ -261,6 +269,9 @@ func (a *app) consentSetupCmd() *cobra.Command {
 				}
 			}
 			cfg.Policy.StaleDays, cfg.Policy.MinorAge, cfg.Policy.MinorAgeEU = staleDays, minorAge, minorAgeEU
+			if cfg.Policy.UnknownAge, err = consent.ParseUnknownAge(unknownAge); err != nil {
+				return err
+			}
 			saved, err := svc.Setup(ctx, cfg, reason)
 			if err != nil {
 				return err
@@ -289,6 +300,8 @@ func (a *app) consentSetupCmd() *cobra.Command {
 	f.IntVar(&staleDays, "stale-days", def.StaleDays, "a grant older than this is stale")
 	f.IntVar(&minorAge, "minor-age", def.MinorAge, "under this age is a minor everywhere (COPPA)")
 	f.IntVar(&minorAgeEU, "minor-age-eu", def.MinorAgeEU, "under this age is a minor in the EU/EEA (GDPR Art. 8)")
+	f.StringVar(&unknownAge, "unknown-age", string(def.UnknownAge), "whether someone whose age is unknown may be contacted: "+
+		string(consent.NotContactable)+" (counted as a minor) or "+string(consent.Contactable))
 	f.BoolVar(&fromProposal, "from-proposal", false, "save the setup segscope consent propose shows for --table")
 	f.StringVar(&ageCol, "age-col", "", "age column (default: detected)")
 	f.StringVar(&parentalCol, "parental-col", "", "parental-consent column (default: detected)")

@@ -65,3 +65,68 @@ func TestConsentIsPerTable(t *testing.T) {
 		t.Fatalf("export after setup: %v\n%s", err, data)
 	}
 }
+
+// TestConsentEdgeCasesCLI: the consent command shows the members whose age is
+// unknown and those with events dated in the future, and --unknown-age changes how
+// an unknown age is treated, as an audited policy change.
+func TestConsentEdgeCasesCLI(t *testing.T) {
+	ws := filepath.Join(t.TempDir(), "w.duckdb")
+	dir := filepath.Dir(ws)
+	people := filepath.Join(dir, "people.csv")
+	events := filepath.Join(dir, "people_consent.csv")
+	if err := os.WriteFile(people, []byte(`person_id,age,country
+1,30,Deutschland
+2,,Allemagne
+3,40,États-Unis
+4,40,GBR
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(events, []byte(`person_id,channel,status,event_time
+1,email,opt_in,2026-01-01 00:00:00
+1,email,withdrawn,
+2,email,opt_in,2026-01-01 00:00:00
+3,email,opt_out,2026-01-01 00:00:00
+3,email,opt_in,2999-01-01 00:00:00
+4,email,opt_in,2026-01-01 00:00:00
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, ws, "import", people)
+	mustRun(t, ws, "import", events)
+	setup := []string{"consent", "setup", "--table", "people", "--key", "person_id", "--consent-table", "people_consent",
+		"--channel-col", "channel", "--status-col", "status", "--time-col", "event_time", "--stale-days", "100000"}
+	mustRun(t, ws, setup...)
+	out := mustRun(t, ws, "consent")
+	for _, want := range []string{
+		"1 members' age is unknown: an unknown age counts as a minor's (unknown age: not_contactable)",
+		"email: 1 members have an event dated in the future",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("consent output lacks %q:\n%s", want, out)
+		}
+	}
+	// 1 withdrew without a date, 2's age is unknown, 3's grant is dated 2999: only 4 is contactable.
+	cov := mustRun(t, ws, "consent", "--format", "csv")
+	for _, want := range []string{
+		"all of people,people,email,all,granted,1\n", "all of people,people,email,all,withdrawn,1\n",
+		"all of people,people,email,all,minor,1\n", "all of people,people,email,all,denied,1\n",
+		"all of people,people,email,EU/EEA,withdrawn,1\n", "all of people,people,email,EU/EEA,minor,1\n",
+		"all of people,people,email,US-other,denied,1\n", "all of people,people,email,UK,granted,1\n",
+	} {
+		if !strings.Contains(cov, want) {
+			t.Errorf("coverage lacks %q:\n%s", want, cov)
+		}
+	}
+	mustRun(t, ws, append(setup, "--unknown-age", "contactable", "--reason", "ages are asked of adults only")...)
+	if cov := mustRun(t, ws, "consent", "--format", "csv"); !strings.Contains(cov, "all of people,people,email,all,granted,2\n") {
+		t.Errorf("coverage with unknown age contactable:\n%s", cov)
+	}
+	if log := mustRun(t, ws, "audit", "--format", "json"); !strings.Contains(log, `\"unknown_age\":\"contactable\"`) {
+		t.Errorf("the policy change is not in the audit log:\n%s", log)
+	}
+	if _, _, err := run(t, ws, append(setup, "--unknown-age", "maybe")...); err == nil ||
+		!strings.Contains(err.Error(), "unknown age must be not_contactable or contactable") {
+		t.Errorf("a bad --unknown-age: %v", err)
+	}
+}

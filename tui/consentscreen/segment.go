@@ -118,10 +118,18 @@ func (m *Model) stateTable() []string {
 		}
 		lines = append(lines, common.Fit(row, m.width))
 	}
+	warn := func(format string, args ...any) {
+		lines = append(lines, common.Fit("  "+st.Warn.Render(fmt.Sprintf(format, args...)), m.width))
+	}
+	if m.cov.AgeUnknown > 0 {
+		warn("%s members' age is unknown: %s", common.Count(m.cov.AgeUnknown), m.cov.Config.Policy.UnknownAgeRule())
+	}
 	for _, c := range chs {
 		if c.Unrecognized > 0 {
-			lines = append(lines, common.Fit("  "+st.Warn.Render(fmt.Sprintf("%s: %s members' latest status word was not recognised and counts as unknown",
-				c.Channel, common.Count(c.Unrecognized))), m.width))
+			warn("%s: %s members' latest status word was not recognised and counts as unknown", c.Channel, common.Count(c.Unrecognized))
+		}
+		if c.FutureDated > 0 {
+			warn("%s: %s members have an event dated in the future, which never counts as their latest", c.Channel, common.Count(c.FutureDated))
 		}
 	}
 	return lines

@@ -124,26 +124,7 @@ func send(tb testing.TB, m *Model, msg tea.Msg) {
 // nothing is left. Spinner ticks are dropped so that it ends.
 func settle(tb testing.TB, m *Model, cmd tea.Cmd) {
 	tb.Helper()
-	queue := []tea.Cmd{cmd}
-	deadline := time.Now().Add(20 * time.Second)
-	for len(queue) > 0 {
-		if time.Now().After(deadline) {
-			tb.Fatal("commands did not settle")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil, spinner.TickMsg, tea.QuitMsg:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		default:
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-		}
-	}
+	settleWatching(tb, m, cmd, func() {})
 }
 
 // collect runs cmd without delivering anything, returning the messages it

@@ -48,6 +48,18 @@ func TestUndatedEvents(t *testing.T) {
 	}
 }
 
+// A time column read as text: a value that is not a time is undated.
+func TestUndatedTextTimes(t *testing.T) {
+	s, table := eventsWorkspace(t, "1,40,,US,NY\n2,40,,US,NY\n", []string{
+		"1,email,opt_in,2026-10-01 00:00:00", "1,email,opt_out,soon",
+		"2,email,opt_in,2026-10-01 00:00:00", "2,email,opt_in,someday",
+	})
+	got := statesOf(t, s, table, "email")
+	if got["1"].State != Denied || got["2"].State != Granted {
+		t.Errorf("a refusal dated 'soon': %s, want denied; a grant dated 'someday': %s, want granted", got["1"].State, got["2"].State)
+	}
+}
+
 // An event dated in the future (past now plus ClockSkew) is counted, and never
 // counts as the latest: a grant is set aside, a refusal still stands.
 func TestFutureDatedEvents(t *testing.T) {

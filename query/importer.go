@@ -225,7 +225,8 @@ func (w *Workspace) load(ctx context.Context, tx *sql.Tx, src *sourceFile, link 
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+target).Scan(&res.Rows); err != nil {
 		return err
 	}
-	if res.Rows == 0 {
+	// A Parquet file's types are its writer's decisions, not a sniffer's guesses.
+	if res.Rows == 0 || src.format == FormatParquet {
 		return nil
 	}
 	phase(PhaseChecking)

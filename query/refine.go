@@ -168,20 +168,11 @@ func refineTypes(ctx context.Context, tx *sql.Tx, table string, cols []Column, d
 		return nil
 	}
 	t := `main.` + QuoteIdent(table)
-	sample, err := measureShapes(ctx, tx, `(SELECT * FROM `+t+` LIMIT `+fmt.Sprint(refineSample)+`)`, text)
-	if err != nil {
+	candidates, err := sampleCandidates(ctx, tx, `(SELECT * FROM `+t+` LIMIT `+fmt.Sprint(refineSample)+`)`, text)
+	if err != nil || len(candidates) == 0 {
 		return err
 	}
 	decimalComma := delimiter != ","
-	var candidates []string
-	for _, s := range sample {
-		if expr, msg := s.conversion(decimalComma); expr != "" || msg != "" {
-			candidates = append(candidates, s.column)
-		}
-	}
-	if len(candidates) == 0 {
-		return nil
-	}
 	shapes, err := measureShapes(ctx, tx, t, candidates)
 	if err != nil {
 		return err
@@ -212,6 +203,47 @@ func refineTypes(ctx context.Context, tx *sql.Tx, table string, cols []Column, d
 		return fmt.Errorf("convert column types: %w", err)
 	}
 	return nil
+}
+
+// sampleCandidates picks, from the first rows, the text columns whose every value
+// could be a number, a day/month date or a yes/no: a few cheap tests per cell, so
+// that only those columns get the full, exact measurement.
+func sampleCandidates(ctx context.Context, tx *sql.Tx, from string, columns []string) ([]string, error) {
+	const per = 5
+	var exprs []string
+	for _, name := range columns {
+		c := QuoteIdent(name)
+		t := `trim(` + c + `)`
+		exprs = append(exprs,
+			`count(`+c+`)`,
+			`count(*) FILTER (WHERE `+missingSQL(c)+`)`,
+			`count(TRY_CAST(replace(`+t+`, ',', '.') AS DOUBLE))`,
+			`count(*) FILTER (WHERE regexp_full_match(`+t+`, '`+reDayMonth+`'))`,
+			`count(*) FILTER (WHERE lower(`+t+`) IN ('yes', 'no', 'y', 'n', 'true', 'false'))`)
+	}
+	vals := make([]int64, len(exprs))
+	ptrs := make([]any, len(exprs))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT `+strings.Join(exprs, ", ")+` FROM `+from).Scan(ptrs...); err != nil {
+		return nil, fmt.Errorf("check column types: %w", err)
+	}
+	var out []string
+	for i, name := range columns {
+		v := vals[i*per:]
+		values, missing := v[0], v[1]
+		if values == missing {
+			continue
+		}
+		for _, shaped := range v[2:per] {
+			if shaped+missing >= values {
+				out = append(out, name)
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // dropRepeatedHeaders deletes rows that repeat the header (files concatenated

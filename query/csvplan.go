@@ -48,8 +48,9 @@ func planCSV(ctx context.Context, tx *sql.Tx, src *sourceFile, link string, res 
 	}
 	var columns []any
 	var skip uint32
-	sniff := `SELECT Delimiter, Quote, SkipRows, HasHeader, Columns FROM sniff_csv(` + strings.Join(p.options, ", ") + `)`
-	if err := tx.QueryRowContext(ctx, sniff).Scan(&p.delimiter, &p.quote, &skip, &p.header, &columns); err != nil {
+	var dateFormat, timeFormat sql.NullString
+	sniff := `SELECT Delimiter, Quote, SkipRows, HasHeader, Columns, DateFormat, TimestampFormat FROM sniff_csv(` + strings.Join(p.options, ", ") + `)`
+	if err := tx.QueryRowContext(ctx, sniff).Scan(&p.delimiter, &p.quote, &skip, &p.header, &columns, &dateFormat, &timeFormat); err != nil {
 		return nil, readError(err)
 	}
 	p.skip = int(skip)
@@ -112,6 +113,7 @@ func planCSV(ctx context.Context, tx *sql.Tx, src *sourceFile, link string, res 
 		res.Changes = append(res.Changes, ImportChange{Kind: "header", Message: "the file has no header line: columns are named column0, column1, …"})
 	}
 	p.forceExactTypes(records)
+	p.noteSniffedTypes(records, dateFormat.String, timeFormat.String, res)
 	return p, nil
 }
 
@@ -187,6 +189,43 @@ func (p *csvPlan) noteRenames(header []string, res *ImportResult) {
 			res.Changes = append(res.Changes, ImportChange{Kind: "rename", Column: got, Message: fmt.Sprintf("the name %q is used by more than one column: this one is named %s", raw, got)})
 		}
 	}
+}
+
+// noteSniffedTypes tells what DuckDB's sniffer made of values a person might not
+// expect to change: Yes/No flags become true/false, and dates not written the
+// ISO way are read with the format it settled on.
+func (p *csvPlan) noteSniffedTypes(records [][]string, dateFormat, timeFormat string, res *ImportResult) {
+	formats := map[string]string{"DATE": dateFormat, "TIMESTAMP": timeFormat}
+	for i, c := range p.columns {
+		switch c.Type {
+		case "BOOLEAN":
+			seen := map[string]bool{}
+			var words []string
+			for _, rec := range records[min(1, len(records)):] {
+				if i < len(rec) {
+					v := strings.TrimSpace(rec[i])
+					l := strings.ToLower(v)
+					if v != "" && l != "true" && l != "false" && !seen[v] {
+						seen[v] = true
+						words = append(words, v)
+					}
+				}
+			}
+			if len(words) > 0 {
+				slices.Sort(words)
+				res.Changes = append(res.Changes, ImportChange{Kind: "type", Column: c.Name, Message: fmt.Sprintf("%s read as true/false (BOOLEAN); rules may still say %s = '%s'", strings.Join(words, "/"), c.Name, words[len(words)-1])})
+			}
+		case "DATE", "TIMESTAMP":
+			if f := formats[c.Type]; f != "" && !strings.HasPrefix(f, "%Y-%m-%d") {
+				res.Changes = append(res.Changes, ImportChange{Kind: "type", Column: c.Name, Message: fmt.Sprintf("dates written %s read as %s", readableDateFormat(f), c.Type)})
+			}
+		}
+	}
+}
+
+// readableDateFormat writes a strptime format the way people write dates: %d/%m/%Y as dd/mm/yyyy.
+func readableDateFormat(f string) string {
+	return strings.NewReplacer("%d", "dd", "%m", "mm", "%Y", "yyyy", "%y", "yy", "%H", "hh", "%M", "mm", "%S", "ss").Replace(f)
 }
 
 // wholeNumber is an integer, possibly written as a decimal with zero fraction (12923.0).

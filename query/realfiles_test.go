@@ -344,3 +344,18 @@ func TestLatestTableIsWhereTheUserLeftOff(t *testing.T) {
 		t.Fatalf("after re-importing mall, latest %q", got)
 	}
 }
+
+func TestSniffedTypesAreTold(t *testing.T) {
+	w := openMemory(t)
+	res := mustImport(t, w, writeFile(t, t.TempDir(), "churn.csv", "id,Churn,joined\n1,Yes,13/02/2020\n2,No,01/03/2020\n3,Yes,05/04/2020\n"), ImportOptions{})
+	s := strings.Join(res.Summary(), "\n")
+	for _, want := range []string{"Churn: No/Yes read as true/false (BOOLEAN); rules may still say Churn = 'Yes'", "joined: dates written dd/mm/yyyy read as DATE"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("summary lacks %q:\n%s", want, s)
+		}
+	}
+	res = mustImport(t, w, writeFile(t, t.TempDir(), "iso.csv", "id,active,joined\n1,true,2020-02-13\n2,false,2020-03-01\n"), ImportOptions{})
+	if len(res.Changes) != 0 {
+		t.Errorf("an ISO file reports changes: %v", res.Summary())
+	}
+}

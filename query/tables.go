@@ -163,6 +163,20 @@ func (w *Workspace) Count(ctx context.Context, table, where string) (int64, erro
 	return n, nil
 }
 
+// CountTotal counts the rows of table matching where and all its rows, in one
+// pass: a rule's preview shows both.
+func (w *Workspace) CountTotal(ctx context.Context, table, where string) (matched, total int64, err error) {
+	match := `count(*)`
+	if strings.TrimSpace(where) != "" {
+		match = `count(*) FILTER (WHERE ` + where + `)`
+	}
+	q := `SELECT ` + match + `, count(*) FROM main.` + QuoteIdent(table)
+	if err := w.db.QueryRowContext(ctx, q).Scan(&matched, &total); err != nil {
+		return 0, 0, fmt.Errorf("count %s: %w", table, err)
+	}
+	return matched, total, nil
+}
+
 func whereClause(where string) string {
 	if strings.TrimSpace(where) == "" {
 		return ""

@@ -28,6 +28,8 @@ type Segment struct {
 	Version     int       `json:"version"`
 	Rule        string    `json:"rule"`
 	SQL         string    `json:"compiled_sql"`
+
+	deleted time.Time // when it was deleted; zero for a live segment
 }
 
 // Version is one entry of a segment's history.
@@ -67,18 +69,62 @@ func ValidName(name string) error {
 	return nil
 }
 
-// Define creates a segment, or adds a version to an existing one. The rule is
-// compiled against the table first; nothing is written unless it compiles. The
-// version and its audit entry commit together.
+// ErrExists is wrapped by Create's error when the name is taken by a live segment.
+var ErrExists = errors.New("segment already exists")
+
+// Mode says what a definition may do to the name it gives.
+type Mode int
+
+const (
+	// Upsert creates the segment, or adds a version to it if it exists.
+	Upsert Mode = iota
+	// Create makes a new segment, and fails with ErrExists if a live one has the
+	// name. A deleted segment's name may be taken again; its history continues.
+	Create
+	// Update adds a version to a live segment, and fails with ErrNotFound if
+	// there is none by that name.
+	Update
+)
+
+func (m Mode) String() string {
+	switch m {
+	case Create:
+		return "create"
+	case Update:
+		return "update"
+	}
+	return "define"
+}
+
+// Define creates a segment, or adds a version to an existing one.
 func (s *Store) Define(ctx context.Context, d Definition) (Segment, error) {
-	seg, err := s.define(ctx, d)
+	return s.Save(ctx, d, Upsert)
+}
+
+// Create makes a new segment; a live segment of that name is an error wrapping ErrExists.
+func (s *Store) Create(ctx context.Context, d Definition) (Segment, error) {
+	return s.Save(ctx, d, Create)
+}
+
+// Update adds a version to a live segment; a missing one is an error wrapping ErrNotFound.
+func (s *Store) Update(ctx context.Context, d Definition) (Segment, error) {
+	return s.Save(ctx, d, Update)
+}
+
+// Save writes a definition as mode allows. The rule is compiled against the
+// table first; nothing is written unless it compiles. Whether the name is taken
+// is decided inside the write transaction, so two people saving a new segment of
+// the same name cannot both create it: one gets ErrExists. The version and its
+// audit entry commit together.
+func (s *Store) Save(ctx context.Context, d Definition, mode Mode) (Segment, error) {
+	seg, err := s.define(ctx, d, mode)
 	if err != nil {
-		return Segment{}, fmt.Errorf("define segment %s: %w", d.Name, err)
+		return Segment{}, fmt.Errorf("%s segment %s: %w", mode, d.Name, err)
 	}
 	return seg, nil
 }
 
-func (s *Store) define(ctx context.Context, d Definition) (Segment, error) {
+func (s *Store) define(ctx context.Context, d Definition, mode Mode) (Segment, error) {
 	if err := ValidName(d.Name); err != nil {
 		return Segment{}, err
 	}
@@ -96,30 +142,28 @@ func (s *Store) define(ctx context.Context, d Definition) (Segment, error) {
 	if err != nil {
 		return Segment{}, err
 	}
-	existing, err := s.lookup(ctx, s.ws.DB(), d.Name, true)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	// Checked before compiling too, so a taken name is reported as such rather
+	// than as whatever is wrong with the rule.
+	if _, err := s.claim(ctx, s.ws.DB(), d, mode); err != nil {
 		return Segment{}, err
-	}
-	if err == nil && existing.Table != d.Table {
-		return Segment{}, fmt.Errorf("it is defined on table %s, not %s: choose another name", existing.Table, d.Table)
 	}
 	// Compiled under its own name, so a cycle back through this segment is caught now.
 	compiled, err := rule.CompileNamed(d.Name, d.Rule, schema, s.resolver(ctx, d.Table))
 	if err != nil {
 		return Segment{}, fmt.Errorf("rule: %w", err)
 	}
-	description := d.Description
-	if description == "" && existing.Version > 0 {
-		description = existing.Description
-	}
 
 	var seg Segment
 	err = s.ws.WriteTx(ctx, func(tx *sql.Tx) error {
-		prev, err := s.lookup(ctx, tx, d.Name, true)
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		prev, err := s.claim(ctx, tx, d, mode)
+		if err != nil {
 			return err
 		}
 		now := time.Now().UTC().Truncate(time.Microsecond)
+		description := d.Description
+		if description == "" && prev.Version > 0 {
+			description = prev.Description
+		}
 		seg = Segment{
 			Name: d.Name, Table: d.Table, Key: info.Key, Description: description, Owner: s.ws.Actor(),
 			Created: now, Updated: now, Version: prev.Version + 1, Rule: d.Rule, SQL: compiled,
@@ -149,6 +193,25 @@ func (s *Store) define(ctx context.Context, d Definition) (Segment, error) {
 	return seg, err
 }
 
+// claim reads what the name holds now (a deleted segment included, whose
+// history a new definition continues) and says whether mode may write to it.
+func (s *Store) claim(ctx context.Context, q querier, d Definition, mode Mode) (Segment, error) {
+	prev, err := s.lookup(ctx, q, d.Name, true)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Segment{}, err
+	}
+	live := err == nil && prev.deleted.IsZero()
+	switch {
+	case mode == Create && live:
+		return Segment{}, fmt.Errorf("%w: edit it, or choose another name", ErrExists)
+	case mode == Update && !live:
+		return Segment{}, fmt.Errorf("segment %q: %w", d.Name, ErrNotFound)
+	case err == nil && prev.Table != d.Table:
+		return Segment{}, fmt.Errorf("it is defined on table %s, not %s: choose another name", prev.Table, d.Table)
+	}
+	return prev, nil
+}
+
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
@@ -163,14 +226,19 @@ func (s *Store) lookup(ctx context.Context, q querier, name string, includeDelet
 		cond = ``
 	}
 	var seg Segment
-	err := q.QueryRowContext(ctx, `SELECT `+segmentColumns+` FROM segscope.segments s
+	var deleted sql.NullTime
+	err := q.QueryRowContext(ctx, `SELECT `+segmentColumns+`, s.deleted_at FROM segscope.segments s
 		JOIN segscope.segment_versions v ON v.name = s.name AND v.version = s.version
 		WHERE s.name = ?`+cond, name).Scan(
-		&seg.Name, &seg.Table, &seg.Key, &seg.Description, &seg.Owner, &seg.Created, &seg.Updated, &seg.Version, &seg.Rule, &seg.SQL)
+		&seg.Name, &seg.Table, &seg.Key, &seg.Description, &seg.Owner, &seg.Created, &seg.Updated, &seg.Version, &seg.Rule, &seg.SQL, &deleted)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Segment{}, fmt.Errorf("segment %q: %w", name, ErrNotFound)
 	}
-	return seg, err
+	if err != nil {
+		return Segment{}, fmt.Errorf("segment %q: %w", name, err)
+	}
+	seg.deleted = deleted.Time
+	return seg, nil
 }
 
 // Get returns a live segment.

@@ -55,20 +55,33 @@ func (w *Workspace) Table(ctx context.Context, name string) (TableInfo, error) {
 	if len(tables) == 1 {
 		return tables[0], nil
 	}
-	var names []string
+	names, err := w.TableNames(ctx)
+	if err != nil {
+		return TableInfo{}, err
+	}
+	return TableInfo{}, fmt.Errorf("table %q: %w (tables: %s)", name, ErrNoTable, strings.Join(names, ", "))
+}
+
+// TableNames lists the imported tables' names in order, without counting their
+// rows as Tables does.
+func (w *Workspace) TableNames(ctx context.Context) ([]string, error) {
 	rows, err := w.db.QueryContext(ctx, `SELECT table_name FROM (`+tableInfoQuery+`) ORDER BY 1`)
 	if err != nil {
-		return TableInfo{}, fmt.Errorf("list tables: %w", err)
+		return nil, fmt.Errorf("list tables: %w", err)
 	}
 	defer rows.Close()
+	var names []string
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
-			return TableInfo{}, fmt.Errorf("list tables: %w", err)
+			return nil, fmt.Errorf("list tables: %w", err)
 		}
 		names = append(names, n)
 	}
-	return TableInfo{}, fmt.Errorf("table %q: %w (tables: %s)", name, ErrNoTable, strings.Join(names, ", "))
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list tables: %w", err)
+	}
+	return names, nil
 }
 
 // tableInfos reads one table's description (or every table's, for name ""),

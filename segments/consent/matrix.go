@@ -15,6 +15,9 @@ type Matrix struct {
 	Channels []string    `json:"channels"`
 	AsOf     time.Time   `json:"as_of"`
 	Rows     []MatrixRow `json:"rows"`
+	// Audiences is which tables have a consent setup, which have none, and which
+	// hold consent events, whether or not a segment is defined on them.
+	Audiences Audiences `json:"audiences"`
 }
 
 // MatrixRow is one segment's reach on each channel.
@@ -46,7 +49,11 @@ func (s *Service) Matrix(ctx context.Context) (*Matrix, error) {
 	if err != nil {
 		return nil, fmt.Errorf("consent matrix: %w", err)
 	}
-	m := &Matrix{AsOf: s.Now().UTC()}
+	aud, err := s.Audiences(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("consent matrix: %w", err)
+	}
+	m := &Matrix{AsOf: s.Now().UTC(), Audiences: aud}
 	rows := make([]MatrixRow, len(list))
 	byTable := map[string][]int{}
 	for i, seg := range list {
@@ -55,6 +62,12 @@ func (s *Service) Matrix(ctx context.Context) (*Matrix, error) {
 	}
 	cells := make([]map[string]Cell, len(list))
 	for table, idx := range byTable {
+		if of := aud.Events[table]; of != "" {
+			for _, i := range idx {
+				rows[i].Problem = fmt.Sprintf("%s holds the consent events of %s: its rows are consent records, not an audience", table, of)
+			}
+			continue
+		}
 		p, err := s.plan(ctx, table)
 		var channels []string
 		if err == nil {

@@ -51,12 +51,9 @@ const (
 
 // Model is the console's root model.
 type Model struct {
-	ctx    context.Context
+	env    *common.Env
 	cancel context.CancelFunc
-	ws     *query.Workspace
-	now    func() time.Time
 	theme  styles.Theme
-	styles *styles.Styles
 	keys   KeyMap
 
 	width, height int
@@ -88,31 +85,26 @@ type Model struct {
 // query the console runs; quitting cancels it.
 func New(ctx context.Context, ws *query.Workspace, opts Options) *Model {
 	ctx, cancel := context.WithCancel(ctx)
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
 	theme := styles.Dark
 	if opts.NoColor {
 		theme = styles.NoColor
 	}
-	st := styles.New(theme)
+	env := common.NewEnv(ctx, ws, styles.New(theme), opts.Now, opts.Version)
 	m := &Model{
-		ctx: ctx, cancel: cancel, ws: ws, now: now,
-		theme: theme, styles: st, keys: DefaultKeyMap(),
+		env: env, cancel: cancel,
+		theme: theme, keys: DefaultKeyMap(),
 		help:    help.New(),
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		active:  ScreenData,
 	}
-	m.data = data.New(ctx, ws, st, opts.Table, now)
-	m.data.QueueImport(opts.Import)
-	m.slice = slice.New(ctx, ws, st, now)
-	m.sql = sqlconsole.New(ctx, ws, st, now)
-	m.segs = segmentsscreen.New(ctx, ws, st, now)
-	m.compare = comparescreen.New(ctx, ws, st, now)
-	m.consent = consentscreen.New(ctx, ws, st, now)
-	m.export = exportscreen.New(ctx, ws, st, now, opts.Version)
-	m.audit = auditscreen.New(ctx, ws, st, now)
+	m.data = data.New(env, data.Options{Table: opts.Table, Import: opts.Import})
+	m.slice = slice.New(env)
+	m.sql = sqlconsole.New(env)
+	m.segs = segmentsscreen.New(env)
+	m.compare = comparescreen.New(env)
+	m.consent = consentscreen.New(env)
+	m.export = exportscreen.New(env)
+	m.audit = auditscreen.New(env)
 	m.screens = map[Screen]screen{
 		ScreenData: m.data, ScreenSlice: m.slice, ScreenSegments: m.segs, ScreenCompare: m.compare, ScreenConsent: m.consent,
 		ScreenExport: m.export, ScreenSQL: m.sql, ScreenAudit: m.audit,
@@ -131,7 +123,7 @@ func New(ctx context.Context, ws *query.Workspace, opts Options) *Model {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor}
 	for _, s := range m.order {
-		cmds = append(cmds, m.screens[s].Init())
+		cmds = append(cmds, initScreen(m.screens[s]))
 	}
 	return m.withSpinner(tea.Batch(cmds...))
 }
@@ -180,7 +172,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if !msg.IsDark() {
 				m.theme = styles.Light
 			}
-			m.styles = styles.New(m.theme)
+			m.env.Styles = styles.New(m.theme)
 			m.applyStyles()
 		}
 	case tea.KeyPressMsg:
@@ -234,11 +226,11 @@ func (m *Model) withSpinner(cmd tea.Cmd) tea.Cmd {
 
 // running is the job to show in the status line: the visible screen's first.
 func (m *Model) running() (task.Info, bool) {
-	if info, ok := m.screens[m.active].Running(); ok {
+	if info, ok := running(m.screens[m.active]); ok {
 		return info, true
 	}
 	for _, s := range m.order {
-		if info, ok := m.screens[s].Running(); ok {
+		if info, ok := running(m.screens[s]); ok {
 			return info, true
 		}
 	}
@@ -248,7 +240,7 @@ func (m *Model) running() (task.Info, bool) {
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	m.notice, m.noticeErr = "", false
 	scr := m.screens[m.active]
-	typing := scr.CapturesText() || m.dialog == paletteDialog
+	typing := capturesText(scr) || m.dialog == paletteDialog
 	switch {
 	case key.Matches(msg, m.keys.ForceQuit), key.Matches(msg, m.keys.Quit) && !typing:
 		return m.quit()
@@ -268,7 +260,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, m.keys.Cancel):
-		if scr.Cancel() {
+		if cancel(scr) {
 			m.notice = "cancelled"
 			return nil
 		}
@@ -308,13 +300,13 @@ func (m *Model) show(s Screen) tea.Cmd {
 		return nil
 	}
 	m.active = s
-	return scr.Show()
+	return show(scr)
 }
 
 // quit cancels every running query, then ends the program.
 func (m *Model) quit() tea.Cmd {
 	for _, s := range m.order {
-		m.screens[s].Cancel()
+		cancel(m.screens[s])
 	}
 	m.cancel()
 	return tea.Quit
@@ -332,9 +324,9 @@ func (m *Model) resize(w, h int) tea.Cmd {
 }
 
 func (m *Model) applyStyles() {
-	st := m.styles
+	st := m.env.Styles
 	for _, s := range m.order {
-		m.screens[s].SetStyles(st)
+		restyle(m.screens[s], st)
 	}
 	m.help.Styles = help.Styles{
 		Ellipsis: st.HelpSep, ShortKey: st.HelpKey, ShortDesc: st.HelpDesc, ShortSeparator: st.HelpSep,

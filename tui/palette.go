@@ -57,7 +57,7 @@ func (m *Model) openPalette() tea.Cmd {
 	for _, s := range m.order {
 		cmds = append(cmds, common.Command{Title: "Go to " + s.String(), Keys: tabKey(s), Run: func() tea.Cmd { return m.show(s) }})
 	}
-	cmds = append(cmds, m.screens[m.active].Commands()...)
+	cmds = append(cmds, commands(m.screens[m.active])...)
 	cmds = append(cmds,
 		common.Command{Title: "Show keys", Keys: "?", Run: func() tea.Cmd { m.dialog = helpDialog; return nil }},
 		common.Command{Title: "Quit", Keys: "q", Run: m.quit},

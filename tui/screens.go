@@ -32,25 +32,86 @@ var screenTitles = map[Screen]string{
 
 func (s Screen) String() string { return screenTitles[s] }
 
-// screen is what the root needs from a screen. Screens are plain structs
-// updated in place; only the root builds the tea.View.
+// screen is what the root needs from every screen: soft-serve's component
+// contract. Screens are plain structs updated in place; only the root builds
+// the tea.View. What a screen may also do is in the optional interfaces
+// below, asked for with the functions after them.
 type screen interface {
-	Init() tea.Cmd
 	// SetSize gives the screen its area; it may need rows it does not have yet.
 	SetSize(w, h int) tea.Cmd
-	SetStyles(*styles.Styles)
 	// Update handles keys and mouse events (in coordinates relative to the
 	// screen) when the screen is shown, and every other message always.
 	Update(tea.Msg) tea.Cmd
-	// Show is called when the screen becomes the visible one.
-	Show() tea.Cmd
 	View() string
 	Help() help.KeyMap
+}
+
+// starter is a screen with work to do as the console opens.
+type starter interface{ Init() tea.Cmd }
+
+// themed is a screen holding styles derived from the theme (a grid's
+// paints, a text field's styles); the others read Env.Styles as they draw.
+type themed interface{ SetStyles(*styles.Styles) }
+
+// worker is a screen that runs jobs the user may wait for and cancel.
+type worker interface {
 	// Running describes the job the user is waiting for.
 	Running() (task.Info, bool)
 	Cancel() bool
-	// CapturesText reports whether typed characters are input, so that
-	// q, ? and the number keys must reach the screen.
-	CapturesText() bool
-	Commands() []common.Command
+}
+
+// typist is a screen that may take typed characters as input, so that q, ?
+// and the number keys must reach it.
+type typist interface{ CapturesText() bool }
+
+// commander is a screen with actions for the command palette.
+type commander interface{ Commands() []common.Command }
+
+// shower is a screen with work to do when it becomes the visible one.
+type shower interface{ Show() tea.Cmd }
+
+func initScreen(s screen) tea.Cmd {
+	if i, ok := s.(starter); ok {
+		return i.Init()
+	}
+	return nil
+}
+
+func restyle(s screen, st *styles.Styles) {
+	if t, ok := s.(themed); ok {
+		t.SetStyles(st)
+	}
+}
+
+func running(s screen) (task.Info, bool) {
+	if w, ok := s.(worker); ok {
+		return w.Running()
+	}
+	return task.Info{}, false
+}
+
+func cancel(s screen) bool {
+	if w, ok := s.(worker); ok {
+		return w.Cancel()
+	}
+	return false
+}
+
+func capturesText(s screen) bool {
+	t, ok := s.(typist)
+	return ok && t.CapturesText()
+}
+
+func commands(s screen) []common.Command {
+	if c, ok := s.(commander); ok {
+		return c.Commands()
+	}
+	return nil
+}
+
+func show(s screen) tea.Cmd {
+	if sh, ok := s.(shower); ok {
+		return sh.Show()
+	}
+	return nil
 }

@@ -93,7 +93,7 @@ func TestSegmentsListAndNavigation(t *testing.T) {
 	}
 	// Typing in the editor is text: q neither quits nor switches screens.
 	press(t, m, "q", "1")
-	if m.Active() != ScreenSegments || m.ctx.Err() != nil {
+	if m.Active() != ScreenSegments || m.env.Ctx.Err() != nil {
 		t.Fatal("q or 1 typed in the editor left it")
 	}
 	press(t, m, "esc")

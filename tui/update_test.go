@@ -273,7 +273,7 @@ func TestQuitCancelsEverything(t *testing.T) {
 	if _, ok := cmd().(tea.QuitMsg); !ok {
 		t.Fatal("q did not quit")
 	}
-	if m.ctx.Err() == nil {
+	if m.env.Ctx.Err() == nil {
 		t.Fatal("quitting did not cancel the console's context")
 	}
 	if _, running := m.Data().Running(); running {

@@ -49,7 +49,7 @@ func (m *Model) frame() string {
 }
 
 func (m *Model) tabBar() string {
-	st := m.styles
+	st := m.env.Styles
 	var b strings.Builder
 	b.WriteString(" ")
 	for i, t := range m.layout.tabHits {
@@ -73,10 +73,10 @@ func (m *Model) tabBar() string {
 // statusLine shows where the analyst is (workspace, table, rows) and what is
 // happening (the running query, or the last message).
 func (m *Model) statusLine() string {
-	st := m.styles
+	st := m.env.Styles
 	sep := st.StatusDim.Render("  │  ")
 	scope := m.data.Scope()
-	left := st.Status.Render(" ") + st.StatusDim.Render(displayPath(m.ws.Path()))
+	left := st.Status.Render(" ") + st.StatusDim.Render(displayPath(m.env.WS.Path()))
 	if scope.Table.Name != "" {
 		rows := common.Count(scope.Table.Rows) + " rows"
 		if scope.Where != "" {
@@ -87,7 +87,7 @@ func (m *Model) statusLine() string {
 	var right string
 	switch info, running := m.running(); {
 	case running:
-		elapsed := m.now().Sub(info.Started).Seconds()
+		elapsed := m.env.Now().Sub(info.Started).Seconds()
 		right = m.spinner.View() + st.StatusBusy.Render(fmt.Sprintf(" %s  %.1fs", info.Label, elapsed)) +
 			st.StatusDim.Render("  esc ") + st.Status.Render("cancel ")
 	case m.notice != "" && m.noticeErr:
@@ -125,7 +125,7 @@ func (m *Model) hintLine() string {
 
 // helpBox is the full help: the global keys and the visible screen's.
 func (m *Model) helpBox() string {
-	st := m.styles
+	st := m.env.Styles
 	groups := append(m.keys.FullHelp(), m.screens[m.active].Help().FullHelp()...)
 	h := m.help
 	h.SetWidth(m.width - 8)

@@ -4,7 +4,6 @@
 package auditscreen
 
 import (
-	"context"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -30,11 +29,9 @@ var actions = []struct{ label, filter string }{
 
 // Model is the Audit screen.
 type Model struct {
-	ws     *query.Workspace
-	base   context.Context
-	now    func() time.Time
-	styles *styles.Styles
-	keys   KeyMap
+	env  *common.Env
+	keys KeyMap
+	task.Jobs
 
 	width, height int
 	entryView     bool
@@ -61,12 +58,13 @@ type Model struct {
 }
 
 // New builds the Audit screen.
-func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time) *Model {
-	m := &Model{ws: ws, base: base, now: now, keys: DefaultKeyMap(), size: 1}
+func New(env *common.Env) *Model {
+	m := &Model{env: env, keys: DefaultKeyMap(), size: 1}
+	m.Jobs = task.Jobs{&m.verify, &m.load}
 	m.input = textinput.New()
 	m.input.Prompt = ""
 	m.input.Placeholder = "exact subject: a segment, a table, consent:TABLE"
-	m.SetStyles(st)
+	m.SetStyles(env.Styles)
 	return m
 }
 
@@ -106,7 +104,6 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 
 // SetStyles switches theme.
 func (m *Model) SetStyles(st *styles.Styles) {
-	m.styles = st
 	m.input.SetStyles(common.InputStyles(st))
 }
 
@@ -126,12 +123,6 @@ func (m *Model) Help() help.KeyMap {
 
 // CapturesText is true while the subject filter is typed.
 func (m *Model) CapturesText() bool { return m.typing }
-
-// Running describes the read or the verification in flight.
-func (m *Model) Running() (task.Info, bool) { return task.First(&m.verify, &m.load) }
-
-// Cancel stops the read and the verification.
-func (m *Model) Cancel() bool { return task.CancelAll(&m.verify, &m.load) }
 
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {
@@ -154,7 +145,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case verifyMsg:
 		if m.verify.Finish(msg.id) {
 			v := msg.v
-			m.verdict, m.checkErr, m.checkedAt = &v, msg.err, m.now()
+			m.verdict, m.checkErr, m.checkedAt = &v, msg.err, m.env.Now()
 			if msg.err != nil {
 				m.verdict = nil
 			}
@@ -180,8 +171,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 
 // reload reads the page shown, with the filters.
 func (m *Model) reload() tea.Cmd {
-	ctx, id := m.load.Start(m.base, "reading the audit log", m.now())
-	ws, page, size := m.ws, m.page, m.size
+	ctx, id := m.env.Start(&m.load, "reading the audit log")
+	ws, page, size := m.env.WS, m.page, m.size
 	f := query.AuditFilter{Action: actions[m.action].filter, Subject: m.subject}
 	return func() tea.Msg {
 		// AuditLog reads from the newest entry; one more than the page tells
@@ -214,8 +205,8 @@ func (m *Model) onPage(msg pageMsg) {
 }
 
 func (m *Model) startVerify() tea.Cmd {
-	ctx, id := m.verify.Start(m.base, "verifying the audit log's hash chain", m.now())
-	ws := m.ws
+	ctx, id := m.env.Start(&m.verify, "verifying the audit log's hash chain")
+	ws := m.env.WS
 	return func() tea.Msg {
 		v, err := ws.VerifyAudit(ctx)
 		return verifyMsg{id: id, v: v, err: err}

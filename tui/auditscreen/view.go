@@ -30,10 +30,10 @@ func (m *Model) View() string {
 	return common.Block(strings.Join(lines, "\n"), m.width, m.height)
 }
 
-func (m *Model) rule() string { return m.styles.Rule.Render(strings.Repeat("─", m.width)) }
+func (m *Model) rule() string { return m.env.Styles.Rule.Render(strings.Repeat("─", m.width)) }
 
 func (m *Model) listView() []string {
-	st := m.styles
+	st := m.env.Styles
 	title := " " + st.Title.Render("Audit") + "  " + st.Muted.Render("every change to the workspace, newest first")
 	lines := []string{common.HeadLine(title, st.Faint.Render("v verify · a action · / subject "), m.width), m.rule(), m.verdictLine(), m.filterLine()}
 	switch {
@@ -62,7 +62,7 @@ func (m *Model) listView() []string {
 // verdictLine is the result of verifying the chain, across the whole width so
 // it cannot be missed, or how to ask for it.
 func (m *Model) verdictLine() string {
-	st := m.styles
+	st := m.env.Styles
 	switch v := m.verdict; {
 	case m.verify.Running():
 		return " " + st.Warn.Render("verifying the hash chain…")
@@ -84,7 +84,7 @@ func (m *Model) verdictLine() string {
 }
 
 func (m *Model) filterLine() string {
-	st := m.styles
+	st := m.env.Styles
 	line := " " + st.Muted.Render("action ") + st.Accent.Render(actions[m.action].label) + st.Muted.Render("   subject ")
 	switch {
 	case m.typing:
@@ -119,7 +119,7 @@ func (m *Model) row(c columns, mark, seq, at, actor, action, subject, hash strin
 }
 
 func (m *Model) entryRow(c columns, i int, e query.AuditEntry) string {
-	st := m.styles
+	st := m.env.Styles
 	mark, style := "", st.Item
 	if v := m.verdict; v != nil && v.BrokenSeq == e.Seq {
 		mark, style = "✗", st.Error
@@ -130,13 +130,13 @@ func (m *Model) entryRow(c columns, i int, e query.AuditEntry) string {
 		}
 		style = st.ItemCursor
 	}
-	at := e.Time.In(m.now().Location()).Format("2006-01-02 15:04")
+	at := e.Time.In(m.env.Now().Location()).Format("2006-01-02 15:04")
 	hash := e.Hash[:min(c.hash, len(e.Hash))]
 	return style.Render(common.Fit(m.row(c, mark, fmt.Sprint(e.Seq), at, e.Actor, e.Action, e.Subject, hash), m.width))
 }
 
 func (m *Model) footer() string {
-	st := m.styles
+	st := m.env.Styles
 	first := m.page*m.size + 1
 	text := fmt.Sprintf(" entries %d–%d", first, first+len(m.entries)-1)
 	switch {
@@ -153,7 +153,7 @@ func (m *Model) footer() string {
 // entryLines is one entry in full: its fields, where the chain stands, and
 // its details as indented JSON.
 func (m *Model) entryLines() []string {
-	st := m.styles
+	st := m.env.Styles
 	if m.cursor >= len(m.entries) {
 		return nil
 	}
@@ -168,14 +168,14 @@ func (m *Model) entryLines() []string {
 }
 
 func (m *Model) entryBody(e query.AuditEntry) []string {
-	st := m.styles
+	st := m.env.Styles
 	const keyW = 12
 	kv := func(k, v string) string {
 		return common.Fit(" "+st.Muted.Render(common.Fit(k, keyW))+st.Item.Render(v), m.width)
 	}
 	lines := []string{
 		kv("sequence", fmt.Sprint(e.Seq)),
-		kv("time", e.Time.In(m.now().Location()).Format("2006-01-02 15:04:05.000000 MST")),
+		kv("time", e.Time.In(m.env.Now().Location()).Format("2006-01-02 15:04:05.000000 MST")),
 		kv("actor", e.Actor),
 		kv("action", e.Action),
 		kv("subject", e.Subject),
@@ -223,7 +223,7 @@ func prettyJSON(s string) []string {
 
 // paintJSON colours an indented JSON line: its key, and a string value.
 func (m *Model) paintJSON(line string) string {
-	st := m.styles
+	st := m.env.Styles
 	trimmed := strings.TrimLeft(line, " ")
 	indent := line[:len(line)-len(trimmed)]
 	if k, v, ok := strings.Cut(trimmed, `": `); ok && strings.HasPrefix(k, `"`) {

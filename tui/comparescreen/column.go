@@ -44,7 +44,7 @@ func (m *Model) columnKey(msg tea.KeyPressMsg) {
 }
 
 func (m *Model) columnView() []string {
-	st := m.styles
+	st := m.env.Styles
 	d, ok := m.current()
 	if !ok {
 		return nil
@@ -106,7 +106,7 @@ func (m *Model) columnBody() (string, []string) {
 // categoricalBody has a row per value: its share of A and of B as bars side
 // by side on one scale, the counts, and the index.
 func (m *Model) categoricalBody(d compare.ColumnDiff) (string, []string) {
-	st := m.styles
+	st := m.env.Styles
 	res := m.result
 	vals := d.Categorical.Values
 	valueW := len("value")
@@ -151,7 +151,7 @@ func (m *Model) categoricalBody(d compare.ColumnDiff) (string, []string) {
 // numericBody is each side's summary, then both distributions drawn on one
 // scale.
 func (m *Model) numericBody(d compare.ColumnDiff) (string, []string) {
-	st := m.styles
+	st := m.env.Styles
 	res := m.result
 	n := d.Numeric
 	const labelW = 9
@@ -189,7 +189,7 @@ func (m *Model) numericBody(d compare.ColumnDiff) (string, []string) {
 
 // boxPlots draws each side's min, quartiles, median and max on one scale.
 func (m *Model) boxPlots(d compare.ColumnDiff) []string {
-	st := m.styles
+	st := m.env.Styles
 	n := d.Numeric
 	if n.A.N == 0 || n.B.N == 0 {
 		return nil

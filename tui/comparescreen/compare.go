@@ -5,17 +5,12 @@
 package comparescreen
 
 import (
-	"context"
-	"time"
-
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/compare"
 	"github.com/segscope/segscope/tui/common"
-	"github.com/segscope/segscope/tui/styles"
 	"github.com/segscope/segscope/tui/task"
 )
 
@@ -38,12 +33,9 @@ const (
 
 // Model is the Compare screen.
 type Model struct {
-	ws     *query.Workspace
-	store  *segments.Store
-	base   context.Context
-	now    func() time.Time
-	styles *styles.Styles
-	keys   KeyMap
+	env  *common.Env
+	keys KeyMap
+	task.Jobs
 
 	width, height int
 	view          view
@@ -66,14 +58,10 @@ type Model struct {
 }
 
 // New builds the Compare screen.
-func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time) *Model {
-	return &Model{ws: ws, store: segments.NewStore(ws), base: base, now: now, styles: st, keys: DefaultKeyMap()}
-}
-
-type listMsg struct {
-	id   uint64
-	segs []segments.Segment
-	err  error
+func New(env *common.Env) *Model {
+	m := &Model{env: env, keys: DefaultKeyMap()}
+	m.Jobs = task.Jobs{&m.run, &m.list}
+	return m
 }
 
 type resultMsg struct {
@@ -93,16 +81,10 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 }
 
 // SetStyles switches theme.
-func (m *Model) SetStyles(st *styles.Styles) { m.styles = st }
 
 // Show reads the segments again: they may have changed on the Segments screen.
 func (m *Model) Show() tea.Cmd {
-	ctx, id := m.list.Start(m.base, "reading segments", m.now())
-	store := m.store
-	return func() tea.Msg {
-		segs, err := store.List(ctx)
-		return listMsg{id: id, segs: segs, err: err}
-	}
+	return m.env.ListSegments(&m.list)
 }
 
 // Help returns the keys that apply now.
@@ -117,13 +99,6 @@ func (m *Model) Help() help.KeyMap {
 }
 
 // CapturesText is false: the screen has no text input.
-func (m *Model) CapturesText() bool { return false }
-
-// Running describes the comparison in flight, if any.
-func (m *Model) Running() (task.Info, bool) { return task.First(&m.run, &m.list) }
-
-// Cancel stops the comparison and the segment read.
-func (m *Model) Cancel() bool { return task.CancelAll(&m.run, &m.list) }
 
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {
@@ -143,7 +118,7 @@ func (m *Model) Commands() []common.Command {
 // Update handles a message addressed to the screen.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case listMsg:
+	case common.SegmentsMsg:
 		return m.onList(msg)
 	case resultMsg:
 		m.onResult(msg)
@@ -168,16 +143,16 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	return m.rankedKey(msg)
 }
 
-func (m *Model) onList(msg listMsg) tea.Cmd {
-	if !m.list.Finish(msg.id) {
+func (m *Model) onList(msg common.SegmentsMsg) tea.Cmd {
+	if !m.list.Finish(msg.ID) {
 		return nil
 	}
-	if msg.err != nil {
-		m.listErr = msg.err
+	if msg.Err != nil {
+		m.listErr = msg.Err
 		return nil
 	}
 	a, b := m.nameA(), m.nameB()
-	m.segs, m.loaded, m.listErr = msg.segs, true, nil
+	m.segs, m.loaded, m.listErr = msg.Segs, true, nil
 	m.choose(a, b)
 	// The first visit compares the first segment with the rest of its table, so
 	// the screen opens on an answer rather than on a form.
@@ -201,8 +176,8 @@ func (m *Model) compare() tea.Cmd {
 	if b == "" {
 		label = "comparing " + a + " with the rest of its table"
 	}
-	ctx, id := m.run.Start(m.base, label, m.now())
-	ws, store := m.ws, m.store
+	ctx, id := m.env.Start(&m.run, label)
+	ws, store := m.env.WS, m.env.Store
 	return func() tea.Msg {
 		res, err := compare.Segments(ctx, ws, store, a, b)
 		return resultMsg{id: id, res: res, err: err}

@@ -75,9 +75,7 @@ func (m *Model) pick(s side) tea.Cmd {
 func (m *Model) swap() tea.Cmd {
 	a, b := m.nameA(), m.nameB()
 	if b == "" {
-		return func() tea.Msg {
-			return noticeMsg("B is the rest of the table: choose a segment as B (b) to swap")
-		}
+		return common.Notice("B is the rest of the table: choose a segment as B (b) to swap")
 	}
 	m.choose(b, a)
 	return m.compare()
@@ -125,9 +123,6 @@ func (m *Model) pickKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	return nil
 }
-
-// noticeMsg puts a line in the status bar.
-func noticeMsg(text string) tea.Msg { return common.NoticeMsg{Text: text} }
 
 // segmentOf finds a listed segment by name.
 func (m *Model) segmentOf(name string) (segments.Segment, bool) {

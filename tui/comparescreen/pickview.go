@@ -10,7 +10,7 @@ import (
 const ruleLines = 3
 
 func (m *Model) pickView() []string {
-	st := m.styles
+	st := m.env.Styles
 	lines := []string{m.title("enter compare · tab A ⇄ B"), m.rule()}
 	switch {
 	case m.listErr != nil:
@@ -50,7 +50,7 @@ func (m *Model) pickView() []string {
 // sideList is one side's choices, h lines of w cells: a heading, then the
 // choices around the one chosen.
 func (m *Model) sideList(s side, w, h int) []string {
-	st := m.styles
+	st := m.env.Styles
 	heading, names, cur := "A  the segment", m.segNames(), m.pickA
 	if s == sideB {
 		heading, names, cur = "B  compared with", m.choicesB(), m.pickB
@@ -91,7 +91,7 @@ func (m *Model) segNames() []string {
 
 // choiceRow is one choice: a segment and its table, or the rest of A's table.
 func (m *Model) choiceRow(s side, name string, chosen bool, w int) string {
-	st := m.styles
+	st := m.env.Styles
 	label, table := name, ""
 	if seg, ok := m.segmentOf(name); ok {
 		table = seg.Table
@@ -125,7 +125,7 @@ func (m *Model) choiceRow(s side, name string, chosen bool, w int) string {
 // sideRule describes the chosen side under its list: the segment's rule, or
 // what "the rest" means.
 func (m *Model) sideRule(s side, w int) []string {
-	st := m.styles
+	st := m.env.Styles
 	name := m.nameA()
 	if s == sideB {
 		name = m.nameB()
@@ -149,7 +149,7 @@ func (m *Model) sideRule(s side, w int) []string {
 }
 
 func (m *Model) pickFooter() string {
-	st := m.styles
+	st := m.env.Styles
 	if info, ok := m.run.Info(); ok {
 		return " " + st.Warn.Render(info.Label+"…") + st.Faint.Render("  esc cancels")
 	}

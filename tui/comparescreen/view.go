@@ -29,7 +29,7 @@ func (m *Model) View() string {
 
 // title is the screen's first line: what is compared with what.
 func (m *Model) title(hint string) string {
-	st := m.styles
+	st := m.env.Styles
 	left := " " + st.Title.Render("Compare")
 	if res := m.result; res != nil && m.view != viewPick {
 		left += "  " + st.SideA.Bold(true).Render(res.A.Name) + st.Muted.Render(" vs ") +
@@ -38,10 +38,10 @@ func (m *Model) title(hint string) string {
 	return common.HeadLine(left, st.Faint.Render(hint+" "), m.width)
 }
 
-func (m *Model) rule() string { return m.styles.Rule.Render(strings.Repeat("─", m.width)) }
+func (m *Model) rule() string { return m.env.Styles.Rule.Render(strings.Repeat("─", m.width)) }
 
 func (m *Model) rankedView() []string {
-	st := m.styles
+	st := m.env.Styles
 	lines := []string{m.title("a/b choose · s swap · enter detail"), m.rule()}
 	res := m.result
 	switch {
@@ -66,7 +66,7 @@ func (m *Model) rankedView() []string {
 
 // sideLine is one side's size and share of the table, with a bar.
 func (m *Model) sideLine(label string, s compare.Side, res *compare.Result, bar lipgloss.Style) string {
-	st := m.styles
+	st := m.env.Styles
 	nameW := min(max(common.Width(res.A.Name), common.Width(res.B.Name), 8), 28)
 	size := common.Count(s.Size) + " " + common.Plural(s.Size, "row", "rows")
 	text := " " + st.Title.Render(label) + "  " + common.Fit(s.Name, nameW) + "  " + st.Number.Render(common.FitRight(size, 12)) +
@@ -77,7 +77,7 @@ func (m *Model) sideLine(label string, s compare.Side, res *compare.Result, bar 
 
 // overlapLine says how the two sides overlap, or that they cannot.
 func (m *Model) overlapLine() string {
-	st := m.styles
+	st := m.env.Styles
 	res := m.result
 	label := " " + st.Muted.Render("overlap  ")
 	o := res.Overlap
@@ -94,7 +94,7 @@ func (m *Model) overlapLine() string {
 }
 
 func (m *Model) rankHeader() string {
-	st := m.styles
+	st := m.env.Styles
 	c := m.cols
 	res := m.result
 	b := res.B.Name
@@ -112,7 +112,7 @@ func (m *Model) rankHeader() string {
 // with a bar on a fixed 0–1 scale, and the corrected p-value with its marks.
 // Columns without a significant difference are dimmed.
 func (m *Model) rankRow(i int) string {
-	st := m.styles
+	st := m.env.Styles
 	c := m.cols
 	d := m.result.Columns[i]
 	a, b := summaries(d, c.summary)
@@ -158,7 +158,7 @@ func summaries(d compare.ColumnDiff, w int) (string, string) {
 
 // legend explains the marks, and names the columns left out.
 func (m *Model) legend() []string {
-	st := m.styles
+	st := m.env.Styles
 	res := m.result
 	if m.err != nil {
 		// A run that failed leaves the last answer on screen, under its error.

@@ -6,18 +6,15 @@
 package consentscreen
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/tui/common"
@@ -35,13 +32,9 @@ const (
 
 // Model is the Consent screen.
 type Model struct {
-	ws     *query.Workspace
-	svc    *consent.Service
-	store  *segments.Store
-	base   context.Context
-	now    func() time.Time
-	styles *styles.Styles
-	keys   KeyMap
+	env  *common.Env
+	keys KeyMap
+	task.Jobs
 
 	width, height int
 	view          view
@@ -77,16 +70,15 @@ type setupState struct {
 	saveErr     error
 }
 
-// New builds the Consent screen. now is the instant consent staleness is
-// measured from.
-func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time) *Model {
-	svc := consent.New(ws)
-	svc.Now = now
-	m := &Model{ws: ws, svc: svc, store: segments.NewStore(ws), base: base, now: now, styles: st, keys: DefaultKeyMap()}
+// New builds the Consent screen. Consent staleness is measured from env's
+// clock.
+func New(env *common.Env) *Model {
+	m := &Model{env: env, keys: DefaultKeyMap()}
+	m.Jobs = task.Jobs{&m.save, &m.load, &m.detail}
 	m.setup.reason = textinput.New()
 	m.setup.reason.Prompt = ""
 	m.setup.reason.Placeholder = "why (kept in the audit log)"
-	m.setup.reason.SetStyles(common.InputStyles(st))
+	m.setup.reason.SetStyles(common.InputStyles(env.Styles))
 	return m
 }
 
@@ -94,14 +86,6 @@ type matrixMsg struct {
 	id      uint64
 	matrix  *consent.Matrix
 	counted string
-	err     error
-}
-
-// listedMsg brings the segments as they are now, to see whether the matrix
-// still describes them.
-type listedMsg struct {
-	id      uint64
-	version string
 	err     error
 }
 
@@ -136,7 +120,6 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 
 // SetStyles switches theme.
 func (m *Model) SetStyles(st *styles.Styles) {
-	m.styles = st
 	m.setup.reason.SetStyles(common.InputStyles(st))
 }
 
@@ -149,12 +132,8 @@ func (m *Model) Show() tea.Cmd {
 	case m.matrix == nil:
 		return m.recount()
 	}
-	ctx, id := m.load.Start(m.base, "reading segments", m.now())
-	store := m.store
-	return func() tea.Msg {
-		segs, err := store.List(ctx)
-		return listedMsg{id: id, version: versions(segs), err: err}
-	}
+	// The segments as they are now tell whether the matrix still describes them.
+	return m.env.ListSegments(&m.load)
 }
 
 // versions names each segment's version: a change of any segment changes it.
@@ -185,12 +164,6 @@ func (m *Model) CapturesText() bool { return m.confirming() }
 // confirming reports whether the confirm form is open on the shown detail.
 func (m *Model) confirming() bool { return m.view == viewSegment && m.setup.confirming }
 
-// Running describes the count in flight, if any.
-func (m *Model) Running() (task.Info, bool) { return task.First(&m.save, &m.load, &m.detail) }
-
-// Cancel stops the counts in flight, and a save not yet written.
-func (m *Model) Cancel() bool { return task.CancelAll(&m.save, &m.load, &m.detail) }
-
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {
 	cmds := []common.Command{{Title: "Recount consent coverage", Keys: "r", Run: m.recount}}
@@ -208,8 +181,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case matrixMsg:
 		m.onMatrix(msg)
-	case listedMsg:
-		if m.load.Finish(msg.id) && msg.err == nil && msg.version != m.counted {
+	case common.SegmentsMsg:
+		if m.load.Finish(msg.ID) && msg.Err == nil && versions(msg.Segs) != m.counted {
 			return m.recount()
 		}
 	case coverageMsg:
@@ -234,8 +207,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 
 // recount counts the matrix again, and the open segment's detail with it.
 func (m *Model) recount() tea.Cmd {
-	ctx, id := m.load.Start(m.base, "counting consent coverage", m.now())
-	svc, store := m.svc, m.store
+	ctx, id := m.env.Start(&m.load, "counting consent coverage")
+	svc, store := m.env.Consent, m.env.Store
 	load := func() tea.Msg {
 		segs, err := store.List(ctx)
 		if err != nil {
@@ -292,8 +265,8 @@ func (m *Model) open() tea.Cmd {
 	m.setup = setupState{reason: m.setup.reason}
 	m.setup.reason.Reset()
 	m.setup.reason.Blur()
-	ctx, id := m.detail.Start(m.base, "counting consent states of "+row.Segment, m.now())
-	store, svc, name := m.store, m.svc, row.Segment
+	ctx, id := m.env.Start(&m.detail, "counting consent states of "+row.Segment)
+	store, svc, name := m.env.Store, m.env.Consent, row.Segment
 	return func() tea.Msg {
 		c, err := store.Compile(ctx, name)
 		if err != nil {
@@ -349,8 +322,8 @@ func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
 		if reason == "" {
 			reason = "confirmed the proposed setup on the Consent screen"
 		}
-		ctx, id := m.save.Start(m.base, "saving the consent setup of "+p.Config.Table, m.now())
-		svc, cfg := m.svc, p.Config
+		ctx, id := m.env.Start(&m.save, "saving the consent setup of "+p.Config.Table)
+		svc, cfg := m.env.Consent, p.Config
 		return func() tea.Msg {
 			_, err := svc.Setup(ctx, cfg, reason)
 			return savedMsg{id: id, table: cfg.Table, err: err}

@@ -96,10 +96,10 @@ func percent(share float64) string {
 }
 
 func (m *Model) matrixView() []string {
-	st := m.styles
+	st := m.env.Styles
 	left := " " + st.Title.Render("Consent") + "  " + st.Muted.Render("who may be contacted")
 	if m.matrix != nil {
-		left += st.Faint.Render(" · as of " + m.matrix.AsOf.In(m.now().Location()).Format("2006-01-02 15:04"))
+		left += st.Faint.Render(" · as of " + m.matrix.AsOf.In(m.env.Now().Location()).Format("2006-01-02 15:04"))
 	}
 	lines := []string{common.HeadLine(left, st.Faint.Render("enter detail · r recount "), m.width), m.rule()}
 	switch {
@@ -127,7 +127,7 @@ func (m *Model) matrixView() []string {
 }
 
 func (m *Model) matrixHeader() string {
-	st := m.styles
+	st := m.env.Styles
 	c := m.cols
 	out := st.Header.Render(strings.Repeat(" ", markW) + common.Fit("segment", c.name) + " " + common.FitRight("members", membersW))
 	chs := m.matrix.Channels
@@ -151,7 +151,7 @@ func (m *Model) matrixHeader() string {
 // matrixRow is one segment: its name and size, then a tile per channel, or
 // why it has none.
 func (m *Model) matrixRow(i int) []string {
-	st := m.styles
+	st := m.env.Styles
 	c := m.cols
 	r := m.matrix.Rows[i]
 	name, mark := st.Item, "  "
@@ -192,7 +192,7 @@ func (m *Model) matrixRow(i int) []string {
 // tile is one cell of the matrix, rowH lines of c.cell cells: the shade of its
 // heat step, the contactable share and count, on the step's background.
 func (m *Model) tile(cell consent.Cell, cursor bool) []string {
-	st := m.styles
+	st := m.env.Styles
 	w := m.cols.cell
 	out := make([]string, m.cols.rowH)
 	if !cell.Available {
@@ -220,7 +220,7 @@ func (m *Model) tile(cell consent.Cell, cursor bool) []string {
 
 // legend explains the scale with a swatch of each step.
 func (m *Model) legend() string {
-	st := m.styles
+	st := m.env.Styles
 	var b strings.Builder
 	b.WriteString(" ")
 	for i, label := range []string{"<25%", "25–50%", "50–75%", "75%+"} {

@@ -22,7 +22,7 @@ func (m *Model) View() string {
 	return common.Block(strings.Join(lines, "\n"), m.width, m.height)
 }
 
-func (m *Model) rule() string { return m.styles.Rule.Render(strings.Repeat("─", m.width)) }
+func (m *Model) rule() string { return m.env.Styles.Rule.Render(strings.Repeat("─", m.width)) }
 
 // Widths of the detail's tables.
 const (
@@ -31,7 +31,7 @@ const (
 )
 
 func (m *Model) segmentView() []string {
-	st := m.styles
+	st := m.env.Styles
 	row, ok := m.current()
 	if !ok {
 		return nil
@@ -76,13 +76,13 @@ func (m *Model) source() (string, string) {
 	}
 	p := c.Policy
 	return from, fmt.Sprintf("a grant is stale after %d days · minors are under %d (%d in the EU/EEA) · as of %s", p.StaleDays,
-		p.MinorAge, p.MinorAgeEU, m.cov.AsOf.In(m.now().Location()).Format("2006-01-02 15:04"))
+		p.MinorAge, p.MinorAgeEU, m.cov.AsOf.In(m.env.Now().Location()).Format("2006-01-02 15:04"))
 }
 
 // stateTable has a row per consent state and a column per channel: how many
 // members are in the state, and their share.
 func (m *Model) stateTable() []string {
-	st := m.styles
+	st := m.env.Styles
 	chs := m.cov.Channels
 	chosen := m.channelIndex()
 	// A cell holds "118,702  56.8%", and widens for a long channel name when
@@ -145,7 +145,7 @@ func (m *Model) visibleChannels(total, labelW, cellW int) (first, n int) {
 
 // jurisdictionTable is the chosen channel's states by jurisdiction.
 func (m *Model) jurisdictionTable() []string {
-	st := m.styles
+	st := m.env.Styles
 	chs := m.cov.Channels
 	if len(chs) == 0 {
 		return []string{" " + st.Muted.Render("no channels in the consent data")}
@@ -177,7 +177,7 @@ func (m *Model) jurisdictionTable() []string {
 // segscope proposes and the form that saves it, or, with nothing to propose,
 // the commands that describe where consent lives.
 func (m *Model) setupView() []string {
-	st := m.styles
+	st := m.env.Styles
 	para := func(style func(...string) string, indent, text string) []string {
 		var out []string
 		for _, l := range strings.Split(ansi.Wordwrap(text, max(m.width-len(indent)-1, 10), " "), "\n") {
@@ -217,7 +217,7 @@ func (m *Model) setupView() []string {
 
 // proposalLines are the proposed setup, the evidence for it and its doubts.
 func (m *Model) proposalLines(para func(style func(...string) string, indent, text string) []string) []string {
-	st := m.styles
+	st := m.env.Styles
 	p := m.setup.proposal
 	lines := []string{" " + st.Item.Render("segscope proposes:")}
 	for _, l := range p.Config.Describe() {
@@ -235,7 +235,7 @@ func (m *Model) proposalLines(para func(style func(...string) string, indent, te
 // setupCommands show the shell commands that describe where a table's consent
 // lives, when segscope has nothing to propose.
 func (m *Model) setupCommands(table string) []string {
-	st := m.styles
+	st := m.env.Styles
 	lines := []string{"", " " + st.Item.Render("Describe where it lives from a shell, then press ") + st.HelpKey.Render("r") +
 		st.Item.Render(" here to recount:"), ""}
 	lines = append(lines, "  "+st.Faint.Render("# a table of consent events, one row per decision (person, channel, status, time)"))
@@ -249,7 +249,7 @@ func (m *Model) setupCommands(table string) []string {
 // command lays a shell command out in the screen's width, breaking lines
 // between a flag and the one before it with a backslash, as a shell reads it.
 func (m *Model) command(words []string) []string {
-	st := m.styles
+	st := m.env.Styles
 	w := max(m.width-8, 20)
 	var lines []string
 	line := ""

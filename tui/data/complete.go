@@ -196,8 +196,8 @@ func hasPrefixFold(s, prefix string) bool {
 // completes when they arrive.
 func (m *Model) loadValues(column string) tea.Cmd {
 	m.bar.valuesWant = column
-	ctx, id := m.bar.load.Start(m.base, "reading values of "+column, m.now())
-	ws, table := m.ws, m.table.Name
+	ctx, id := m.env.Start(&m.bar.load, "reading values of "+column)
+	ws, table := m.env.WS, m.table.Name
 	return func() tea.Msg {
 		res, err := ws.Group(ctx, query.Grouping{Table: table, By: []string{column}, Limit: valuesLimit})
 		msg := valuesMsg{id: id, column: column, err: err}
@@ -231,7 +231,7 @@ func (m *Model) onValues(msg valuesMsg) tea.Cmd {
 
 // completionView lists the candidates on one line, the current one highlighted.
 func (m *Model) completionView(w int) string {
-	st := m.styles
+	st := m.env.Styles
 	c := m.bar.comp
 	var b strings.Builder
 	used := 0

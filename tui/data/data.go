@@ -4,16 +4,13 @@
 package data
 
 import (
-	"context"
 	"fmt"
-	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
-	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/grid"
 	"github.com/segscope/segscope/tui/styles"
@@ -29,11 +26,9 @@ const (
 
 // Model is the Data screen.
 type Model struct {
-	ws     *query.Workspace
-	base   context.Context
-	now    func() time.Time
-	styles *styles.Styles
-	keys   KeyMap
+	env  *common.Env
+	keys KeyMap
+	task.Jobs
 
 	width, height int
 	rects         rects
@@ -68,17 +63,28 @@ type Model struct {
 	load, pages, prof, audit task.Slot
 }
 
-// New builds the Data screen. table names the table to open first ("" for the
-// first one); now is the clock used for elapsed times.
-func New(base context.Context, ws *query.Workspace, st *styles.Styles, table string, now func() time.Time) *Model {
+// Options are the Data screen's own: what to open first.
+type Options struct {
+	// Table is the table to open first; "" opens the first one.
+	Table string
+	// Import names files to import as the screen starts; the first table
+	// imported is opened.
+	Import []string
+}
+
+// New builds the Data screen.
+func New(env *common.Env, opts Options) *Model {
 	m := &Model{
-		ws: ws, base: base, now: now, styles: st, keys: DefaultKeyMap(),
-		wantTable: table, sortCol: -1,
-		grid:     grid.New(st),
+		env: env, keys: DefaultKeyMap(),
+		wantTable: opts.Table, sortCol: -1,
+		grid:     grid.New(env.Styles),
 		cache:    newCache(),
 		profiles: map[profileKey]profileResult{},
 		bar:      newFilterBar(),
 	}
+	// The status line names the job the user waits for most first.
+	m.Jobs = task.Jobs{&m.imp.slot, &m.keyp.set, &m.keyp.list, &m.load, &m.bar.apply, &m.pages, &m.audit, &m.prof}
+	m.queueImport(opts.Import)
 	return m
 }
 
@@ -104,8 +110,8 @@ func (m *Model) Init() tea.Cmd {
 }
 
 func (m *Model) listTables() tea.Cmd {
-	ctx, id := m.load.Start(m.base, "listing tables", m.now())
-	ws := m.ws
+	ctx, id := m.env.Start(&m.load, "listing tables")
+	ws := m.env.WS
 	return func() tea.Msg {
 		tables, err := ws.Tables(ctx)
 		return tablesMsg{id: id, tables: tables, err: err}
@@ -119,11 +125,8 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 	return m.fetchRows()
 }
 
-// SetStyles switches theme.
-func (m *Model) SetStyles(st *styles.Styles) {
-	m.styles = st
-	m.grid.SetStyles(st)
-}
+// SetStyles switches the grid's theme.
+func (m *Model) SetStyles(st *styles.Styles) { m.grid.SetStyles(st) }
 
 // Scope is the open table and its filter.
 func (m *Model) Scope() common.Scope {
@@ -152,14 +155,6 @@ func (m *Model) Help() help.KeyMap {
 	return m.keys
 }
 
-// jobs are the screen's slots, in the order the status line prefers them.
-func (m *Model) jobs() []*task.Slot {
-	return []*task.Slot{&m.imp.slot, &m.keyp.set, &m.keyp.list, &m.load, &m.bar.apply, &m.pages, &m.audit, &m.prof}
-}
-
-// Running describes the job the user is waiting for, if any.
-func (m *Model) Running() (task.Info, bool) { return task.First(m.jobs()...) }
-
 // Cancel stops the jobs the user is waiting for. A running import, or what
 // the key picker waits for, is all that Esc stops then; while the import's
 // summary or the picker is up with nothing running, Esc is left to close it,
@@ -171,7 +166,7 @@ func (m *Model) Cancel() bool {
 	case m.imp.shown, m.keyp.open:
 		return false
 	}
-	return task.CancelAll(m.jobs()...)
+	return m.Jobs.Cancel()
 }
 
 // Grid exposes the grid for tests and benchmarks.
@@ -217,8 +212,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.onPage(msg)
 	case profileMsg:
 		return m.onProfile(msg)
-	case revealMsg:
-		return m.onReveal(msg)
+	case grid.RevealMsg:
+		return m.grid.OnReveal(msg, &m.audit)
 	case countMsg, valuesMsg, common.DebounceMsg:
 		return m.updateFilter(msg)
 	case importProgressMsg:
@@ -255,7 +250,7 @@ func (m *Model) onTables(msg tablesMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		m.loadErr = msg.err
-		return notice(msg.err)
+		return common.Fail(msg.err)
 	}
 	m.tables = msg.tables
 	if len(m.tables) == 0 {
@@ -283,8 +278,8 @@ func (m *Model) open(t query.TableInfo) tea.Cmd {
 	m.rule, m.where, m.matching = "", "", t.Rows
 	m.sortCol, m.sortDesc = -1, false
 	m.piiChecked = false
-	ctx, id := m.load.Start(m.base, "reading columns of "+t.Name, m.now())
-	ws, name := m.ws, t.Name
+	ctx, id := m.env.Start(&m.load, "reading columns of "+t.Name)
+	ws, name := m.env.WS, t.Name
 	return func() tea.Msg {
 		cols, err := ws.Columns(ctx, name)
 		return columnsMsg{id: id, table: name, cols: cols, err: err}
@@ -297,7 +292,7 @@ func (m *Model) onColumns(msg columnsMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		m.loadErr = msg.err
-		return notice(msg.err)
+		return common.Fail(msg.err)
 	}
 	m.columns, m.ready = msg.cols, true
 	m.grid.SetColumns(grid.ColumnsOf(msg.cols), m.table.Key)
@@ -390,46 +385,11 @@ func (m *Model) Sort() (string, bool) {
 	return v.order, v.desc
 }
 
-type revealMsg struct {
-	id  uint64
-	col int
-	err error
-}
-
 // reveal unmasks the cursor column once the reveal is in the audit log, or
 // masks it again.
 func (m *Model) reveal() tea.Cmd {
-	i := m.grid.CurrentColumn()
-	if i < 0 {
-		return nil
-	}
-	col := m.grid.Columns()[i]
-	if col.PII == pii.None {
-		return noticeText(col.Name + " is not masked: it does not look like personal data")
-	}
-	if col.Revealed {
-		m.grid.SetRevealed(i, false)
-		return noticeText(col.Name + " is masked again")
-	}
-	ctx, id := m.audit.Start(m.base, "recording reveal of "+col.Name, m.now())
-	ws := m.ws
-	subject := m.table.Name + "." + col.Name
-	details := map[string]string{"table": m.table.Name, "column": col.Name, "kind": col.PII.String(), "filter": m.rule, "screen": "data"}
-	return func() tea.Msg {
-		err := ws.Audit(ctx, query.ActionPIIReveal, subject, details)
-		return revealMsg{id: id, col: i, err: err}
-	}
-}
-
-func (m *Model) onReveal(msg revealMsg) tea.Cmd {
-	if !m.audit.Finish(msg.id) {
-		return nil
-	}
-	if msg.err != nil {
-		return notice(fmt.Errorf("the column stays masked: could not write the audit entry: %w", msg.err))
-	}
-	m.grid.SetRevealed(msg.col, true)
-	return noticeText(m.grid.Columns()[msg.col].Name + " revealed; the reveal is recorded in the audit log")
+	details := map[string]string{"table": m.table.Name, "filter": m.rule, "screen": "data"}
+	return m.grid.ToggleReveal(m.env, &m.audit, m.table.Name+".", details)
 }
 
 func (m *Model) onWheel(mouse tea.Mouse) tea.Cmd {
@@ -501,18 +461,10 @@ func (m *Model) Commands() []common.Command {
 // saveAsSegment hands the applied filter to the Segments screen's editor.
 func (m *Model) saveAsSegment() tea.Cmd {
 	if m.rule == "" {
-		return noticeText("apply a filter first (/): its rule becomes the segment's")
+		return common.Notice("apply a filter first (/): its rule becomes the segment's")
 	}
 	msg := common.EditSegmentMsg{Table: m.table.Name, Rule: m.rule}
 	return func() tea.Msg { return msg }
-}
-
-func notice(err error) tea.Cmd {
-	return func() tea.Msg { return common.NoticeMsg{Err: err} }
-}
-
-func noticeText(text string) tea.Cmd {
-	return func() tea.Msg { return common.NoticeMsg{Text: text} }
 }
 
 // Show is called when the screen becomes visible.

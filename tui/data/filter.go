@@ -169,8 +169,8 @@ func (m *Model) submitFilter() tea.Cmd {
 		return m.applyFilter(text, r.where, r.n)
 	}
 	m.bar.count.Cancel()
-	ctx, id := m.bar.apply.Start(m.base, "applying filter", m.now())
-	return evaluate(ctx, m.ws, m.table.Name, text, id, true)
+	ctx, id := m.env.Start(&m.bar.apply, "applying filter")
+	return evaluate(ctx, m.env.WS, m.table.Name, text, id, true)
 }
 
 func (m *Model) applyFilter(text, where string, n int64) tea.Cmd {
@@ -208,8 +208,8 @@ func (m *Model) updateFilter(msg tea.Msg) tea.Cmd {
 			m.bar.result = countResult{valid: true, n: m.table.Rows}
 			return nil
 		}
-		ctx, id := m.bar.count.Start(m.base, "counting matches", m.now())
-		return evaluate(ctx, m.ws, m.table.Name, text, id, false)
+		ctx, id := m.env.Start(&m.bar.count, "counting matches")
+		return evaluate(ctx, m.env.WS, m.table.Name, text, id, false)
 	case countMsg:
 		slot := &m.bar.count
 		if msg.apply {
@@ -231,7 +231,7 @@ func (m *Model) updateFilter(msg tea.Msg) tea.Cmd {
 // filterView draws the bar: the line with the rule and its count, then a line
 // for the error, the completions or a hint.
 func (m *Model) filterView() string {
-	st := m.styles
+	st := m.env.Styles
 	w := m.rects.bar.W
 	if !m.bar.open {
 		return m.titleLine(w)
@@ -246,7 +246,7 @@ func (m *Model) filterView() string {
 }
 
 func (m *Model) countText() string {
-	st := m.styles
+	st := m.env.Styles
 	r := m.bar.result
 	text := strings.TrimSpace(m.bar.input.Value())
 	total := common.Count(m.table.Rows)
@@ -262,7 +262,7 @@ func (m *Model) countText() string {
 }
 
 func (m *Model) filterDetail(text string, offset, w int) string {
-	st := m.styles
+	st := m.env.Styles
 	const indent = 3 // under the prompt
 	if m.bar.refused != nil {
 		return strings.Repeat(" ", indent) + st.Error.Render("✗ "+m.bar.refused.Error())
@@ -301,7 +301,7 @@ func (m *Model) errorSpan(text string) common.Span {
 // titleLine sits above the grid when the bar is closed: the table, and the
 // applied filter if any.
 func (m *Model) titleLine(w int) string {
-	st := m.styles
+	st := m.env.Styles
 	t := m.table
 	if t.Name == "" {
 		return common.Fit("", w)

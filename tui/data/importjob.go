@@ -56,9 +56,9 @@ type importDoneMsg struct {
 	outcome importOutcome
 }
 
-// QueueImport makes Init import paths, in order, before anything else is
+// queueImport makes Init import paths, in order, before anything else is
 // asked of the screen; the screen then opens the first table imported.
-func (m *Model) QueueImport(paths []string) {
+func (m *Model) queueImport(paths []string) {
 	m.imp = importJob{files: paths, shown: len(paths) > 0}
 }
 
@@ -88,9 +88,9 @@ func (m *Model) importNext() tea.Cmd {
 	path := m.imp.files[m.imp.next]
 	m.imp.next++
 	m.imp.current, m.imp.phase, m.imp.read, m.imp.size = path, "starting", 0, 0
-	ctx, id := m.imp.slot.Start(m.base, "importing "+filepath.Base(path), m.now())
+	ctx, id := m.env.Start(&m.imp.slot, "importing "+filepath.Base(path))
 	m.imp.id = id
-	return importCmd(ctx, m.ws, id, path)
+	return importCmd(ctx, m.env.WS, id, path)
 }
 
 // importCmd runs one import in its own goroutine and relays its progress:
@@ -202,18 +202,18 @@ func (m *Model) importView(base string) string {
 	if room := m.height - 3; len(lines) > room && room > 2 {
 		cut := len(lines) - room + 1
 		last := lines[len(lines)-1]
-		lines = append(lines[:room-2], m.styles.Faint.Render(fmt.Sprintf("… %d more lines", cut)), last)
+		lines = append(lines[:room-2], m.env.Styles.Faint.Render(fmt.Sprintf("… %d more lines", cut)), last)
 	}
 	for i := range lines {
 		lines[i] = common.Fit(lines[i], w-4)
 	}
-	return common.Overlay(base, m.styles.Dialog.Render(strings.Join(lines, "\n")), m.width, 1)
+	return common.Overlay(base, m.env.Styles.Dialog.Render(strings.Join(lines, "\n")), m.width, 1)
 }
 
 // importLines is the panel's text, each line at most w wide: what each file
 // became, then the one being read, then how to go on.
 func (m *Model) importLines(w int) []string {
-	st := m.styles
+	st := m.env.Styles
 	var lines []string
 	// add wraps text under indent; a long path breaks where it must.
 	add := func(style func(...string) string, indent, text string) {
@@ -259,7 +259,7 @@ func (m *Model) importLines(w int) []string {
 		}
 		add(st.PanelTitle.Render, "", title)
 		info, _ := m.imp.slot.Info()
-		elapsed := m.now().Sub(info.Started)
+		elapsed := m.env.Now().Sub(info.Started)
 		frames := spinner.MiniDot.Frames
 		frame := frames[int(elapsed/spinner.MiniDot.FPS)%len(frames)]
 		lines = append(lines, "", st.StatusBusy.Render(frame)+" "+st.Item.Render(m.imp.phase)+st.Muted.Render(fmt.Sprintf(" · %.1fs", elapsed.Seconds())))
@@ -284,7 +284,7 @@ func (m *Model) importLines(w int) []string {
 // stored: for a multi-gigabyte file or a gzip bomb (whose rows are uncounted
 // until the end) it is the one measure of how far along the import is.
 func (m *Model) importBar(w int) []string {
-	st := m.styles
+	st := m.env.Styles
 	frac := float64(m.imp.read) / float64(m.imp.size)
 	bar := common.HBar(frac, 1, w-2)
 	return []string{

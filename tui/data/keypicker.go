@@ -53,8 +53,8 @@ func (m *Model) openKeyPicker() tea.Cmd {
 	p := &m.keyp
 	p.set.Cancel()
 	p.open, p.table, p.cands, p.cursor, p.offset, p.err, p.pending = true, m.table.Name, nil, 0, 0, nil, ""
-	ctx, id := p.list.Start(m.base, "judging the key columns of "+p.table, m.now())
-	ws, table := m.ws, p.table
+	ctx, id := m.env.Start(&p.list, "judging the key columns of "+p.table)
+	ws, table := m.env.WS, p.table
 	return func() tea.Msg {
 		cands, err := ws.KeyCandidates(ctx, table)
 		return keyCandidatesMsg{id: id, cands: cands, err: err}
@@ -123,14 +123,14 @@ func (m *Model) setKey(c query.KeyCandidate) tea.Cmd {
 	switch {
 	case c.Chosen:
 		p.open = false
-		return noticeText(c.Column + " is already the key of " + p.table)
+		return common.Notice(c.Column + " is already the key of " + p.table)
 	case !c.Usable:
 		p.err = fmt.Errorf("%s can't be the key: %s", c.Column, c.Reason)
 		return nil
 	}
 	p.err, p.pending = nil, c.Column
-	ctx, id := p.set.Start(m.base, "making "+c.Column+" the key of "+p.table, m.now())
-	ws, table, column := m.ws, p.table, c.Column
+	ctx, id := m.env.Start(&p.set, "making "+c.Column+" the key of "+p.table)
+	ws, table, column := m.env.WS, p.table, c.Column
 	return func() tea.Msg {
 		err := ws.SetKey(ctx, table, column)
 		return keySetMsg{id: id, table: table, column: column, err: err}
@@ -156,7 +156,7 @@ func (m *Model) onKeySet(msg keySetMsg) tea.Cmd {
 	// key's frozen place: read it again from the list of tables.
 	m.wantTable = msg.table
 	m.forget()
-	return tea.Batch(noticeText(text), m.listTables())
+	return tea.Batch(common.Notice(text), m.listTables())
 }
 
 func (m *Model) hasColumn(name string) bool {
@@ -170,7 +170,7 @@ func (m *Model) hasColumn(name string) bool {
 
 // keyPickerView draws the picker over the screen.
 func (m *Model) keyPickerView(base string) string {
-	st := m.styles
+	st := m.env.Styles
 	p := &m.keyp
 	w := min(90, m.width-2) - 4 // the dialog's border and padding
 	if w < 20 {
@@ -221,7 +221,7 @@ func (m *Model) keyPickerView(base string) string {
 // candidateLine is one column: a mark for the key in use, its name, and why
 // it is or is not fit to be the key.
 func (m *Model) candidateLine(c query.KeyCandidate, cursor bool, nameW, w int) string {
-	st := m.styles
+	st := m.env.Styles
 	mark := "  "
 	if c.Chosen {
 		mark = "● "

@@ -137,10 +137,10 @@ func (m *Model) fetchRows() tea.Cmd {
 		}
 	}
 	label := fmt.Sprintf("fetching rows %s–%s", common.Count(from+1), common.Count(to))
-	ctx, id := m.pages.Start(m.base, label, m.now())
+	ctx, id := m.env.Start(&m.pages, label)
 	m.inflight = span{view: v, from: from, to: to}
 	page := query.Page{Table: v.table, Where: v.where, OrderBy: v.order, Desc: v.desc, Offset: from, Limit: int(to - from)}
-	ws := m.ws
+	ws := m.env.WS
 	return func() tea.Msg {
 		res, err := ws.Rows(ctx, page)
 		return pageMsg{id: id, view: v, offset: from, res: res, err: err}
@@ -157,7 +157,7 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		return notice(msg.err)
+		return common.Fail(msg.err)
 	}
 	m.cache.put(msg.view, msg.offset, msg.res.Rows)
 	m.grid.Observe(msg.res.Rows)

@@ -59,8 +59,8 @@ func (m *Model) fetchProfile() tea.Cmd {
 		m.prof.Cancel()
 		return nil
 	}
-	ctx, id := m.prof.Start(m.base, "profiling "+k.column, m.now())
-	ws := m.ws
+	ctx, id := m.env.Start(&m.prof, "profiling "+k.column)
+	ws := m.env.WS
 	return func() tea.Msg {
 		p, err := ws.ProfileColumn(ctx, k.table, k.column, k.where)
 		return profileMsg{id: id, key: k, res: profileResult{p: p, err: err}}
@@ -76,7 +76,7 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 }
 
 func (m *Model) profileView() string {
-	st := m.styles
+	st := m.env.Styles
 	r := m.rects.prof
 	w := r.W - 2 // separator and a space on the left
 	var lines []string
@@ -111,7 +111,7 @@ func (m *Model) profileView() string {
 }
 
 func (m *Model) profileLines(p query.ColumnProfile, w, h int, mask func(string) string) []string {
-	st := m.styles
+	st := m.env.Styles
 	lines := []string{
 		st.PanelTitle.Render("Profile ") + st.Title.Render(p.Name),
 		st.Muted.Render(p.Type) + st.Faint.Render(" · ") + st.Muted.Render(common.Count(p.Count)+" "+common.Plural(p.Count, "row", "rows")),
@@ -163,7 +163,7 @@ func (m *Model) profileLines(p query.ColumnProfile, w, h int, mask func(string) 
 // histogram draws bins as vertical bars in eighths of a cell, with the range
 // below.
 func (m *Model) histogram(bins []query.Bin, w, h int) []string {
-	st := m.styles
+	st := m.env.Styles
 	h = max(h-1, 1)
 	var peak int64
 	for _, b := range bins {
@@ -199,7 +199,7 @@ func blockFor(eighths int) string {
 }
 
 func (m *Model) topValues(p query.ColumnProfile, w, h int, mask func(string) string) []string {
-	st := m.styles
+	st := m.env.Styles
 	var peak int64
 	for _, t := range p.Top {
 		peak = max(peak, t.Count)

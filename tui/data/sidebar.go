@@ -57,7 +57,7 @@ func (m *Model) sidebarHit(y int) (int, bool) {
 func (m *Model) sidebarShown() bool { return m.rects.side.W > 0 }
 
 func (m *Model) sidebarView() string {
-	st := m.styles
+	st := m.env.Styles
 	r := m.rects.side
 	w := r.W - 1 // the separator on the right
 	title := st.Muted.Render("Tables")

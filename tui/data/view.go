@@ -81,7 +81,7 @@ func (m *Model) View() string {
 }
 
 func (m *Model) mainView() string {
-	st := m.styles
+	st := m.env.Styles
 	w := m.rects.bar.W
 	var body string
 	switch {
@@ -104,7 +104,7 @@ func (m *Model) mainView() string {
 
 // footer says where the cursor is: the row out of how many, and the column.
 func (m *Model) footer(w int) string {
-	st := m.styles
+	st := m.env.Styles
 	if !m.ready {
 		return common.Fit("", w)
 	}

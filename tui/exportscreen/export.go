@@ -5,16 +5,12 @@
 package exportscreen
 
 import (
-	"context"
-	"time"
-
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
-	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/export"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/styles"
@@ -35,14 +31,10 @@ const (
 
 // Model is the Export screen.
 type Model struct {
-	ws       *query.Workspace
+	env      *common.Env
 	exporter *export.Exporter
-	svc      *consent.Service
-	store    *segments.Store
-	base     context.Context
-	now      func() time.Time
-	styles   *styles.Styles
 	keys     KeyMap
+	task.Jobs
 
 	width, height int
 	formW         int // the form's width; the preview takes the rest
@@ -82,20 +74,19 @@ type Model struct {
 	list, schema, check, run task.Slot
 }
 
-// New builds the Export screen. now is the instant consent staleness is
-// measured from; version is recorded in the manifests.
-func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time, version string) *Model {
-	svc := consent.New(ws)
-	svc.Now = now
+// New builds the Export screen. env's version is recorded in the manifests.
+func New(env *common.Env) *Model {
 	m := &Model{
-		ws: ws, svc: svc, store: segments.NewStore(ws), base: base, now: now, keys: DefaultKeyMap(),
-		exporter: export.New(ws, export.Options{Version: version, Now: now}),
+		env: env, keys: DefaultKeyMap(),
+		exporter: export.New(env.WS, export.Options{Version: env.Version, Now: env.Now}),
 		chosen:   map[string]bool{}, channels: []string{""},
 	}
 	m.dest = textinput.New()
 	m.dest.Prompt = ""
 	m.dest.Placeholder = "path of the file to write"
-	m.SetStyles(st)
+	// The export first: it is what the status line should show when it runs.
+	m.Jobs = task.Jobs{&m.run, &m.check, &m.schema, &m.list}
+	m.SetStyles(env.Styles)
 	return m
 }
 
@@ -116,18 +107,12 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 
 // SetStyles switches theme.
 func (m *Model) SetStyles(st *styles.Styles) {
-	m.styles = st
 	m.dest.SetStyles(common.InputStyles(st))
 }
 
 // Show reads the segments again: they may have changed on the Segments screen.
 func (m *Model) Show() tea.Cmd {
-	ctx, id := m.list.Start(m.base, "reading segments", m.now())
-	store := m.store
-	return func() tea.Msg {
-		segs, err := store.List(ctx)
-		return listMsg{id: id, segs: segs, err: err}
-	}
+	return m.env.ListSegments(&m.list)
 }
 
 // Help returns the keys that apply now.
@@ -146,13 +131,6 @@ func (m *Model) Help() help.KeyMap {
 // CapturesText is true while the destination is being typed.
 func (m *Model) CapturesText() bool { return m.focus == fieldDest && !m.confirm && !m.run.Running() }
 
-// jobs are the screen's slots, the export first: it is what the status line
-// should show when it runs.
-func (m *Model) jobs() []*task.Slot { return []*task.Slot{&m.run, &m.check, &m.schema, &m.list} }
-
-// Running describes the job in flight, the export before the others.
-func (m *Model) Running() (task.Info, bool) { return task.First(m.jobs()...) }
-
 // Cancel stops the jobs in flight. A cancelled export leaves no file: the
 // exporter writes to a temporary file and renames it only when complete.
 func (m *Model) Cancel() bool {
@@ -160,7 +138,7 @@ func (m *Model) Cancel() bool {
 	if exporting {
 		m.cancelled = true
 	}
-	return task.CancelAll(m.jobs()...) || exporting
+	return m.Jobs.Cancel() || exporting
 }
 
 // Commands are the palette's actions for this screen.
@@ -175,7 +153,7 @@ func (m *Model) Commands() []common.Command {
 // Update handles a message addressed to the screen.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case listMsg:
+	case common.SegmentsMsg:
 		return m.onList(msg)
 	case schemaMsg:
 		return m.onSchema(msg)

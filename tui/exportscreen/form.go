@@ -19,12 +19,6 @@ import (
 
 var fieldNames = [fieldCount]string{"segment", "channel", "format", "destination", "columns"}
 
-type listMsg struct {
-	id   uint64
-	segs []segments.Segment
-	err  error
-}
-
 // schemaMsg brings what a table offers an export: its columns and the consent
 // channels it can be gated on.
 type schemaMsg struct {
@@ -36,16 +30,16 @@ type schemaMsg struct {
 	err        error
 }
 
-func (m *Model) onList(msg listMsg) tea.Cmd {
-	if !m.list.Finish(msg.id) {
+func (m *Model) onList(msg common.SegmentsMsg) tea.Cmd {
+	if !m.list.Finish(msg.ID) {
 		return nil
 	}
-	if msg.err != nil {
-		m.listErr = msg.err
+	if msg.Err != nil {
+		m.listErr = msg.Err
 		return nil
 	}
 	before := m.segment()
-	m.segs, m.loaded, m.listErr = msg.segs, true, nil
+	m.segs, m.loaded, m.listErr = msg.Segs, true, nil
 	m.seg = 0
 	for i, s := range m.segs {
 		if s.Name == before.Name {
@@ -77,8 +71,8 @@ func (m *Model) segment() segments.Segment {
 func (m *Model) loadSchema() tea.Cmd {
 	table := m.segment().Table
 	m.schemaOf = table
-	ctx, id := m.schema.Start(m.base, "reading the columns of "+table, m.now())
-	ws, svc := m.ws, m.svc
+	ctx, id := m.env.Start(&m.schema, "reading the columns of "+table)
+	ws, svc := m.env.WS, m.env.Consent
 	return func() tea.Msg {
 		cols, err := ws.Columns(ctx, table)
 		if err != nil {

@@ -36,7 +36,7 @@ func (m *Model) onTick(msg common.DebounceMsg) tea.Cmd {
 		return nil
 	}
 	req := m.request()
-	ctx, id := m.check.Start(m.base, "previewing the export of "+req.Segment, m.now())
+	ctx, id := m.env.Start(&m.check, "previewing the export of "+req.Segment)
 	exp := m.exporter
 	return func() tea.Msg {
 		p, err := exp.Preview(ctx, req)

@@ -76,7 +76,7 @@ func (m *Model) exportTo(force bool) tea.Cmd {
 	if m.preview != nil {
 		m.progress.Total = m.preview.Included
 	}
-	ctx, id := m.run.Start(m.base, "exporting "+req.Segment+" to "+req.Path, m.now())
+	ctx, id := m.env.Start(&m.run, "exporting "+req.Segment+" to "+req.Path)
 	m.runID = id
 	f := newFeed()
 	req.Progress = f.report

@@ -27,7 +27,7 @@ func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
-	st := m.styles
+	st := m.env.Styles
 	title := " " + st.Title.Render("Export") + "  " + st.Muted.Render("a segment's members to a file, with a manifest")
 	lines := []string{common.HeadLine(title, st.Faint.Render("tab next field · enter export "), m.width),
 		st.Rule.Render(strings.Repeat("─", m.width))}
@@ -56,14 +56,14 @@ func (m *Model) View() string {
 
 func (m *Model) label(f field, text string) string {
 	if f == m.focus {
-		return m.styles.Accent.Render(common.Fit("▸ "+text, labelW))
+		return m.env.Styles.Accent.Render(common.Fit("▸ "+text, labelW))
 	}
-	return m.styles.Muted.Render(common.Fit("  "+text, labelW))
+	return m.env.Styles.Muted.Render(common.Fit("  "+text, labelW))
 }
 
 // choice draws a choice field's value, with arrows when it has the focus.
 func (m *Model) choice(f field, value, note string, w int) string {
-	st := m.styles
+	st := m.env.Styles
 	if f == m.focus {
 		return common.Fit(st.Accent.Render("‹ ")+st.Title.Render(value)+st.Accent.Render(" ›")+" "+st.Faint.Render(note), w)
 	}
@@ -71,7 +71,7 @@ func (m *Model) choice(f field, value, note string, w int) string {
 }
 
 func (m *Model) formView(w int) string {
-	st := m.styles
+	st := m.env.Styles
 	vw := w - labelW
 	seg := m.segment()
 	gate, gateNote := m.gate(), ""
@@ -119,7 +119,7 @@ func (m *Model) formView(w int) string {
 // columnRow is one column of the checklist: ticked or not, and flagged when it
 // is the key or holds personal data.
 func (m *Model) columnRow(i, w int) string {
-	st := m.styles
+	st := m.env.Styles
 	c := m.cols[i]
 	box, flag, flagStyle := "[ ]", "", st.Warn
 	switch {
@@ -146,7 +146,7 @@ func (m *Model) columnRow(i, w int) string {
 // panel is the right-hand side: the question about an existing file, the
 // running export, its manifest, or the preview.
 func (m *Model) panel(w int) []string {
-	st := m.styles
+	st := m.env.Styles
 	switch {
 	case m.confirm:
 		lines := []string{st.Warn.Render("⚠ The file exists"), ""}
@@ -168,7 +168,7 @@ func (m *Model) panel(w int) []string {
 }
 
 func (m *Model) previewView(w int) []string {
-	st := m.styles
+	st := m.env.Styles
 	lines := []string{st.PanelTitle.Render("What would be written")}
 	p := m.preview
 	switch {
@@ -213,7 +213,7 @@ func (m *Model) previewView(w int) []string {
 }
 
 func (m *Model) progressView(w int) []string {
-	st := m.styles
+	st := m.env.Styles
 	p := m.progress
 	frac := 0.0
 	if p.Total > 0 {
@@ -229,7 +229,7 @@ func (m *Model) progressView(w int) []string {
 
 // manifestView shows the finished export as its manifest records it.
 func (m *Model) manifestView(w int) []string {
-	st := m.styles
+	st := m.env.Styles
 	r := m.result
 	mf := r.Manifest
 	lines := []string{st.Good.Render(fmt.Sprintf("✓ Exported %s %s", common.Count(mf.Rows), common.Plural(mf.Rows, "row", "rows"))), ""}

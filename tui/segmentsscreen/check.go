@@ -40,7 +40,7 @@ func (m *Model) edited(typing bool) tea.Cmd {
 	tick := e.typed.Edit()
 	e.saveErr = nil
 	m.preview.Cancel()
-	e.follow(m.styles)
+	e.follow(m.env.Styles)
 	count := m.recount()
 	if typing {
 		count = tick
@@ -49,8 +49,8 @@ func (m *Model) edited(typing bool) tea.Cmd {
 		return count
 	}
 	e.schemaWant = e.table
-	ctx, id := m.columns.Start(m.base, "reading the columns of "+e.table, m.now())
-	ws, table := m.ws, e.table
+	ctx, id := m.env.Start(&m.columns, "reading the columns of "+e.table)
+	ws, table := m.env.WS, e.table
 	return tea.Batch(count, func() tea.Msg {
 		s, err := segments.Schema(ctx, ws, table)
 		return schemaMsg{id: id, schema: s, err: err}
@@ -85,8 +85,8 @@ func (m *Model) recount() tea.Cmd {
 	if text == "" || table == "" {
 		return nil
 	}
-	ctx, id := m.preview.Start(m.base, "counting the rule's rows", m.now())
-	ws := m.ws
+	ctx, id := m.env.Start(&m.preview, "counting the rule's rows")
+	ws := m.env.WS
 	return func() tea.Msg {
 		return previewMsg{id: id, check: evaluate(ctx, ws, table, text)}
 	}
@@ -113,7 +113,7 @@ func (m *Model) onPreview(msg previewMsg) {
 		return
 	}
 	m.editor.check = msg.check
-	m.editor.follow(m.styles)
+	m.editor.follow(m.env.Styles)
 }
 
 // checked reports whether the check is of the rule and table in the editor now.

@@ -11,7 +11,7 @@ import (
 
 // confirmView asks before a segment is deleted, saying what is kept.
 func (m *Model) confirmView() string {
-	st := m.styles
+	st := m.env.Styles
 	it := m.list.items[m.list.cursor]
 	seg := it.seg
 	what := "It is defined on " + seg.Table + "."

@@ -271,7 +271,7 @@ func (m *Model) editorInput(msg tea.Msg) tea.Cmd {
 		e.refused = nil
 		cmd = tea.Batch(cmd, m.edited(true))
 	}
-	e.follow(m.styles)
+	e.follow(m.env.Styles)
 	return cmd
 }
 

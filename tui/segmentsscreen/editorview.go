@@ -90,7 +90,7 @@ func (e *editor) follow(st *styles.Styles) {
 }
 
 func (m *Model) editorView() string {
-	st := m.styles
+	st := m.env.Styles
 	e := &m.editor
 	w := m.width
 
@@ -124,7 +124,7 @@ func (m *Model) editorView() string {
 
 // label starts a field's line, marked when the field has the keyboard.
 func (m *Model) label(name string, focused bool) string {
-	st := m.styles
+	st := m.env.Styles
 	if focused {
 		return st.Accent.Render("▸" + common.Fit(name, labelW-1))
 	}
@@ -132,7 +132,7 @@ func (m *Model) label(name string, focused bool) string {
 }
 
 func (m *Model) nameLine() string {
-	st := m.styles
+	st := m.env.Styles
 	e := &m.editor
 	if e.existing != nil {
 		return m.label("Name", false) + st.Title.Render(e.existing.Name) + st.Faint.Render("  a segment keeps its name")
@@ -145,7 +145,7 @@ func (m *Model) nameLine() string {
 }
 
 func (m *Model) tableLine() string {
-	st := m.styles
+	st := m.env.Styles
 	e := &m.editor
 	focused := e.focus == fieldTable
 	name := e.table
@@ -173,7 +173,7 @@ func (m *Model) tableLine() string {
 
 // ruleBox draws the rule in a box, scrolled to keep the cursor inside.
 func (m *Model) ruleBox() []string {
-	st := m.styles
+	st := m.env.Styles
 	e := &m.editor
 	focused := e.focus == fieldRule
 	border := st.Rule
@@ -205,7 +205,7 @@ func (m *Model) ruleBox() []string {
 
 // sizeText is the live preview: how many rows the rule selects.
 func (m *Model) sizeText() string {
-	st := m.styles
+	st := m.env.Styles
 	e := &m.editor
 	c, ok := e.checked()
 	switch {
@@ -228,7 +228,7 @@ func (m *Model) sizeText() string {
 
 // editorMessage is the line under the form: why the save failed, or that it runs.
 func (m *Model) editorMessage() string {
-	st := m.styles
+	st := m.env.Styles
 	e := &m.editor
 	var re *rule.Error
 	switch {

@@ -36,8 +36,8 @@ func (m *Model) openHistory() tea.Cmd {
 	}
 	m.history = history{seg: seg}
 	m.view = viewHistory
-	ctx, id := m.past.Start(m.base, "reading the history of "+seg.Name, m.now())
-	store, name := m.store, seg.Name
+	ctx, id := m.env.Start(&m.past, "reading the history of "+seg.Name)
+	store, name := m.env.Store, seg.Name
 	return func() tea.Msg {
 		versions, err := store.History(ctx, name)
 		return historyMsg{id: id, versions: versions, err: err}
@@ -94,7 +94,7 @@ func (m *Model) versionRows() int {
 }
 
 func (m *Model) historyView() string {
-	st := m.styles
+	st := m.env.Styles
 	h := &m.history
 	w := m.width
 	title := " " + st.Title.Render("History of "+h.seg.Name) + st.Muted.Render("  on "+h.seg.Table)
@@ -128,7 +128,7 @@ func (m *Model) historyView() string {
 		if reason == "" {
 			reason = "–"
 		}
-		text := row(fmt.Sprintf("v%d", v.Version), stamp(v.Time, m.now()), v.Author, reason)
+		text := row(fmt.Sprintf("v%d", v.Version), stamp(v.Time, m.env.Now()), v.Author, reason)
 		if i == h.cursor {
 			lines = append(lines, st.ItemCursor.Render(common.Fit("▸ "+text, w)))
 		} else {
@@ -141,7 +141,7 @@ func (m *Model) historyView() string {
 
 // versionDetail shows the selected version against the one before it.
 func (m *Model) versionDetail() []string {
-	st := m.styles
+	st := m.env.Styles
 	h := &m.history
 	w := m.width
 	if h.cursor >= len(h.versions) {
@@ -152,7 +152,7 @@ func (m *Model) versionDetail() []string {
 	if h.cursor+1 < len(h.versions) {
 		prev = &h.versions[h.cursor+1]
 	}
-	head := fmt.Sprintf("v%d by %s, %s", v.Version, v.Author, stamp(v.Time, m.now()))
+	head := fmt.Sprintf("v%d by %s, %s", v.Version, v.Author, stamp(v.Time, m.env.Now()))
 	if v.Reason != "" {
 		head += " — " + v.Reason
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/tui/common"
 )
 
 // list is the workspace's live segments and what is known of their sizes.
@@ -65,8 +66,8 @@ func (m *Model) reload(pick string) tea.Cmd {
 			pick = seg.Name
 		}
 	}
-	ctx, id := m.load.Start(m.base, "loading segments", m.now())
-	store, ws := m.store, m.ws
+	ctx, id := m.env.Start(&m.load, "loading segments")
+	store, ws := m.env.Store, m.env.WS
 	return func() tea.Msg {
 		segs, err := store.List(ctx)
 		var tables []query.TableInfo
@@ -84,7 +85,7 @@ func (m *Model) onList(msg listMsg) tea.Cmd {
 	l := &m.list
 	if msg.err != nil {
 		l.err = msg.err
-		return notice(msg.err)
+		return common.Fail(msg.err)
 	}
 	// A size counted for the same version still holds until the recount lands.
 	known := map[string]item{}
@@ -117,9 +118,9 @@ func (m *Model) countSizes() tea.Cmd {
 		m.sizes.Cancel()
 		return nil
 	}
-	ctx, id := m.sizes.Start(m.base, "counting segment sizes", m.now())
+	ctx, id := m.env.Start(&m.sizes, "counting segment sizes")
 	l.sizesID, l.pending = id, len(l.items)
-	store := m.store
+	store := m.env.Store
 	cmds := make([]tea.Cmd, len(l.items))
 	for i, it := range l.items {
 		name := it.seg.Name
@@ -240,8 +241,8 @@ func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
 		if !ok {
 			return nil
 		}
-		ctx, id := m.remove.Start(m.base, "deleting "+seg.Name, m.now())
-		store, name := m.store, seg.Name
+		ctx, id := m.env.Start(&m.remove, "deleting "+seg.Name)
+		store, name := m.env.Store, seg.Name
 		return func() tea.Msg {
 			err := store.Delete(ctx, name, "deleted in the console")
 			return deletedMsg{id: id, name: name, err: err}
@@ -257,7 +258,7 @@ func (m *Model) onDeleted(msg deletedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		return notice(msg.err)
+		return common.Fail(msg.err)
 	}
 	// The cursor stays where the segment was, on its neighbour.
 	pick := ""
@@ -266,7 +267,7 @@ func (m *Model) onDeleted(msg deletedMsg) tea.Cmd {
 	} else if l.cursor > 0 {
 		pick = l.items[l.cursor-1].seg.Name
 	}
-	return tea.Batch(m.reload(pick), noticeText(fmt.Sprintf("Deleted %s; its history stays in the workspace", msg.name)))
+	return tea.Batch(m.reload(pick), common.Notice(fmt.Sprintf("Deleted %s; its history stays in the workspace", msg.name)))
 }
 
 func (m *Model) onClick(mouse tea.Mouse) tea.Cmd {

@@ -59,7 +59,7 @@ func (m *Model) listRows() int {
 const detailMin = 7
 
 func (m *Model) listView() string {
-	st := m.styles
+	st := m.env.Styles
 	l := &m.list
 	w := m.width
 	title := " " + st.Title.Render("Segments")
@@ -98,7 +98,7 @@ func (m *Model) listView() string {
 }
 
 func (m *Model) emptyList() []string {
-	st := m.styles
+	st := m.env.Styles
 	return []string{
 		"",
 		"  " + st.Title.Render("No segments yet."),
@@ -110,7 +110,7 @@ func (m *Model) emptyList() []string {
 }
 
 func (m *Model) headerRow() string {
-	st := m.styles
+	st := m.env.Styles
 	c := m.list.cols
 	row := strings.Repeat(" ", marker) + common.Fit("name", c.name) + pad() + common.Fit("table", c.table) + pad() +
 		common.FitRight("size", sizeW) + pad() + common.FitRight("share", shareW) + " " + common.Fit("", c.bar) + pad() +
@@ -124,7 +124,7 @@ func (m *Model) headerRow() string {
 func pad() string { return strings.Repeat(" ", gap) }
 
 func (m *Model) itemRow(i int) string {
-	st := m.styles
+	st := m.env.Styles
 	l := &m.list
 	c := l.cols
 	it := l.items[i]
@@ -161,7 +161,7 @@ func (m *Model) itemRow(i int) string {
 	row := base.Render(mark+common.Fit(seg.Name, c.name)) + sp + base.Render(common.Fit(seg.Table, c.table)) + sp +
 		sizeSt.Render(common.FitRight(size, sizeW)) + sp + shareSt.Render(common.FitRight(share, shareW)) + base.Render(" ") +
 		barSt.Render(common.Fit(bar, c.bar)) + sp + base.Render(common.FitRight("v"+strconv.Itoa(seg.Version), versionW)) + sp +
-		base.Render(common.Fit(ago(m.now(), seg.Updated), changedW))
+		base.Render(common.Fit(ago(m.env.Now(), seg.Updated), changedW))
 	if c.desc > 0 {
 		row += sp + base.Render(common.Fit(seg.Description, c.desc))
 	}
@@ -174,7 +174,7 @@ func (m *Model) itemRow(i int) string {
 // detail describes the current segment under the list: who changed it when,
 // its description and its rule.
 func (m *Model) detail(h int) []string {
-	st := m.styles
+	st := m.env.Styles
 	w := m.width
 	seg, ok := m.current()
 	if !ok {
@@ -182,9 +182,9 @@ func (m *Model) detail(h int) []string {
 	}
 	it := m.list.items[m.list.cursor]
 	lines := []string{st.Rule.Render(strings.Repeat("─", w))}
-	who := fmt.Sprintf(" · version %d by %s · changed %s", seg.Version, seg.Owner, stamp(seg.Updated, m.now()))
+	who := fmt.Sprintf(" · version %d by %s · changed %s", seg.Version, seg.Owner, stamp(seg.Updated, m.env.Now()))
 	if seg.Owner == "" {
-		who = fmt.Sprintf(" · version %d · changed %s", seg.Version, stamp(seg.Updated, m.now()))
+		who = fmt.Sprintf(" · version %d · changed %s", seg.Version, stamp(seg.Updated, m.env.Now()))
 	}
 	lines = append(lines, " "+st.Subtitle.Render(seg.Name)+st.Muted.Render(" on "+seg.Table+who))
 	if seg.Description != "" {

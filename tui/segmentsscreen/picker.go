@@ -36,11 +36,11 @@ func (m *Model) openPicker() tea.Cmd {
 		table = m.editor.table
 	}
 	if table == "" {
-		return notice(errors.New("no table to fit templates to yet: import one first"))
+		return common.Fail(errors.New("no table to fit templates to yet: import one first"))
 	}
 	m.picker = picker{open: true, loading: true, table: table}
-	ctx, id := m.fit.Start(m.base, "fitting templates to "+table, m.now())
-	ws := m.ws
+	ctx, id := m.env.Start(&m.fit, "fitting templates to "+table)
+	ws := m.env.WS
 	return func() tea.Msg {
 		fit, err := segments.Fit(ctx, ws, table)
 		return templatesMsg{id: id, fit: fit, err: err}
@@ -99,7 +99,7 @@ func (m *Model) useTemplate(table string, t segments.Template) tea.Cmd {
 // unfitLines say why the other templates do not fit: wrapped in full when
 // none fits, else a line each.
 func (m *Model) unfitLines(w int) []string {
-	st := m.styles
+	st := m.env.Styles
 	var lines []string
 	for _, u := range m.picker.unfit {
 		if len(m.picker.templates) > 0 {
@@ -119,7 +119,7 @@ func (m *Model) unfitLines(w int) []string {
 }
 
 func (m *Model) pickerView() string {
-	st := m.styles
+	st := m.env.Styles
 	p := &m.picker
 	w := min(76, m.width-8)
 	lines := []string{st.PanelTitle.Render("Templates for "+p.table) + st.Muted.Render(" · cut-offs measured on its data"), ""}

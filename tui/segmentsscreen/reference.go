@@ -13,7 +13,7 @@ import (
 // reference lists the table's columns by kind, and the rule language's
 // words, as a reminder while writing the rule.
 func (m *Model) reference(h int) []string {
-	st := m.styles
+	st := m.env.Styles
 	e := &m.editor
 	w := m.width
 	const kindW = 10

@@ -9,6 +9,7 @@ import (
 
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/rule"
+	"github.com/segscope/segscope/tui/common"
 )
 
 type savedMsg struct {
@@ -70,8 +71,8 @@ func (m *Model) saveSegment() tea.Cmd {
 		Description: strings.TrimSpace(e.desc.Value()), Reason: strings.TrimSpace(e.reason.Value()),
 	}
 	e.saveErr = nil
-	ctx, id := m.save.Start(m.base, "saving "+name, m.now())
-	store, isNew := m.store, e.existing == nil
+	ctx, id := m.env.Start(&m.save, "saving "+name)
+	store, isNew := m.env.Store, e.existing == nil
 	return func() tea.Msg {
 		// The list may not have loaded yet: the store says for sure whether a
 		// new name would add a version to someone else's segment.
@@ -98,7 +99,7 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 		if errors.As(msg.err, &re) {
 			e.check = check{text: msg.text, table: e.table, err: msg.err}
 			e.setFocus(fieldRule)
-			e.follow(m.styles)
+			e.follow(m.env.Styles)
 		}
 		e.saveErr = msg.err
 		return nil
@@ -106,5 +107,5 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 	m.view = viewList
 	e.rule.Blur()
 	text := fmt.Sprintf("Saved %s, version %d", msg.seg.Name, msg.seg.Version)
-	return tea.Batch(m.reload(msg.seg.Name), noticeText(text))
+	return tea.Batch(m.reload(msg.seg.Name), common.Notice(text))
 }

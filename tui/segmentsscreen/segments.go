@@ -5,14 +5,9 @@
 package segmentsscreen
 
 import (
-	"context"
-	"time"
-
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/segscope/segscope/query"
-	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/rule"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/styles"
@@ -30,12 +25,9 @@ const (
 
 // Model is the Segments screen.
 type Model struct {
-	ws     *query.Workspace
-	store  *segments.Store
-	base   context.Context
-	now    func() time.Time
-	styles *styles.Styles
-	keys   KeyMap
+	env  *common.Env
+	keys KeyMap
+	task.Jobs
 
 	width, height int
 	view          view
@@ -50,12 +42,12 @@ type Model struct {
 }
 
 // New builds the Segments screen.
-func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time) *Model {
-	m := &Model{
-		ws: ws, store: segments.NewStore(ws), base: base, now: now, keys: DefaultKeyMap(),
-		editor: newEditor(),
-	}
-	m.SetStyles(st)
+func New(env *common.Env) *Model {
+	m := &Model{env: env, keys: DefaultKeyMap(), editor: newEditor()}
+	// The slots whose work the user waits for; the live size preview is not
+	// one of them, since the next keystroke replaces it anyway.
+	m.Jobs = task.Jobs{&m.load, &m.save, &m.remove, &m.past, &m.fit, &m.sizes}
+	m.SetStyles(env.Styles)
 	return m
 }
 
@@ -71,7 +63,6 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 
 // SetStyles switches theme.
 func (m *Model) SetStyles(st *styles.Styles) {
-	m.styles = st
 	m.editor.setStyles(st)
 }
 
@@ -101,18 +92,9 @@ func (m *Model) Help() help.KeyMap {
 	return m.keys
 }
 
-// jobs are the slots whose work the user waits for; the live size preview is
-// not one of them, since the next keystroke replaces it anyway.
-func (m *Model) jobs() []*task.Slot {
-	return []*task.Slot{&m.load, &m.save, &m.remove, &m.past, &m.fit, &m.sizes}
-}
-
-// Running describes the job the user is waiting for, if any.
-func (m *Model) Running() (task.Info, bool) { return task.First(m.jobs()...) }
-
 // Cancel stops the jobs the user is waiting for.
 func (m *Model) Cancel() bool {
-	cancelled := task.CancelAll(m.jobs()...)
+	cancelled := m.Jobs.Cancel()
 	if cancelled {
 		m.picker.loading = false
 	}
@@ -229,15 +211,7 @@ func (m *Model) relayout() {
 	m.list.layout(m.width)
 	m.editor.setWidth(m.width)
 	m.editor.maxRows = max(min(m.height-editorChrome, 12), 3)
-	m.editor.follow(m.styles)
-}
-
-func notice(err error) tea.Cmd {
-	return func() tea.Msg { return common.NoticeMsg{Err: err} }
-}
-
-func noticeText(text string) tea.Cmd {
-	return func() tea.Msg { return common.NoticeMsg{Text: text} }
+	m.editor.follow(m.env.Styles)
 }
 
 // Names are the segments in the list, in order.

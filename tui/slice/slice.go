@@ -4,11 +4,9 @@
 package slice
 
 import (
-	"context"
 	"reflect"
 	"slices"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -18,7 +16,6 @@ import (
 	"github.com/segscope/segscope/query/colname"
 	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/tui/common"
-	"github.com/segscope/segscope/tui/styles"
 	"github.com/segscope/segscope/tui/task"
 )
 
@@ -48,11 +45,9 @@ const groupLimit = 500
 
 // Model is the Slice screen.
 type Model struct {
-	ws     *query.Workspace
-	base   context.Context
-	now    func() time.Time
-	styles *styles.Styles
-	keys   KeyMap
+	env  *common.Env
+	keys KeyMap
+	task.Jobs
 
 	width, height int
 
@@ -76,8 +71,12 @@ type Model struct {
 }
 
 // New builds the Slice screen.
-func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time) *Model {
-	return &Model{ws: ws, base: base, now: now, styles: st, keys: DefaultKeyMap()}
+func New(env *common.Env) *Model {
+	m := &Model{env: env, keys: DefaultKeyMap()}
+	// The look at the columns is not listed: it runs behind the defaults,
+	// and Esc leaves it be.
+	m.Jobs = task.Jobs{&m.job}
+	return m
 }
 
 type groupMsg struct {
@@ -101,9 +100,6 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 	return nil
 }
 
-// SetStyles switches theme.
-func (m *Model) SetStyles(st *styles.Styles) { m.styles = st }
-
 // Show runs the grouping if the scope or the choices changed while hidden.
 func (m *Model) Show() tea.Cmd {
 	if m.stale {
@@ -114,15 +110,6 @@ func (m *Model) Show() tea.Cmd {
 
 // Help returns the screen's keys.
 func (m *Model) Help() help.KeyMap { return m.keys }
-
-// CapturesText is false: the screen has no text input.
-func (m *Model) CapturesText() bool { return false }
-
-// Running describes the grouping in flight.
-func (m *Model) Running() (task.Info, bool) { return m.job.Info() }
-
-// Cancel stops the grouping in flight.
-func (m *Model) Cancel() bool { return m.job.Cancel() }
 
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {
@@ -143,9 +130,7 @@ func (m *Model) Commands() []common.Command {
 // screen's editor.
 func (m *Model) saveAsSegment() tea.Cmd {
 	if m.scope.Rule == "" {
-		return func() tea.Msg {
-			return common.NoticeMsg{Text: "no filter to save: apply one on the Data screen (1) with /"}
-		}
+		return common.Notice("no filter to save: apply one on the Data screen (1) with /")
 	}
 	msg := common.EditSegmentMsg{Table: m.scope.Table.Name, Rule: m.scope.Rule}
 	return func() tea.Msg { return msg }
@@ -214,8 +199,8 @@ func (m *Model) setScope(s common.Scope) tea.Cmd {
 	if s.Table.Name == "" {
 		return nil
 	}
-	ctx, id := m.look.Start(m.base, "looking at the columns of "+s.Table.Name, m.now())
-	ws, table := m.ws, s.Table.Name
+	ctx, id := m.env.Start(&m.look, "looking at the columns of "+s.Table.Name)
+	ws, table := m.env.WS, s.Table.Name
 	return func() tea.Msg {
 		shapes, err := ws.ColumnShapes(ctx, table)
 		return shapesMsg{id: id, shapes: shapes, err: err}
@@ -401,8 +386,8 @@ func (m *Model) run() tea.Cmd {
 		return nil
 	}
 	m.stale = false
-	ctx, id := m.job.Start(m.base, "grouping by "+strings.Join(g.By, ", "), m.now())
-	ws := m.ws
+	ctx, id := m.env.Start(&m.job, "grouping by "+strings.Join(g.By, ", "))
+	ws := m.env.WS
 	return func() tea.Msg {
 		res, err := ws.Group(ctx, g)
 		return groupMsg{id: id, res: res, err: err}

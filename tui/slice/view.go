@@ -24,7 +24,7 @@ func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
-	st := m.styles
+	st := m.env.Styles
 	head := m.scopeLine() + "\n" + st.Rule.Render(strings.Repeat("─", m.width))
 	bodyH := m.height - headLines
 	if len(m.by) == 0 {
@@ -39,7 +39,7 @@ func (m *Model) View() string {
 }
 
 func (m *Model) scopeLine() string {
-	st := m.styles
+	st := m.env.Styles
 	s := m.scope
 	if s.Table.Name == "" {
 		return common.Fit("", m.width)
@@ -60,7 +60,7 @@ func (m *Model) scopeLine() string {
 }
 
 func (m *Model) pickerView(w, h int) string {
-	st := m.styles
+	st := m.env.Styles
 	var lines []string
 	for f := range fieldCount {
 		value := m.options(f)[m.choice[f]]
@@ -88,7 +88,7 @@ func (m *Model) pickerView(w, h int) string {
 }
 
 func (m *Model) resultView(w, h int) string {
-	st := m.styles
+	st := m.env.Styles
 	switch {
 	case m.err != nil:
 		return "\n" + st.Error.Render("✗ "+m.err.Error())

@@ -3,7 +3,6 @@
 package sqlconsole
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"time"
@@ -29,11 +28,9 @@ const rowLimit = 10_000
 
 // Model is the SQL screen.
 type Model struct {
-	ws     *query.Workspace
-	base   context.Context
-	now    func() time.Time
-	styles *styles.Styles
-	keys   KeyMap
+	env  *common.Env
+	keys KeyMap
+	task.Jobs
 
 	width, height int
 	editorH       int
@@ -60,15 +57,16 @@ type Model struct {
 }
 
 // New builds the SQL screen.
-func New(base context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time) *Model {
+func New(env *common.Env) *Model {
 	ed := textarea.New()
 	ed.Placeholder = "SELECT … FROM a table (the Data screen lists them)"
 	ed.ShowLineNumbers = true
 	ed.Prompt = ""
 	ed.CharLimit = 0
 	ed.KeyMap.InputBegin.SetKeys("alt+<", "ctrl+home")
-	m := &Model{ws: ws, base: base, now: now, keys: DefaultKeyMap(), editor: ed, editing: true, grid: grid.New(st)}
-	m.SetStyles(st)
+	m := &Model{env: env, keys: DefaultKeyMap(), editor: ed, editing: true, grid: grid.New(env.Styles)}
+	m.Jobs = task.Jobs{&m.job, &m.audit}
+	m.SetStyles(env.Styles)
 	m.editor.Focus()
 	return m
 }
@@ -86,9 +84,8 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 	return nil
 }
 
-// SetStyles switches theme.
+// SetStyles switches the grid's and the editor's theme.
 func (m *Model) SetStyles(st *styles.Styles) {
-	m.styles = st
 	m.grid.SetStyles(st)
 	s := textarea.DefaultStyles(st.Theme != styles.Light)
 	for _, state := range []*textarea.StyleState{&s.Focused, &s.Blurred} {
@@ -119,12 +116,6 @@ func (m *Model) Help() help.KeyMap {
 
 // CapturesText is true while the editor has the keyboard.
 func (m *Model) CapturesText() bool { return m.editing }
-
-// Running describes the query in flight.
-func (m *Model) Running() (task.Info, bool) { return task.First(&m.job, &m.audit) }
-
-// Cancel stops the query in flight.
-func (m *Model) Cancel() bool { return task.CancelAll(&m.job, &m.audit) }
 
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {
@@ -187,12 +178,6 @@ type resultMsg struct {
 	took time.Duration
 }
 
-type revealMsg struct {
-	id  uint64
-	col int
-	err error
-}
-
 // Update handles a message addressed to the screen.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
@@ -218,15 +203,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.editing = false
 			m.editor.Blur()
 		}
-	case revealMsg:
-		if !m.audit.Finish(msg.id) {
-			return nil
-		}
-		if msg.err != nil {
-			return notice("", msg.err)
-		}
-		m.grid.SetRevealed(msg.col, true)
-		return notice(m.grid.Columns()[msg.col].Name+" revealed; the reveal is recorded in the audit log", nil)
+	case grid.RevealMsg:
+		return m.grid.OnReveal(msg, &m.audit)
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	case tea.MouseClickMsg:
@@ -306,8 +284,8 @@ func (m *Model) run() tea.Cmd {
 		m.history = append(m.history, sql)
 	}
 	m.histPos = len(m.history) - 1
-	ctx, id := m.job.Start(m.base, "running SQL", m.now())
-	ws, now := m.ws, m.now
+	ctx, id := m.env.Start(&m.job, "running SQL")
+	ws, now := m.env.WS, m.env.Now
 	return func() tea.Msg {
 		start := now()
 		res, err := ws.Query(ctx, sql, rowLimit)
@@ -334,29 +312,10 @@ func (m *Model) recall(step int) {
 
 // reveal unmasks the cursor column of the result once the reveal is audited.
 func (m *Model) reveal() tea.Cmd {
-	i := m.grid.CurrentColumn()
-	if m.result == nil || i < 0 {
+	if m.result == nil {
 		return nil
 	}
-	col := m.grid.Columns()[i]
-	switch {
-	case col.PII == pii.None:
-		return notice(col.Name+" is not masked: it does not look like personal data", nil)
-	case col.Revealed:
-		m.grid.SetRevealed(i, false)
-		return notice(col.Name+" is masked again", nil)
-	}
-	ctx, id := m.audit.Start(m.base, "recording reveal of "+col.Name, m.now())
-	ws := m.ws
-	details := map[string]string{"column": col.Name, "kind": col.PII.String(), "sql": m.ran, "screen": "sql"}
-	return func() tea.Msg {
-		err := ws.Audit(ctx, query.ActionPIIReveal, "sql:"+col.Name, details)
-		return revealMsg{id: id, col: i, err: err}
-	}
-}
-
-func notice(text string, err error) tea.Cmd {
-	return func() tea.Msg { return common.NoticeMsg{Text: text, Err: err} }
+	return m.grid.ToggleReveal(m.env, &m.audit, "sql:", map[string]string{"sql": m.ran, "screen": "sql"})
 }
 
 // explain adds what a refusal means to the read-only guard's message.

@@ -12,13 +12,14 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/querytest"
+	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/styles"
 )
 
 func newScreen(t *testing.T, tables ...string) *Model {
 	t.Helper()
 	ws := querytest.SampleFile(t, filepath.Join(t.TempDir(), "w.duckdb"), tables...)
-	m := New(context.Background(), ws, styles.New(styles.NoColor), time.Now)
+	m := New(common.NewEnv(context.Background(), ws, styles.New(styles.NoColor), time.Now, ""))
 	m.SetSize(140, 40)
 	return m
 }

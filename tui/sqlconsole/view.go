@@ -15,7 +15,7 @@ func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
-	st := m.styles
+	st := m.env.Styles
 	title := st.PanelTitle.Render(" SQL ") + st.Muted.Render("read-only · ctrl+r or f5 runs · ctrl+↑/↓ history")
 	switch {
 	case !m.editing:
@@ -48,7 +48,7 @@ func (m *Model) View() string {
 }
 
 func (m *Model) statusLine() string {
-	st := m.styles
+	st := m.env.Styles
 	rule := st.Rule.Render(strings.Repeat("─", 2))
 	switch {
 	case m.job.Running():
@@ -72,7 +72,7 @@ func (m *Model) statusLine() string {
 }
 
 func (m *Model) errorView(h int) string {
-	st := m.styles
+	st := m.env.Styles
 	w := m.width - 4
 	var lines []string
 	for _, l := range strings.Split(ansi.Wordwrap(m.err.Error(), w, " "), "\n") {

@@ -90,3 +90,13 @@ func CancelAll(slots ...*Slot) bool {
 	}
 	return cancelled
 }
+
+// Jobs is a screen's slots in the order the status line prefers them.
+// Embedded in a screen, it gives the screen's Running and Cancel.
+type Jobs []*Slot
+
+// Running describes the first running job.
+func (j Jobs) Running() (Info, bool) { return First(j...) }
+
+// Cancel stops every running job and reports whether there was one.
+func (j Jobs) Cancel() bool { return CancelAll(j...) }

@@ -1,0 +1,76 @@
+package common
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/task"
+)
+
+// Env is what every screen is given, one value shared by all: the console's
+// context (quitting cancels it and every job derived from it), the workspace
+// and the services over it, the theme, the clock and the version. The root
+// replaces Styles when the terminal's background changes; screens read it
+// when they draw.
+type Env struct {
+	Ctx     context.Context
+	WS      *query.Workspace
+	Store   *segments.Store
+	Consent *consent.Service
+	Styles  *styles.Styles
+	Now     func() time.Time
+	Version string
+}
+
+// NewEnv builds the environment over ws; now is the clock (nil for
+// time.Now), which the consent service measures staleness from too.
+func NewEnv(ctx context.Context, ws *query.Workspace, st *styles.Styles, now func() time.Time, version string) *Env {
+	if now == nil {
+		now = time.Now
+	}
+	svc := consent.New(ws)
+	svc.Now = now
+	return &Env{Ctx: ctx, WS: ws, Store: segments.NewStore(ws), Consent: svc, Styles: st, Now: now, Version: version}
+}
+
+// Start begins a job in slot under the console's context, labelled for the
+// status line.
+func (e *Env) Start(slot *task.Slot, label string) (context.Context, uint64) {
+	return slot.Start(e.Ctx, label, e.Now())
+}
+
+// Notice is a command that puts text in the status line.
+func Notice(text string) tea.Cmd {
+	return func() tea.Msg { return NoticeMsg{Text: text} }
+}
+
+// Fail is a command that puts err in the status line as an error.
+func Fail(err error) tea.Cmd {
+	return func() tea.Msg { return NoticeMsg{Err: err} }
+}
+
+// SegmentsMsg is the result of ListSegments. Like every result it reaches
+// every screen; only the one whose slot started the job (ID) takes it.
+type SegmentsMsg struct {
+	ID   uint64
+	Segs []segments.Segment
+	Err  error
+}
+
+// ListSegments reads the workspace's segments as slot's job: the screens
+// that offer segments read them again when shown, since the Segments screen
+// may have changed them.
+func (e *Env) ListSegments(slot *task.Slot) tea.Cmd {
+	ctx, id := e.Start(slot, "reading segments")
+	store := e.Store
+	return func() tea.Msg {
+		segs, err := store.List(ctx)
+		return SegmentsMsg{ID: id, Segs: segs, Err: err}
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/adrg/xdg"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/segscope/segscope/query/seal"
@@ -49,18 +50,17 @@ type Workspace struct {
 	session *seal.Session
 }
 
-// DefaultPath is $XDG_DATA_HOME/segscope/workspace.duckdb, falling back to
-// ~/.local/share/segscope/workspace.duckdb.
+// DefaultPath is segscope/workspace.duckdb in the user's data directory: on
+// Linux $XDG_DATA_HOME, falling back to ~/.local/share; on macOS
+// ~/Library/Application Support; on Windows %LOCALAPPDATA%.
 func DefaultPath() (string, error) {
-	dir := os.Getenv("XDG_DATA_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("find home directory for the default workspace: %w", err)
-		}
-		dir = filepath.Join(home, ".local", "share")
+	// xdg reads the environment once, when it loads; reading it again here
+	// honours XDG_DATA_HOME as it is when the workspace is opened.
+	xdg.Reload()
+	if xdg.DataHome == "" {
+		return "", fmt.Errorf("find a data directory for the default workspace: no home directory is known")
 	}
-	return filepath.Join(dir, "segscope", "workspace.duckdb"), nil
+	return filepath.Join(xdg.DataHome, "segscope", "workspace.duckdb"), nil
 }
 
 // lockdown switches off what user SQL must never reach. lock_configuration comes

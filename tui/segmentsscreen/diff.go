@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/aymanbagabas/go-udiff/lcs"
 
 	"github.com/segscope/segscope/segments/rule"
 	"github.com/segscope/segscope/tui/common"
@@ -38,37 +39,16 @@ func splitWords(src string) []word {
 	return out
 }
 
-// maxCells bounds the diff's table: rules longer than this are shown as
-// wholly replaced rather than compared token by token.
-const maxCells = 4_000_000
-
-// diffWords compares two rules token by token (a longest common subsequence),
-// so that changing a number or adding a condition shows as just that. Spacing
-// and line breaks come from after, except inside removed text.
+// diffWords compares two rules token by token (go-udiff's LCS over the
+// tokens), so that changing a number or adding a condition shows as just that.
+// Spacing and line breaks come from after, except inside removed text.
 func diffWords(before, after string) []piece {
 	a, b := splitWords(before), splitWords(after)
-	if len(a)*len(b) > maxCells {
-		return []piece{{removed, before}, {same, " "}, {added, after}}
-	}
-	// lcs[i][j] is the length of the longest common subsequence of a[i:] and b[j:].
-	lcs := make([][]int, len(a)+1)
-	for i := range lcs {
-		lcs[i] = make([]int, len(b)+1)
-	}
-	for i := len(a) - 1; i >= 0; i-- {
-		for j := len(b) - 1; j >= 0; j-- {
-			if a[i].text == b[j].text {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
 	var d differ
 	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case i < len(a) && j < len(b) && a[i].text == b[j].text:
+	// keep emits the unchanged words up to a[end], which pair with b[j:].
+	keep := func(end int) {
+		for ; i < end; i, j = i+1, j+1 {
 			w := b[j]
 			if w.lead == "" {
 				// At the start of after, but not of before: keep the space
@@ -76,16 +56,27 @@ func diffWords(before, after string) []piece {
 				w.lead = a[i].lead
 			}
 			d.add(same, w)
-			i, j = i+1, j+1
-		case i < len(a) && (j == len(b) || lcs[i+1][j] >= lcs[i][j+1]):
-			d.add(removed, a[i])
-			i++
-		default:
-			d.add(added, b[j])
-			j++
 		}
 	}
+	for _, c := range lcs.DiffLines(texts(a), texts(b)) {
+		keep(c.Start)
+		for ; i < c.End; i++ {
+			d.add(removed, a[i])
+		}
+		for ; j < c.ReplEnd; j++ {
+			d.add(added, b[j])
+		}
+	}
+	keep(len(a))
 	return d.pieces
+}
+
+func texts(words []word) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = w.text
+	}
+	return out
 }
 
 // differ gathers words into pieces, joining neighbours on the same side.

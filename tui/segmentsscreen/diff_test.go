@@ -1,6 +1,7 @@
 package segmentsscreen
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -21,6 +22,28 @@ func TestDiffWords(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("diff %q → %q\n got %q\nwant %q", tc.before, tc.after, got, tc.want)
 		}
+	}
+}
+
+// TestDiffWordsLongRule: a rule near the length limit, changed in one place,
+// shows just that change (the hand LCS gave up on rules this long and showed
+// the whole rule replaced).
+func TestDiffWordsLongRule(t *testing.T) {
+	var conds []string
+	for i := range 1500 {
+		conds = append(conds, fmt.Sprintf("c%d > %d", i, i))
+	}
+	before := strings.Join(conds, " or ")
+	conds[700] = "c700 > 7"
+	pieces := diffWords(before, strings.Join(conds, " or "))
+	var changed []string
+	for _, p := range pieces {
+		if p.change != same {
+			changed = append(changed, p.text)
+		}
+	}
+	if strings.Join(changed, "|") != "700|7" {
+		t.Fatalf("changed pieces %q, want just 700 replaced by 7", changed)
 	}
 }
 

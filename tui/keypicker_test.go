@@ -119,7 +119,7 @@ func TestKeyPickerIsInThePalette(t *testing.T) {
 	querytest.ImportCSV(t, ws, "telco", telcoCSV(10))
 	m := openModel(t, ws, "telco", 100, 30, styles.NoColor)
 	for _, c := range m.Data().Commands() {
-		if c.Title == "Choose the table's key" && c.Keys == "K" {
+		if c.Title == "Choose the table's key" && c.KeyLabel() == "K" {
 			settle(t, m, c.Run())
 			if !m.Data().KeyPickerOpen() || len(m.Data().KeyCandidates()) == 0 {
 				t.Fatal("the palette's command did not open the picker with its candidates")

@@ -18,6 +18,7 @@ import (
 	"github.com/segscope/segscope/tui/comparescreen"
 	"github.com/segscope/segscope/tui/consentscreen"
 	"github.com/segscope/segscope/tui/data"
+	"github.com/segscope/segscope/tui/dialog"
 	"github.com/segscope/segscope/tui/exportscreen"
 	"github.com/segscope/segscope/tui/segmentsscreen"
 	"github.com/segscope/segscope/tui/slice"
@@ -41,14 +42,6 @@ type Options struct {
 	Version string
 }
 
-type dialog int
-
-const (
-	noDialog dialog = iota
-	helpDialog
-	paletteDialog
-)
-
 // Model is the console's root model.
 type Model struct {
 	env    *common.Env
@@ -71,9 +64,8 @@ type Model struct {
 	export  *exportscreen.Model
 	audit   *auditscreen.Model
 
-	dialog  dialog
+	dialogs dialog.Stack
 	help    help.Model
-	palette palette
 
 	spinner   spinner.Model
 	spinning  bool
@@ -114,7 +106,6 @@ func New(ctx context.Context, ws *query.Workspace, opts Options) *Model {
 			m.order = append(m.order, s)
 		}
 	}
-	m.palette = newPalette()
 	m.applyStyles()
 	return m
 }
@@ -178,15 +169,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		cmd = m.onKey(msg)
 	case tea.PasteMsg:
-		if m.dialog == paletteDialog {
-			cmd = m.paletteInput(msg)
+		if !m.dialogs.Empty() {
+			cmd = m.dialogs.Update(msg)
 		} else {
 			cmd = m.screens[m.active].Update(msg)
 		}
 	case tea.MouseClickMsg:
 		cmd = m.onClick(msg)
 	case tea.MouseWheelMsg:
-		if m.dialog == noDialog && m.layout.body.Contains(msg.X, msg.Y) {
+		if m.dialogs.Empty() && m.layout.body.Contains(msg.X, msg.Y) {
 			msg.X -= m.layout.body.X
 			msg.Y -= m.layout.body.Y
 			cmd = m.screens[m.active].Update(msg)
@@ -198,6 +189,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.spinner, cmd = m.spinner.Update(msg)
 		return m, cmd
+	case dialog.OpenMsg:
+		m.dialogs.Open(msg.Dialog)
 	case common.EditSegmentMsg:
 		cmd = tea.Batch(m.segs.Update(msg), m.show(ScreenSegments))
 	case common.NoticeMsg:
@@ -240,23 +233,17 @@ func (m *Model) running() (task.Info, bool) {
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	m.notice, m.noticeErr = "", false
 	scr := m.screens[m.active]
-	typing := capturesText(scr) || m.dialog == paletteDialog
+	typing := capturesText(scr) || m.dialogs.CapturesText()
 	switch {
 	case key.Matches(msg, m.keys.ForceQuit), key.Matches(msg, m.keys.Quit) && !typing:
 		return m.quit()
 	case key.Matches(msg, m.keys.ScreensAlt):
 		// Leaving for another screen closes whatever dialog was open over this one.
-		m.dialog = noDialog
+		m.dialogs.Clear()
 		return m.show(Screen(msg.Code - '0'))
 	}
-	switch m.dialog {
-	case paletteDialog:
-		return m.paletteKey(msg)
-	case helpDialog:
-		if key.Matches(msg, m.keys.Help, m.keys.Cancel) {
-			m.dialog = noDialog
-		}
-		return nil
+	if !m.dialogs.Empty() {
+		return m.dialogs.Update(msg)
 	}
 	switch {
 	case key.Matches(msg, m.keys.Cancel):
@@ -265,10 +252,11 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 	case key.Matches(msg, m.keys.Palette) && (msg.String() == "ctrl+p" || !typing):
-		return m.openPalette()
+		m.openPalette()
+		return nil
 	case typing:
 	case key.Matches(msg, m.keys.Help):
-		m.dialog = helpDialog
+		m.openHelp()
 		return nil
 	case key.Matches(msg, m.keys.Screens):
 		return m.show(Screen(msg.Code - '0'))
@@ -277,8 +265,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) onClick(msg tea.MouseClickMsg) tea.Cmd {
-	if m.dialog != noDialog {
-		m.dialog = noDialog
+	if !m.dialogs.Empty() {
+		m.dialogs.Clear()
 		return nil
 	}
 	if s, ok := m.layout.tabAt(msg.X, msg.Y); ok {
@@ -316,6 +304,7 @@ func (m *Model) resize(w, h int) tea.Cmd {
 	m.width, m.height = w, h
 	m.layout = newLayout(w, h, m.order)
 	m.help.SetWidth(w)
+	m.dialogs.SetSize(w, h)
 	var cmds []tea.Cmd
 	for _, s := range m.order {
 		cmds = append(cmds, m.screens[s].SetSize(m.layout.body.W, m.layout.body.H))
@@ -333,5 +322,5 @@ func (m *Model) applyStyles() {
 		FullKey: st.HelpKey, FullDesc: st.HelpDesc, FullSeparator: st.HelpSep,
 	}
 	m.spinner.Style = st.StatusBusy
-	m.palette.setStyles(st)
+	m.dialogs.SetStyles(st)
 }

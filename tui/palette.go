@@ -1,200 +1,39 @@
 package tui
 
 import (
-	"sort"
-	"strings"
-	"unicode"
-
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/tui/common"
-	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/dialog"
 )
 
-// palette is the command palette: every action by name, narrowed by a fuzzy
-// match as you type.
-type palette struct {
-	styles  *styles.Styles
-	input   textinput.Model
-	all     []common.Command
-	matches []match
-	cursor  int
-}
-
-type match struct {
-	cmd   common.Command
-	score int
-	hits  []int // rune positions of the title that matched
-}
-
-const paletteRows = 10
-
-func newPalette() palette {
-	in := textinput.New()
-	in.Prompt = ": "
-	in.Placeholder = "type to search actions"
-	in.SetVirtualCursor(false)
-	return palette{input: in}
-}
-
-func (p *palette) setStyles(st *styles.Styles) {
-	p.styles = st
-	s := p.input.Styles()
-	s.Focused.Prompt = st.InputPrompt
-	s.Blurred.Prompt = st.InputPrompt
-	s.Focused.Placeholder = st.Placeholder
-	s.Blurred.Placeholder = st.Placeholder
-	s.Focused.Text = st.Title
-	p.input.SetStyles(s)
-}
-
-// openPalette gathers the actions: screens to go to, the visible screen's
-// own, then help and quit.
-func (m *Model) openPalette() tea.Cmd {
+// paletteCommands are the palette's actions: screens to go to, the visible
+// screen's own, then help and quit. Each names its key by its binding.
+func (m *Model) paletteCommands() []common.Command {
 	var cmds []common.Command
 	for _, s := range m.order {
-		cmds = append(cmds, common.Command{Title: "Go to " + s.String(), Keys: tabKey(s), Run: func() tea.Cmd { return m.show(s) }})
+		k := tabKey(s)
+		cmds = append(cmds, common.Command{
+			Title: "Go to " + s.String(), Key: key.NewBinding(key.WithKeys(k), key.WithHelp(k, "")),
+			Run: func() tea.Cmd { return m.show(s) },
+		})
 	}
 	cmds = append(cmds, commands(m.screens[m.active])...)
-	cmds = append(cmds,
-		common.Command{Title: "Show keys", Keys: "?", Run: func() tea.Cmd { m.dialog = helpDialog; return nil }},
-		common.Command{Title: "Quit", Keys: "q", Run: m.quit},
+	return append(cmds,
+		common.Command{Title: "Show keys", Key: m.keys.Help, Run: func() tea.Cmd { m.openHelp(); return nil }},
+		common.Command{Title: "Quit", Key: m.keys.Quit, Run: m.quit},
 	)
-	m.palette.all = cmds
-	m.palette.input.SetValue("")
-	m.palette.input.Focus()
-	m.palette.filter()
-	m.dialog = paletteDialog
-	return nil
 }
 
 func tabKey(s Screen) string { return string(rune('0' + int(s))) }
 
-var paletteKeys = struct{ up, down, run, close key.Binding }{
-	up:    key.NewBinding(key.WithKeys("up", "ctrl+k")),
-	down:  key.NewBinding(key.WithKeys("down", "ctrl+j", "ctrl+n", "tab")),
-	run:   key.NewBinding(key.WithKeys("enter")),
-	close: key.NewBinding(key.WithKeys("esc", "ctrl+p")),
+func (m *Model) openPalette() {
+	m.dialogs.Open(dialog.NewPalette(m.env.Styles, m.paletteCommands()))
 }
 
-func (m *Model) paletteKey(msg tea.KeyPressMsg) tea.Cmd {
-	p := &m.palette
-	switch {
-	case key.Matches(msg, paletteKeys.close):
-		m.dialog = noDialog
-		return nil
-	case key.Matches(msg, paletteKeys.up):
-		p.cursor = max(p.cursor-1, 0)
-		return nil
-	case key.Matches(msg, paletteKeys.down):
-		p.cursor = min(p.cursor+1, len(p.matches)-1)
-		return nil
-	case key.Matches(msg, paletteKeys.run):
-		m.dialog = noDialog
-		if p.cursor < len(p.matches) {
-			return p.matches[p.cursor].cmd.Run()
-		}
-		return nil
-	}
-	return m.paletteInput(msg)
-}
-
-// paletteInput edits the query with a key or a paste and refilters.
-func (m *Model) paletteInput(msg tea.Msg) tea.Cmd {
-	p := &m.palette
-	before := p.input.Value()
-	var cmd tea.Cmd
-	p.input, cmd = p.input.Update(msg)
-	if p.input.Value() != before {
-		p.filter()
-	}
-	return cmd
-}
-
-// filter ranks the actions against the query; an empty query keeps them all
-// in their natural order.
-func (p *palette) filter() {
-	q := p.input.Value()
-	p.matches = p.matches[:0]
-	for _, c := range p.all {
-		if score, hits, ok := fuzzy(q, c.Title); ok {
-			p.matches = append(p.matches, match{cmd: c, score: score, hits: hits})
-		}
-	}
-	sort.SliceStable(p.matches, func(i, j int) bool { return p.matches[i].score > p.matches[j].score })
-	p.cursor = 0
-}
-
-// fuzzy matches the query's characters in order within the title. Matches at
-// the start of words and runs of consecutive characters score higher, and
-// earlier matches beat later ones.
-func fuzzy(query, title string) (int, []int, bool) {
-	q := []rune(strings.ToLower(query))
-	t := []rune(title)
-	var hits []int
-	score, qi, prev := 0, 0, -2
-	for i := 0; i < len(t) && qi < len(q); i++ {
-		if unicode.ToLower(t[i]) != q[qi] {
-			continue
-		}
-		switch {
-		case i == prev+1:
-			score += 6
-		case i == 0 || t[i-1] == ' ':
-			score += 8
-		default:
-			score++
-		}
-		score -= i / 8
-		hits = append(hits, i)
-		prev = i
-		qi++
-	}
-	if qi < len(q) {
-		return 0, nil, false
-	}
-	return score, hits, true
-}
-
-func (p *palette) view(width, height int) string {
-	st := p.styles
-	w := min(64, width-6)
-	var lines []string
-	lines = append(lines, common.Fit(p.input.View(), w), st.Rule.Render(strings.Repeat("─", w)))
-	rows := min(paletteRows, max(height-10, 3))
-	first := max(p.cursor-rows+1, 0)
-	for i := first; i < len(p.matches) && i < first+rows; i++ {
-		lines = append(lines, p.row(p.matches[i], i == p.cursor, w))
-	}
-	if len(p.matches) == 0 {
-		lines = append(lines, st.Muted.Render("no matching action"))
-	}
-	lines = append(lines, "", st.Faint.Render("↑/↓ choose · enter run · esc close"))
-	return st.Dialog.Render(strings.Join(lines, "\n"))
-}
-
-func (p *palette) row(mt match, selected bool, w int) string {
-	st := p.styles
-	base, hit := st.Muted, st.Match
-	if selected {
-		base, hit = st.Selected, st.SelectedMatch
-	}
-	var b strings.Builder
-	hits := map[int]bool{}
-	for _, h := range mt.hits {
-		hits[h] = true
-	}
-	b.WriteString(base.Render(" "))
-	for i, r := range []rune(mt.cmd.Title) {
-		if hits[i] {
-			b.WriteString(hit.Render(string(r)))
-		} else {
-			b.WriteString(base.Render(string(r)))
-		}
-	}
-	keys := base.Render(mt.cmd.Keys + " ")
-	gap := w - common.Width(b.String()) - common.Width(keys)
-	return b.String() + base.Render(strings.Repeat(" ", max(gap, 1))) + keys
+// openHelp shows the global keys and the visible screen's.
+func (m *Model) openHelp() {
+	groups := append(m.keys.FullHelp(), m.screens[m.active].Help().FullHelp()...)
+	m.dialogs.Open(dialog.NewHelp(m.env.Styles, m.help, groups, m.active.String(), m.keys.Help, m.keys.Cancel))
 }

@@ -327,7 +327,7 @@ func TestScreensSwitchByKeyMouseAndPalette(t *testing.T) {
 		t.Fatal("? did not open the help")
 	}
 	press(t, m, "esc")
-	if m.dialog != noDialog {
+	if !m.dialogs.Empty() {
 		t.Fatal("esc did not close the help")
 	}
 }

@@ -38,14 +38,7 @@ func (m *Model) frame() string {
 	if m.layout.help.H > 0 {
 		parts = append(parts, m.hintLine())
 	}
-	out := strings.Join(parts, "\n")
-	switch m.dialog {
-	case helpDialog:
-		out = common.Overlay(out, m.helpBox(), m.width, 1)
-	case paletteDialog:
-		out = common.Overlay(out, m.palette.view(m.width, m.height), m.width, 1)
-	}
-	return out
+	return m.dialogs.View(strings.Join(parts, "\n"), m.width)
 }
 
 func (m *Model) tabBar() string {
@@ -121,16 +114,4 @@ func displayPath(p string) string {
 func (m *Model) hintLine() string {
 	bindings := append(m.screens[m.active].Help().ShortHelp(), m.keys.ShortHelp()...)
 	return common.Fit(" "+m.help.ShortHelpView(bindings), m.width)
-}
-
-// helpBox is the full help: the global keys and the visible screen's.
-func (m *Model) helpBox() string {
-	st := m.env.Styles
-	groups := append(m.keys.FullHelp(), m.screens[m.active].Help().FullHelp()...)
-	h := m.help
-	h.SetWidth(m.width - 8)
-	body := h.FullHelpView(groups)
-	title := st.PanelTitle.Render("Keys") + st.Muted.Render(" · "+m.active.String()+" screen")
-	foot := st.Faint.Render("? or esc closes")
-	return st.Dialog.Render(title + "\n\n" + body + "\n\n" + foot)
 }

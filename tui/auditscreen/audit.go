@@ -127,12 +127,12 @@ func (m *Model) CapturesText() bool { return m.typing }
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {
 	cmds := []common.Command{
-		{Title: "Verify the audit log's hash chain", Keys: "v", Run: m.startVerify},
-		{Title: "Filter the audit log by action", Keys: "a", Run: func() tea.Cmd { return m.stepAction(1) }},
-		{Title: "Filter the audit log by subject", Keys: "/", Run: m.startTyping},
+		{Title: "Verify the audit log's hash chain", Key: m.keys.Verify, Run: m.startVerify},
+		{Title: "Filter the audit log by action", Key: m.keys.Action, Run: func() tea.Cmd { return m.stepAction(1) }},
+		{Title: "Filter the audit log by subject", Key: m.keys.Subject, Run: m.startTyping},
 	}
 	if m.action != 0 || m.subject != "" {
-		cmds = append(cmds, common.Command{Title: "Show every audit entry", Keys: "esc", Run: m.clearFilters})
+		cmds = append(cmds, common.Command{Title: "Show every audit entry", Key: m.keys.Back, Run: m.clearFilters})
 	}
 	return cmds
 }

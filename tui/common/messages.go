@@ -1,6 +1,7 @@
 package common
 
 import (
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
@@ -34,7 +35,11 @@ type NoticeMsg struct {
 // Update, like a key handler.
 type Command struct {
 	Title string
-	// Keys is the key that does the same thing, shown beside the title.
-	Keys string
-	Run  func() tea.Cmd
+	// Key is the binding that does the same thing; its help label is shown
+	// beside the title, so a key is named once, in the screen's KeyMap.
+	Key key.Binding
+	Run func() tea.Cmd
 }
+
+// KeyLabel is the label of the command's key, "" for none.
+func (c Command) KeyLabel() string { return c.Key.Help().Key }

@@ -103,13 +103,13 @@ func (m *Model) Help() help.KeyMap {
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {
 	cmds := []common.Command{
-		{Title: "Choose segment A to compare", Keys: "a", Run: func() tea.Cmd { return m.pick(sideA) }},
-		{Title: "Choose what to compare A with", Keys: "b", Run: func() tea.Cmd { return m.pick(sideB) }},
+		{Title: "Choose segment A to compare", Key: m.keys.ChooseA, Run: func() tea.Cmd { return m.pick(sideA) }},
+		{Title: "Choose what to compare A with", Key: m.keys.ChooseB, Run: func() tea.Cmd { return m.pick(sideB) }},
 	}
 	if m.result != nil {
 		cmds = append(cmds,
-			common.Command{Title: "Swap A and B", Keys: "s", Run: m.swap},
-			common.Command{Title: "Run the comparison again", Keys: "r", Run: m.compare},
+			common.Command{Title: "Swap A and B", Key: m.keys.Swap, Run: m.swap},
+			common.Command{Title: "Run the comparison again", Key: m.keys.Rerun, Run: m.compare},
 		)
 	}
 	return cmds

@@ -166,12 +166,12 @@ func (m *Model) confirming() bool { return m.view == viewSegment && m.setup.conf
 
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {
-	cmds := []common.Command{{Title: "Recount consent coverage", Keys: "r", Run: m.recount}}
+	cmds := []common.Command{{Title: "Recount consent coverage", Key: m.keys.Recount, Run: m.recount}}
 	if row, ok := m.current(); ok && m.view == viewMatrix {
-		cmds = append(cmds, common.Command{Title: "Consent detail of " + row.Segment, Keys: "enter", Run: m.open})
+		cmds = append(cmds, common.Command{Title: "Consent detail of " + row.Segment, Key: m.keys.Open, Run: m.open})
 	}
 	if m.canConfirm() {
-		cmds = append(cmds, common.Command{Title: "Review and save the proposed consent setup of " + m.setup.table, Keys: "s", Run: m.startConfirm})
+		cmds = append(cmds, common.Command{Title: "Review and save the proposed consent setup of " + m.setup.table, Key: m.keys.Setup, Run: m.startConfirm})
 	}
 	return cmds
 }

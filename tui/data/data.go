@@ -433,16 +433,16 @@ func (m *Model) onClick(mouse tea.Mouse) tea.Cmd {
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {
 	cmds := []common.Command{
-		{Title: "Filter rows", Keys: "/", Run: m.openFilter},
-		{Title: "Sort by current column", Keys: "s", Run: m.cycleSort},
-		{Title: "Reveal PII column", Keys: "r", Run: m.reveal},
-		{Title: "Profile column", Keys: "p", Run: m.ToggleProfile},
-		{Title: "Choose the table's key", Keys: "K", Run: m.openKeyPicker},
+		{Title: "Filter rows", Key: m.keys.Filter, Run: m.openFilter},
+		{Title: "Sort by current column", Key: m.keys.Sort, Run: m.cycleSort},
+		{Title: "Reveal PII column", Key: m.keys.Reveal, Run: m.reveal},
+		{Title: "Profile column", Key: m.keys.Profile, Run: m.ToggleProfile},
+		{Title: "Choose the table's key", Key: m.keys.ChooseKey, Run: m.openKeyPicker},
 	}
 	if m.rule != "" {
 		cmds = append(cmds,
-			common.Command{Title: "Clear filter", Keys: "esc", Run: func() tea.Cmd { return m.applyFilter("", "", m.table.Rows) }},
-			common.Command{Title: "Save filter as segment", Keys: "S", Run: m.saveAsSegment})
+			common.Command{Title: "Clear filter", Key: m.keys.ClearFilter, Run: func() tea.Cmd { return m.applyFilter("", "", m.table.Rows) }},
+			common.Command{Title: "Save filter as segment", Key: m.keys.SaveSegment, Run: m.saveAsSegment})
 	}
 	for _, t := range m.tables {
 		cmds = append(cmds, common.Command{Title: "Open table " + t.Name, Run: func() tea.Cmd {

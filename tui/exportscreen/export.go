@@ -143,9 +143,9 @@ func (m *Model) Cancel() bool {
 
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {
-	cmds := []common.Command{{Title: "Start the export", Keys: "enter", Run: m.start}}
+	cmds := []common.Command{{Title: "Start the export", Key: m.keys.Export, Run: m.start}}
 	for f, name := range fieldNames {
-		cmds = append(cmds, common.Command{Title: "Export: choose the " + name, Keys: "tab", Run: func() tea.Cmd { return m.setFocus(field(f)) }})
+		cmds = append(cmds, common.Command{Title: "Export: choose the " + name, Key: m.keys.NextField, Run: func() tea.Cmd { return m.setFocus(field(f)) }})
 	}
 	return cmds
 }

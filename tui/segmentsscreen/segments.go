@@ -105,21 +105,21 @@ func (m *Model) Cancel() bool {
 func (m *Model) Commands() []common.Command {
 	if m.view == viewEditor {
 		return []common.Command{
-			{Title: "Save segment", Keys: "ctrl+s", Run: m.saveSegment},
-			{Title: "Fill from a template", Keys: "ctrl+t", Run: m.openPicker},
-			{Title: "Back to the segment list", Keys: "esc", Run: m.backToList},
+			{Title: "Save segment", Key: m.keys.Save, Run: m.saveSegment},
+			{Title: "Fill from a template", Key: m.keys.Templates, Run: m.openPicker},
+			{Title: "Back to the segment list", Key: m.keys.Back, Run: m.backToList},
 		}
 	}
 	cmds := []common.Command{
-		{Title: "New segment", Keys: "n", Run: func() tea.Cmd { return m.openNew(m.defaultTable(), "") }},
-		{Title: "New segment from a template", Keys: "t", Run: m.openPicker},
-		{Title: "Recount segment sizes", Keys: "r", Run: m.countSizes},
+		{Title: "New segment", Key: m.keys.New, Run: func() tea.Cmd { return m.openNew(m.defaultTable(), "") }},
+		{Title: "New segment from a template", Key: m.keys.Template, Run: m.openPicker},
+		{Title: "Recount segment sizes", Key: m.keys.Refresh, Run: m.countSizes},
 	}
 	if seg, ok := m.current(); ok {
 		cmds = append(cmds,
-			common.Command{Title: "Edit segment " + seg.Name, Keys: "enter", Run: func() tea.Cmd { return m.openExisting(seg, seg.Rule, "") }},
-			common.Command{Title: "History of segment " + seg.Name, Keys: "h", Run: m.openHistory},
-			common.Command{Title: "Delete segment " + seg.Name, Keys: "d", Run: m.askDelete},
+			common.Command{Title: "Edit segment " + seg.Name, Key: m.keys.Open, Run: func() tea.Cmd { return m.openExisting(seg, seg.Rule, "") }},
+			common.Command{Title: "History of segment " + seg.Name, Key: m.keys.History, Run: m.openHistory},
+			common.Command{Title: "Delete segment " + seg.Name, Key: m.keys.Delete, Run: m.askDelete},
 		)
 	}
 	return cmds

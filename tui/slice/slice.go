@@ -115,13 +115,13 @@ func (m *Model) Help() help.KeyMap { return m.keys }
 func (m *Model) Commands() []common.Command {
 	var cmds []common.Command
 	for _, f := range []field{fieldBy, fieldThen, fieldMeasure} {
-		cmds = append(cmds, common.Command{Title: "Choose " + strings.ToLower(fieldNames[f]), Keys: "tab", Run: func() tea.Cmd {
+		cmds = append(cmds, common.Command{Title: "Choose " + strings.ToLower(fieldNames[f]), Key: m.keys.Next, Run: func() tea.Cmd {
 			m.focus = f
 			return nil
 		}})
 	}
 	if m.scope.Rule != "" {
-		cmds = append(cmds, common.Command{Title: "Save filter as segment", Keys: "S", Run: m.saveAsSegment})
+		cmds = append(cmds, common.Command{Title: "Save filter as segment", Key: m.keys.SaveSegment, Run: m.saveAsSegment})
 	}
 	return cmds
 }

@@ -120,9 +120,9 @@ func (m *Model) CapturesText() bool { return m.editing }
 // Commands are the palette's actions for this screen.
 func (m *Model) Commands() []common.Command {
 	return []common.Command{
-		{Title: "Run SQL", Keys: "ctrl+r", Run: m.run},
-		{Title: "Previous query from history", Keys: "ctrl+↑", Run: func() tea.Cmd { m.recall(-1); return nil }},
-		{Title: "Reveal PII column in results", Keys: "r", Run: m.reveal},
+		{Title: "Run SQL", Key: m.keys.Run, Run: m.run},
+		{Title: "Previous query from history", Key: m.keys.HistPrev, Run: func() tea.Cmd { m.recall(-1); return nil }},
+		{Title: "Reveal PII column in results", Key: m.keys.Reveal, Run: m.reveal},
 	}
 }
 

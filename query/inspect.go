@@ -202,7 +202,7 @@ func digest(ctx context.Context, src *sourceFile, read func(n, size int64)) (str
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
-		return "", fmt.Errorf("the file is a truncated or corrupt gzip file (%v); nothing was imported", err)
+		return "", fmt.Errorf("the file is a truncated or corrupt gzip file (%w); nothing was imported", err)
 	}
 	// Drain what the gzip reader did not need (trailing padding) so the hash covers the file.
 	if _, err := io.Copy(h, f); err != nil {

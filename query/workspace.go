@@ -155,7 +155,7 @@ func openError(path string, err error) error {
 		}
 		return fmt.Errorf("open workspace %s: %w%s; close the other segscope, or pass --workspace to use another file", path, ErrWorkspaceLocked, holder)
 	case strings.Contains(msg, "not a valid DuckDB database"), strings.Contains(msg, "database file"):
-		return fmt.Errorf("open workspace %s: the file is not a DuckDB workspace (%v); pass --workspace with another path", path, err)
+		return fmt.Errorf("open workspace %s: the file is not a DuckDB workspace (%w); pass --workspace with another path", path, err)
 	}
 	return fmt.Errorf("open workspace %s: %w", path, err)
 }

@@ -191,7 +191,7 @@ func (k *Key) Open(signed []byte) (*Checkpoint, error) {
 		if errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &unverified) {
 			return nil, ErrBadSignature
 		}
-		return nil, fmt.Errorf("not a signed checkpoint (%v)", err)
+		return nil, fmt.Errorf("not a signed checkpoint (%w)", err)
 	}
 	cp, err := parse(n.Text)
 	if err != nil {

@@ -59,7 +59,7 @@ func (w *Workspace) AppendAudit(ctx context.Context, tx *sql.Tx, action, subject
 	}
 	e := AuditEntry{
 		Time:    time.Now().UTC().Truncate(time.Microsecond),
-		Actor:   w.actor,
+		Actor:   w.Actor(),
 		Action:  action,
 		Subject: subject,
 		Details: string(detailJSON),

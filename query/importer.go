@@ -337,7 +337,7 @@ func (w *Workspace) recordImport(ctx context.Context, tx *sql.Tx, src *sourceFil
 	}
 	now := time.Now().UTC()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO segscope.imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, res.Table, res.Path, string(res.Format), src.size, src.modTime.UTC(), res.SHA256, res.Rows, res.Rejected, now, w.actor); err != nil {
+		id, res.Table, res.Path, string(res.Format), src.size, src.modTime.UTC(), res.SHA256, res.Rows, res.Rejected, now, w.Actor()); err != nil {
 		return fmt.Errorf("record import: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM segscope.tables WHERE table_name = ?`, res.Table); err != nil {

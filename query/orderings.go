@@ -102,8 +102,10 @@ func (w *Workspace) ordering(ctx context.Context, p Page, src rowSource) (string
 			return "", ctx.Err()
 		}
 	}
-	_, e.err = w.db.ExecContext(ctx, `CREATE TABLE `+e.name+` AS SELECT `+src.pos+` AS r FROM `+src.from+
-		whereClause(p.Where)+` ORDER BY `+orderClause(p, src.pos))
+	if e.err = w.attachScratch(ctx); e.err == nil {
+		_, e.err = w.db.ExecContext(ctx, `CREATE TABLE `+e.name+` AS SELECT `+src.pos+` AS r FROM `+src.from+
+			whereClause(p.Where)+` ORDER BY `+orderClause(p, src.pos))
+	}
 	if e.err != nil {
 		o.mu.Lock()
 		delete(o.entries, key)

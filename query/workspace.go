@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -34,6 +35,8 @@ type Workspace struct {
 	db    *sql.DB
 	path  string
 	actor string
+	// actorOnce looks the OS user up on first use.
+	actorOnce sync.Once
 	// writes serialises metadata changes so that audit entries chain in order.
 	writes sync.Mutex
 	// created is true when Open made a new workspace (the caller may seed it).
@@ -48,6 +51,11 @@ type Workspace struct {
 	// session is the open session of a workspace sealed at rest: DuckDB works
 	// on its plaintext copy, and Close seals it again.
 	session *seal.Session
+	// migrated is true when Open changed the metadata schema.
+	migrated bool
+	// scratchMu guards attaching the scratch database on first use.
+	scratchMu    sync.Mutex
+	scratchReady bool
 }
 
 // DefaultPath is segscope/workspace.duckdb in the user's data directory: on
@@ -63,13 +71,42 @@ func DefaultPath() (string, error) {
 	return filepath.Join(xdg.DataHome, "segscope", "workspace.duckdb"), nil
 }
 
-// lockdown switches off what user SQL must never reach. lock_configuration comes
-// last: after it no statement, ours or the user's, can change these settings.
-var lockdown = []string{
-	"SET autoinstall_known_extensions = false",
-	"SET autoload_known_extensions = false",
-	"SET allow_community_extensions = false",
-	"SET lock_configuration = true",
+// settings are the main database's configuration. They are given to DuckDB
+// when it starts the database, so no statement (ours or the user's) ever runs
+// without them and opening costs no statements. lock_configuration makes them
+// final: after it nothing can SET them again.
+var settings = [][2]string{
+	{"autoinstall_known_extensions", "false"},
+	{"autoload_known_extensions", "false"},
+	{"allow_community_extensions", "false"},
+	{"lock_configuration", "true"},
+}
+
+// withSettings appends the settings to a DuckDB data source name. The driver
+// reads them with url.Parse, which takes a '#' in a path for a fragment and the
+// settings with it: inConfig is false then, and the caller must SET them.
+func withSettings(dsn string) (_ string, inConfig bool) {
+	q := url.Values{}
+	for _, kv := range settings {
+		q.Set(kv[0], kv[1])
+	}
+	withQ := dsn + "?" + q.Encode()
+	u, err := url.Parse(withQ)
+	if err != nil || u.RawQuery != q.Encode() {
+		return dsn, false
+	}
+	return withQ, true
+}
+
+// lockDown applies the settings by statement, for a database whose DSN could
+// not carry them; lock_configuration comes last.
+func lockDown(ctx context.Context, db *sql.DB) error {
+	for _, kv := range settings {
+		if _, err := db.ExecContext(ctx, "SET "+kv[0]+" = "+kv[1]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Open opens (creating if needed) the workspace at path, or an in-memory one for
@@ -106,6 +143,7 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Workspace, e
 			dsn, created = sealed.Plain(), sealed.Empty()
 		}
 	}
+	dsn, inConfig := withSettings(dsn)
 	connector, err := duckdb.NewConnector(dsn, nil)
 	if err != nil {
 		if sealed != nil {
@@ -114,7 +152,7 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Workspace, e
 		return nil, openError(path, err)
 	}
 	db := sql.OpenDB(connector)
-	w := &Workspace{db: db, path: path, actor: currentActor(), created: created, session: sealed}
+	w := &Workspace{db: db, path: path, created: created, session: sealed}
 	fail := func(err error) (*Workspace, error) {
 		db.Close()
 		if sealed != nil {
@@ -129,13 +167,10 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Workspace, e
 			return fail(fmt.Errorf("make workspace %s private: %w", path, err))
 		}
 	}
-	for _, stmt := range lockdown {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
+	if !inConfig {
+		if err := lockDown(ctx, db); err != nil {
 			return fail(fmt.Errorf("configure workspace %s: %w", path, err))
 		}
-	}
-	if _, err := db.ExecContext(ctx, `ATTACH ':memory:' AS `+scratchDB); err != nil {
-		return fail(fmt.Errorf("configure workspace %s: %w", path, err))
 	}
 	if err := w.migrate(ctx); err != nil {
 		return fail(err)
@@ -170,31 +205,121 @@ func currentActor() string {
 	return "unknown"
 }
 
-// metadataSchema is segscope's own state. Tables are created if missing so that an
-// older workspace gains new tables on open; columns are never dropped.
-var metadataSchema = []string{
-	`CREATE SCHEMA IF NOT EXISTS segscope`,
-	`CREATE TABLE IF NOT EXISTS segscope.imports (
-		id BIGINT, table_name VARCHAR, path VARCHAR, format VARCHAR, size BIGINT, mtime TIMESTAMP,
-		sha256 VARCHAR, rows BIGINT, rejected BIGINT, imported_at TIMESTAMP, actor VARCHAR)`,
-	`CREATE TABLE IF NOT EXISTS segscope.tables (table_name VARCHAR, key_column VARCHAR, import_id BIGINT)`,
-	`CREATE TABLE IF NOT EXISTS segscope.segments (
-		name VARCHAR, table_name VARCHAR, key_column VARCHAR, description VARCHAR, owner VARCHAR,
-		created_at TIMESTAMP, updated_at TIMESTAMP, version INTEGER, deleted_at TIMESTAMP)`,
-	`CREATE TABLE IF NOT EXISTS segscope.segment_versions (
-		name VARCHAR, version INTEGER, rule VARCHAR, compiled_sql VARCHAR, description VARCHAR,
-		author VARCHAR, created_at TIMESTAMP, reason VARCHAR)`,
-	`CREATE TABLE IF NOT EXISTS segscope.audit (
-		seq BIGINT, ts TIMESTAMP, actor VARCHAR, action VARCHAR, subject VARCHAR,
-		details VARCHAR, prev_hash VARCHAR, hash VARCHAR)`,
+// schemaVersion is the version of the metadata schema ("segscope") this build
+// reads and writes. A change to the schema raises it and adds its step to
+// migrations, so that every older workspace is brought up to date on open.
+const schemaVersion = 1
+
+// migrations[v] takes the metadata schema from version v to v+1. Version 0 is a
+// workspace from before versions were recorded (with any of the tables older
+// builds made) or a new one: its step creates what is missing and never drops.
+var migrations = [schemaVersion][]string{
+	{
+		`CREATE SCHEMA IF NOT EXISTS segscope`,
+		`CREATE TABLE IF NOT EXISTS segscope.imports (
+			id BIGINT, table_name VARCHAR, path VARCHAR, format VARCHAR, size BIGINT, mtime TIMESTAMP,
+			sha256 VARCHAR, rows BIGINT, rejected BIGINT, imported_at TIMESTAMP, actor VARCHAR)`,
+		`CREATE TABLE IF NOT EXISTS segscope.tables (table_name VARCHAR, key_column VARCHAR, import_id BIGINT)`,
+		`CREATE TABLE IF NOT EXISTS segscope.segments (
+			name VARCHAR, table_name VARCHAR, key_column VARCHAR, description VARCHAR, owner VARCHAR,
+			created_at TIMESTAMP, updated_at TIMESTAMP, version INTEGER, deleted_at TIMESTAMP)`,
+		`CREATE TABLE IF NOT EXISTS segscope.segment_versions (
+			name VARCHAR, version INTEGER, rule VARCHAR, compiled_sql VARCHAR, description VARCHAR,
+			author VARCHAR, created_at TIMESTAMP, reason VARCHAR)`,
+		`CREATE TABLE IF NOT EXISTS segscope.audit (
+			seq BIGINT, ts TIMESTAMP, actor VARCHAR, action VARCHAR, subject VARCHAR,
+			details VARCHAR, prev_hash VARCHAR, hash VARCHAR)`,
+		// Temporary files of exports in flight (package export), here so that
+		// the sweep on open is one read of a table that is always there.
+		`CREATE TABLE IF NOT EXISTS segscope.export_temps (path VARCHAR, created_at TIMESTAMP)`,
+		// One row per migration applied; the highest version is the schema's.
+		`CREATE TABLE IF NOT EXISTS segscope.schema_version (version INTEGER, migrated_at TIMESTAMP)`,
+	},
 }
 
+// metadataTables are the tables the migrations make: the check on open names
+// them all, so that one dropped outside segscope is made again as it always was.
+var metadataTables = []string{"imports", "tables", "segments", "segment_versions", "audit", "export_temps", "schema_version"}
+
+// schemaCheck reads the schema version in one statement that binds every
+// metadata table (and reads none of them): it fails if one is missing.
+var schemaCheck = func() string {
+	names := make([]string, len(metadataTables))
+	for i, t := range metadataTables {
+		names[i] = "segscope." + QuoteIdent(t)
+	}
+	return `SELECT coalesce(max(version), 0) FROM segscope.schema_version
+		WHERE NOT EXISTS (SELECT 1 FROM ` + strings.Join(names, ", ") + ` LIMIT 0)`
+}()
+
+// SchemaVersion is the version of the workspace's metadata schema: 0 for a
+// workspace from before versions were recorded, which Open migrates.
+func (w *Workspace) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := w.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM segscope.schema_version`).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("read the workspace's schema version: %w", err)
+	}
+	return v, nil
+}
+
+// migrate brings the metadata schema up to schemaVersion. A current workspace
+// costs one read and no DDL. A newer one (written by a later segscope) is left
+// as it is: migrations only add, so this build's tables are all there. When a
+// metadata table is missing every step runs again, which is why each step must
+// be idempotent (IF NOT EXISTS).
 func (w *Workspace) migrate(ctx context.Context) error {
-	for _, stmt := range metadataSchema {
-		if _, err := w.db.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("prepare workspace metadata: %w", err)
+	var from int
+	if err := w.db.QueryRowContext(ctx, schemaCheck).Scan(&from); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("prepare workspace metadata: %w", ctx.Err())
+		}
+		// A new workspace, one from before versions, or one missing a table.
+		// Any other trouble shows again, in words, when the migration runs.
+		from = 0
+	} else if from >= schemaVersion {
+		return nil
+	}
+	recorded, err := w.SchemaVersion(ctx)
+	if err != nil {
+		recorded = 0 // no version table yet
+	}
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("prepare workspace metadata: %w", err)
+	}
+	defer tx.Rollback()
+	for v := from; v < schemaVersion; v++ {
+		for _, stmt := range migrations[v] {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("prepare workspace metadata (schema version %d to %d): %w", v, v+1, err)
+			}
+		}
+		if v+1 > recorded {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO segscope.schema_version VALUES (?, now())`, v+1); err != nil {
+				return fmt.Errorf("prepare workspace metadata: %w", err)
+			}
 		}
 	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("prepare workspace metadata: %w", err)
+	}
+	w.migrated = true
+	return nil
+}
+
+// attachScratch attaches the in-memory database that holds orderings on first
+// use, so that commands which never sort do not pay for it.
+func (w *Workspace) attachScratch(ctx context.Context) error {
+	w.scratchMu.Lock()
+	defer w.scratchMu.Unlock()
+	if w.scratchReady {
+		return nil
+	}
+	if _, err := w.db.ExecContext(ctx, `ATTACH IF NOT EXISTS ':memory:' AS `+scratchDB); err != nil {
+		return fmt.Errorf("prepare the scratch database: %w", err)
+	}
+	w.scratchReady = true
 	return nil
 }
 
@@ -204,11 +329,22 @@ func (w *Workspace) Path() string { return w.path }
 // Created reports whether Open made a new workspace, so the caller knows to seed it.
 func (w *Workspace) Created() bool { return w.created }
 
-// Actor is who is recorded in the audit log for changes made through this workspace.
-func (w *Workspace) Actor() string { return w.actor }
+// Actor is who is recorded in the audit log for changes made through this
+// workspace: the OS user, looked up when first needed (most commands write nothing).
+func (w *Workspace) Actor() string {
+	w.actorOnce.Do(func() {
+		if w.actor == "" {
+			w.actor = currentActor()
+		}
+	})
+	return w.actor
+}
 
 // SetActor overrides the OS user as the audit actor (tests, service accounts).
-func (w *Workspace) SetActor(name string) { w.actor = name }
+func (w *Workspace) SetActor(name string) {
+	w.actorOnce.Do(func() {})
+	w.actor = name
+}
 
 // DB exposes the database to the other half of the execution core (segments).
 func (w *Workspace) DB() *sql.DB { return w.db }

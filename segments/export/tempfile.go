@@ -65,19 +65,15 @@ func sweepDir(dir string) ([]string, error) {
 	return removed, errors.Join(errs...)
 }
 
-// pendingTable records the temporary files of exports in flight, so that the
-// next open of the workspace knows where a killed export wrote. An export adds
-// its row before writing and deletes it in the transaction that records the
-// export in the audit log (or when it fails).
-const pendingTable = `CREATE TABLE IF NOT EXISTS segscope.export_temps (path VARCHAR, created_at TIMESTAMP)`
+// segscope.export_temps (part of the workspace's schema, see query) records the
+// temporary files of exports in flight, so that the next open of the workspace
+// knows where a killed export wrote. An export adds its row before writing and
+// deletes it in the transaction that records the export in the audit log (or
+// when it fails).
 
 // record notes a temporary file before anything is written to it.
 func record(ctx context.Context, ws *query.Workspace, path string) error {
-	db := ws.DB()
-	if _, err := db.ExecContext(ctx, pendingTable); err != nil {
-		return fmt.Errorf("record the temporary file: %w", err)
-	}
-	if _, err := db.ExecContext(ctx, `INSERT INTO segscope.export_temps VALUES (?, now())`, path); err != nil {
+	if _, err := ws.DB().ExecContext(ctx, `INSERT INTO segscope.export_temps VALUES (?, now())`, path); err != nil {
 		return fmt.Errorf("record the temporary file: %w", err)
 	}
 	return nil
@@ -92,13 +88,10 @@ func forget(ctx context.Context, ws *query.Workspace, path string) {
 // Sweep removes the temporary files that exports from this workspace were
 // writing when their process was killed, and returns their paths. The CLI and
 // the console call it when they open a workspace. A file that cannot be removed
-// is reported in the error and its record kept for the next open.
+// is reported in the error and its record kept for the next open. With no
+// export in flight it costs one read of an empty table.
 func Sweep(ctx context.Context, ws *query.Workspace) ([]string, error) {
-	db := ws.DB()
-	if _, err := db.ExecContext(ctx, pendingTable); err != nil {
-		return nil, fmt.Errorf("look for files left by killed exports: %w", err)
-	}
-	rows, err := db.QueryContext(ctx, `SELECT DISTINCT path FROM segscope.export_temps`)
+	rows, err := ws.DB().QueryContext(ctx, `SELECT DISTINCT path FROM segscope.export_temps`)
 	if err != nil {
 		return nil, fmt.Errorf("look for files left by killed exports: %w", err)
 	}

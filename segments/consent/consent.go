@@ -63,11 +63,15 @@ type Service struct {
 	segments *segments.Store
 	// Now is the instant staleness is measured from; tests pin it.
 	Now func() time.Time
+	// dicts holds the tables' vocabularies and places, so that the states query
+	// looks values up rather than normalizing every row (see dictionary.go).
+	dicts *dictionaries
 }
 
 // New returns the consent service of a workspace.
 func New(ws *query.Workspace) *Service {
-	return &Service{ws: ws, segments: segments.NewStore(ws), Now: time.Now}
+	return &Service{ws: ws, segments: segments.NewStore(ws), Now: time.Now,
+		dicts: &dictionaries{words: map[string]*words{}, place: map[string]*placeBook{}}}
 }
 
 // Population is who a consent question is about: a segment's members or a whole table.

@@ -13,11 +13,14 @@ import (
 )
 
 // plan is a table's consent configuration checked against the tables as they are
-// now, with what the SQL needs to know about their columns.
+// now, with what the SQL needs to know about their columns and values.
 type plan struct {
 	Config
-	types   map[string]string // column types of the table the consent columns are in
-	keyType string            // the audience key's type
+	types    map[string]string // column types of the table the consent columns are in
+	audience map[string]string // column types of the audience table
+	keyType  string            // the audience key's type
+	words    *words            // a long layout's vocabulary; nil to normalize every event
+	places   *placeBook        // the audience's places; nil to work each one out
 }
 
 func (s *Service) plan(ctx context.Context, table string) (*plan, error) {
@@ -29,9 +32,17 @@ func (s *Service) plan(ctx context.Context, table string) (*plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the consent configuration of %s no longer fits the data (%w): run segscope consent setup again", table, err)
 	}
-	p := &plan{Config: c, types: cols.audience.types, keyType: cols.audience.types[c.Key]}
+	p := &plan{Config: c, types: cols.audience.types, audience: cols.audience.types, keyType: cols.audience.types[c.Key]}
 	if c.Layout == Long {
 		p.types = cols.events.types
+		if p.words, err = s.eventWords(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	if c.Policy.CountryColumn != "" {
+		if p.places, err = s.places(ctx, p); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }
@@ -163,29 +174,34 @@ func sqlTime(t time.Time) string {
 func (p *plan) statesSQL(spec statesSpec) string {
 	var b strings.Builder
 	b.WriteString("WITH " + p.membersSQL(spec))
-	denied := strconv.Itoa(int(severityDenied))
 	switch p.Layout {
 	case Long:
 		b.WriteString(",\n" + p.latestSQL(spec) + ",\n")
-		// An undated refusal ties with the latest dated event, and a tie restricts.
-		b.WriteString(`facts AS (
-	SELECT m.*, c.channel,
-		CASE WHEN l.undated >= ` + denied + ` THEN greatest(l.undated, l.dated.severity)
-		     ELSE coalesce(l.dated.severity, l.undated) END AS severity,
-		coalesce(l.dated.decided_at, '-infinity'::TIMESTAMP) AS decided_at,
-		coalesce(l.future_dated, false) AS future_dated
-	FROM members m CROSS JOIN channels c
-	LEFT JOIN latest l ON l.person = m.person AND l.channel = c.channel
-)`)
+		// latest packs the standing decision's time and severity in one number
+		// (see latestSQL). An undated refusal ties with the latest dated event, and
+		// a tie restricts.
+		facts := "\tSELECT m.*, %s,\n" +
+			"\t\tCASE WHEN l.undated >= " + strconv.Itoa(int(severityDenied)) + " THEN greatest(l.undated, l.dated & 3)\n" +
+			"\t\t     ELSE coalesce(l.dated & 3, l.undated) END AS severity,\n" +
+			"\t\tcoalesce(l.dated >= " + strconv.FormatInt(p.cutoff(spec.now).UnixMicro()*4, 10) + ", false) AS fresh,\n" +
+			"\t\tcoalesce(l.future_dated, false) AS future_dated\n"
+		if len(spec.channels) == 1 {
+			// One channel: a member is a row, with no cross join to make them so.
+			b.WriteString("facts AS (\n" + fmt.Sprintf(facts, query.QuoteString(spec.channels[0])+" AS channel") +
+				"\tFROM members m LEFT JOIN latest l ON l.person = m.person\n)")
+		} else {
+			b.WriteString("channels(channel) AS (" + p.channelsSQL(spec) + "),\nfacts AS (\n" + fmt.Sprintf(facts, "c.channel") +
+				"\tFROM members m CROSS JOIN channels c\n\tLEFT JOIN latest l ON l.person = m.person AND l.channel = c.channel\n)")
+		}
 	case Wide:
-		b.WriteString(",\nfacts AS (\n" + p.wideFactsSQL(spec) + "\n)")
+		b.WriteString(",\nfacts AS (\n\tSELECT *, decided_at >= " + sqlTime(p.cutoff(spec.now)) + " AS fresh FROM (\n" +
+			p.wideFactsSQL(spec) + "\n\t)\n)")
 	}
-	cutoff := sqlTime(p.cutoff(spec.now))
 	is := func(s severity) string { return "severity = " + strconv.Itoa(int(s)) }
 	b.WriteString("\nSELECT person, channel, jurisdiction, CASE" +
 		" WHEN minor THEN '" + string(Minor) + "'" +
 		" WHEN severity IS NULL THEN '" + string(Unknown) + "'" +
-		" WHEN " + is(severityGranted) + " AND decided_at >= " + cutoff + " THEN '" + string(Granted) + "'" +
+		" WHEN " + is(severityGranted) + " AND fresh THEN '" + string(Granted) + "'" +
 		" WHEN " + is(severityGranted) + " THEN '" + string(Stale) + "'" +
 		" WHEN " + is(severityDenied) + " THEN '" + string(Denied) + "'" +
 		" WHEN " + is(severityWithdrawn) + " THEN '" + string(Withdrawn) + "'" +
@@ -198,15 +214,36 @@ func (p *plan) statesSQL(spec statesSpec) string {
 	return b.String()
 }
 
+// channelsSQL lists the channels a long layout is asked about: those named, or
+// every channel in the events, which the vocabulary knows (and, should the table
+// have changed since it was read, the members' own channels in latest).
+func (p *plan) channelsSQL(spec statesSpec) string {
+	switch {
+	case len(spec.channels) > 0:
+		return "VALUES " + valuesList(spec.channels)
+	case p.words == nil:
+		e := p.Events
+		return "SELECT DISTINCT c FROM (SELECT " + normalizeWord("raw") + " AS c FROM (SELECT DISTINCT " +
+			query.QuoteIdent(e.Channel) + " AS raw FROM main." + query.QuoteIdent(e.Table) + ")) WHERE c <> ''"
+	}
+	known := p.words.allChannels()
+	if len(known) == 0 {
+		return "SELECT DISTINCT channel FROM latest"
+	}
+	return "SELECT * FROM (VALUES " + valuesList(known) + ") UNION SELECT DISTINCT channel FROM latest"
+}
+
 // membersSQL is the CTEs that select the population (members) with its
 // jurisdiction, whether each person's age is unknown and whether they count as a
 // minor. Age limits follow the jurisdiction; where the country is not known the
 // stricter EU limit applies, since the person may well be in the EU. An unknown
 // age counts as a minor unless the policy says it is no bar.
 //
-// A jurisdiction is worked out once per distinct country and state (places), not
-// once per person: recognising hundreds of spellings costs seconds over millions
-// of rows, and a table has a few hundred places at most.
+// A jurisdiction is worked out once per distinct country and state, not once per
+// person: recognising hundreds of spellings costs seconds over millions of rows,
+// and a table has a few hundred places at most. The places are looked up in the
+// table's place book; without one (too many places to list), they are worked out
+// in a places CTE joined to the members.
 func (p *plan) membersSQL(spec statesSpec) string {
 	pol := p.Policy
 	m := func(col string) string { return "m." + query.QuoteIdent(col) }
@@ -215,9 +252,16 @@ func (p *plan) membersSQL(spec statesSpec) string {
 	// ctes is the places CTE; on joins a member's place to it, and drops the
 	// place's columns once it has.
 	var ctes, on, placeCols string
-	if pol.CountryColumn == "" {
+	switch {
+	case pol.CountryColumn == "":
 		cols = append(cols, query.QuoteString(string(NoCountry))+" AS jurisdiction")
-	} else {
+	case p.places != nil:
+		state := ""
+		if pol.StateColumn != "" {
+			state = text(m(pol.StateColumn), p.audience[pol.StateColumn])
+		}
+		cols = append(cols, p.places.jurisdictionOf(text(m(pol.CountryColumn), p.audience[pol.CountryColumn]), state)+" AS jurisdiction")
+	default:
 		distinct := m(pol.CountryColumn) + " AS country"
 		cols = append(cols, m(pol.CountryColumn)+" AS place_country")
 		on, placeCols = "pl.country IS NOT DISTINCT FROM i.place_country", "place_country"
@@ -237,7 +281,12 @@ func (p *plan) membersSQL(spec statesSpec) string {
 		age := "TRY_CAST(" + m(pol.AgeColumn) + " AS DOUBLE)"
 		cols = append(cols, "CASE WHEN "+age+" BETWEEN 0 AND "+strconv.Itoa(maxAge)+" THEN "+age+" END AS age")
 		parental := "false"
-		if pol.ParentalColumn != "" {
+		switch {
+		case pol.ParentalColumn == "":
+		case strings.EqualFold(p.audience[pol.ParentalColumn], "BOOLEAN"):
+			// What severitySQL makes of a boolean: true is a grant, false and NULL are not.
+			parental = "coalesce(" + m(pol.ParentalColumn) + ", false)"
+		default:
 			parental = "coalesce(" + severitySQL(m(pol.ParentalColumn)) + " = " + strconv.Itoa(int(severityGranted)) + ", false)"
 		}
 		cols = append(cols, parental+" AS parental")
@@ -274,46 +323,56 @@ func (p *plan) membersSQL(spec statesSpec) string {
 	return ctes + "members AS (\n\tSELECT *, " + minor + " AS minor, " + ageUnknown + " AS age_unknown FROM (\n" + picked + "\n\t)\n)"
 }
 
-// latestSQL finds, for each person and channel, the decision that stands. Channel
-// and status words are normalized once per distinct (channel, status) pair, not
-// once per event: a consent log has millions of events but a handful of words.
+// latestSQL finds, for each person and channel, the decision that stands, in one
+// pass over the events. Channel and status words are looked up in the events'
+// vocabulary rather than normalized per event (see dictionary.go), and when
+// channels are named, events on others are dropped by their raw spelling first.
 //
 // Only a time that is there and not in the future (past now plus ClockSkew) is
-// believed. Among events with a believed time, the maximum of (time, severity) is
-// the latest and, among events at the same instant, the most restrictive, so the
-// outcome never depends on the order rows were stored in. The others are undated:
-// the most restrictive of them is kept apart, and the states query ranks it. An
-// undated denial or withdrawal could be the latest, so it ties with the latest
-// dated event (and a tie restricts); an undated grant or unrecognized word never
-// outranks a dated event, and alone it is a grant whose freshness cannot be shown.
+// believed. Among events with a believed time the latest wins and, among events
+// at the same instant, the most restrictive, so the outcome never depends on the
+// order rows were stored in: dated is the maximum of time (in microseconds) × 4 +
+// severity, which is both at once (severity is dated & 3), and compares with the
+// staleness cutoff × 4 as the time would with the cutoff. Times before the year 1
+// count as the year 1, which keeps the number in range and is stale all the same.
+// The others are undated: the most restrictive of them is kept apart, and the
+// states query ranks it. An undated denial or withdrawal could be the latest, so
+// it ties with the latest dated event (and a tie restricts); an undated grant or
+// unrecognized word never outranks a dated event, and alone it is a grant whose
+// freshness cannot be shown.
 func (p *plan) latestSQL(spec statesSpec) string {
 	e := p.Events
 	col := func(c string) string { return "e." + query.QuoteIdent(c) }
 	key := asKey(col(e.Key), p.types[e.Key], p.keyType)
-	events := "main." + query.QuoteIdent(e.Table)
-	// MATERIALIZED keeps DuckDB from pushing the channel filter below the DISTINCT,
-	// which would normalize every event again.
-	kinds := "\tSELECT raw_channel, raw_status, " + normalizeWord("raw_channel") + " AS channel, " + severitySQL("raw_status") + " AS severity\n" +
-		"\tFROM (SELECT DISTINCT " + col(e.Channel) + " AS raw_channel, " + col(e.Status) + " AS raw_status FROM " + events + " AS e)"
-	channels := "SELECT DISTINCT channel FROM kinds WHERE channel <> ''"
-	if len(spec.channels) > 0 {
-		channels = "VALUES " + valuesList(spec.channels)
+	channel := text(col(e.Channel), p.types[e.Channel])
+	status := text(col(e.Status), p.types[e.Status])
+	var where []string
+	if f := p.words.channelFilter(channel, spec.channels); f != "" {
+		where = append(where, f)
 	}
-	where := "\n\tWHERE k.channel IN (SELECT channel FROM channels)"
 	// When only part of the table is asked about, skip the other people's events early.
 	if strings.TrimSpace(spec.where) != "" {
-		where += " AND " + key + " IN (SELECT person FROM members)"
+		where = append(where, key+" IN (SELECT person FROM members)")
+	}
+	filter := ""
+	if len(where) > 0 {
+		filter = "\n\t\tWHERE " + strings.Join(where, " AND ")
+	}
+	asked := "channel <> ''"
+	if len(spec.channels) > 0 {
+		asked = "channel IN (" + strings.Join(quoted(spec.channels), ", ") + ")"
 	}
 	future := sqlTime(spec.now.Add(ClockSkew))
-	return "kinds AS MATERIALIZED (\n" + kinds + "\n),\nchannels(channel) AS (" + channels + "),\nlatest AS (\n" +
+	return "latest AS (\n" +
 		"\tSELECT person, channel,\n" +
-		"\t\tmax({'decided_at': decided_at, 'severity': severity}) FILTER (WHERE decided_at <= " + future + ") AS dated,\n" +
+		"\t\tmax(epoch_us(greatest(decided_at, TIMESTAMP '0001-01-01 00:00:00')) * 4 + severity) FILTER (WHERE decided_at <= " + future + ") AS dated,\n" +
 		"\t\tmax(severity) FILTER (WHERE decided_at IS NULL OR decided_at > " + future + ") AS undated,\n" +
 		"\t\tcoalesce(bool_or(decided_at > " + future + "), false) AS future_dated\n" +
-		"\tFROM (SELECT " + key + " AS person, k.channel, k.severity, " + timeSQL(col(e.Time), p.types[e.Time]) + " AS decided_at\n" +
-		"\t\tFROM " + events + " AS e JOIN kinds k\n" +
-		"\t\tON " + col(e.Channel) + " IS NOT DISTINCT FROM k.raw_channel AND " + col(e.Status) + " IS NOT DISTINCT FROM k.raw_status" +
-		where + ")\n\tGROUP BY ALL\n)"
+		"\tFROM (SELECT " + key + " AS person, " + p.words.channelSQL(channel) + " AS channel,\n" +
+		"\t\t" + p.words.severityOf(status) + " AS severity,\n" +
+		"\t\t" + timeSQL(col(e.Time), p.types[e.Time]) + " AS decided_at\n" +
+		"\t\tFROM main." + query.QuoteIdent(e.Table) + " AS e" + filter + ")\n" +
+		"\tWHERE " + asked + "\n\tGROUP BY ALL\n)"
 }
 
 // wideFactsSQL turns each channel's column into a row per member. An empty cell is

@@ -12,6 +12,7 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/segmentsscreen"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -222,11 +223,11 @@ func TestSegmentDeleteAsksFirst(t *testing.T) {
 	m := newModel(t, ws, 100, 30, styles.Dark)
 	s := m.Segments()
 	press(t, m, "3", "j", "d")
-	if !s.Confirming() || !strings.Contains(screenText(m), "Delete segment gold_us?") {
+	if !m.dialogs.Has(segmentsscreen.DeleteDialog) || !strings.Contains(screenText(m), "Delete segment gold_us?") {
 		t.Fatalf("d did not ask:\n%s", screenText(m))
 	}
 	press(t, m, "n")
-	if s.Confirming() || len(s.Names()) != 3 {
+	if !m.dialogs.Empty() || len(s.Names()) != 3 {
 		t.Fatal("n did not keep the segment")
 	}
 	press(t, m, "d", "y")

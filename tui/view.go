@@ -112,6 +112,10 @@ func displayPath(p string) string {
 }
 
 func (m *Model) hintLine() string {
-	bindings := append(m.screens[m.active].Help().ShortHelp(), m.keys.ShortHelp()...)
+	bindings, ok := m.dialogs.ShortHelp()
+	if !ok {
+		bindings = m.screens[m.active].Help().ShortHelp()
+	}
+	bindings = append(bindings, m.keys.ShortHelp()...)
 	return common.Fit(" "+m.help.ShortHelpView(bindings), m.width)
 }

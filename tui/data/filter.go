@@ -184,15 +184,11 @@ func (m *Model) applyFilter(text, where string, n int64) tea.Cmd {
 	return tea.Batch(m.fetchRows(), m.scopeChanged(), m.fetchProfile())
 }
 
-// evaluate compiles the rule and counts its rows, off the UI goroutine.
+// evaluate previews the rule (compiles it and counts its rows), off the UI goroutine.
 func evaluate(ctx context.Context, ws *query.Workspace, table, text string, id uint64, apply bool) tea.Cmd {
 	return func() tea.Msg {
-		res := countResult{text: text, valid: true}
-		res.where, res.err = segments.Filter(ctx, ws, table, text)
-		if res.err == nil {
-			res.n, res.err = ws.Count(ctx, table, res.where)
-		}
-		return countMsg{id: id, apply: apply, res: res}
+		p, err := segments.PreviewRule(ctx, ws, table, text)
+		return countMsg{id: id, apply: apply, res: countResult{text: text, valid: true, where: p.Where, n: p.Count, err: err}}
 	}
 }
 

@@ -7,6 +7,7 @@
 package dialog
 
 import (
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/tui/common"
@@ -50,6 +51,19 @@ func Open(d Dialog) tea.Cmd { return func() tea.Msg { return OpenMsg{Dialog: d} 
 
 // typist is a dialog that takes typed text, so q and ? are input there.
 type typist interface{ CapturesText() bool }
+
+// hinter is a dialog whose keys the key hints line shows.
+type hinter interface{ ShortHelp() []key.Binding }
+
+// ShortHelp is the front dialog's keys for the hints line; ok is false when
+// it names none and the screen's keys stay there.
+func (s *Stack) ShortHelp() ([]key.Binding, bool) {
+	h, ok := s.Front().(hinter)
+	if !ok {
+		return nil, false
+	}
+	return h.ShortHelp(), true
+}
 
 // themed is a dialog holding styles derived from the theme.
 type themed interface{ SetStyles(*styles.Styles) }

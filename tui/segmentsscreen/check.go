@@ -92,20 +92,10 @@ func (m *Model) recount() tea.Cmd {
 	}
 }
 
-// evaluate compiles a rule and counts what it selects, and the table's rows.
+// evaluate previews a rule: what it selects, and the table's rows.
 func evaluate(ctx context.Context, ws *query.Workspace, table, text string) check {
-	c := check{text: text, table: table}
-	where, err := segments.Filter(ctx, ws, table, text)
-	if err != nil {
-		c.err = err
-		return c
-	}
-	if c.n, c.err = ws.Count(ctx, table, where); c.err != nil {
-		return c
-	}
-	info, err := ws.Table(ctx, table)
-	c.total, c.err = info.Rows, err
-	return c
+	p, err := segments.PreviewRule(ctx, ws, table, text)
+	return check{text: text, table: table, n: p.Count, total: p.Total, err: err}
 }
 
 func (m *Model) onPreview(msg previewMsg) {

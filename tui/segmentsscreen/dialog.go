@@ -4,30 +4,39 @@ import (
 	"fmt"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/dialog"
+	"github.com/segscope/segscope/tui/styles"
 )
 
-// confirmView asks before a segment is deleted, saying what is kept.
-func (m *Model) confirmView() string {
-	st := m.env.Styles
-	it := m.list.items[m.list.cursor]
-	seg := it.seg
-	what := "It is defined on " + seg.Table + "."
-	if it.sized {
-		what = fmt.Sprintf("It selects %s %s of %s.", common.Count(it.size), common.Plural(it.size, "row", "rows"), seg.Table)
+// DeleteDialog names the delete confirmation on the root's dialog stack.
+const DeleteDialog = "segments.delete"
+
+// askDelete asks before the segment under the cursor is deleted, saying what
+// is kept; yes deletes it.
+func (m *Model) askDelete() tea.Cmd {
+	i := m.list.cursor
+	if _, ok := m.current(); !ok {
+		return nil
 	}
-	w := min(60, m.width-8)
-	text := what + fmt.Sprintf(" Its %d %s stay in the workspace's history, and the deletion is written to the audit log.",
-		seg.Version, common.Plural(int64(seg.Version), "version", "versions"))
-	lines := []string{st.Error.Render("Delete segment ") + st.Title.Render(seg.Name) + st.Error.Render("?"), ""}
-	for _, l := range strings.Split(ansi.Wordwrap(text, w, " "), "\n") {
-		lines = append(lines, st.Item.Render(l))
+	it := m.list.items[i]
+	lines := func(st *styles.Styles, w int) []string {
+		seg := it.seg
+		what := "It is defined on " + seg.Table + "."
+		if it.sized {
+			what = fmt.Sprintf("It selects %s %s of %s.", common.Count(it.size), common.Plural(it.size, "row", "rows"), seg.Table)
+		}
+		text := what + fmt.Sprintf(" Its %d %s stay in the workspace's history, and the deletion is written to the audit log.",
+			seg.Version, common.Plural(int64(seg.Version), "version", "versions"))
+		lines := []string{st.Error.Render("Delete segment ") + st.Title.Render(seg.Name) + st.Error.Render("?"), ""}
+		for _, l := range strings.Split(ansi.Wordwrap(text, w, " "), "\n") {
+			lines = append(lines, st.Item.Render(l))
+		}
+		return lines
 	}
-	lines = append(lines, "", st.HelpKey.Render("y")+st.HelpDesc.Render(" delete  ")+st.HelpKey.Render("n")+st.HelpDesc.Render(" keep"))
-	for i := range lines {
-		lines[i] = common.Fit(lines[i], w)
-	}
-	return st.Dialog.BorderForeground(st.Error.GetForeground()).Render(strings.Join(lines, "\n"))
+	return dialog.Open(dialog.NewConfirm(DeleteDialog, m.env.Styles, true, m.keys.Confirm, m.keys.Keep,
+		func() tea.Cmd { return m.delete(it.seg.Name) }, lines))
 }

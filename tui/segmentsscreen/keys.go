@@ -67,13 +67,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.First, k.Last}, {k.Open, k.New, k.Template, k.History, k.Delete, k.Refresh}}
 }
 
-// confirmHelp is shown while a deletion waits for an answer.
-type confirmHelp KeyMap
-
-func (k confirmHelp) ShortHelp() []key.Binding { return []key.Binding{k.Confirm, k.Keep} }
-
-func (k confirmHelp) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Confirm, k.Keep}} }
-
 // editorHelp is shown while the editor has the keyboard.
 type editorHelp KeyMap
 

@@ -45,11 +45,11 @@ type listMsg struct {
 	pick   string // the segment to put the cursor on
 }
 
+// sizeMsg is one segment's size, and the command that waits for the next.
 type sizeMsg struct {
 	id   uint64
-	name string
-	n    int64
-	err  error
+	size segments.Size
+	next tea.Cmd
 }
 
 type deletedMsg struct {
@@ -110,8 +110,8 @@ func (m *Model) onList(msg listMsg) tea.Cmd {
 	return m.countSizes()
 }
 
-// countSizes counts every segment at once, each in its own command, so the
-// list fills in as the answers come.
+// countSizes counts the segments a few at a time (segments.Store.Sizes), each
+// answer sent as it lands, so the list fills in as they come.
 func (m *Model) countSizes() tea.Cmd {
 	l := &m.list
 	if len(l.items) == 0 {
@@ -121,30 +121,49 @@ func (m *Model) countSizes() tea.Cmd {
 	ctx, id := m.env.Start(&m.sizes, "counting segment sizes")
 	l.sizesID, l.pending = id, len(l.items)
 	store := m.env.Store
-	cmds := make([]tea.Cmd, len(l.items))
+	names := make([]string, len(l.items))
 	for i, it := range l.items {
-		name := it.seg.Name
-		cmds[i] = func() tea.Msg {
-			n, err := store.Count(ctx, name)
-			return sizeMsg{id: id, name: name, n: n, err: err}
-		}
+		names[i] = it.seg.Name
 	}
-	return tea.Batch(cmds...)
+	return func() tea.Msg {
+		// Room for every answer, so the counts never wait on a screen that
+		// stopped listening (a superseded or cancelled job).
+		sizes := make(chan segments.Size, len(names))
+		go func() {
+			store.Sizes(ctx, names, func(s segments.Size) { sizes <- s })
+			close(sizes)
+		}()
+		return waitSize(id, sizes)()
+	}
 }
 
-func (m *Model) onSize(msg sizeMsg) {
+// waitSize is the command that waits for the next size of job id.
+func waitSize(id uint64, sizes <-chan segments.Size) tea.Cmd {
+	return func() tea.Msg {
+		s, ok := <-sizes
+		if !ok {
+			return nil
+		}
+		return sizeMsg{id: id, size: s, next: waitSize(id, sizes)}
+	}
+}
+
+func (m *Model) onSize(msg sizeMsg) tea.Cmd {
 	l := &m.list
 	if msg.id != l.sizesID || !m.sizes.Running() {
-		return
+		return nil
 	}
+	s := msg.size
 	for i := range l.items {
-		if l.items[i].seg.Name == msg.name {
-			l.items[i].size, l.items[i].sized, l.items[i].err = msg.n, msg.err == nil, msg.err
+		if l.items[i].seg.Name == s.Name {
+			l.items[i].size, l.items[i].sized, l.items[i].err = s.Members, s.Err == nil, s.Err
 		}
 	}
 	if l.pending--; l.pending == 0 {
 		m.sizes.Finish(msg.id)
+		return nil
 	}
+	return msg.next
 }
 
 // current is the segment under the cursor.

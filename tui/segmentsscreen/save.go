@@ -72,19 +72,17 @@ func (m *Model) saveSegment() tea.Cmd {
 	}
 	e.saveErr = nil
 	ctx, id := m.env.Start(&m.save, "saving "+name)
-	store, isNew := m.env.Store, e.existing == nil
+	// The list may not have loaded yet, and another session may save the same
+	// name meanwhile: the store decides in its write whether the name is free.
+	store, mode := m.env.Store, segments.Update
+	if e.existing == nil {
+		mode = segments.Create
+	}
 	return func() tea.Msg {
-		// The list may not have loaded yet: the store says for sure whether a
-		// new name would add a version to someone else's segment.
-		if isNew {
-			if _, err := store.Get(ctx, name); !errors.Is(err, segments.ErrNotFound) {
-				if err == nil {
-					err = exists(name)
-				}
-				return savedMsg{id: id, text: text, err: err}
-			}
+		seg, err := store.Save(ctx, def, mode)
+		if errors.Is(err, segments.ErrExists) {
+			err = exists(name)
 		}
-		seg, err := store.Define(ctx, def)
 		return savedMsg{id: id, seg: seg, text: text, err: err}
 	}
 }

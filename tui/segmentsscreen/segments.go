@@ -139,7 +139,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case listMsg:
 		return m.onList(msg)
 	case sizeMsg:
-		m.onSize(msg)
+		return m.onSize(msg)
 	case deletedMsg:
 		return m.onDeleted(msg)
 	case historyMsg:

@@ -21,7 +21,6 @@ type list struct {
 	tables  []query.TableInfo
 	cursor  int
 	offset  int // first item shown
-	confirm bool
 
 	sizesID uint64 // the size job whose answers are still wanted
 	pending int    // answers it still owes
@@ -245,31 +244,14 @@ func (m *Model) scrollList() {
 	l.offset = max(min(l.offset, len(l.items)-n), 0)
 }
 
-func (m *Model) askDelete() tea.Cmd {
-	if _, ok := m.current(); ok {
-		m.list.confirm = true
+// delete deletes the segment named, once the analyst said yes.
+func (m *Model) delete(name string) tea.Cmd {
+	ctx, id := m.env.Start(&m.remove, "deleting "+name)
+	store := m.env.Store
+	return func() tea.Msg {
+		err := store.Delete(ctx, name, "deleted in the console")
+		return deletedMsg{id: id, name: name, err: err}
 	}
-	return nil
-}
-
-func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.Confirm):
-		m.list.confirm = false
-		seg, ok := m.current()
-		if !ok {
-			return nil
-		}
-		ctx, id := m.env.Start(&m.remove, "deleting "+seg.Name)
-		store, name := m.env.Store, seg.Name
-		return func() tea.Msg {
-			err := store.Delete(ctx, name, "deleted in the console")
-			return deletedMsg{id: id, name: name, err: err}
-		}
-	case key.Matches(msg, m.keys.Keep):
-		m.list.confirm = false
-	}
-	return nil
 }
 
 func (m *Model) onDeleted(msg deletedMsg) tea.Cmd {
@@ -290,7 +272,7 @@ func (m *Model) onDeleted(msg deletedMsg) tea.Cmd {
 }
 
 func (m *Model) onClick(mouse tea.Mouse) tea.Cmd {
-	if m.view != viewList || m.picker.open || m.list.confirm {
+	if m.view != viewList || m.picker.open {
 		return nil
 	}
 	i := m.list.offset + mouse.Y - listTop
@@ -301,7 +283,7 @@ func (m *Model) onClick(mouse tea.Mouse) tea.Cmd {
 }
 
 func (m *Model) onWheel(mouse tea.Mouse) {
-	if m.view != viewList || m.picker.open || m.list.confirm {
+	if m.view != viewList || m.picker.open {
 		return
 	}
 	switch mouse.Button {

@@ -82,8 +82,6 @@ func (m *Model) Help() help.KeyMap {
 	switch {
 	case m.picker.open:
 		return pickerHelp(m.keys)
-	case m.list.confirm:
-		return confirmHelp(m.keys)
 	case m.view == viewEditor:
 		return editorHelp(m.keys)
 	case m.view == viewHistory:
@@ -172,8 +170,6 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case m.picker.open:
 		return m.pickerKey(msg)
-	case m.list.confirm:
-		return m.confirmKey(msg)
 	case m.view == viewEditor:
 		return m.editorKey(msg)
 	case m.view == viewHistory:
@@ -197,11 +193,8 @@ func (m *Model) View() string {
 		out = m.listView()
 	}
 	out = common.Block(out, m.width, m.height)
-	switch {
-	case m.picker.open:
+	if m.picker.open {
 		out = common.Overlay(out, m.pickerView(), m.width, 0)
-	case m.list.confirm:
-		out = common.Overlay(out, m.confirmView(), m.width, 0)
 	}
 	return out
 }
@@ -245,8 +238,6 @@ func (m *Model) Editing() bool { return m.view == viewEditor }
 // InHistory reports whether a segment's history is shown.
 func (m *Model) InHistory() bool { return m.view == viewHistory }
 
-// Confirming reports whether a deletion waits for an answer.
-func (m *Model) Confirming() bool { return m.list.confirm }
 
 // Draft is what the editor holds: the segment's name, its table and the rule.
 func (m *Model) Draft() (name, table, rule string) {

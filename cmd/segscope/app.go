@@ -149,6 +149,7 @@ func (a *app) root() *cobra.Command {
 		a.tablesCmd(),
 		a.keyCmd(),
 		a.profileCmd(),
+		a.sliceCmd(),
 		a.queryCmd(),
 		a.sampleCmd(),
 		a.segmentCmd(),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -63,41 +62,21 @@ func (a *app) populations(ctx context.Context, ws *query.Workspace, svc *consent
 		}
 		return []consent.Population{consent.SegmentMembers(c)}, nil
 	}
-	configs, err := svc.Configs(ctx)
+	aud, err := svc.Audiences(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tables, err := ws.Tables(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var pops []consent.Population
-	var unset []string
-	for _, t := range tables {
-		switch {
-		case isEventsTable(t.Name, configs):
-		case slices.ContainsFunc(configs, func(c consent.Config) bool { return c.Table == t.Name }):
-			pops = append(pops, consent.WholeTable(t.Name))
-		default:
-			unset = append(unset, t.Name)
-		}
+	pops := make([]consent.Population, len(aud.SetUp))
+	for i, t := range aud.SetUp {
+		pops[i] = consent.WholeTable(t)
 	}
 	if len(pops) == 0 {
 		return nil, fmt.Errorf("no table has consent set up: see what segscope proposes with segscope consent propose TABLE, then save it with segscope consent setup --table TABLE --from-proposal")
 	}
-	if len(unset) > 0 {
-		a.note("no consent set up for %s (segscope consent propose TABLE suggests a setup)", strings.Join(unset, ", "))
+	if len(aud.NotSetUp) > 0 {
+		a.note("no consent set up for %s (segscope consent propose TABLE suggests a setup)", strings.Join(aud.NotSetUp, ", "))
 	}
 	return pops, nil
-}
-
-func isEventsTable(table string, configs []consent.Config) bool {
-	for _, c := range configs {
-		if c.Events != nil && c.Events.Table == table {
-			return true
-		}
-	}
-	return false
 }
 
 func (a *app) printCoverage(all []*consent.Coverage) error {

@@ -16,7 +16,7 @@ func (a *app) segmentCmd() *cobra.Command {
 		Use:   "segment",
 		Short: "Define, inspect and evaluate segments",
 	}
-	cmd.AddCommand(a.segmentDefineCmd(), a.segmentListCmd(), a.segmentShowCmd(), a.segmentHistoryCmd(),
+	cmd.AddCommand(a.segmentDefineCmd(), a.segmentPreviewCmd(), a.segmentListCmd(), a.segmentShowCmd(), a.segmentHistoryCmd(),
 		a.segmentCountCmd(), a.segmentMembersCmd(), a.segmentSQLCmd(), a.segmentDeleteCmd())
 	return cmd
 }
@@ -34,8 +34,9 @@ func (a *app) withStore(fn func(cmd *cobra.Command, store *segments.Store, args 
 
 func (a *app) segmentDefineCmd() *cobra.Command {
 	var d segments.Definition
+	var create, update bool
 	cmd := &cobra.Command{
-		Use:   "define NAME --table T --rule RULE",
+		Use:   "define NAME --table T --rule RULE [--create | --update]",
 		Short: "Create a segment, or add a version to an existing one",
 		Example: `  segscope segment define churn_risk --table subscribers \
     --rule "days_since_login > 30 and watch_hours_30d < watch_hours_prev_30d / 2" \
@@ -52,7 +53,16 @@ func (a *app) segmentDefineCmd() *cobra.Command {
 			if d.Rule, err = ruleArg(d.Rule, cmd.InOrStdin()); err != nil {
 				return err
 			}
-			seg, err := store.Define(cmd.Context(), d)
+			mode := segments.Upsert
+			switch {
+			case create && update:
+				return fmt.Errorf("choose --create or --update, not both")
+			case create:
+				mode = segments.Create
+			case update:
+				mode = segments.Update
+			}
+			seg, err := store.Save(cmd.Context(), d, mode)
 			if err != nil {
 				return err
 			}
@@ -67,6 +77,43 @@ func (a *app) segmentDefineCmd() *cobra.Command {
 	cmd.Flags().StringVar(&d.Rule, "rule", "", ruleFlagHelp)
 	cmd.Flags().StringVar(&d.Description, "description", "", "what the segment is for")
 	cmd.Flags().StringVar(&d.Reason, "reason", "", "why this version (kept in the history and the audit log)")
+	cmd.Flags().BoolVar(&create, "create", false, "only create: fail if a segment of this name exists")
+	cmd.Flags().BoolVar(&update, "update", false, "only add a version: fail if no segment of this name exists")
+	return cmd
+}
+
+func (a *app) segmentPreviewCmd() *cobra.Command {
+	var table, text string
+	cmd := &cobra.Command{
+		Use:   "preview --table T --rule RULE",
+		Short: "Count what a rule selects, without saving it (the editor's live size)",
+		Example: `  segscope segment preview --table subscribers --rule "days_since_login > 30"
+  segscope segment preview --table subscribers --rule @big_list.rule --format json`,
+		Args: cobra.NoArgs,
+		RunE: a.withStore(func(cmd *cobra.Command, _ *segments.Store, _ []string) error {
+			if table == "" || text == "" {
+				return fmt.Errorf("the --table and --rule flags are required")
+			}
+			var err error
+			if text, err = ruleArg(text, cmd.InOrStdin()); err != nil {
+				return err
+			}
+			p, err := segments.PreviewRule(cmd.Context(), a.ws, table, text)
+			if err != nil {
+				return err
+			}
+			pr := a.printer()
+			value := struct {
+				segments.Preview
+				Share float64 `json:"share"`
+			}{p, p.Share()}
+			return pr.table([]string{"table", "matching", "rows", "share"},
+				[][]string{{p.Table, pr.count(p.Count), pr.count(p.Total), pr.share(p.Share())}},
+				map[int]bool{1: true, 2: true, 3: true}, value)
+		}),
+	}
+	cmd.Flags().StringVar(&table, "table", "", "the audience table")
+	cmd.Flags().StringVar(&text, "rule", "", ruleFlagHelp)
 	return cmd
 }
 
@@ -86,24 +133,22 @@ func (a *app) segmentListCmd() *cobra.Command {
 				Size  int64   `json:"size"`
 				Share float64 `json:"share"`
 			}
+			names := make([]string, len(list))
+			for i, seg := range list {
+				names[i] = seg.Name
+			}
+			sizes := store.Sizes(ctx, names, nil)
 			pr := a.printer()
 			out := make([]sized, 0, len(list))
 			rows := make([][]string, 0, len(list))
-			for _, seg := range list {
-				size, err := store.Count(ctx, seg.Name)
-				if err != nil {
-					return err
+			for i, seg := range list {
+				sz := sizes[i]
+				if sz.Err != nil {
+					return sz.Err
 				}
-				base, err := a.ws.Count(ctx, seg.Table, "")
-				if err != nil {
-					return err
-				}
-				s := sized{Segment: seg, Size: size}
-				if base > 0 {
-					s.Share = float64(size) / float64(base)
-				}
+				s := sized{Segment: seg, Size: sz.Members, Share: sz.Share()}
 				out = append(out, s)
-				rows = append(rows, []string{seg.Name, seg.Table, pr.count(size), pr.share(s.Share),
+				rows = append(rows, []string{seg.Name, seg.Table, pr.count(s.Size), pr.share(s.Share),
 					fmt.Sprint(seg.Version), seg.Updated.Format("2006-01-02 15:04"), seg.Description})
 			}
 			return pr.table([]string{"segment", "table", "size", "share", "version", "changed", "description"}, rows,

@@ -2,9 +2,12 @@ package consent
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/segscope/segscope/query"
@@ -30,18 +33,39 @@ type Gate struct {
 	// key), channel, jurisdiction, state, unrecognized, future_dated and age_unknown;
 	// the console lists the excluded members from it.
 	States string `json:"-"`
+	// Granted, from GateOn only, is Where over the states as they were counted,
+	// held in a temporary table: valid on GateOn's connection until it is dropped.
+	Granted string `json:"-"`
+	table   string
 }
 
 // Gate works out who in a population may be contacted on a channel.
 func (s *Service) Gate(ctx context.Context, pop Population, channel string) (Gate, error) {
-	g, err := s.gate(ctx, pop, channel)
+	g, err := s.gate(ctx, nil, pop, channel)
 	if err != nil {
 		return Gate{}, fmt.Errorf("consent gate for %s on %s: %w", pop.Name(), channel, err)
 	}
 	return g, nil
 }
 
-func (s *Service) gate(ctx context.Context, pop Population, channel string) (Gate, error) {
+// GateOn is Gate for work that goes on to read the members it lets through (an
+// export): the states are worked out once, into a temporary table on conn, and
+// the counts and Gate.Granted both read that table, so what is written is what
+// was counted, with no second pass over the events. Call drop before giving conn
+// back: a pooled connection, and its temporary tables, outlive Close.
+func (s *Service) GateOn(ctx context.Context, conn *sql.Conn, pop Population, channel string) (g Gate, drop func(), err error) {
+	g, err = s.gate(ctx, conn, pop, channel)
+	if err != nil {
+		return Gate{}, nil, fmt.Errorf("consent gate for %s on %s: %w", pop.Name(), channel, err)
+	}
+	return g, func() { conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+g.table) }, nil
+}
+
+// gateTables numbers the temporary tables of GateOn, which may run at once on
+// the connections of one workspace.
+var gateTables atomic.Int64
+
+func (s *Service) gate(ctx context.Context, conn *sql.Conn, pop Population, channel string) (_ Gate, err error) {
 	p, err := s.plan(ctx, pop.Table)
 	if err != nil {
 		return Gate{}, err
@@ -61,7 +85,24 @@ func (s *Service) gate(ctx context.Context, pop Population, channel string) (Gat
 			g.Excluded[st] = 0
 		}
 	}
-	rows, err := s.ws.DB().QueryContext(ctx, `SELECT state, count(*), count(*) FILTER (WHERE unrecognized) FROM (`+states+`) GROUP BY state`)
+	var q interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	} = s.ws.DB()
+	counted := "(" + states + ")"
+	if conn != nil {
+		q = conn
+		g.table = "temp.segscope_gate_" + strconv.FormatInt(gateTables.Add(1), 10)
+		if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE "+g.table+" AS SELECT person, state, unrecognized FROM "+counted); err != nil {
+			return Gate{}, err
+		}
+		counted = g.table
+		defer func() {
+			if err != nil {
+				conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+g.table)
+			}
+		}()
+	}
+	rows, err := q.QueryContext(ctx, `SELECT state, count(*), count(*) FILTER (WHERE unrecognized) FROM `+counted+` GROUP BY state`)
 	if err != nil {
 		return Gate{}, err
 	}
@@ -91,7 +132,12 @@ func (s *Service) gate(ctx context.Context, pop Population, channel string) (Gat
 	if pop.Where != "" {
 		members = "(" + pop.Where + ")"
 	}
-	g.Where = members + " AND " + query.QuoteIdent(p.Key) + " IN (SELECT person FROM (\n" + states +
-		"\n) WHERE state = '" + string(Granted) + "')"
+	granted := func(from string) string {
+		return members + " AND " + query.QuoteIdent(p.Key) + " IN (SELECT person FROM " + from + " WHERE state = '" + string(Granted) + "')"
+	}
+	g.Where = granted("(\n" + states + "\n)")
+	if g.table != "" {
+		g.Granted = granted(g.table)
+	}
 	return g, nil
 }

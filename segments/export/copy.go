@@ -46,12 +46,13 @@ func copySelect(table, key, where string, columns []string, types map[string]str
 
 // writeCopy has DuckDB write the rows of sel to path and returns how many it
 // wrote, and how many cells it neutralised.
-func writeCopy(ctx context.Context, db *sql.DB, sel string, format Format, path string, report func(int64)) (rows, neutralised int64, err error) {
+// The functions are registered in db's catalog; the COPY runs on conn.
+func writeCopy(ctx context.Context, db *sql.DB, conn *sql.Conn, sel string, format Format, path string, report func(int64)) (rows, neutralised int64, err error) {
 	if err := registerFunctions(ctx, db); err != nil {
 		return 0, 0, err
 	}
 	ctx, c := withCounter(ctx, report)
-	res, err := db.ExecContext(ctx, "COPY (\n"+sel+"\n) TO "+query.QuoteString(path)+" ("+copyOptions[format]+")")
+	res, err := conn.ExecContext(ctx, "COPY (\n"+sel+"\n) TO "+query.QuoteString(path)+" ("+copyOptions[format]+")")
 	if err != nil {
 		return 0, 0, err
 	}

@@ -7,6 +7,7 @@ package export
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -125,19 +126,32 @@ type Preview struct {
 	gate    *consent.Gate
 	seg     segments.Compiled
 	where   string
+	// granted, set when the gate's states were kept on the export's connection,
+	// selects the rows to write from them; where is the same rule written out
+	// in full, for the manifest.
+	granted string
 }
 
 // Preview works out an export's rows and columns without writing anything. Path,
 // Force and Progress are ignored.
 func (e *Exporter) Preview(ctx context.Context, req Request) (*Preview, error) {
-	p, err := e.preview(ctx, req)
+	p, _, err := e.preview(ctx, req, nil)
 	if err != nil {
 		return nil, fmt.Errorf("export %s: %w", req.Segment, err)
 	}
 	return p, nil
 }
 
-func (e *Exporter) preview(ctx context.Context, req Request) (*Preview, error) {
+// preview works out an export. Given a connection, it keeps the gate's states in a
+// temporary table on it for the export to read (see consent.Service.GateOn), and
+// returns the function that drops it.
+func (e *Exporter) preview(ctx context.Context, req Request, conn *sql.Conn) (*Preview, func(), error) {
+	done := func() {}
+	p, err := e.previewOn(ctx, req, conn, &done)
+	return p, done, err
+}
+
+func (e *Exporter) previewOn(ctx context.Context, req Request, conn *sql.Conn, done *func()) (*Preview, error) {
 	format, err := ParseFormat(string(req.Format))
 	if err != nil {
 		return nil, err
@@ -180,7 +194,15 @@ func (e *Exporter) preview(ctx context.Context, req Request) (*Preview, error) {
 		p.Included, p.where = p.Members, "("+seg.Where+")"
 		return p, nil
 	}
-	g, err := e.consent.Gate(ctx, consent.SegmentMembers(seg), channel)
+	var g consent.Gate
+	if conn == nil {
+		g, err = e.consent.Gate(ctx, consent.SegmentMembers(seg), channel)
+	} else {
+		var drop func()
+		if g, drop, err = e.consent.GateOn(ctx, conn, consent.SegmentMembers(seg), channel); drop != nil {
+			*done = drop
+		}
+	}
 	if errors.Is(err, consent.ErrNotConfigured) && !format.customerMatch() {
 		// Refused, not widened: consent set up for another table never stands in.
 		return nil, fmt.Errorf("%w; an export with no channel, for internal analysis, needs no consent", err)
@@ -189,6 +211,7 @@ func (e *Exporter) preview(ctx context.Context, req Request) (*Preview, error) {
 		return nil, err
 	}
 	p.gate, p.Channel, p.Members, p.Included, p.Excluded, p.where = &g, g.Channel, g.Members, g.Included, g.Excluded, g.Where
+	p.granted = g.Granted
 	return p, nil
 }
 

@@ -139,7 +139,7 @@ func matchSelect(table, key, where string, src SourceColumns) string {
 // each field's valid, missing and invalid values. Parsing a phone number costs
 // about 15µs, a hundred times the rest of a row, so batches of rows are normalized
 // on every core and written back in key order.
-func writeMatch(ctx context.Context, db *sql.DB, q string, format Format, src SourceColumns, w io.Writer, report func(int64)) (int64, map[string]FieldCount, error) {
+func writeMatch(ctx context.Context, db *sql.Conn, q string, format Format, src SourceColumns, w io.Writer, report func(int64)) (int64, map[string]FieldCount, error) {
 	fields := matchLayouts[format]
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {

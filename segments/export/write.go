@@ -47,7 +47,15 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := e.preview(ctx, req)
+	// One connection for the whole export: the gate keeps the states it counted
+	// in a temporary table on it, and the rows written are read from there.
+	conn, err := e.ws.DB().Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	p, drop, err := e.preview(ctx, req, conn)
+	defer drop()
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +103,7 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 		defer os.RemoveAll(filepath.Dir(out.Name()))
 		defer tmp.Close() // closed by encryptInto, unless the export fails first
 	}
-	err = e.write(ctx, p, m, out, req.Raw, report)
+	err = e.write(ctx, conn, p, m, out, req.Raw, report)
 	if ctx.Err() != nil {
 		// DuckDB reports an interrupted COPY as its own error; say what happened.
 		return nil, fmt.Errorf("cancelled, nothing was written: %w", ctx.Err())
@@ -126,7 +134,14 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 
 // write fills the temporary file, closing it, and records in m the query and what
 // it wrote. Unless raw, a CSV or TSV file's formula cells are neutralised.
-func (e *Exporter) write(ctx context.Context, p *Preview, m *Manifest, tmp *os.File, raw bool, report func(int64)) error {
+func (e *Exporter) write(ctx context.Context, conn *sql.Conn, p *Preview, m *Manifest, tmp *os.File, raw bool, report func(int64)) error {
+	// The manifest records the query with the gate written out in full, which
+	// selects the same rows at the same AsOf; the one run reads the states the
+	// gate counted.
+	run := p.where
+	if p.granted != "" {
+		run = p.granted
+	}
 	if !p.Format.customerMatch() {
 		tmp.Close() // DuckDB opens the file itself
 		var types map[string]string
@@ -147,7 +162,7 @@ func (e *Exporter) write(ctx context.Context, p *Preview, m *Manifest, tmp *os.F
 		m.Query = copySelect(p.Table, p.seg.Key, p.where, p.Columns, types)
 		var err error
 		var neutralised int64
-		m.Rows, neutralised, err = writeCopy(ctx, e.ws.DB(), m.Query, p.Format, tmp.Name(), report)
+		m.Rows, neutralised, err = writeCopy(ctx, e.ws.DB(), conn, copySelect(p.Table, p.seg.Key, run, p.Columns, types), p.Format, tmp.Name(), report)
 		if types != nil {
 			m.Formulas.Neutralised = neutralised
 		}
@@ -155,7 +170,7 @@ func (e *Exporter) write(ctx context.Context, p *Preview, m *Manifest, tmp *os.F
 	}
 	m.Query = matchSelect(p.Table, p.seg.Key, p.where, *p.Sources)
 	var err error
-	m.Rows, m.Identifiers, err = writeMatch(ctx, e.ws.DB(), m.Query, p.Format, *p.Sources, tmp, report)
+	m.Rows, m.Identifiers, err = writeMatch(ctx, conn, matchSelect(p.Table, p.seg.Key, run, *p.Sources), p.Format, *p.Sources, tmp, report)
 	if err == nil {
 		err = tmp.Sync()
 	}

@@ -50,6 +50,7 @@ type Model struct {
 	task.Jobs
 
 	width, height int
+	lay           layout
 
 	scope    common.Scope
 	by       []string // columns offered to group by
@@ -97,6 +98,7 @@ func (m *Model) Init() tea.Cmd { return nil }
 // SetSize gives the screen its area.
 func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h
+	m.relayout()
 	return nil
 }
 
@@ -155,8 +157,15 @@ func (m *Model) Grouping() query.Grouping {
 	return g
 }
 
-// Update handles a message addressed to the screen.
+// Update handles a message addressed to the screen. The groups' layout
+// follows the result and the choices, so it is worked out again after each.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	cmd := m.update(msg)
+	m.relayout()
+	return cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case common.ScopeMsg:
 		return m.setScope(msg.Scope)

@@ -19,6 +19,53 @@ const (
 
 func (m *Model) resultRows() int { return max(m.height-headLines-2, 1) }
 
+// layout is where things go, worked out on resize and after each message
+// (the groups' label widths follow the result), never in View.
+type layout struct {
+	bodyH            int // below the scope line and its rule
+	pickerW, resultW int // the pickers' column (less its margin) and the groups'
+	// The groups' table: how many label columns, their widths, the bars'.
+	nLabels int
+	labelW  []int
+	barW    int
+}
+
+const countW, shareW, measureW = 9, 7, 12
+
+// relayout sizes the columns for the screen's area and the result shown.
+func (m *Model) relayout() {
+	l := &m.lay
+	l.bodyH = m.height - headLines
+	pw := min(pickerW, m.width/3)
+	l.pickerW, l.resultW = pw-2, m.width-pw-1
+	l.nLabels, l.labelW, l.barW = 0, nil, 0
+	res := m.result
+	if res == nil || len(m.by) == 0 {
+		return
+	}
+	g := m.Grouping()
+	n := len(res.Columns) - 2
+	if g.Measure.Func != "" {
+		n--
+	}
+	l.nLabels = max(min(n, len(g.By)), 0)
+	l.labelW = make([]int, l.nLabels)
+	fixed := 0
+	for i := range l.nLabels {
+		w := common.Width(res.Columns[i].Name)
+		for _, r := range res.Rows {
+			w = max(w, common.Width(label(r[i])))
+		}
+		l.labelW[i] = min(w, 22)
+		fixed += l.labelW[i] + 2
+	}
+	fixed += countW + shareW + 2
+	if g.Measure.Func != "" {
+		fixed += measureW + 1
+	}
+	l.barW = max(l.resultW-fixed-1, 6)
+}
+
 // View draws the scope line, the pickers on the left and the groups on the right.
 func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
@@ -26,15 +73,14 @@ func (m *Model) View() string {
 	}
 	st := m.env.Styles
 	head := m.scopeLine() + "\n" + st.Rule.Render(strings.Repeat("─", m.width))
-	bodyH := m.height - headLines
+	bodyH, l := m.lay.bodyH, m.lay
 	if len(m.by) == 0 {
 		msg := "\n " + st.Muted.Render("Open a table on the Data screen (1) to slice it.")
 		return head + "\n" + common.Block(msg, m.width, bodyH)
 	}
-	pw := min(pickerW, m.width/3)
-	left := common.Block(m.pickerView(pw-2, bodyH), pw-2, bodyH)
+	left := common.Block(m.pickerView(l.pickerW, bodyH), l.pickerW, bodyH)
 	sep := strings.TrimSuffix(strings.Repeat(st.Rule.Render(" │")+"\n", bodyH), "\n")
-	right := common.Block(m.resultView(m.width-pw-1, bodyH), m.width-pw-1, bodyH)
+	right := common.Block(m.resultView(bodyH), l.resultW, bodyH)
 	return head + "\n" + common.SideBySide(left, sep, " "+strings.ReplaceAll(right, "\n", "\n "))
 }
 
@@ -87,7 +133,7 @@ func (m *Model) pickerView(w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-func (m *Model) resultView(w, h int) string {
+func (m *Model) resultView(h int) string {
 	st := m.env.Styles
 	switch {
 	case m.err != nil:
@@ -99,31 +145,8 @@ func (m *Model) resultView(w, h int) string {
 	}
 	res := m.result
 	g := m.Grouping()
-	nLabels := len(res.Columns) - 2
-	if g.Measure.Func != "" {
-		nLabels--
-	}
-	nLabels = max(min(nLabels, len(g.By)), 0)
 	ms := m.measures[m.choice[fieldMeasure]]
-
-	labelW := make([]int, nLabels)
-	for i := range nLabels {
-		labelW[i] = common.Width(res.Columns[i].Name)
-		for _, r := range res.Rows {
-			labelW[i] = max(labelW[i], common.Width(label(r[i])))
-		}
-		labelW[i] = min(labelW[i], 22)
-	}
-	const countW, shareW, measureW = 9, 7, 12
-	fixed := 0
-	for _, lw := range labelW {
-		fixed += lw + 2
-	}
-	fixed += countW + shareW + 2
-	if g.Measure.Func != "" {
-		fixed += measureW + 1
-	}
-	barW := max(w-fixed-1, 6)
+	nLabels, labelW, barW := m.lay.nLabels, m.lay.labelW, m.lay.barW
 
 	var header strings.Builder
 	for i := range nLabels {

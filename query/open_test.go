@@ -176,7 +176,7 @@ func TestScratchAttachedOnFirstSort(t *testing.T) {
 	}
 	var b strings.Builder
 	b.WriteString("id,score\n")
-	for i := range 2 * shallowOffset {
+	for i := range 3 * shallowOffset {
 		b.WriteString(strings.Repeat("1", 1+i%3) + "," + strings.Repeat("7", 1+i%5) + "\n")
 	}
 	mustImport(t, w, writeFile(t, t.TempDir(), "s.csv", b.String()), ImportOptions{})

@@ -352,6 +352,7 @@ func (w *Workspace) DB() *sql.DB { return w.db }
 // Close closes the workspace, releasing its file lock. A sealed workspace is
 // sealed again (if it changed) and its plaintext copy removed.
 func (w *Workspace) Close() error {
+	w.orderings.stop()
 	err := w.db.Close()
 	if w.session == nil {
 		return err

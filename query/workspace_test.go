@@ -188,7 +188,8 @@ func TestDeepSortedPagesMatchOffset(t *testing.T) {
 	dir := t.TempDir()
 	var b strings.Builder
 	b.WriteString("id,score,plan\n")
-	const n = 3 * shallowOffset
+	// Five times the top-N reach, so that some pages lie away from both ends.
+	const n = 5 * shallowOffset
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&b, "%d,%d,%s\n", i, (i*7919)%1000, []string{"basic", "premium", "family"}[i%3])
 	}
@@ -217,8 +218,8 @@ func TestDeepSortedPagesMatchOffset(t *testing.T) {
 		check(Page{Table: "big", OrderBy: "score", Desc: true, Offset: offset, Limit: 40},
 			fmt.Sprintf(`select id from big order by score desc, id limit 40 offset %d`, offset))
 	}
-	check(Page{Table: "big", Where: `"plan" <> 'basic'`, OrderBy: "score", Offset: shallowOffset - 100 + 3000, Limit: 40},
-		fmt.Sprintf(`select id from big where plan <> 'basic' order by score, id limit 40 offset %d`, shallowOffset-100+3000))
+	check(Page{Table: "big", Where: `"plan" <> 'basic'`, OrderBy: "score", Offset: 2*shallowOffset + 100, Limit: 40},
+		fmt.Sprintf(`select id from big where plan <> 'basic' order by score, id limit 40 offset %d`, 2*shallowOffset+100))
 	// A re-import replaces the table: no page may come from the old ordering.
 	mustImport(t, w, writeFile(t, dir, "big.csv", strings.Replace(b.String(), "\n0,0,basic\n", "\n0,5000,basic\n", 1)), ImportOptions{})
 	check(Page{Table: "big", OrderBy: "score", Desc: true, Offset: shallowOffset + 5, Limit: 40},

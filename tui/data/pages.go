@@ -139,7 +139,8 @@ func (m *Model) fetchRows() tea.Cmd {
 	label := fmt.Sprintf("fetching rows %s–%s", common.Count(from+1), common.Count(to))
 	ctx, id := m.env.Start(&m.pages, label)
 	m.inflight = span{view: v, from: from, to: to}
-	page := query.Page{Table: v.table, Where: v.where, OrderBy: v.order, Desc: v.desc, Offset: from, Limit: int(to - from)}
+	// Browse: the grid jumps anywhere, so a sorted view's end and ordering are readied in the background.
+	page := query.Page{Table: v.table, Where: v.where, OrderBy: v.order, Desc: v.desc, Offset: from, Limit: int(to - from), Browse: true}
 	ws := m.env.WS
 	return func() tea.Msg {
 		res, err := ws.Rows(ctx, page)

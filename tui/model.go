@@ -280,15 +280,11 @@ func (m *Model) onClick(msg tea.MouseClickMsg) tea.Cmd {
 	return nil
 }
 
-// show makes s the visible screen, if it exists.
+// show makes s the visible screen. Every Screen has one: the number keys
+// and tabs name only those in order.
 func (m *Model) show(s Screen) tea.Cmd {
-	scr, ok := m.screens[s]
-	if !ok {
-		m.notice = s.String() + " is not in this version of segscope yet"
-		return nil
-	}
 	m.active = s
-	return show(scr)
+	return show(m.screens[s])
 }
 
 // quit cancels every running query, then ends the program.

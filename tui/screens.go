@@ -12,8 +12,7 @@ import (
 // Screen identifies a screen; its value is the number key that shows it.
 type Screen int
 
-// The console's screens, in tab order. Only those with a constructor in
-// newScreens are shown.
+// The console's screens, in tab order.
 const (
 	ScreenData Screen = iota + 1
 	ScreenSlice

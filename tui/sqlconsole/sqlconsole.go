@@ -34,6 +34,9 @@ type Model struct {
 
 	width, height int
 	editorH       int
+	// top is the title and the editor, results the grid's area (right of a
+	// one-cell margin) under the status line: clicks are placed by them.
+	top, results common.Rect
 
 	editor  textarea.Model
 	editing bool
@@ -78,6 +81,10 @@ func (m *Model) Init() tea.Cmd { return nil }
 func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h
 	m.editorH = min(max(h/3, 3), 10)
+	var rest common.Rect
+	m.top, rest = common.Rect{W: w, H: h}.SplitY(1 + m.editorH)
+	_, rest = rest.SplitY(1) // the status line
+	_, m.results = rest.SplitX(1)
 	m.editor.SetWidth(w - 2)
 	m.editor.SetHeight(m.editorH)
 	m.grid.SetSize(w-2, max(h-m.editorH-2, 3))
@@ -210,13 +217,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.MouseClickMsg:
 		m.pristine = false
 		mouse := msg.Mouse()
-		if mouse.Y < m.editorH+1 {
+		if m.top.Contains(mouse.X, mouse.Y) {
 			m.editing = true
 			return m.editor.Focus()
 		}
 		m.editing = false
 		m.editor.Blur()
-		m.grid.Click(mouse.X-1, mouse.Y-m.editorH-2)
+		if m.results.Contains(mouse.X, mouse.Y) {
+			m.grid.Click(mouse.X-m.results.X, mouse.Y-m.results.Y)
+		}
 	case tea.MouseWheelMsg:
 		switch msg.Button {
 		case tea.MouseWheelUp:

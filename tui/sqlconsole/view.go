@@ -30,7 +30,7 @@ func (m *Model) View() string {
 	}
 	top := common.Fit(title, m.width) + "\n" + common.Block(strings.Join(lines, "\n"), m.width, m.editorH)
 	status := common.Fit(m.statusLine(), m.width)
-	bodyH := m.height - m.editorH - 2
+	bodyH := m.height - m.top.H - 1
 	var body string
 	switch {
 	case m.err != nil:

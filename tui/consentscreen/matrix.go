@@ -110,11 +110,19 @@ func (m *Model) matrixView() []string {
 	case m.matrix == nil:
 		return append(lines, "", " "+st.Muted.Render("Not counted: press r to count consent coverage."))
 	case len(m.matrix.Rows) == 0:
-		return append(lines, "",
+		lines = append(lines, "",
 			"  "+st.Title.Render("No segments yet."),
 			"",
 			"  "+st.Muted.Render("The matrix shows how many of each segment's members may be contacted on each channel."),
 			"  "+st.Muted.Render("Define segments on the Segments screen (3), then come back."))
+		if unset := m.matrix.Audiences.NotSetUp; len(unset) > 0 {
+			lines = append(lines, "", "  "+st.Warn.Render("No consent set up for "+strings.Join(unset, ", ")+".")+
+				st.Muted.Render(" A segment on one shows the setup segscope proposes."))
+		}
+		for i := range lines {
+			lines[i] = common.Fit(lines[i], m.width)
+		}
+		return lines
 	}
 	lines = append(lines, m.matrixHeader())
 	for i := m.offset; i < len(m.matrix.Rows) && i < m.offset+m.matrixRows(); i++ {

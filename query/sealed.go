@@ -24,6 +24,10 @@ type OpenOptions struct {
 	// Encrypt creates a new workspace sealed, and refuses one that exists unsealed.
 	Encrypt bool
 	Seal    seal.Options
+	// MemoryLimit caps the memory DuckDB holds for the workspace, in bytes (0:
+	// DuckDB's default, 80% of the machine's); the console asks for
+	// ConsoleMemoryLimit. What does not fit spills to disk (resourceSettings).
+	MemoryLimit int64
 }
 
 func (o OpenOptions) passphrase(path string, isNew bool) (string, error) {

@@ -82,10 +82,10 @@ var settings = [][2]string{
 	{"lock_configuration", "true"},
 }
 
-// withSettings appends the settings to a DuckDB data source name. The driver
+// withSettings appends settings to a DuckDB data source name. The driver
 // reads them with url.Parse, which takes a '#' in a path for a fragment and the
 // settings with it: inConfig is false then, and the caller must SET them.
-func withSettings(dsn string) (_ string, inConfig bool) {
+func withSettings(dsn string, settings [][2]string) (_ string, inConfig bool) {
 	q := url.Values{}
 	for _, kv := range settings {
 		q.Set(kv[0], kv[1])
@@ -98,11 +98,11 @@ func withSettings(dsn string) (_ string, inConfig bool) {
 	return withQ, true
 }
 
-// lockDown applies the settings by statement, for a database whose DSN could
+// lockDown applies settings by statement, for a database whose DSN could
 // not carry them; lock_configuration comes last.
-func lockDown(ctx context.Context, db *sql.DB) error {
+func lockDown(ctx context.Context, db *sql.DB, settings [][2]string) error {
 	for _, kv := range settings {
-		if _, err := db.ExecContext(ctx, "SET "+kv[0]+" = "+kv[1]); err != nil {
+		if _, err := db.ExecContext(ctx, "SET "+kv[0]+" = "+QuoteString(kv[1])); err != nil {
 			return err
 		}
 	}
@@ -143,7 +143,8 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Workspace, e
 			dsn, created = sealed.Plain(), sealed.Empty()
 		}
 	}
-	dsn, inConfig := withSettings(dsn)
+	config := append(resourceSettings(dsn, opts), settings...)
+	dsn, inConfig := withSettings(dsn, config)
 	connector, err := duckdb.NewConnector(dsn, nil)
 	if err != nil {
 		if sealed != nil {
@@ -168,7 +169,7 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Workspace, e
 		}
 	}
 	if !inConfig {
-		if err := lockDown(ctx, db); err != nil {
+		if err := lockDown(ctx, db, config); err != nil {
 			return fail(fmt.Errorf("configure workspace %s: %w", path, err))
 		}
 	}

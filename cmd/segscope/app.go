@@ -26,6 +26,8 @@ type app struct {
 	reveal        bool // show personal data unmasked, recorded in the audit log
 	memoryLimit   string
 	encrypt       bool
+	// workspaceMemory caps DuckDB's memory for the workspace (0: its default); the console sets it.
+	workspaceMemory int64
 
 	ws *query.Workspace
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/segscope/segscope/query"
 	sampledata "github.com/segscope/segscope/sample-data"
 	"github.com/segscope/segscope/tui"
 )
@@ -13,6 +14,8 @@ import (
 // imported inside it, where the user sees the progress, can cancel it and
 // reads the summary.
 func (a *app) runConsole(cmd *cobra.Command, args []string) error {
+	// The console stays small however big the table it browses; commands keep DuckDB's default.
+	a.workspaceMemory = query.ConsoleMemoryLimit
 	ws, err := a.workspace(cmd.Context())
 	if err != nil {
 		return err

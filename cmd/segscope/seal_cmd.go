@@ -25,9 +25,10 @@ const (
 
 func (a *app) openOptions() query.OpenOptions {
 	return query.OpenOptions{
-		Passphrase: func(path string, isNew bool) (string, error) { return a.passphrase(path, keyEnv, isNew) },
-		Encrypt:    a.encrypt,
-		Seal:       sealOptions,
+		Passphrase:  func(path string, isNew bool) (string, error) { return a.passphrase(path, keyEnv, isNew) },
+		Encrypt:     a.encrypt,
+		Seal:        sealOptions,
+		MemoryLimit: a.workspaceMemory,
 	}
 }
 

@@ -1,0 +1,43 @@
+package query
+
+import "fmt"
+
+// ConsoleMemoryLimit is the memory DuckDB may hold for the console's workspace.
+// DuckDB keeps about another 100 MB outside its buffer pool when it sorts ten
+// million rows, and the console its screens and Go's heap: at 256 MiB the
+// console browses and sorts ten million rows in well under 512 MB resident.
+// What does not fit spills to the temporary directory.
+const ConsoleMemoryLimit = 256 << 20
+
+// pagingJoinRows is how many rows a join's small side may have for DuckDB to
+// push its values into the other side's scan as a filter (its default is 50).
+// A page fetched by row position is such a join: with the filter the scan
+// reads only the page's rows, without it every column of every row (seconds
+// at ten million rows). It covers the console's largest page (tailRows).
+const pagingJoinRows = 1024
+
+// resourceSettings are the main database's memory settings, given to DuckDB
+// when it starts it (before lock_configuration):
+//   - memory_limit: opts.MemoryLimit if set, else DuckDB's default (80% of the
+//     machine's memory);
+//   - temp_directory, where DuckDB spills what does not fit: beside the
+//     database it works on (plain), as DuckDB's default, but named explicitly.
+//     For a sealed workspace that is its private directory, so spilled rows
+//     stay as private as the plaintext. An in-memory workspace spills nowhere:
+//     DuckDB's default would be a .tmp directory in whatever directory the
+//     user ran segscope from;
+//   - dynamic_or_filter_threshold, see pagingJoinRows.
+func resourceSettings(plain string, opts OpenOptions) [][2]string {
+	temp := ""
+	if plain != "" && plain != Memory {
+		temp = plain + ".tmp"
+	}
+	s := [][2]string{
+		{"temp_directory", temp},
+		{"dynamic_or_filter_threshold", fmt.Sprint(pagingJoinRows)},
+	}
+	if opts.MemoryLimit > 0 {
+		s = append(s, [2]string{"memory_limit", fmt.Sprintf("%dKiB", max(opts.MemoryLimit>>10, 16<<10))})
+	}
+	return s
+}

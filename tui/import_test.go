@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/querytest"
+	"github.com/segscope/segscope/tui/tuitest"
 )
 
 // telcoCSV is shaped like a telco churn export: a camelCase id column, mixed
@@ -67,27 +67,7 @@ func startConsole(tb testing.TB, ws *query.Workspace, files ...string) (*Model, 
 // test can see the screens on the way to the end.
 func settleWatching(tb testing.TB, m *Model, cmd tea.Cmd, look func()) {
 	tb.Helper()
-	queue := []tea.Cmd{cmd}
-	deadline := time.Now().Add(30 * time.Second)
-	for len(queue) > 0 {
-		if time.Now().After(deadline) {
-			tb.Fatal("commands did not settle")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil, spinner.TickMsg, tea.QuitMsg:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		default:
-			_, next := m.Update(msg)
-			look()
-			queue = append(queue, next)
-		}
-	}
+	tuitest.Settle(tb, root{m}, cmd, look)
 }
 
 func TestImportShowsProgressThenSummaryAndOpensTheTable(t *testing.T) {

@@ -7,47 +7,19 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/segmentsscreen"
 	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/tuitest"
 )
 
 // sampleSegments are defined on the fixture's customers table.
-var sampleSegments = []segments.Definition{
-	{Name: "big_spenders", Table: "customers", Rule: "spend >= 400", Description: "the top of the spend range", Reason: "first cut"},
-	{Name: "gold_us", Table: "customers", Rule: "plan = 'gold' and country = 'US'", Description: "gold plan in the US"},
-	{Name: "young_free", Table: "customers", Rule: "plan = 'free' and age < 30"},
-}
+var sampleSegments = tuitest.Segments
 
-// define stores segments, then sets their times to the fixed clock's day, so
-// that views which show them do not change from run to run.
-func define(tb testing.TB, ws *query.Workspace, defs ...segments.Definition) {
-	tb.Helper()
-	ctx := context.Background()
-	store := segments.NewStore(ws)
-	for _, d := range defs {
-		if _, err := store.Define(ctx, d); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	at := fixedNow().Add(-26 * time.Hour)
-	for _, q := range []string{
-		`UPDATE segscope.segments SET created_at = ?, updated_at = ?`,
-		`UPDATE segscope.segment_versions SET created_at = ? + INTERVAL (version) HOUR`,
-	} {
-		args := []any{at, at}
-		if strings.Contains(q, "versions") {
-			args = args[:1]
-		}
-		if _, err := ws.DB().ExecContext(ctx, q, args...); err != nil {
-			tb.Fatal(err)
-		}
-	}
-}
+// define stores segments at the fixed clock's times.
+var define = tuitest.Define
 
 func TestSegmentsListAndNavigation(t *testing.T) {
 	t.Parallel()

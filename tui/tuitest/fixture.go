@@ -1,0 +1,103 @@
+package tuitest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/segscope/segscope/query"
+)
+
+// Fixture is a workspace built once per test binary, by the first test that
+// asks, and copied for each test: building (importing, defining segments)
+// costs more than the tests that read it, and a copy lets each test change
+// its own.
+type Fixture struct {
+	build func(tb testing.TB, ws *query.Workspace)
+	once  sync.Once
+	path  string
+	err   error
+}
+
+// NewFixture describes a fixture; build fills an empty workspace.
+func NewFixture(build func(tb testing.TB, ws *query.Workspace)) *Fixture {
+	return &Fixture{build: build}
+}
+
+var (
+	dirOnce sync.Once
+	dir     string
+	dirErr  error
+)
+
+// Main runs a package's tests and then removes the fixtures' files; a
+// package using fixtures calls it from TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+func Main(m *testing.M) int {
+	code := m.Run()
+	if dir != "" {
+		os.RemoveAll(dir)
+	}
+	return code
+}
+
+// Open is a copy of the fixture, in the test's temporary directory, open as
+// "tester" and closed when the test ends.
+func (f *Fixture) Open(tb testing.TB) *query.Workspace {
+	tb.Helper()
+	f.once.Do(func() { f.path, f.err = f.make(tb) })
+	if f.err != nil {
+		tb.Fatalf("building the fixture: %v", f.err)
+	}
+	data, err := os.ReadFile(f.path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	path := filepath.Join(tb.TempDir(), "w.duckdb")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	ws, err := query.Open(context.Background(), path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ws.SetActor("tester")
+	tb.Cleanup(func() { ws.Close() })
+	return ws
+}
+
+// make builds the fixture in a file of its own and closes it, so that what
+// was written is in the file.
+func (f *Fixture) make(tb testing.TB) (string, error) {
+	dirOnce.Do(func() { dir, dirErr = os.MkdirTemp("", "segscope-tuitest-") })
+	if dirErr != nil {
+		return "", dirErr
+	}
+	file, err := os.CreateTemp(dir, "fixture-*.duckdb")
+	if err != nil {
+		return "", err
+	}
+	path := file.Name()
+	file.Close()
+	os.Remove(path) // the workspace makes its own file
+	ws, err := query.Open(context.Background(), path)
+	if err != nil {
+		return "", fmt.Errorf("open %s: %w", path, err)
+	}
+	ws.SetActor("tester")
+	f.build(buildTB{tb}, ws)
+	if err := ws.Close(); err != nil {
+		return "", fmt.Errorf("close %s: %w", path, err)
+	}
+	return path, nil
+}
+
+// buildTB is the first asking test, as seen by the build: what the build
+// cleans up outlives that test, until the fixture is built.
+type buildTB struct{ testing.TB }
+
+func (buildTB) Cleanup(func()) {}

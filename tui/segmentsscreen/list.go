@@ -15,12 +15,12 @@ import (
 
 // list is the workspace's live segments and what is known of their sizes.
 type list struct {
-	loaded  bool
-	err     error
-	items   []item
-	tables  []query.TableInfo
-	cursor  int
-	offset  int // first item shown
+	loaded bool
+	err    error
+	items  []item
+	tables []query.TableInfo
+	cursor int
+	offset int // first item shown
 
 	sizesID uint64 // the size job whose answers are still wanted
 	pending int    // answers it still owes

@@ -238,7 +238,6 @@ func (m *Model) Editing() bool { return m.view == viewEditor }
 // InHistory reports whether a segment's history is shown.
 func (m *Model) InHistory() bool { return m.view == viewHistory }
 
-
 // Draft is what the editor holds: the segment's name, its table and the rule.
 func (m *Model) Draft() (name, table, rule string) {
 	e := &m.editor

@@ -143,9 +143,6 @@ func (m *Model) Consent() *consentscreen.Model { return m.consent }
 // Export is the Export screen, for tests.
 func (m *Model) Export() *exportscreen.Model { return m.export }
 
-// Audit is the Audit screen, for tests.
-func (m *Model) Audit() *auditscreen.Model { return m.audit }
-
 // Notice is the message in the status line, if any.
 func (m *Model) Notice() string { return m.notice }
 

@@ -331,9 +331,3 @@ func (m *Model) typingKey(msg tea.KeyPressMsg) tea.Cmd {
 	m.input, _ = m.input.Update(msg)
 	return nil
 }
-
-// Entries are the entries on the page, for tests.
-func (m *Model) Entries() []query.AuditEntry { return m.entries }
-
-// Verdict is the last verification of the chain, for tests.
-func (m *Model) Verdict() (*query.Verification, error) { return m.verdict, m.checkErr }

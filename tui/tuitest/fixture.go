@@ -2,13 +2,16 @@ package tuitest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/anchor"
 )
 
 // Fixture is a workspace built once per test binary, by the first test that
@@ -33,11 +36,21 @@ var (
 	dirErr  error
 )
 
+func makeDir() { dir, dirErr = os.MkdirTemp("", "segscope-tuitest-") }
+
 // Main runs a package's tests and then removes the fixtures' files; a
 // package using fixtures calls it from TestMain:
 //
 //	func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+//
+// It also gives the binary a config directory of its own: a file workspace
+// keeps its audit checkpoints with the audit key there, which must not be the
+// user's.
 func Main(m *testing.M) int {
+	dirOnce.Do(makeDir)
+	if dirErr == nil {
+		os.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	}
 	code := m.Run()
 	if dir != "" {
 		os.RemoveAll(dir)
@@ -53,13 +66,20 @@ func (f *Fixture) Open(tb testing.TB) *query.Workspace {
 	if f.err != nil {
 		tb.Fatalf("building the fixture: %v", f.err)
 	}
-	data, err := os.ReadFile(f.path)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	// The audit checkpoint beside the file comes too, so the copy's log
+	// verifies as the original's does.
 	path := filepath.Join(tb.TempDir(), "w.duckdb")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		tb.Fatal(err)
+	for _, suffix := range []string{"", anchor.SidecarSuffix} {
+		data, err := os.ReadFile(f.path + suffix)
+		if errors.Is(err, fs.ErrNotExist) && suffix != "" {
+			continue
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(path+suffix, data, 0o600); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	ws, err := query.Open(context.Background(), path)
 	if err != nil {
@@ -73,7 +93,7 @@ func (f *Fixture) Open(tb testing.TB) *query.Workspace {
 // make builds the fixture in a file of its own and closes it, so that what
 // was written is in the file.
 func (f *Fixture) make(tb testing.TB) (string, error) {
-	dirOnce.Do(func() { dir, dirErr = os.MkdirTemp("", "segscope-tuitest-") })
+	dirOnce.Do(makeDir)
 	if dirErr != nil {
 		return "", dirErr
 	}

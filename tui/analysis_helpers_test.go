@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,35 +17,20 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
-	"github.com/segscope/segscope/segments"
-	"github.com/segscope/segscope/segments/consent/consenttest"
+	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/tuitest"
 )
 
-// analysisSegments span three kinds of consent data: events in a table of
-// their own (subscribers), opt-in columns (creators) and none (customers).
-var analysisSegments = []segments.Definition{
-	{Name: "big_buyers", Table: "creators", Rule: "total_spent > 200"},
-	{Name: "churn_risk", Table: "subscribers", Rule: "days_since_login > 7 and watch_hours_30d < watch_hours_prev_30d / 2"},
-	{Name: "gold_customers", Table: "customers", Rule: "plan = 'gold'"},
-	{Name: "premium", Table: "subscribers", Rule: "plan in ('premium', 'family')"},
-}
+var analysisSegments = tuitest.AnalysisSegments
 
 // newSampleWorkspace is an in-memory workspace with the embedded sample data and its consent setups,
 // the fixture's customers, analysisSegments, and an audit log whose times and
 // paths are fixed, so that frames which show it do not change from run to run.
 func newSampleWorkspace(tb testing.TB) *query.Workspace {
 	tb.Helper()
-	ctx := context.Background()
-	ws := consenttest.Sample(tb)
-	path := filepath.Join(tb.TempDir(), "customers.csv")
-	if err := os.WriteFile(path, []byte(customersCSV(120)), 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := ws.Import(ctx, path, query.ImportOptions{}); err != nil {
-		tb.Fatal(err)
-	}
-	define(tb, ws, analysisSegments...)
+	ws := querytest.Sample(tb)
+	tuitest.SampleTables(tb, ws)
 	fixAuditLog(tb, ws)
 	return ws
 }

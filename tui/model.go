@@ -134,9 +134,6 @@ func (m *Model) SQL() *sqlconsole.Model { return m.sql }
 // Segments is the Segments screen, for tests.
 func (m *Model) Segments() *segmentsscreen.Model { return m.segs }
 
-// Compare is the Compare screen, for tests.
-func (m *Model) Compare() *comparescreen.Model { return m.compare }
-
 // Consent is the Consent screen, for tests.
 func (m *Model) Consent() *consentscreen.Model { return m.consent }
 

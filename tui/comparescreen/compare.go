@@ -196,17 +196,8 @@ func (m *Model) onResult(msg resultMsg) {
 	m.relayout()
 }
 
-// Result is the comparison shown, for tests.
-func (m *Model) Result() *compare.Result { return m.result }
-
-// Err is the last comparison's error, for tests.
-func (m *Model) Err() error { return m.err }
-
-// Picking reports whether A and B are being chosen.
-func (m *Model) Picking() bool { return m.view == viewPick }
-
-// InColumn reports whether one column's detail is shown, and which.
-func (m *Model) InColumn() (string, bool) {
+// inColumn reports whether one column's detail is shown, and which.
+func (m *Model) inColumn() (string, bool) {
 	c, ok := m.current()
 	return c.Name, ok && m.view == viewColumn
 }

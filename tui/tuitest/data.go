@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/consent"
 )
 
 var (
@@ -99,7 +101,42 @@ func Define(tb testing.TB, ws *query.Workspace, defs ...segments.Definition) {
 }
 
 // Customers is a fixture with the customers and orders tables and Segments.
-var Customers = NewFixture(func(tb testing.TB, ws *query.Workspace) {
+var Customers = NewFixture(func(tb testing.TB, path string) *query.Workspace {
+	ws := Empty(tb, path)
 	ImportTables(tb, ws)
 	Define(tb, ws, Segments...)
+	return ws
+})
+
+// AnalysisSegments span three kinds of consent data: events in a table of
+// their own (subscribers), opt-in columns (creators) and none (customers).
+var AnalysisSegments = []segments.Definition{
+	{Name: "big_buyers", Table: "creators", Rule: "total_spent > 200"},
+	{Name: "churn_risk", Table: "subscribers", Rule: "days_since_login > 7 and watch_hours_30d < watch_hours_prev_30d / 2"},
+	{Name: "gold_customers", Table: "customers", Rule: "plan = 'gold'"},
+	{Name: "premium", Table: "subscribers", Rule: "plan in ('premium', 'family')"},
+}
+
+// SampleTables fills ws with the embedded sample data and its consent
+// setups, the customers table and AnalysisSegments.
+func SampleTables(tb testing.TB, ws *query.Workspace) {
+	tb.Helper()
+	if err := consent.New(ws).SetupSample(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	path := filepath.Join(tb.TempDir(), "customers.csv")
+	if err := os.WriteFile(path, []byte(CustomersCSV(120)), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := ws.Import(context.Background(), path, query.ImportOptions{}); err != nil {
+		tb.Fatal(err)
+	}
+	Define(tb, ws, AnalysisSegments...)
+}
+
+// Sample is a fixture with the sample data (SampleTables).
+var Sample = NewFixture(func(tb testing.TB, path string) *query.Workspace {
+	ws := querytest.SampleFile(tb, path)
+	SampleTables(tb, ws)
+	return ws
 })

@@ -19,14 +19,15 @@ import (
 // costs more than the tests that read it, and a copy lets each test change
 // its own.
 type Fixture struct {
-	build func(tb testing.TB, ws *query.Workspace)
+	build func(tb testing.TB, path string) *query.Workspace
 	once  sync.Once
 	path  string
 	err   error
 }
 
-// NewFixture describes a fixture; build fills an empty workspace.
-func NewFixture(build func(tb testing.TB, ws *query.Workspace)) *Fixture {
+// NewFixture describes a fixture; build makes the workspace at path and
+// returns it open (the fixture closes it).
+func NewFixture(build func(tb testing.TB, path string) *query.Workspace) *Fixture {
 	return &Fixture{build: build}
 }
 
@@ -104,12 +105,7 @@ func (f *Fixture) make(tb testing.TB) (string, error) {
 	path := file.Name()
 	file.Close()
 	os.Remove(path) // the workspace makes its own file
-	ws, err := query.Open(context.Background(), path)
-	if err != nil {
-		return "", fmt.Errorf("open %s: %w", path, err)
-	}
-	ws.SetActor("tester")
-	f.build(buildTB{tb}, ws)
+	ws := f.build(buildTB{tb}, path)
 	if err := ws.Close(); err != nil {
 		return "", fmt.Errorf("close %s: %w", path, err)
 	}
@@ -121,3 +117,14 @@ func (f *Fixture) make(tb testing.TB) (string, error) {
 type buildTB struct{ testing.TB }
 
 func (buildTB) Cleanup(func()) {}
+
+// Empty is a new workspace at path acting as "tester", for a fixture's build.
+func Empty(tb testing.TB, path string) *query.Workspace {
+	tb.Helper()
+	ws, err := query.Open(context.Background(), path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ws.SetActor("tester")
+	return ws
+}

@@ -134,9 +134,6 @@ func (m *Model) SQL() *sqlconsole.Model { return m.sql }
 // Segments is the Segments screen, for tests.
 func (m *Model) Segments() *segmentsscreen.Model { return m.segs }
 
-// Consent is the Consent screen, for tests.
-func (m *Model) Consent() *consentscreen.Model { return m.consent }
-
 // Export is the Export screen, for tests.
 func (m *Model) Export() *exportscreen.Model { return m.export }
 

@@ -349,12 +349,6 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 	return m.recount()
 }
 
-// Proposal is the open detail's proposed setup, for tests.
-func (m *Model) Proposal() (*consent.Proposal, error) { return m.setup.proposal, m.setup.proposalErr }
-
-// Confirming reports whether the confirm form is open, for tests.
-func (m *Model) Confirming() bool { return m.confirming() }
-
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.confirming() {
 		return m.confirmKey(msg)
@@ -421,15 +415,6 @@ func (m *Model) channels() []string {
 	return m.matrix.Channels
 }
 
-// Matrix is the counted matrix, for tests.
-func (m *Model) Matrix() *consent.Matrix { return m.matrix }
-
-// Coverage is the open segment's coverage, for tests.
-func (m *Model) Coverage() (*consent.Coverage, error) { return m.cov, m.covErr }
-
-// InSegment reports whether a segment's detail is shown.
-func (m *Model) InSegment() bool { return m.view == viewSegment }
-
 // channelIndex is the chosen channel's place in the open view's channels
 // (the first when it is not among them).
 func (m *Model) channelIndex() int {
@@ -450,8 +435,8 @@ func (m *Model) stepChannel(delta int) {
 	m.follow()
 }
 
-// Channel is the channel under the cursor.
-func (m *Model) Channel() string {
+// channel is the channel under the cursor.
+func (m *Model) channel() string {
 	chs := m.channels()
 	if len(chs) == 0 {
 		return ""

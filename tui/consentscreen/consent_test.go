@@ -1,4 +1,4 @@
-package tui
+package consentscreen
 
 import (
 	"context"
@@ -12,21 +12,41 @@ import (
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/tui/common"
-	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/tuitest"
 )
+
+func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+
+// newScreen is the Consent screen over ws in a w×h area, shown.
+func newScreen(t *testing.T, ws *query.Workspace, w, h int) *Model {
+	t.Helper()
+	m := New(tuitest.Env(t, ws))
+	m.SetSize(w, h)
+	tuitest.Settle(t, m, m.Show(), nil)
+	return m
+}
+
+func mustContain(t *testing.T, m *Model, texts ...string) {
+	t.Helper()
+	view := tuitest.Text(m.View())
+	for _, s := range texts {
+		if !strings.Contains(view, s) {
+			t.Fatalf("the screen lacks %q:\n%s", s, view)
+		}
+	}
+}
 
 func TestConsentMatrixMatchesCoverage(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	ws := sharedSampleWorkspace(t)
-	m := newSampleModel(t, ws, 120, 36, styles.Dark)
-	press(t, m, "5")
-	mx := m.Consent().Matrix()
-	if mx == nil || len(mx.Rows) != len(analysisSegments) {
+	ws := tuitest.Sample.Open(t)
+	m := newScreen(t, ws, 120, 33)
+	mx := m.matrix
+	if mx == nil || len(mx.Rows) != len(tuitest.AnalysisSegments) {
 		t.Fatalf("matrix %+v", mx)
 	}
 	svc := consent.New(ws)
-	svc.Now = fixedNow
+	svc.Now = tuitest.Now
 	store := segments.NewStore(ws)
 	for _, row := range mx.Rows {
 		if row.Table == "customers" {
@@ -56,10 +76,10 @@ func TestConsentMatrixMatchesCoverage(t *testing.T) {
 	mustContain(t, m, "churn_risk", common.Count(email.Contactable), "no consent set up for customers")
 
 	// The detail of churn_risk is its coverage, email under the cursor.
-	press(t, m, "j", "l", "enter")
-	cov, err := m.Consent().Coverage()
-	if err != nil || cov == nil || cov.Population.Segment != "churn_risk" || m.Consent().Channel() != "email" {
-		t.Fatalf("detail %+v (%v), channel %s", cov, err, m.Consent().Channel())
+	tuitest.Press(t, m, "j", "l", "enter")
+	cov, err := m.cov, m.covErr
+	if err != nil || cov == nil || cov.Population.Segment != "churn_risk" || m.channel() != "email" {
+		t.Fatalf("detail %+v (%v), channel %s", cov, err, m.channel())
 	}
 	cc, _ := cov.Channel("email")
 	mustContain(t, m, "email by jurisdiction", "EU/EEA", common.Count(cc.Counts[consent.Denied]))
@@ -67,14 +87,14 @@ func TestConsentMatrixMatchesCoverage(t *testing.T) {
 	// j on the detail moves to the next segment: customers has no consent set
 	// up and nothing to propose (creators shares its customer_id key name, but
 	// its opt-in columns are its own).
-	press(t, m, "j")
+	tuitest.Press(t, m, "j")
 	mustContain(t, m, "No consent is set up for customers", "never borrowed",
 		"segscope consent setup --table customers")
-	if p, err := m.Consent().Proposal(); p != nil || !errors.Is(err, consent.ErrNoProposal) {
+	if p, err := m.setup.proposal, m.setup.proposalErr; p != nil || !errors.Is(err, consent.ErrNoProposal) {
 		t.Fatalf("proposal for customers %+v (%v)", p, err)
 	}
-	press(t, m, "esc")
-	if m.Consent().InSegment() {
+	tuitest.Press(t, m, "esc")
+	if (m.view == viewSegment) {
 		t.Fatal("esc did not go back to the matrix")
 	}
 }
@@ -84,7 +104,7 @@ func TestConsentMatrixMatchesCoverage(t *testing.T) {
 // the matrix counts the table's segments at once.
 func TestConsentSetupFromProposal(t *testing.T) {
 	ctx := context.Background()
-	ws := newSampleWorkspace(t)
+	ws := tuitest.Sample.Open(t)
 	path := filepath.Join(t.TempDir(), "shop.csv")
 	if err := os.WriteFile(path, []byte("shopper_id,plan,newsletter_opt_in\n1,gold,yes\n2,gold,no\n3,basic,yes\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -92,13 +112,12 @@ func TestConsentSetupFromProposal(t *testing.T) {
 	if _, err := ws.Import(ctx, path, query.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	define(t, ws, segments.Definition{Name: "zz_gold_shoppers", Table: "shop", Rule: "plan = 'gold'"})
-	m := newSampleModel(t, ws, 100, 30, styles.Dark)
-	press(t, m, "5")
+	tuitest.Define(t, ws, segments.Definition{Name: "zz_gold_shoppers", Table: "shop", Rule: "plan = 'gold'"})
+	m := newScreen(t, ws, 100, 27)
 	mustContain(t, m, "no consent set up for shop")
-	press(t, m, "G", "enter")
+	tuitest.Press(t, m, "G", "enter")
 	mustContain(t, m, "No consent is set up for shop", "segscope proposes:", "newsletter_opt_in → newsletter", "Press s")
-	if p, err := m.Consent().Proposal(); p == nil || err != nil || p.Config.Layout != consent.Wide {
+	if p, err := m.setup.proposal, m.setup.proposalErr; p == nil || err != nil || p.Config.Layout != consent.Wide {
 		t.Fatalf("proposal %+v (%v)", p, err)
 	}
 	// Nothing is stored until the analyst confirms.
@@ -106,20 +125,20 @@ func TestConsentSetupFromProposal(t *testing.T) {
 	if _, err := svc.Config(ctx, "shop"); !errors.Is(err, consent.ErrNotConfigured) {
 		t.Fatalf("before confirming: %v", err)
 	}
-	press(t, m, "s")
-	if !m.Consent().Confirming() || !m.Consent().CapturesText() {
+	tuitest.Press(t, m, "s")
+	if !m.confirming() || !m.CapturesText() {
 		t.Fatal("s did not open the confirm form")
 	}
 	mustContain(t, m, "Save this consent setup for shop?", "Reason")
 	// esc closes the form without saving.
-	press(t, m, "esc")
-	if m.Consent().Confirming() || !m.Consent().InSegment() {
+	tuitest.Press(t, m, "esc")
+	if m.confirming() || !(m.view == viewSegment) {
 		t.Fatal("esc did not close the form")
 	}
-	press(t, m, "s")
-	typeText(t, m, "newsletter only, quick check") // its q is text, not quit
-	press(t, m, "enter")
-	if m.Consent().Confirming() {
+	tuitest.Press(t, m, "s")
+	tuitest.Type(t, m, "newsletter only, quick check")
+	tuitest.Press(t, m, "enter")
+	if m.confirming() {
 		t.Fatal("the form is still open after saving")
 	}
 	c, err := svc.Config(ctx, "shop")
@@ -131,12 +150,12 @@ func TestConsentSetupFromProposal(t *testing.T) {
 		t.Fatalf("audit %+v (%v)", log, err)
 	}
 	// The recount counts shop's segment, and the detail is its coverage.
-	mx := m.Consent().Matrix()
+	mx := m.matrix
 	row := mx.Rows[len(mx.Rows)-1]
 	if row.Segment != "zz_gold_shoppers" || row.NotSetUp || row.Members != 2 {
 		t.Fatalf("matrix row %+v", row)
 	}
-	cov, err := m.Consent().Coverage()
+	cov, err := m.cov, m.covErr
 	if err != nil || cov == nil || cov.Population.Segment != "zz_gold_shoppers" {
 		t.Fatalf("detail %+v (%v)", cov, err)
 	}
@@ -150,7 +169,7 @@ func TestConsentSetupFromProposal(t *testing.T) {
 // in the future, beside the state counts those decide.
 func TestConsentDetailShowsEdgeCounts(t *testing.T) {
 	ctx := context.Background()
-	ws := newSampleWorkspace(t)
+	ws := tuitest.Sample.Open(t)
 	dir := t.TempDir()
 	people := filepath.Join(dir, "people.csv")
 	events := filepath.Join(dir, "people_consent.csv")
@@ -173,10 +192,10 @@ func TestConsentDetailShowsEdgeCounts(t *testing.T) {
 	}, "test"); err != nil {
 		t.Fatal(err)
 	}
-	define(t, ws, segments.Definition{Name: "zz_people", Table: "people", Rule: "person_id > 0"})
-	m := newSampleModel(t, ws, 140, 40, styles.Dark)
-	press(t, m, "5", "G", "enter")
-	cov, err := m.Consent().Coverage()
+	tuitest.Define(t, ws, segments.Definition{Name: "zz_people", Table: "people", Rule: "person_id > 0"})
+	m := newScreen(t, ws, 140, 37)
+	tuitest.Press(t, m, "G", "enter")
+	cov, err := m.cov, m.covErr
 	if err != nil || cov == nil || cov.Population.Segment != "zz_people" {
 		t.Fatalf("detail %+v (%v)", cov, err)
 	}

@@ -97,7 +97,11 @@ func (s *Service) coverage(ctx context.Context, pop Population, asked []string) 
 		return nil, err
 	}
 	now := s.Now()
-	states := p.statesSQL(statesSpec{where: pop.Where, channels: channels, now: now})
+	narrow, err := s.narrow(ctx, pop.Table, pop.Where)
+	if err != nil {
+		return nil, err
+	}
+	states := p.statesSQL(statesSpec{where: pop.Where, channels: channels, now: now, narrow: narrow})
 	rows, err := s.ws.DB().QueryContext(ctx, `SELECT channel, jurisdiction, state, count(*), count(*) FILTER (WHERE unrecognized),
 		count(*) FILTER (WHERE future_dated), count(*) FILTER (WHERE age_unknown)
 		FROM (`+states+`) GROUP BY ALL`)

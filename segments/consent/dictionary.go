@@ -174,25 +174,35 @@ func (w *words) channelSQL(raw string) string {
 	return b.String()
 }
 
-// channelFilter is a cheap first test that an event may be on one of channels:
-// its raw spelling is one of theirs, or one the vocabulary does not know. ""
-// when there is nothing cheaper than normalizing.
+// channelFilter keeps the events on channels (every channel, blank left out,
+// when none are named), testing raw spellings: the vocabulary's are compared as
+// they are, and only a spelling it does not know is normalized. Filtering on the
+// normalized channel instead would have DuckDB normalize or look up every
+// event's channel in the scan, to drop most of them.
 func (w *words) channelFilter(raw string, channels []string) string {
-	if w == nil || len(channels) == 0 {
-		return ""
-	}
 	var mine []string
+	if len(channels) == 0 {
+		for c, spellings := range w.channels {
+			if c != "" {
+				mine = append(mine, spellings...)
+			}
+		}
+	}
 	for _, c := range channels {
 		mine = append(mine, w.channels[c]...)
 	}
-	known := "false"
+	slices.Sort(mine)
+	unknown := "list_contains([" + strings.Join(quoted(channels), ", ") + "], " + normalizeWord(raw) + ")"
+	if len(channels) == 0 {
+		unknown = normalizeWord(raw) + " <> ''"
+	}
 	if len(w.rawChannels) > 0 {
-		known = raw + " IN (" + strings.Join(quoted(w.rawChannels), ", ") + ")"
+		unknown = "NOT " + raw + " IN (" + strings.Join(quoted(w.rawChannels), ", ") + ") AND " + unknown
 	}
 	if len(mine) == 0 {
-		return "NOT " + known
+		return "(" + unknown + ")"
 	}
-	return "(" + raw + " IN (" + strings.Join(quoted(mine), ", ") + ") OR NOT " + known + ")"
+	return "(" + raw + " IN (" + strings.Join(quoted(mine), ", ") + ") OR (" + unknown + "))"
 }
 
 // severityOf is a long layout's severity for an event: the raw status values
@@ -208,7 +218,7 @@ func (w *words) severityOf(raw string) string {
 			b.WriteString(" WHEN " + raw + " IN (" + strings.Join(quoted(list), ", ") + ") THEN " + fmt.Sprint(int(r)))
 		}
 	}
-	b.WriteString(" ELSE " + severitySQL(raw) + " END")
+	b.WriteString(" ELSE " + severityLazySQL(raw) + " END")
 	return b.String()
 }
 
@@ -308,7 +318,7 @@ func dedupe(list []string) []string {
 // expressions (state "" without a state column), looked up in the book, or
 // worked out by jurisdictionSQL for a place the book does not list.
 func (b *placeBook) jurisdictionOf(country, state string) string {
-	full := jurisdictionSQL(country, state)
+	full := jurisdictionLazySQL(country, state)
 	if b == nil {
 		return full
 	}

@@ -78,7 +78,11 @@ func (s *Service) gate(ctx context.Context, conn *sql.Conn, pop Population, chan
 		return Gate{}, err
 	}
 	now := s.Now()
-	states := p.statesSQL(statesSpec{where: pop.Where, channels: channels, now: now})
+	narrow, err := s.narrow(ctx, pop.Table, pop.Where)
+	if err != nil {
+		return Gate{}, err
+	}
+	states := p.statesSQL(statesSpec{where: pop.Where, channels: channels, now: now, narrow: narrow})
 	g := Gate{Population: pop, Channel: channels[0], AsOf: now.UTC(), Config: p.Config, Excluded: map[State]int64{}, States: states}
 	for _, st := range States {
 		if st != Granted {

@@ -166,20 +166,28 @@ func californiaKeys() string {
 // without a state is "US-other": only a recorded California address is California.
 // A country that is not recognised as one of the EU/EEA, the UK or the US counts
 // as rest of world.
-func jurisdictionSQL(country, state string) string {
+func jurisdictionSQL(country, state string) string { return jurisdictionCase(country, state, inSQL) }
+
+// jurisdictionLazySQL is jurisdictionSQL for the rows a place book does not list
+// (see inLazySQL).
+func jurisdictionLazySQL(country, state string) string {
+	return jurisdictionCase(country, state, inLazySQL)
+}
+
+func jurisdictionCase(country, state string, in func(expr, list string) string) string {
 	if country == "" {
 		return query.QuoteString(string(NoCountry))
 	}
 	c := placeKeySQL(country)
 	us := query.QuoteString(string(USOther))
 	if state != "" {
-		us = `CASE WHEN ` + placeKeySQL(state) + ` IN (` + californiaKeys() + `) THEN ` +
+		us = `CASE WHEN ` + in(placeKeySQL(state), californiaKeys()) + ` THEN ` +
 			query.QuoteString(string(USCalifornia)) + ` ELSE ` + query.QuoteString(string(USOther)) + ` END`
 	}
 	return `CASE` +
-		` WHEN ` + c + ` IN (` + spellingsOf(EU) + `) THEN ` + query.QuoteString(string(EU)) +
-		` WHEN ` + c + ` IN (` + spellingsOf(UK) + `) THEN ` + query.QuoteString(string(UK)) +
-		` WHEN ` + c + ` IN (` + spellingsOf(USOther) + `) THEN ` + us +
+		` WHEN ` + in(c, spellingsOf(EU)) + ` THEN ` + query.QuoteString(string(EU)) +
+		` WHEN ` + in(c, spellingsOf(UK)) + ` THEN ` + query.QuoteString(string(UK)) +
+		` WHEN ` + in(c, spellingsOf(USOther)) + ` THEN ` + us +
 		` WHEN coalesce(` + c + `, '') = '' THEN ` + query.QuoteString(string(NoCountry)) +
 		` ELSE ` + query.QuoteString(string(RestOfWorld)) + ` END`
 }

@@ -139,7 +139,12 @@ func (s *Service) matrixCounts(ctx context.Context, p *plan, channels, flags []s
 		aggs = append(aggs, "count(*) FILTER (WHERE "+flag+")",
 			"count(*) FILTER (WHERE "+flag+" AND state = '"+string(Granted)+"')")
 	}
-	states := p.statesSQL(statesSpec{where: strings.Join(either, " OR "), channels: channels, now: now, flags: flags})
+	where := strings.Join(either, " OR ")
+	narrow, err := s.narrow(ctx, p.Table, where)
+	if err != nil {
+		return nil, err
+	}
+	states := p.statesSQL(statesSpec{where: where, channels: channels, now: now, flags: flags, narrow: narrow})
 	rows, err := s.ws.DB().QueryContext(ctx, "SELECT channel, "+strings.Join(aggs, ", ")+" FROM ("+states+") GROUP BY channel")
 	if err != nil {
 		return nil, err

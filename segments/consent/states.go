@@ -151,6 +151,26 @@ type statesSpec struct {
 	channels []string
 	now      time.Time
 	flags    []string
+	// narrow says the population is a small part of its table, so that dropping
+	// the other people's events before grouping them pays for the join it takes.
+	narrow bool
+}
+
+// narrow reports whether a population is under half of its table's rows. Its
+// count costs a pass over the rule's columns; for a large part of the table the
+// join would cost more than it saves, for a small one it saves most of the work.
+func (s *Service) narrow(ctx context.Context, table, where string) (bool, error) {
+	if strings.TrimSpace(where) == "" {
+		return false, nil
+	}
+	var narrow bool
+	err := s.ws.DB().QueryRowContext(ctx, `SELECT count(*) < 0.5 * (SELECT max(estimated_size) FROM duckdb_tables()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $1)
+		FROM main.`+query.QuoteIdent(table)+` WHERE (`+where+`)`, table).Scan(&narrow)
+	if err != nil {
+		return false, fmt.Errorf("count the population: %w", err)
+	}
+	return narrow, nil
 }
 
 // ClockSkew is how far past now an event's time may be and still be believed: the
@@ -347,20 +367,24 @@ func (p *plan) latestSQL(spec statesSpec) string {
 	channel := text(col(e.Channel), p.types[e.Channel])
 	status := text(col(e.Status), p.types[e.Status])
 	var where []string
-	if f := p.words.channelFilter(channel, spec.channels); f != "" {
-		where = append(where, f)
+	// Without a vocabulary, the events are filtered on their normalized channel
+	// after all (asked).
+	asked := ""
+	switch {
+	case p.words != nil:
+		where = append(where, p.words.channelFilter(channel, spec.channels))
+	case len(spec.channels) > 0:
+		asked = "\n\tWHERE channel IN (" + strings.Join(quoted(spec.channels), ", ") + ")"
+	default:
+		asked = "\n\tWHERE channel <> ''"
 	}
-	// When only part of the table is asked about, skip the other people's events early.
-	if strings.TrimSpace(spec.where) != "" {
+	// When only a small part of the table is asked about, skip the other people's events early.
+	if spec.narrow {
 		where = append(where, key+" IN (SELECT person FROM members)")
 	}
 	filter := ""
 	if len(where) > 0 {
 		filter = "\n\t\tWHERE " + strings.Join(where, " AND ")
-	}
-	asked := "channel <> ''"
-	if len(spec.channels) > 0 {
-		asked = "channel IN (" + strings.Join(quoted(spec.channels), ", ") + ")"
 	}
 	future := sqlTime(spec.now.Add(ClockSkew))
 	return "latest AS (\n" +
@@ -371,8 +395,8 @@ func (p *plan) latestSQL(spec statesSpec) string {
 		"\tFROM (SELECT " + key + " AS person, " + p.words.channelSQL(channel) + " AS channel,\n" +
 		"\t\t" + p.words.severityOf(status) + " AS severity,\n" +
 		"\t\t" + timeSQL(col(e.Time), p.types[e.Time]) + " AS decided_at\n" +
-		"\t\tFROM main." + query.QuoteIdent(e.Table) + " AS e" + filter + ")\n" +
-		"\tWHERE " + asked + "\n\tGROUP BY ALL\n)"
+		"\t\tFROM main." + query.QuoteIdent(e.Table) + " AS e" + filter + ")" +
+		asked + "\n\tGROUP BY ALL\n)"
 }
 
 // wideFactsSQL turns each channel's column into a row per member. An empty cell is

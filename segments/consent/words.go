@@ -47,7 +47,21 @@ func channelName(s string) string {
 
 // severitySQL classifies a status value: 0 granted, 1 unrecognized, 2 denied, 3 withdrawn.
 // A NULL value is unrecognized too; callers that treat NULL as "no record" test for it first.
-func severitySQL(expr string) string {
+func severitySQL(expr string) string { return severityCase(expr, inSQL) }
+
+// severityLazySQL is severitySQL for the rows a vocabulary does not list (see inLazySQL).
+func severityLazySQL(expr string) string { return severityCase(expr, inLazySQL) }
+
+// inSQL tests expr against a list of quoted values, joined by commas.
+func inSQL(expr, list string) string { return expr + " IN (" + list + ")" }
+
+// inLazySQL is inSQL for the ELSE of a lookup, which only the rows not looked up
+// reach. DuckDB turns a long IN list into a join that it runs for every row,
+// before the CASE picks the rows that need it, which would classify every row the
+// long way after all; list_contains runs only on the rows that get to it.
+func inLazySQL(expr, list string) string { return "list_contains([" + list + "], " + expr + ")" }
+
+func severityCase(expr string, in func(expr, list string) string) string {
 	bySeverity := map[severity][]string{}
 	for word, r := range statusWords {
 		bySeverity[r] = append(bySeverity[r], query.QuoteString(word))
@@ -58,7 +72,7 @@ func severitySQL(expr string) string {
 	for _, r := range []severity{severityGranted, severityDenied, severityWithdrawn} {
 		words := bySeverity[r]
 		slices.Sort(words) // stable SQL text, so plans and tests do not churn
-		b.WriteString(" WHEN " + word + " IN (" + strings.Join(words, ", ") + ") THEN " + strconv.Itoa(int(r)))
+		b.WriteString(" WHEN " + in(word, strings.Join(words, ", ")) + " THEN " + strconv.Itoa(int(r)))
 	}
 	b.WriteString(" ELSE " + strconv.Itoa(int(severityUnrecognized)) + " END")
 	return b.String()

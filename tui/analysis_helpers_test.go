@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
@@ -65,53 +64,16 @@ func newSampleModel(tb testing.TB, ws *query.Workspace, w, h int, theme styles.T
 	return openModel(tb, ws, "subscribers", w, h, theme)
 }
 
-// pump runs commands as the Bubble Tea runtime does, each in a goroutine of
-// its own, and hands their messages to the model one at a time. Unlike
-// settle, it lets a test act while a command is still running.
-type pump struct {
-	msgs    chan tea.Msg
-	pending int
-}
+// pump is tuitest.Pump driving the console.
+type pump struct{ *tuitest.Pump }
 
-func newPump() *pump { return &pump{msgs: make(chan tea.Msg)} }
+func newPump() pump { return pump{tuitest.NewPump()} }
 
-func (p *pump) run(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	p.pending++
-	go func() { p.msgs <- cmd() }()
-}
+func (p pump) run(cmd tea.Cmd) { p.Run(cmd) }
 
-// until delivers messages until done reports true, or, with done nil, until
-// no command is left.
-func (p *pump) until(tb testing.TB, m *Model, done func() bool) {
+func (p pump) until(tb testing.TB, m *Model, done func() bool) {
 	tb.Helper()
-	deadline := time.After(20 * time.Second)
-	for done == nil || !done() {
-		if p.pending == 0 {
-			if done != nil {
-				tb.Fatal("every command ended and the condition still does not hold")
-			}
-			return
-		}
-		select {
-		case msg := <-p.msgs:
-			p.pending--
-			switch msg := msg.(type) {
-			case nil, spinner.TickMsg:
-			case tea.BatchMsg:
-				for _, c := range msg {
-					p.run(c)
-				}
-			default:
-				_, next := m.Update(msg)
-				p.run(next)
-			}
-		case <-deadline:
-			tb.Fatal("commands did not end")
-		}
-	}
+	p.Until(tb, root{m}, done)
 }
 
 // mustContain fails when the screen lacks any of the texts.

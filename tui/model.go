@@ -134,9 +134,6 @@ func (m *Model) SQL() *sqlconsole.Model { return m.sql }
 // Segments is the Segments screen, for tests.
 func (m *Model) Segments() *segmentsscreen.Model { return m.segs }
 
-// Export is the Export screen, for tests.
-func (m *Model) Export() *exportscreen.Model { return m.export }
-
 // Notice is the message in the status line, if any.
 func (m *Model) Notice() string { return m.notice }
 

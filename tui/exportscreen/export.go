@@ -176,24 +176,3 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	}
 	return nil
 }
-
-// Preview is the latest preview, for tests.
-func (m *Model) Preview() (*export.Preview, error) { return m.preview, m.previewErr }
-
-// Result is the finished export, for tests.
-func (m *Model) Result() (*export.Result, error) { return m.result, m.runErr }
-
-// Confirming reports whether replacing an existing file waits for an answer.
-func (m *Model) Confirming() bool { return m.confirm }
-
-// Cancelled reports whether the last export was cancelled.
-func (m *Model) Cancelled() bool { return m.cancelled }
-
-// Destination is the file the export goes to.
-func (m *Model) Destination() string { return m.dest.Value() }
-
-// Request is what the form asks for.
-func (m *Model) Request() export.Request { return m.request() }
-
-// Progress is how far the running export has got, for tests.
-func (m *Model) Progress() export.Progress { return m.progress }

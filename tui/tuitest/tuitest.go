@@ -164,3 +164,53 @@ func RequireFits(tb testing.TB, view string, w, h int, state string) {
 		}
 	}
 }
+
+// Pump runs commands as the Bubble Tea runtime does, each in a goroutine of
+// its own, and hands their messages to the model one at a time. Unlike
+// Settle, it lets a test act while a command is still running.
+type Pump struct {
+	msgs    chan tea.Msg
+	pending int
+}
+
+// NewPump is a pump with nothing running.
+func NewPump() *Pump { return &Pump{msgs: make(chan tea.Msg)} }
+
+// Run starts cmd.
+func (p *Pump) Run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	p.pending++
+	go func() { p.msgs <- cmd() }()
+}
+
+// Until delivers messages to u until done reports true, or, with done nil,
+// until no command is left.
+func (p *Pump) Until(tb testing.TB, u Updater, done func() bool) {
+	tb.Helper()
+	deadline := time.After(20 * time.Second)
+	for done == nil || !done() {
+		if p.pending == 0 {
+			if done != nil {
+				tb.Fatal("every command ended and the condition still does not hold")
+			}
+			return
+		}
+		select {
+		case msg := <-p.msgs:
+			p.pending--
+			switch msg := msg.(type) {
+			case nil, spinner.TickMsg:
+			case tea.BatchMsg:
+				for _, c := range msg {
+					p.Run(c)
+				}
+			default:
+				p.Run(u.Update(msg))
+			}
+		case <-deadline:
+			tb.Fatal("commands did not end")
+		}
+	}
+}

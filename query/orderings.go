@@ -51,9 +51,10 @@ const (
 	// maxOrderings is how many orderings are kept: the view shown and the one
 	// before it (a sort flipped back). At ten million rows each is 80 MB.
 	maxOrderings = 2
-	// tailRows is how many of a browsed view's last rows are fetched ahead:
-	// more than a tall terminal shows, with the grid's read-ahead.
-	tailRows = 400
+	// tailRows is how many of a browsed view's last rows are fetched ahead: what
+	// the grid asks for at the end (twice its height, from a 50-row block) on
+	// a terminal up to 75 rows tall. More costs the fetch by position time.
+	tailRows = 200
 )
 
 // errSmallView marks a browsed view small enough that every page is near one

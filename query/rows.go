@@ -66,12 +66,13 @@ func (w *Workspace) rows(ctx context.Context, p Page) (*Result, error) {
 	if ord, ok := w.orderings.lookup(key); ok {
 		return w.orderedPage(ctx, p, src, ord)
 	}
+	if p.Browse {
+		// The view's last rows are fetched alongside its first page, so that G
+		// finds them when the first page shows; then its ordering is built.
+		w.prepare(key, p, src)
+	}
 	if p.Offset+int64(p.Limit) <= shallowOffset {
-		res, err := w.topN(ctx, p, src, p.Offset, p.Limit, false)
-		if err == nil && p.Browse {
-			w.prepare(key, p, src)
-		}
-		return res, err
+		return w.topN(ctx, p, src, p.Offset, p.Limit, false)
 	}
 	n, err := w.viewCount(ctx, p, src)
 	if err != nil {
@@ -87,11 +88,7 @@ func (w *Workspace) rows(ctx context.Context, p Page) (*Result, error) {
 		}
 	}
 	if n-p.Offset <= shallowOffset {
-		res, err := w.topN(ctx, p, src, n-end, int(end-p.Offset), true)
-		if err == nil && p.Browse {
-			w.prepare(key, p, src)
-		}
-		return res, err
+		return w.topN(ctx, p, src, n-end, int(end-p.Offset), true)
 	}
 	ord, err := w.ordering(ctx, key, p, src)
 	if err != nil {

@@ -87,40 +87,6 @@ func TestPastedMegabyteRuleIsRefusedInTheFilterBar(t *testing.T) {
 	}
 }
 
-// TestPastedMegabyteRuleIsRefusedInTheSegmentEditor: the same in the rule
-// box of the segment editor, a textarea.
-func TestPastedMegabyteRuleIsRefusedInTheSegmentEditor(t *testing.T) {
-	ws := newWorkspace(t)
-	m := newModel(t, ws, 100, 30, styles.Dark)
-	press(t, m, "3", "n")
-	typeText(t, m, "gold_big")
-	press(t, m, "tab", "tab")
-	typed := "plan = 'gold'"
-	typeText(t, m, typed)
-
-	_, cmd := m.Update(tea.PasteMsg{Content: megabyteRule})
-	if cmd != nil {
-		t.Error("a refused paste asked for work")
-	}
-	if _, _, got := m.Segments().Draft(); got != typed {
-		t.Fatalf("after the refused paste the rule is %.40q…", got)
-	}
-	if want := refusal(len(typed) + len(megabyteRule)); !strings.Contains(screenText(m), want) {
-		t.Fatalf("the screen lacks %q:\n%s", want, screenText(m))
-	}
-	requireFits(t, m, 100, 30, "refused paste in the editor")
-
-	// Line breaks count, and a rule of many lines up to the limit is taken.
-	lines := strings.Repeat("\nor plan = 'y'", (rule.MaxRuleChars-len(typed))/len("\nor plan = 'y'"))
-	send(t, m, tea.PasteMsg{Content: lines})
-	if _, _, got := m.Segments().Draft(); got != typed+lines {
-		t.Fatalf("a paste within the limit was not taken whole: %d of %d characters", len(got), len(typed+lines))
-	}
-	if n, ok := m.Segments().Preview(); !ok || n == 0 {
-		t.Errorf("the long rule was not counted: %d, %v (%v)", n, ok, m.Segments().RuleError())
-	}
-	requireFits(t, m, 100, 30, "long rule in the editor")
-}
 
 // TestImportOfAGzipBombShowsBytesAndEscStopsIt: a few megabytes of gzip that
 // inflate to 2 GB show how much of the file is read, as a bar, and Esc stops
@@ -185,55 +151,4 @@ func BenchmarkFilterBarLongRule(b *testing.B) {
 	}
 }
 
-// TestUpAndDownMoveByRowsOfALongRule: a rule of one long line is drawn on
-// several rows; up and down move between them, and leave the rule box only
-// from its first and last rows.
-func TestUpAndDownMoveByRowsOfALongRule(t *testing.T) {
-	ws := newWorkspace(t)
-	m := newModel(t, ws, 100, 30, styles.Dark)
-	press(t, m, "3", "n")
-	typeText(t, m, "gold_long")
-	press(t, m, "tab", "tab")
-	long := strings.Repeat("plan = 'gold' or ", 12) + "plan = 'gold'"
-	send(t, m, tea.PasteMsg{Content: long})
-	press(t, m, "up")
-	typeText(t, m, "Z")
-	_, _, got := m.Segments().Draft()
-	if !strings.Contains(got, "Z") || strings.HasSuffix(got, "Z") {
-		t.Fatalf("up from the last row of a long rule did not move up within it: %q", got)
-	}
-	// The cursor is on the middle row of three: one down to the last, one more out.
-	press(t, m, "backspace", "down", "down")
-	typeText(t, m, "because")
-	if _, _, rule := m.Segments().Draft(); rule != long {
-		t.Errorf("down from the last row stayed in the rule: %q", rule)
-	}
-	if !strings.Contains(screenText(m), "because") {
-		t.Errorf("down from the last row did not reach the description:\n%s", screenText(m))
-	}
-}
 
-// BenchmarkSegmentEditorLongRule is a key and the frame after it in the rule
-// box holding a rule at the length limit, in three shapes.
-func BenchmarkSegmentEditorLongRule(b *testing.B) {
-	shapes := []struct{ name, text string }{
-		{"one line", strings.Repeat(" or plan = 'y'", 9900/14)},
-		{"700 lines", strings.Repeat("\nor plan = 'y'", 9900/14)},
-		{"long and tall", "plan = '" + strings.Repeat("y", 4900) + "'" + strings.Repeat("\n", 4900) + " or active"},
-	}
-	for _, shape := range shapes {
-		b.Run(shape.name, func(b *testing.B) {
-			ws := newWorkspace(b)
-			m := newModel(b, ws, 100, 30, styles.Dark)
-			press(b, m, "3", "n")
-			typeText(b, m, "gold_big")
-			press(b, m, "tab", "tab")
-			send(b, m, tea.PasteMsg{Content: shape.text})
-			b.ResetTimer()
-			for b.Loop() {
-				m.Update(keyPress("x"))
-				_ = m.View()
-			}
-		})
-	}
-}

@@ -216,12 +216,6 @@ func (m *Model) Names() []string {
 	return names
 }
 
-// Selected is the name of the segment under the cursor ("" for none).
-func (m *Model) Selected() string {
-	seg, _ := m.current()
-	return seg.Name
-}
-
 // Size is a listed segment's counted size.
 func (m *Model) Size(name string) (int64, bool) {
 	for _, it := range m.list.items {
@@ -234,9 +228,6 @@ func (m *Model) Size(name string) (int64, bool) {
 
 // Editing reports whether the editor is open.
 func (m *Model) Editing() bool { return m.view == viewEditor }
-
-// InHistory reports whether a segment's history is shown.
-func (m *Model) InHistory() bool { return m.view == viewHistory }
 
 // Draft is what the editor holds: the segment's name, its table and the rule.
 func (m *Model) Draft() (name, table, rule string) {

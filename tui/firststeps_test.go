@@ -1,9 +1,6 @@
 package tui
 
 import (
-	"context"
-	"fmt"
-	"math"
 	"strings"
 	"testing"
 
@@ -12,24 +9,10 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/tuitest"
 )
 
-// telcoRows is shaped like a telco churn export: a camelCase ID, a contract
-// type, Yes/No columns, tenure in months and the churn outcome.
-func telcoRows(n int) string {
-	var b strings.Builder
-	b.WriteString("customerID,gender,SeniorCitizen,Partner,tenure,Contract,MonthlyCharges,Churn\n")
-	for i := range n {
-		contract := []string{"Month-to-month", "Month-to-month", "One year", "Two year"}[i%4]
-		churn := "No"
-		if contract == "Month-to-month" && i%3 == 0 || i%11 == 0 {
-			churn = "Yes"
-		}
-		fmt.Fprintf(&b, "%04d-%c%c%c%c,%s,%d,%s,%d,%s,%.2f,%s\n", 1000+i, 'A'+rune(i%26), 'A'+rune(i*7%26), 'A'+rune(i*3%26), 'A'+rune(i*5%26),
-			[]string{"Female", "Male"}[i%2], i%5/4, []string{"Yes", "No"}[i%3/2], i*7%72, contract, 20+float64(i*37%100), churn)
-	}
-	return b.String()
-}
+var telcoRows = tuitest.TelcoRows
 
 func TestAltNumberSwitchesScreensWhileTyping(t *testing.T) {
 	ws := newWorkspace(t)
@@ -116,7 +99,6 @@ func TestSQLStarterCanBeEdited(t *testing.T) {
 }
 
 func TestFirstStepsOnATelcoExport(t *testing.T) {
-	ctx := context.Background()
 	ws := newWorkspace(t)
 	querytest.ImportCSV(t, ws, "telco", telcoRows(240))
 	m := openModel(t, ws, "telco", 120, 36, styles.Dark)
@@ -133,86 +115,12 @@ func TestFirstStepsOnATelcoExport(t *testing.T) {
 	}
 	press(t, m, "esc")
 
-	// The Slice screen shows the churn rate by a category, not by the ID.
+	// The Slice screen opens on the churn rate by a category (its defaults are
+	// the Slice package's test).
 	press(t, m, "2")
-	g := m.Slice().Grouping()
-	if len(g.By) != 1 || g.By[0] != "Contract" {
-		t.Fatalf("default grouping by %v, want Contract: a handful of categories, not the ID or a pair", g.By)
-	}
-	if g.Measure.Func != "rate" || g.Measure.Column != "Churn" {
-		t.Fatalf("default measure %+v, want the rate of Churn", g.Measure)
-	}
-	for range 10 {
-		if m.Slice().Grouping().By[0] == "Contract" {
-			break
-		}
-		press(t, m, "j")
-	}
-	by := m.Slice().Grouping().By[0]
-	res, err := m.Slice().Result()
-	if err != nil || res == nil || by != "Contract" || len(res.Rows) != 3 {
-		t.Fatalf("slice by %s: %v, %v", by, res, err)
-	}
-	for _, row := range res.Rows {
-		if row[0] == nil {
-			continue
-		}
-		label := query.FormatValue(row[0])
-		want, err := ws.Query(ctx, fmt.Sprintf(`SELECT avg(CASE WHEN "Churn"::VARCHAR IN ('Yes', 'true') THEN 1.0 ELSE 0 END) FROM telco WHERE %s::VARCHAR = %s`,
-			query.QuoteIdent(by), query.QuoteString(label)), 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got, w := row[3].(float64), want.Rows[0][0].(float64); math.Abs(got-w) > 1e-9 {
-			t.Errorf("churn rate of %s %s = %v, want %v", by, label, got, w)
-		}
-	}
-	if !strings.Contains(screenText(m), "rate of Churn") || !strings.Contains(screenText(m), "%") {
-		t.Fatalf("the rate is not shown:\n%s", screenText(m))
+	if text := screenText(m); !strings.Contains(text, "rate of Churn") || !strings.Contains(text, "Month-to-month") {
+		t.Fatalf("the Slice screen on telco:\n%s", text)
 	}
 }
 
-func TestSliceGroupsDatesByMonth(t *testing.T) {
-	ws := newWorkspace(t)
-	m := newModel(t, ws, 120, 36, styles.Dark)
-	press(t, m, "2")
-	if by := m.Slice().Grouping().By; len(by) != 1 || by[0] != "plan" {
-		t.Fatalf("customers group by %v by default, want plan", by)
-	}
-	for range 10 {
-		if m.Slice().Grouping().By[0] == "signup_date" {
-			break
-		}
-		press(t, m, "j")
-	}
-	res, err := m.Slice().Result()
-	if err != nil || res == nil || m.Slice().Grouping().By[0] != "signup_date" {
-		t.Fatalf("grouping by %v: %v, %v", m.Slice().Grouping().By, res, err)
-	}
-	if len(res.Rows) != 12 {
-		t.Fatalf("%d groups by signup month, want the 12 months of 2024", len(res.Rows))
-	}
-	for i, row := range res.Rows {
-		if want := fmt.Sprintf("2024-%02d", i+1); row[0] != want {
-			t.Errorf("group %d is %v, want %s (months in order)", i, row[0], want)
-		}
-	}
-}
 
-func TestSliceNeverDefaultsToANearUniqueColumn(t *testing.T) {
-	ws := newWorkspace(t)
-	var b strings.Builder
-	b.WriteString("ticket_no,subject,channel,opened\n")
-	for i := range 80 {
-		fmt.Fprintf(&b, "%d,Cannot sign in since update %d,%s,2025-%02d-%02d\n", 500+i, i, []string{"email", "phone", "chat"}[i%3], 1+i%12, 1+i%28)
-	}
-	querytest.ImportCSV(t, ws, "tickets", b.String())
-	m := openModel(t, ws, "tickets", 120, 36, styles.Dark)
-	press(t, m, "2")
-	if by := m.Slice().Grouping().By; len(by) != 1 || by[0] != "channel" {
-		t.Fatalf("tickets group by %v by default, want channel (subject is different on every row)", by)
-	}
-	if res, err := m.Slice().Result(); err != nil || res == nil || len(res.Rows) != 3 {
-		t.Fatalf("result %v, %v", res, err)
-	}
-}

@@ -125,9 +125,6 @@ func (m *Model) Active() Screen { return m.active }
 // Data is the Data screen, for tests and benchmarks.
 func (m *Model) Data() *data.Model { return m.data }
 
-// Slice is the Slice screen, for tests.
-func (m *Model) Slice() *slice.Model { return m.slice }
-
 // SQL is the SQL screen, for tests.
 func (m *Model) SQL() *sqlconsole.Model { return m.sql }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/rule"
+	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -382,27 +383,11 @@ func TestSliceUsesDataFilter(t *testing.T) {
 	typeText(t, m, "country = 'US'")
 	press(t, m, "enter")
 	matching := m.Data().Grid().Total()
+	// The Data screen's scope reaches the Slice screen: its filter and the
+	// rows it leaves (the grouping within it is the Slice package's test).
 	press(t, m, "2")
-	res, err := m.Slice().Result()
-	if err != nil || res == nil {
-		t.Fatalf("slice result %v, %v", res, err)
-	}
-	var sum int64
-	for _, r := range res.Rows {
-		sum += r[1].(int64)
-	}
-	if sum != matching {
-		t.Fatalf("groups add up to %d, want the %d filtered rows", sum, matching)
-	}
-	if !strings.Contains(screenText(m), "filter country = 'US'") {
-		t.Fatalf("the filter is not shown:\n%s", screenText(m))
-	}
-	press(t, m, "tab", "tab", "g", "j", "j") // measure: sum of age
-	if g := m.Slice().Grouping(); g.Measure.Func != "sum" || g.Measure.Column != "age" {
-		t.Fatalf("measure = %+v", g.Measure)
-	}
-	if res, _ := m.Slice().Result(); len(res.Columns) != 4 {
-		t.Fatalf("columns = %+v, want the label, count, share and sum", res.Columns)
+	if text := screenText(m); !strings.Contains(text, "filter country = 'US'") || !strings.Contains(text, common.Count(matching)+" of 120 rows") {
+		t.Fatalf("the filter is not shown:\n%s", text)
 	}
 }
 

@@ -138,9 +138,6 @@ func (m *Model) saveAsSegment() tea.Cmd {
 	return func() tea.Msg { return msg }
 }
 
-// Result is the latest grouping, for tests.
-func (m *Model) Result() (*query.Result, error) { return m.result, m.err }
-
 // Grouping is the query the current choices ask for.
 func (m *Model) Grouping() query.Grouping {
 	g := query.Grouping{Table: m.scope.Table.Name, Where: m.scope.Where, Limit: groupLimit, Months: true}

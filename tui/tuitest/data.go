@@ -140,3 +140,20 @@ var Sample = NewFixture(func(tb testing.TB, path string) *query.Workspace {
 	SampleTables(tb, ws)
 	return ws
 })
+
+// TelcoRows is shaped like a telco churn export: a camelCase ID, a contract
+// type, Yes/No columns, tenure in months and the churn outcome.
+func TelcoRows(n int) string {
+	var b strings.Builder
+	b.WriteString("customerID,gender,SeniorCitizen,Partner,tenure,Contract,MonthlyCharges,Churn\n")
+	for i := range n {
+		contract := []string{"Month-to-month", "Month-to-month", "One year", "Two year"}[i%4]
+		churn := "No"
+		if contract == "Month-to-month" && i%3 == 0 || i%11 == 0 {
+			churn = "Yes"
+		}
+		fmt.Fprintf(&b, "%04d-%c%c%c%c,%s,%d,%s,%d,%s,%.2f,%s\n", 1000+i, 'A'+rune(i%26), 'A'+rune(i*7%26), 'A'+rune(i*3%26), 'A'+rune(i*5%26),
+			[]string{"Female", "Male"}[i%2], i%5/4, []string{"Yes", "No"}[i%3/2], i*7%72, contract, 20+float64(i*37%100), churn)
+	}
+	return b.String()
+}

@@ -164,8 +164,8 @@ func (s *Service) narrow(ctx context.Context, table, where string) (bool, error)
 		return false, nil
 	}
 	var narrow bool
-	err := s.ws.DB().QueryRowContext(ctx, `SELECT count(*) < 0.5 * (SELECT max(estimated_size) FROM duckdb_tables()
-		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $1)
+	err := s.ws.DB().QueryRowContext(ctx, `SELECT coalesce(count(*) < 0.5 * (SELECT max(estimated_size) FROM duckdb_tables()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $1), false)
 		FROM main.`+query.QuoteIdent(table)+` WHERE (`+where+`)`, table).Scan(&narrow)
 	if err != nil {
 		return false, fmt.Errorf("count the population: %w", err)

@@ -34,6 +34,7 @@ func thousands(n int) string {
 // and says why, and nothing is sent to be counted. Up to the limit a paste is
 // taken; one character past it is refused.
 func TestPastedMegabyteRuleIsRefusedInTheFilterBar(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 100, 30, styles.Dark)
 	press(t, m, "/")
@@ -92,6 +93,7 @@ func TestPastedMegabyteRuleIsRefusedInTheFilterBar(t *testing.T) {
 // inflate to 2 GB show how much of the file is read, as a bar, and Esc stops
 // the import with the workspace as it was.
 func TestImportOfAGzipBombShowsBytesAndEscStopsIt(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	ctx := context.Background()
 	before, err := ws.Tables(ctx)

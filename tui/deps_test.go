@@ -9,6 +9,7 @@ import (
 // The execution core serves the console and the CLI alike, so it must not
 // depend on the console or on Bubble Tea.
 func TestCoreDoesNotImportTheConsole(t *testing.T) {
+	t.Parallel()
 	out, err := exec.Command("go", "list", "-deps", "../query", "../segments/...").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)

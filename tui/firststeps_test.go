@@ -15,6 +15,7 @@ import (
 var telcoRows = tuitest.TelcoRows
 
 func TestAltNumberSwitchesScreensWhileTyping(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 100, 30, styles.Dark)
 
@@ -58,6 +59,7 @@ func TestAltNumberSwitchesScreensWhileTyping(t *testing.T) {
 }
 
 func TestSQLStarterIsAboutTheDataTable(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 100, 30, styles.Dark)
 	press(t, m, "7")
@@ -89,6 +91,7 @@ func TestSQLStarterIsAboutTheDataTable(t *testing.T) {
 }
 
 func TestSQLStarterCanBeEdited(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 100, 30, styles.Dark)
 	press(t, m, "7", "backspace", "backspace", "backspace")
@@ -99,6 +102,7 @@ func TestSQLStarterCanBeEdited(t *testing.T) {
 }
 
 func TestFirstStepsOnATelcoExport(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	querytest.ImportCSV(t, ws, "telco", telcoRows(240))
 	m := openModel(t, ws, "telco", 120, 36, styles.Dark)

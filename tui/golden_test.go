@@ -12,6 +12,7 @@ import (
 // TestGolden compares whole frames, colour codes and all, with the files in
 // testdata/TestGolden. Run with -update to rewrite them after a deliberate change.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	scenes := []struct {
 		name string

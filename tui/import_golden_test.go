@@ -31,6 +31,7 @@ func importModel(tb testing.TB, w, h int, theme styles.Theme, files ...string) *
 // TestGoldenImport compares frames of the import summary and the key picker
 // with the files in testdata/TestGoldenImport; -update rewrites them.
 func TestGoldenImport(t *testing.T) {
+	t.Parallel()
 	path := writeFile(t, "telco_churn.csv", telcoCSV(50))
 	scenes := []struct {
 		name string

@@ -71,6 +71,7 @@ func settleWatching(tb testing.TB, m *Model, cmd tea.Cmd, look func()) {
 }
 
 func TestImportShowsProgressThenSummaryAndOpensTheTable(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	path := writeFile(t, "telco_churn.csv", telcoCSV(50))
 	m, cmd := startConsole(t, ws, path)
@@ -139,6 +140,7 @@ func TestImportShowsProgressThenSummaryAndOpensTheTable(t *testing.T) {
 }
 
 func TestImportErrorIsShownAndTheConsoleStaysUsable(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	missing := filepath.Join(t.TempDir(), "nowhere.csv")
 	m, cmd := startConsole(t, ws, missing)
@@ -167,6 +169,7 @@ func TestImportErrorIsShownAndTheConsoleStaysUsable(t *testing.T) {
 }
 
 func TestImportOfSeveralFilesGoesOnAfterAFailure(t *testing.T) {
+	t.Parallel()
 	ws := querytest.Empty(t)
 	bad := writeFile(t, "empty.csv", "customerID,tenure\r\n")
 	good := writeFile(t, "telco.csv", telcoCSV(20))
@@ -215,6 +218,7 @@ func bigCSV(tb testing.TB, rows int) string {
 }
 
 func TestEscCancelsTheImportAndLeavesTheWorkspaceAsItWas(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	ctx := context.Background()
 	before, err := ws.Tables(ctx)

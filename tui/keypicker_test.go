@@ -33,6 +33,7 @@ func moveTo(tb testing.TB, m *Model, i int) {
 }
 
 func TestKeyPickerListsCandidatesAndSetsTheKey(t *testing.T) {
+	t.Parallel()
 	ws := querytest.Empty(t)
 	querytest.ImportCSV(t, ws, "telco", telcoCSV(50))
 	m := openModel(t, ws, "telco", 120, 36, styles.NoColor)
@@ -115,6 +116,7 @@ func TestKeyPickerListsCandidatesAndSetsTheKey(t *testing.T) {
 }
 
 func TestKeyPickerIsInThePalette(t *testing.T) {
+	t.Parallel()
 	ws := querytest.Empty(t)
 	querytest.ImportCSV(t, ws, "telco", telcoCSV(10))
 	m := openModel(t, ws, "telco", 100, 30, styles.NoColor)

@@ -36,6 +36,7 @@ func lookSegments(root *Model) segSnapshot {
 // TestSaveAsSegmentRun drives the program as Bubble Tea runs it: filter the
 // data, save the filter as a segment, find it in the list, quit.
 func TestSaveAsSegmentRun(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := New(context.Background(), ws, Options{Table: "customers", Now: fixedNow})
 	tm := teatest.NewTestModel(t, m,

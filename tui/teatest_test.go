@@ -63,6 +63,7 @@ func lookData(m *Model) snapshot {
 // TestConsoleRun drives the whole program as Bubble Tea runs it: browse,
 // filter, see the count, quit.
 func TestConsoleRun(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := New(context.Background(), ws, Options{Table: "customers", Now: fixedNow})
 	tm := teatest.NewTestModel(t, m,

@@ -143,6 +143,7 @@ func (term *terminal) quit() {
 // gives it a 120×40 screen, the test reads the screen back, checks the sample
 // subscribers table is on it, presses q and expects a clean exit.
 func TestBinaryInTmux(t *testing.T) {
+	t.Parallel()
 	bin := segscopeBinary(t)
 	dir := t.TempDir()
 	term := runInTmux(t, 120, 40, fmt.Sprintf("env HOME=%[1]s XDG_DATA_HOME=%[1]s TERM=xterm-256color %[2]s --workspace :memory:", dir, bin))
@@ -164,6 +165,7 @@ func TestBinaryInTmux(t *testing.T) {
 // import summary on screen, a filter typed on the Data screen, saved as a
 // segment from the console and found in the Segments list. No --key anywhere.
 func TestCustomerFileToSegmentInTmux(t *testing.T) {
+	t.Parallel()
 	bin := segscopeBinary(t)
 	dir := t.TempDir()
 	csv := filepath.Join(dir, "telco_churn.csv")

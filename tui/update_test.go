@@ -16,6 +16,7 @@ import (
 )
 
 func TestOpensTableAndPagesRows(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 80, 24, styles.Dark)
 	d := m.Data()
@@ -62,6 +63,7 @@ func TestOpensTableAndPagesRows(t *testing.T) {
 }
 
 func TestHorizontalScrollKeepsKeyFrozen(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 80, 24, styles.Dark)
 	for range 8 {
@@ -80,6 +82,7 @@ func TestHorizontalScrollKeepsKeyFrozen(t *testing.T) {
 }
 
 func TestSortCyclesAscDescOff(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 80, 24, styles.Dark)
 	press(t, m, "l", "l", "l", "l", "l", "l", "l") // age
@@ -108,6 +111,7 @@ func TestSortCyclesAscDescOff(t *testing.T) {
 }
 
 func TestFilterErrorPointsAtToken(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 100, 30, styles.Dark)
 	press(t, m, "/")
@@ -137,6 +141,7 @@ func TestFilterErrorPointsAtToken(t *testing.T) {
 }
 
 func TestFilterCountsAsYouTypeAndApplies(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 100, 30, styles.Dark)
 	text := "plan in ('gold', 'silver') and age >= 40"
@@ -171,6 +176,7 @@ func TestFilterCountsAsYouTypeAndApplies(t *testing.T) {
 }
 
 func TestFilterCompletesColumnsAndValues(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 100, 30, styles.Dark)
 	press(t, m, "/")
@@ -199,6 +205,7 @@ func TestFilterCompletesColumnsAndValues(t *testing.T) {
 }
 
 func TestStaleResultIsDropped(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 80, 24, styles.Dark)
 	// Sorting twice starts a fetch and then supersedes it.
@@ -242,6 +249,7 @@ func TestStaleResultIsDropped(t *testing.T) {
 }
 
 func TestEscCancelsRunningQuery(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 80, 24, styles.Dark)
 	_, fetch := m.Update(keyPress("s"))
@@ -267,6 +275,7 @@ func TestEscCancelsRunningQuery(t *testing.T) {
 }
 
 func TestQuitCancelsEverything(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 80, 24, styles.Dark)
 	m.Update(keyPress("s"))
@@ -283,6 +292,7 @@ func TestQuitCancelsEverything(t *testing.T) {
 }
 
 func TestScreensSwitchByKeyMouseAndPalette(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 80, 24, styles.Dark)
 	press(t, m, "2")
@@ -334,6 +344,7 @@ func TestScreensSwitchByKeyMouseAndPalette(t *testing.T) {
 }
 
 func TestRevealIsAudited(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 100, 30, styles.Dark)
 	if strings.Contains(screenText(m), "ada.") {
@@ -361,6 +372,7 @@ func TestRevealIsAudited(t *testing.T) {
 }
 
 func TestProfilePanel(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 120, 36, styles.Dark)
 	press(t, m, "l", "l", "l", "l", "l", "l", "l", "p") // age
@@ -377,6 +389,7 @@ func TestProfilePanel(t *testing.T) {
 }
 
 func TestSliceUsesDataFilter(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 100, 30, styles.Dark)
 	press(t, m, "/")
@@ -392,6 +405,7 @@ func TestSliceUsesDataFilter(t *testing.T) {
 }
 
 func TestSQLRefusalExplained(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 100, 30, styles.Dark)
 	press(t, m, "7")
@@ -418,6 +432,7 @@ func TestSQLRefusalExplained(t *testing.T) {
 
 // Every frame must be exactly the terminal's size, whatever is on screen.
 func TestFramesFitTheTerminal(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	for _, size := range [][2]int{{80, 24}, {100, 30}, {160, 48}, {60, 16}, {40, 10}, {30, 8}} {
 		m := newModel(t, ws, size[0], size[1], styles.Dark)
@@ -445,6 +460,7 @@ func TestFramesFitTheTerminal(t *testing.T) {
 }
 
 func TestPasteIntoFilterAndPalette(t *testing.T) {
+	t.Parallel()
 	ws := newWorkspace(t)
 	m := newModel(t, ws, 100, 30, styles.Dark)
 	press(t, m, "/")

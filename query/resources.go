@@ -3,11 +3,12 @@ package query
 import "fmt"
 
 // ConsoleMemoryLimit is the memory DuckDB may hold for the console's workspace.
-// DuckDB keeps about another 100 MB outside its buffer pool when it sorts ten
-// million rows, and the console its screens and Go's heap: at 256 MiB the
-// console browses and sorts ten million rows in well under 512 MB resident.
-// What does not fit spills to the temporary directory.
-const ConsoleMemoryLimit = 256 << 20
+// DuckDB keeps another 100-200 MB outside its buffer pool while it sorts ten
+// million rows, and the console has its screens and Go's heap: at 192 MiB the
+// console browses and sorts ten million rows in 330-350 MB resident (at 256 MiB
+// it peaked at 420-490 MB, too near the 512 MB it must stay under). What does
+// not fit spills to the temporary directory.
+const ConsoleMemoryLimit = 192 << 20
 
 // pagingJoinRows is how many rows a join's small side may have for DuckDB to
 // push its values into the other side's scan as a filter (its default is 50).

@@ -27,8 +27,8 @@ func TestMemorySettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if got := setting(t, w, "memory_limit"); got != "256.0 MiB" {
-		t.Errorf("memory_limit %q, want 256.0 MiB", got)
+	if got := setting(t, w, "memory_limit"); got != "192.0 MiB" {
+		t.Errorf("memory_limit %q, want 192.0 MiB", got)
 	}
 	if got := setting(t, w, "temp_directory"); got != path+".tmp" {
 		t.Errorf("temp_directory %q, want %q", got, path+".tmp")

@@ -88,7 +88,6 @@ func TestPastedMegabyteRuleIsRefusedInTheFilterBar(t *testing.T) {
 	}
 }
 
-
 // TestImportOfAGzipBombShowsBytesAndEscStopsIt: a few megabytes of gzip that
 // inflate to 2 GB show how much of the file is read, as a bar, and Esc stops
 // the import with the workspace as it was.
@@ -152,5 +151,3 @@ func BenchmarkFilterBarLongRule(b *testing.B) {
 		_ = m.View()
 	}
 }
-
-

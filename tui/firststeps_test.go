@@ -126,5 +126,3 @@ func TestFirstStepsOnATelcoExport(t *testing.T) {
 		t.Fatalf("the Slice screen on telco:\n%s", text)
 	}
 }
-
-

@@ -17,12 +17,12 @@ import (
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/comparescreen"
 	"github.com/segscope/segscope/tui/consentscreen"
-	"github.com/segscope/segscope/tui/data"
+	"github.com/segscope/segscope/tui/datascreen"
 	"github.com/segscope/segscope/tui/dialog"
 	"github.com/segscope/segscope/tui/exportscreen"
 	"github.com/segscope/segscope/tui/segmentsscreen"
-	"github.com/segscope/segscope/tui/slice"
-	"github.com/segscope/segscope/tui/sqlconsole"
+	"github.com/segscope/segscope/tui/slicescreen"
+	"github.com/segscope/segscope/tui/sqlscreen"
 	"github.com/segscope/segscope/tui/styles"
 	"github.com/segscope/segscope/tui/task"
 )
@@ -55,9 +55,9 @@ type Model struct {
 	screens map[Screen]screen
 	order   []Screen
 	active  Screen
-	data    *data.Model
-	slice   *slice.Model
-	sql     *sqlconsole.Model
+	data    *datascreen.Model
+	slice   *slicescreen.Model
+	sql     *sqlscreen.Model
 	segs    *segmentsscreen.Model
 	compare *comparescreen.Model
 	consent *consentscreen.Model
@@ -89,9 +89,9 @@ func New(ctx context.Context, ws *query.Workspace, opts Options) *Model {
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		active:  ScreenData,
 	}
-	m.data = data.New(env, data.Options{Table: opts.Table, Import: opts.Import})
-	m.slice = slice.New(env)
-	m.sql = sqlconsole.New(env)
+	m.data = datascreen.New(env, datascreen.Options{Table: opts.Table, Import: opts.Import})
+	m.slice = slicescreen.New(env)
+	m.sql = sqlscreen.New(env)
 	m.segs = segmentsscreen.New(env)
 	m.compare = comparescreen.New(env)
 	m.consent = consentscreen.New(env)
@@ -123,10 +123,10 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) Active() Screen { return m.active }
 
 // Data is the Data screen, for tests and benchmarks.
-func (m *Model) Data() *data.Model { return m.data }
+func (m *Model) Data() *datascreen.Model { return m.data }
 
 // SQL is the SQL screen, for tests.
-func (m *Model) SQL() *sqlconsole.Model { return m.sql }
+func (m *Model) SQL() *sqlscreen.Model { return m.sql }
 
 // Segments is the Segments screen, for tests.
 func (m *Model) Segments() *segmentsscreen.Model { return m.segs }

@@ -15,10 +15,6 @@ var sampleSegments = tuitest.Segments
 // define stores segments at the fixed clock's times.
 var define = tuitest.Define
 
-
-
-
-
 func TestSaveFilterAsSegment(t *testing.T) {
 	t.Parallel()
 	ws := newWorkspace(t)

@@ -94,7 +94,7 @@ func TestConsentMatrixMatchesCoverage(t *testing.T) {
 		t.Fatalf("proposal for customers %+v (%v)", p, err)
 	}
 	tuitest.Press(t, m, "esc")
-	if (m.view == viewSegment) {
+	if m.view == viewSegment {
 		t.Fatal("esc did not go back to the matrix")
 	}
 }

@@ -1,7 +1,7 @@
-// Package data is the Data screen: the workspace's tables in a sidebar, a grid
+// Package datascreen is the Data screen: the workspace's tables in a sidebar, a grid
 // that pages rows from DuckDB around the viewport, a column profile panel and
 // a filter bar that takes a segment rule.
-package data
+package datascreen
 
 import (
 	"fmt"

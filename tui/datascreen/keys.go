@@ -1,4 +1,4 @@
-package data
+package datascreen
 
 import (
 	"charm.land/bubbles/v2/key"

@@ -1,7 +1,7 @@
-// Package slice is the Slice screen: the rows in scope grouped by one or two
+// Package slicescreen is the Slice screen: the rows in scope grouped by one or two
 // columns (numbers binned by the database), with a measure per group, as a
 // table with bars.
-package slice
+package slicescreen
 
 import (
 	"reflect"

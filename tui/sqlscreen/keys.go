@@ -1,4 +1,4 @@
-package sqlconsole
+package sqlscreen
 
 import (
 	"charm.land/bubbles/v2/key"

@@ -1,4 +1,4 @@
-package sqlconsole
+package sqlscreen
 
 import (
 	"strings"

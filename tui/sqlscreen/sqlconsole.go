@@ -1,6 +1,6 @@
-// Package sqlconsole is the SQL screen: read-only DuckDB SQL over the
+// Package sqlscreen is the SQL screen: read-only DuckDB SQL over the
 // workspace, with results in the same grid as the Data screen.
-package sqlconsole
+package sqlscreen
 
 import (
 	"errors"

@@ -154,10 +154,11 @@ func (w *Workspace) dropOrderings(names []string) {
 // ordering returns the view's ordering, building it once however many pages ask
 // at the same time. A failed or cancelled build is forgotten, so the next request
 // tries again; a page waiting on a background build that was stopped (the user
-// moved on, then came back) builds it itself.
+// moved on, then came back), or on an ordering evicted as it was finished (and
+// so dropped), builds it again itself.
 func (w *Workspace) ordering(ctx context.Context, key string, p Page, src rowSource) (string, error) {
 	o := &w.orderings
-	for {
+	for attempt := 0; ; attempt++ {
 		o.mu.Lock()
 		e, building := o.entries[key]
 		var drop []string
@@ -173,14 +174,21 @@ func (w *Workspace) ordering(ctx context.Context, key string, p Page, src rowSou
 		w.dropOrderings(drop)
 		if !building {
 			w.build(ctx, key, e, p, src)
-			return e.name, e.err
+		} else {
+			select {
+			case <-e.ready:
+			case <-ctx.Done():
+				return "", ctx.Err()
+			}
 		}
-		select {
-		case <-e.ready:
-		case <-ctx.Done():
-			return "", ctx.Err()
-		}
-		if e.err == nil || e.cancel == nil || !errors.Is(e.err, context.Canceled) {
+		o.mu.Lock()
+		gone := e.gone
+		o.mu.Unlock()
+		stopped := e.cancel != nil && errors.Is(e.err, context.Canceled)
+		if (e.err == nil && !gone) || (e.err != nil && !stopped) || ctx.Err() != nil || attempt == 2 {
+			if e.err == nil && gone {
+				return "", errors.New("newer sorts replaced this one while the page waited for it; ask again")
+			}
 			return e.name, e.err
 		}
 	}

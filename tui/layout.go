@@ -3,12 +3,12 @@ package tui
 import (
 	"fmt"
 
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 // layout is the frame's regions, computed once per resize.
 type layout struct {
-	tabs, body, status, help common.Rect
+	tabs, body, status, help draw.Rect
 	tabHits                  []tabHit
 }
 
@@ -23,7 +23,7 @@ const minHeightForHints = 12
 
 func newLayout(w, h int, order []Screen) layout {
 	var l layout
-	full := common.Rect{W: w, H: h}
+	full := draw.Rect{W: w, H: h}
 	l.tabs, full = full.SplitY(1)
 	hints := 0
 	if h >= minHeightForHints {
@@ -40,7 +40,7 @@ func newLayout(w, h int, order []Screen) layout {
 	x := 1
 	for _, s := range order {
 		t := tabHit{screen: s, key: fmt.Sprintf("%s%d ", pad, int(s)), name: s.String() + pad, x: x}
-		t.w = common.Width(t.key + t.name)
+		t.w = draw.Width(t.key + t.name)
 		l.tabHits = append(l.tabHits, t)
 		x += t.w + 1
 	}
@@ -50,7 +50,7 @@ func newLayout(w, h int, order []Screen) layout {
 func tabsWidth(order []Screen, pad string) int {
 	w := 1
 	for _, s := range order {
-		w += common.Width(fmt.Sprintf("%s%d %s%s", pad, int(s), s, pad)) + 1
+		w += draw.Width(fmt.Sprintf("%s%d %s%s", pad, int(s), s, pad)) + 1
 	}
 	return w
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/rule"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -399,7 +399,7 @@ func TestSliceUsesDataFilter(t *testing.T) {
 	// The Data screen's scope reaches the Slice screen: its filter and the
 	// rows it leaves (the grouping within it is the Slice package's test).
 	press(t, m, "2")
-	if text := screenText(m); !strings.Contains(text, "filter country = 'US'") || !strings.Contains(text, common.Count(matching)+" of 120 rows") {
+	if text := screenText(m); !strings.Contains(text, "filter country = 'US'") || !strings.Contains(text, draw.Count(matching)+" of 120 rows") {
 		t.Fatalf("the filter is not shown:\n%s", text)
 	}
 }

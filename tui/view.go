@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/query"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 // View builds the frame: tabs, the visible screen, the status line and key
@@ -32,9 +32,9 @@ func (m *Model) frame() string {
 	}
 	if m.width < minWidth || m.height < minHeight {
 		msg := fmt.Sprintf("segscope needs a terminal of at least %d×%d (this one is %d×%d)", minWidth, minHeight, m.width, m.height)
-		return common.Block(ansi.Wordwrap(msg, m.width, " "), m.width, m.height)
+		return draw.Block(ansi.Wordwrap(msg, m.width, " "), m.width, m.height)
 	}
-	parts := []string{m.tabBar(), common.Block(m.screens[m.active].View(), m.width, m.layout.body.H), m.statusLine()}
+	parts := []string{m.tabBar(), draw.Block(m.screens[m.active].View(), m.width, m.layout.body.H), m.statusLine()}
 	if m.layout.help.H > 0 {
 		parts = append(parts, m.hintLine())
 	}
@@ -56,9 +56,9 @@ func (m *Model) tabBar() string {
 		}
 	}
 	name := st.Subtitle.Render("segscope") + " "
-	gap := m.width - common.Width(b.String()) - common.Width(name)
+	gap := m.width - draw.Width(b.String()) - draw.Width(name)
 	if gap < 1 {
-		return common.Fit(b.String(), m.width)
+		return draw.Fit(b.String(), m.width)
 	}
 	return b.String() + strings.Repeat(" ", gap) + name
 }
@@ -71,9 +71,9 @@ func (m *Model) statusLine() string {
 	scope := m.data.Scope()
 	left := st.Status.Render(" ") + st.StatusDim.Render(displayPath(m.env.WS.Path()))
 	if scope.Table.Name != "" {
-		rows := common.Count(scope.Table.Rows) + " rows"
+		rows := draw.Count(scope.Table.Rows) + " rows"
 		if scope.Where != "" {
-			rows = common.Count(scope.Matching) + " of " + rows + " (filtered)"
+			rows = draw.Count(scope.Matching) + " of " + rows + " (filtered)"
 		}
 		left += sep + st.StatusKey.Render(scope.Table.Name) + sep + st.Status.Render(rows)
 	}
@@ -88,14 +88,14 @@ func (m *Model) statusLine() string {
 	case m.notice != "":
 		right = st.Status.Render(m.notice + " ")
 	}
-	rw := common.Width(right)
+	rw := draw.Width(right)
 	if rw > m.width*2/3 {
-		right = ansi.Truncate(right, m.width*2/3, common.Ellipsis)
-		rw = common.Width(right)
+		right = ansi.Truncate(right, m.width*2/3, draw.Ellipsis)
+		rw = draw.Width(right)
 	}
 	lw := m.width - rw
-	left = ansi.Truncate(left, lw, common.Ellipsis)
-	return left + st.Status.Render(strings.Repeat(" ", max(lw-common.Width(left), 0))) + right
+	left = ansi.Truncate(left, lw, draw.Ellipsis)
+	return left + st.Status.Render(strings.Repeat(" ", max(lw-draw.Width(left), 0))) + right
 }
 
 // displayPath shortens the home directory to ~.
@@ -117,5 +117,5 @@ func (m *Model) hintLine() string {
 		bindings = m.screens[m.active].Help().ShortHelp()
 	}
 	bindings = append(bindings, m.keys.ShortHelp()...)
-	return common.Fit(" "+m.help.ShortHelpView(bindings), m.width)
+	return draw.Fit(" "+m.help.ShortHelpView(bindings), m.width)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
 	"github.com/segscope/segscope/tui/task"
 )
@@ -104,7 +105,7 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 
 // SetStyles switches theme.
 func (m *Model) SetStyles(st *styles.Styles) {
-	m.input.SetStyles(common.InputStyles(st))
+	m.input.SetStyles(draw.InputStyles(st))
 }
 
 // Show reads the log again: the other screens add to it.

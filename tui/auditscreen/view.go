@@ -11,7 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/query"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 // listTop is the line of the first entry: the title, its rule, the verdict,
@@ -27,7 +27,7 @@ func (m *Model) View() string {
 	if m.entryView {
 		lines = m.entryLines()
 	}
-	return common.Block(strings.Join(lines, "\n"), m.width, m.height)
+	return draw.Block(strings.Join(lines, "\n"), m.width, m.height)
 }
 
 func (m *Model) rule() string { return m.env.Styles.Rule.Render(strings.Repeat("─", m.width)) }
@@ -35,7 +35,7 @@ func (m *Model) rule() string { return m.env.Styles.Rule.Render(strings.Repeat("
 func (m *Model) listView() []string {
 	st := m.env.Styles
 	title := " " + st.Title.Render("Audit") + "  " + st.Muted.Render("every change to the workspace, newest first")
-	lines := []string{common.HeadLine(title, st.Faint.Render("v verify · a action · / subject "), m.width), m.rule(), m.verdictLine(), m.filterLine()}
+	lines := []string{draw.HeadLine(title, st.Faint.Render("v verify · a action · / subject "), m.width), m.rule(), m.verdictLine(), m.filterLine()}
 	switch {
 	case m.err != nil:
 		return append(lines, "", " "+st.Error.Render("✗ "+m.err.Error()))
@@ -49,7 +49,7 @@ func (m *Model) listView() []string {
 		return append(lines, "", " "+st.Muted.Render("The log is empty: imports, segment changes, policy changes, exports and PII reveals are written here."))
 	}
 	c := m.columns()
-	lines = append(lines, st.Header.Render(common.Fit(m.row(c, "", "seq", "time", "actor", "action", "subject", "hash"), m.width)))
+	lines = append(lines, st.Header.Render(draw.Fit(m.row(c, "", "seq", "time", "actor", "action", "subject", "hash"), m.width)))
 	for i, e := range m.entries {
 		lines = append(lines, m.entryRow(c, i, e))
 	}
@@ -75,11 +75,11 @@ func (m *Model) verdictLine() string {
 		if v.Anchored > 0 {
 			anchored = fmt.Sprintf(", signed checkpoint at entry %d", v.Anchored)
 		}
-		text := fmt.Sprintf(" ✓ Hash chain intact — %s %s verified%s, at %s", common.Count(v.Entries),
-			common.Plural(v.Entries, "entry", "entries"), anchored, m.checkedAt.Format("15:04:05"))
-		return st.BannerGood.Render(common.Fit(text, m.width))
+		text := fmt.Sprintf(" ✓ Hash chain intact — %s %s verified%s, at %s", draw.Count(v.Entries),
+			draw.Plural(v.Entries, "entry", "entries"), anchored, m.checkedAt.Format("15:04:05"))
+		return st.BannerGood.Render(draw.Fit(text, m.width))
 	default:
-		return st.BannerBad.Render(common.Fit(" ✗ Audit log "+v.Summary(), m.width))
+		return st.BannerBad.Render(draw.Fit(" ✗ Audit log "+v.Summary(), m.width))
 	}
 }
 
@@ -94,7 +94,7 @@ func (m *Model) filterLine() string {
 	default:
 		line += st.Faint.Render("any")
 	}
-	return common.Fit(line, m.width)
+	return draw.Fit(line, m.width)
 }
 
 // columns are the log's widths at the screen's width.
@@ -103,7 +103,7 @@ type columns struct{ actor, subject, hash int }
 func (m *Model) columns() columns {
 	c := columns{actor: 5, hash: 12}
 	for _, e := range m.entries {
-		c.actor = max(c.actor, common.Width(e.Actor))
+		c.actor = max(c.actor, draw.Width(e.Actor))
 	}
 	c.actor = min(c.actor, 12)
 	if m.width < 100 {
@@ -114,8 +114,8 @@ func (m *Model) columns() columns {
 }
 
 func (m *Model) row(c columns, mark, seq, at, actor, action, subject, hash string) string {
-	return common.Fit(mark, 2) + common.FitRight(seq, 5) + "  " + common.Fit(at, 16) + "  " + common.Fit(actor, c.actor) + "  " +
-		common.Fit(action, 14) + "  " + common.Fit(subject, c.subject) + "  " + common.Fit(hash, c.hash)
+	return draw.Fit(mark, 2) + draw.FitRight(seq, 5) + "  " + draw.Fit(at, 16) + "  " + draw.Fit(actor, c.actor) + "  " +
+		draw.Fit(action, 14) + "  " + draw.Fit(subject, c.subject) + "  " + draw.Fit(hash, c.hash)
 }
 
 func (m *Model) entryRow(c columns, i int, e query.AuditEntry) string {
@@ -132,7 +132,7 @@ func (m *Model) entryRow(c columns, i int, e query.AuditEntry) string {
 	}
 	at := e.Time.In(m.env.Now().Location()).Format("2006-01-02 15:04")
 	hash := e.Hash[:min(c.hash, len(e.Hash))]
-	return style.Render(common.Fit(m.row(c, mark, fmt.Sprint(e.Seq), at, e.Actor, e.Action, e.Subject, hash), m.width))
+	return style.Render(draw.Fit(m.row(c, mark, fmt.Sprint(e.Seq), at, e.Actor, e.Action, e.Subject, hash), m.width))
 }
 
 func (m *Model) footer() string {
@@ -147,7 +147,7 @@ func (m *Model) footer() string {
 	case m.page > 0:
 		text += " · the oldest · pgup newer"
 	}
-	return st.Faint.Render(common.Fit(text, m.width))
+	return st.Faint.Render(draw.Fit(text, m.width))
 }
 
 // entryLines is one entry in full: its fields, where the chain stands, and
@@ -160,7 +160,7 @@ func (m *Model) entryLines() []string {
 	e := m.entries[m.cursor]
 	title := " " + st.Title.Render("Audit") + "  " + st.Subtitle.Render(fmt.Sprintf("entry %d", e.Seq)) +
 		st.Muted.Render(" · "+e.Action+" · "+e.Subject)
-	head := []string{common.HeadLine(title, st.Faint.Render("esc back · j/k scroll "), m.width), m.rule()}
+	head := []string{draw.HeadLine(title, st.Faint.Render("esc back · j/k scroll "), m.width), m.rule()}
 	body := m.entryBody(e)
 	room := max(m.height-len(head), 1)
 	from := min(m.scroll, max(len(body)-room, 0))
@@ -171,7 +171,7 @@ func (m *Model) entryBody(e query.AuditEntry) []string {
 	st := m.env.Styles
 	const keyW = 12
 	kv := func(k, v string) string {
-		return common.Fit(" "+st.Muted.Render(common.Fit(k, keyW))+st.Item.Render(v), m.width)
+		return draw.Fit(" "+st.Muted.Render(draw.Fit(k, keyW))+st.Item.Render(v), m.width)
 	}
 	lines := []string{
 		kv("sequence", fmt.Sprint(e.Seq)),

@@ -10,7 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/segscope/segscope/segments/compare"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 // columnTop is the line of the detail's first scrolling row: the title, its
@@ -112,7 +112,7 @@ func (m *Model) categoricalBody(d compare.ColumnDiff) (string, []string) {
 	valueW := len("value")
 	peak := 0.0
 	for _, v := range vals {
-		valueW = max(valueW, common.Width(v.Value))
+		valueW = max(valueW, draw.Width(v.Value))
 		peak = math.Max(peak, math.Max(v.ShareA, v.ShareB))
 	}
 	const shareW, countW, indexW = 6, 7, 8
@@ -124,11 +124,11 @@ func (m *Model) categoricalBody(d compare.ColumnDiff) (string, []string) {
 		barW = 3
 	}
 	sideW = barW + 1 + shareW + 1 + countW
-	header := st.Header.Render(common.Fit("  "+common.Fit("value", valueW)+"  "+common.Fit(res.A.Name, sideW)+"  "+
-		common.Fit(res.B.Name, sideW)+"  "+common.FitRight("index", indexW), m.width))
+	header := st.Header.Render(draw.Fit("  "+draw.Fit("value", valueW)+"  "+draw.Fit(res.A.Name, sideW)+"  "+
+		draw.Fit(res.B.Name, sideW)+"  "+draw.FitRight("index", indexW), m.width))
 	side := func(style lipgloss.Style, share float64, n int64) string {
-		return style.Render(common.Fit(common.HBar(share, peak, barW), barW)) + " " +
-			st.Number.Render(common.FitRight(percent(share), shareW)) + " " + st.Muted.Render(common.FitRight(common.Count(n), countW))
+		return style.Render(draw.Fit(draw.HBar(share, peak, barW), barW)) + " " +
+			st.Number.Render(draw.FitRight(percent(share), shareW)) + " " + st.Muted.Render(draw.FitRight(draw.Count(n), countW))
 	}
 	rows := make([]string, 0, len(vals))
 	for _, v := range vals {
@@ -141,10 +141,10 @@ func (m *Model) categoricalBody(d compare.ColumnDiff) (string, []string) {
 		default:
 			idx += "  "
 		}
-		rows = append(rows, common.Fit("  "+common.Fit(v.Value, valueW)+"  "+side(st.SideA, v.ShareA, v.CountA)+"  "+
-			side(st.SideB, v.ShareB, v.CountB)+"  "+idxStyle.Render(common.FitRight(idx, indexW)), m.width))
+		rows = append(rows, draw.Fit("  "+draw.Fit(v.Value, valueW)+"  "+side(st.SideA, v.ShareA, v.CountA)+"  "+
+			side(st.SideB, v.ShareB, v.CountB)+"  "+idxStyle.Render(draw.FitRight(idx, indexW)), m.width))
 	}
-	rows = append(rows, "", st.Faint.Render(common.Fit("  index: share in A ÷ share in B × 100 · ▲ over-represented in A (120+), ▼ under (80 or less)", m.width)))
+	rows = append(rows, "", st.Faint.Render(draw.Fit("  index: share in A ÷ share in B × 100 · ▲ over-represented in A (120+), ▼ under (80 or less)", m.width)))
 	return header, rows
 }
 
@@ -156,18 +156,18 @@ func (m *Model) numericBody(d compare.ColumnDiff) (string, []string) {
 	n := d.Numeric
 	const labelW = 9
 	sideW := min(max((m.width-2-labelW-4)/2, 10), 24)
-	header := st.Header.Render(common.Fit("  "+common.Fit("", labelW)+"  "+common.FitRight(res.A.Name, sideW)+"  "+
-		common.FitRight(res.B.Name, sideW), m.width))
+	header := st.Header.Render(draw.Fit("  "+draw.Fit("", labelW)+"  "+draw.FitRight(res.A.Name, sideW)+"  "+
+		draw.FitRight(res.B.Name, sideW), m.width))
 	row := func(label, a, b string) string {
-		return common.Fit("  "+st.Muted.Render(common.Fit(label, labelW))+"  "+st.Number.Render(common.FitRight(a, sideW))+"  "+
-			st.Number.Render(common.FitRight(b, sideW)), m.width)
+		return draw.Fit("  "+st.Muted.Render(draw.Fit(label, labelW))+"  "+st.Number.Render(draw.FitRight(a, sideW))+"  "+
+			st.Number.Render(draw.FitRight(b, sideW)), m.width)
 	}
 	num := func(f func(compare.Summary) float64) (string, string) {
 		return number(d.Kind, f(n.A)), number(d.Kind, f(n.B))
 	}
 	rows := []string{
-		row("values", common.Count(n.A.N), common.Count(n.B.N)),
-		row("nulls", common.Count(n.A.Nulls), common.Count(n.B.Nulls)),
+		row("values", draw.Count(n.A.N), draw.Count(n.B.N)),
+		row("nulls", draw.Count(n.A.Nulls), draw.Count(n.B.Nulls)),
 	}
 	for _, r := range []struct {
 		label string
@@ -195,20 +195,20 @@ func (m *Model) boxPlots(d compare.ColumnDiff) []string {
 		return nil
 	}
 	lo, hi := math.Min(n.A.Min, n.B.Min), math.Max(n.A.Max, n.B.Max)
-	labelW := min(max(common.Width(m.result.A.Name), common.Width(m.result.B.Name)), 20)
+	labelW := min(max(draw.Width(m.result.A.Name), draw.Width(m.result.B.Name)), 20)
 	w := min(m.width-2-labelW-4, 72)
 	if w < 10 {
 		return nil
 	}
-	name := func(s string) string { return "  " + common.Fit(s, labelW) + "  " }
+	name := func(s string) string { return "  " + draw.Fit(s, labelW) + "  " }
 	loText, hiText := number(d.Kind, lo), number(d.Kind, hi)
-	axis := loText + strings.Repeat(" ", max(w-common.Width(loText)-common.Width(hiText), 1)) + hiText
+	axis := loText + strings.Repeat(" ", max(w-draw.Width(loText)-draw.Width(hiText), 1)) + hiText
 	return []string{
 		"",
-		st.Muted.Render(common.Fit("  distribution: ├ min ─ q25 █ median ┃ q75 █ ─ max ┤, both on one scale", m.width)),
-		common.Fit(st.SideA.Render(name(m.result.A.Name)+boxPlot(n.A, lo, hi, w)), m.width),
-		common.Fit(st.SideB.Render(name(m.result.B.Name)+boxPlot(n.B, lo, hi, w)), m.width),
-		common.Fit(st.Faint.Render(name("")+axis), m.width),
+		st.Muted.Render(draw.Fit("  distribution: ├ min ─ q25 █ median ┃ q75 █ ─ max ┤, both on one scale", m.width)),
+		draw.Fit(st.SideA.Render(name(m.result.A.Name)+boxPlot(n.A, lo, hi, w)), m.width),
+		draw.Fit(st.SideB.Render(name(m.result.B.Name)+boxPlot(n.B, lo, hi, w)), m.width),
+		draw.Fit(st.Faint.Render(name("")+axis), m.width),
 	}
 }
 

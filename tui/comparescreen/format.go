@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/segscope/segscope/segments/compare"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 // percent shows a share to one decimal.
@@ -35,7 +35,7 @@ func number(kind compare.Kind, v float64) string {
 	}
 	switch a := math.Abs(v); {
 	case a >= 10000 || (v == math.Trunc(v) && a < 1e15):
-		return common.Count(int64(math.Round(v)))
+		return draw.Count(int64(math.Round(v)))
 	case a >= 100:
 		return strconv.FormatFloat(v, 'f', 1, 64)
 	case a >= 1:

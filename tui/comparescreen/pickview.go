@@ -3,7 +3,8 @@ package comparescreen
 import (
 	"strings"
 
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
+	"github.com/segscope/segscope/tui/ruleview"
 )
 
 // ruleLines is how many lines under each list show the chosen side's rule.
@@ -59,7 +60,7 @@ func (m *Model) sideList(s side, w, h int) []string {
 	if s == m.focus {
 		hs = st.Subtitle
 	}
-	out := []string{" " + common.Fit(hs.Render(heading), w-1)}
+	out := []string{" " + draw.Fit(hs.Render(heading), w-1)}
 	rows := h - 1
 	first := max(min(cur-rows/2, len(names)-rows), 0)
 	for i := first; i < len(names) && len(out) < h; i++ {
@@ -76,7 +77,7 @@ func (m *Model) sideList(s side, w, h int) []string {
 func (m *Model) longestName() int {
 	n := 0
 	for _, s := range m.segs {
-		n = max(n, common.Width(s.Name))
+		n = max(n, draw.Width(s.Name))
 	}
 	return n
 }
@@ -104,22 +105,22 @@ func (m *Model) choiceRow(s side, name string, chosen bool, w int) string {
 	}
 	nameW := w - 2
 	if table != "" {
-		nameW = min(m.longestName(), max(w-2-common.Width(table)-2, w/2))
+		nameW = min(m.longestName(), max(w-2-draw.Width(table)-2, w/2))
 	}
-	text := common.Fit(label, nameW)
+	text := draw.Fit(label, nameW)
 	if table != "" {
 		text += "  " + table
 	}
 	switch {
 	case chosen && s == m.focus:
-		return st.ItemCursor.Render(common.Fit("▸ "+text, w))
+		return st.ItemCursor.Render(draw.Fit("▸ "+text, w))
 	case chosen:
-		return common.Fit(st.ItemActive.Render("▸ "+text), w)
+		return draw.Fit(st.ItemActive.Render("▸ "+text), w)
 	}
 	if table != "" {
-		return common.Fit("  "+common.Fit(label, nameW)+"  "+st.Muted.Render(table), w)
+		return draw.Fit("  "+draw.Fit(label, nameW)+"  "+st.Muted.Render(table), w)
 	}
-	return common.Fit("  "+text, w)
+	return draw.Fit("  "+text, w)
 }
 
 // sideRule describes the chosen side under its list: the segment's rule, or
@@ -130,12 +131,12 @@ func (m *Model) sideRule(s side, w int) []string {
 	if s == sideB {
 		name = m.nameB()
 	}
-	out := []string{" " + st.Muted.Render(common.Fit("rule", w-1))}
+	out := []string{" " + st.Muted.Render(draw.Fit("rule", w-1))}
 	if name == "" {
-		out = append(out, " "+common.Fit(st.Faint.Render("every row of "+m.tableA()+" not in "+m.nameA()), w-1))
+		out = append(out, " "+draw.Fit(st.Faint.Render("every row of "+m.tableA()+" not in "+m.nameA()), w-1))
 	} else if seg, ok := m.segmentOf(name); ok {
-		for _, r := range common.RuleRows(st, seg.Rule, -1, w-3, common.Span{}) {
-			out = append(out, "   "+common.Fit(r.Line, w-3))
+		for _, r := range ruleview.RuleRows(st, seg.Rule, -1, w-3, draw.Span{}) {
+			out = append(out, "   "+draw.Fit(r.Line, w-3))
 		}
 	}
 	for len(out) < ruleLines {
@@ -143,7 +144,7 @@ func (m *Model) sideRule(s side, w int) []string {
 	}
 	out = out[:ruleLines]
 	for i := range out {
-		out[i] = common.Fit(out[i], w)
+		out[i] = draw.Fit(out[i], w)
 	}
 	return out
 }

@@ -5,7 +5,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/segments/compare"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 // columns are the ranked list's widths, set when the size or the result changes.
@@ -34,7 +34,7 @@ func (m *Model) relayout() {
 	longest := len("column")
 	if m.result != nil {
 		for _, d := range m.result.Columns {
-			longest = max(longest, common.Width(d.Name))
+			longest = max(longest, draw.Width(d.Name))
 		}
 	}
 	// Long names give way to the two sides first: a quarter of the width at most.
@@ -106,7 +106,7 @@ func (m *Model) rankedKey(msg tea.KeyPressMsg) tea.Cmd {
 // follow keeps the cursor on a column and in view.
 func (m *Model) follow(n int) {
 	m.cursor = max(min(m.cursor, n-1), 0)
-	m.offset = common.Follow(m.cursor, m.offset, n, m.rankRows())
+	m.offset = draw.Follow(m.cursor, m.offset, n, m.rankRows())
 }
 
 func (m *Model) onClick(mouse tea.Mouse) {

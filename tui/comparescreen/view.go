@@ -7,7 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/segscope/segscope/segments/compare"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 // View draws the picker, the ranked columns or a column's detail.
@@ -24,7 +24,7 @@ func (m *Model) View() string {
 	default:
 		lines = m.rankedView()
 	}
-	return common.Block(strings.Join(lines, "\n"), m.width, m.height)
+	return draw.Block(strings.Join(lines, "\n"), m.width, m.height)
 }
 
 // title is the screen's first line: what is compared with what.
@@ -35,7 +35,7 @@ func (m *Model) title(hint string) string {
 		left += "  " + st.SideA.Bold(true).Render(res.A.Name) + st.Muted.Render(" vs ") +
 			st.SideB.Bold(true).Render(res.B.Name) + st.Muted.Render("  on "+res.Table)
 	}
-	return common.HeadLine(left, st.Faint.Render(hint+" "), m.width)
+	return draw.HeadLine(left, st.Faint.Render(hint+" "), m.width)
 }
 
 func (m *Model) rule() string { return m.env.Styles.Rule.Render(strings.Repeat("─", m.width)) }
@@ -67,12 +67,12 @@ func (m *Model) rankedView() []string {
 // sideLine is one side's size and share of the table, with a bar.
 func (m *Model) sideLine(label string, s compare.Side, res *compare.Result, bar lipgloss.Style) string {
 	st := m.env.Styles
-	nameW := min(max(common.Width(res.A.Name), common.Width(res.B.Name), 8), 28)
-	size := common.Count(s.Size) + " " + common.Plural(s.Size, "row", "rows")
-	text := " " + st.Title.Render(label) + "  " + common.Fit(s.Name, nameW) + "  " + st.Number.Render(common.FitRight(size, 12)) +
-		"  " + st.Muted.Render(common.FitRight(percent(s.Share), 6)+" of "+res.Table) + "  "
-	barW := min(m.width-common.Width(text)-1, 30)
-	return text + bar.Render(common.HBar(s.Share, 1, barW))
+	nameW := min(max(draw.Width(res.A.Name), draw.Width(res.B.Name), 8), 28)
+	size := draw.Count(s.Size) + " " + draw.Plural(s.Size, "row", "rows")
+	text := " " + st.Title.Render(label) + "  " + draw.Fit(s.Name, nameW) + "  " + st.Number.Render(draw.FitRight(size, 12)) +
+		"  " + st.Muted.Render(draw.FitRight(percent(s.Share), 6)+" of "+res.Table) + "  "
+	barW := min(m.width-draw.Width(text)-1, 30)
+	return text + bar.Render(draw.HBar(s.Share, 1, barW))
 }
 
 // overlapLine says how the two sides overlap, or that they cannot.
@@ -84,10 +84,10 @@ func (m *Model) overlapLine() string {
 	if o == nil {
 		return label + st.Faint.Render("none: B is every row of "+res.Table+" that is not in A")
 	}
-	text := label + st.Number.Render(common.Count(o.Both)) + st.Muted.Render(" in both · ") +
-		st.Number.Render(common.Count(o.AOnly)) + st.Muted.Render(" only A · ") +
-		st.Number.Render(common.Count(o.BOnly)) + st.Muted.Render(" only B · Jaccard ") + st.Number.Render(fmt.Sprintf("%.3f", o.Jaccard))
-	if o.Both > 0 && common.Width(text)+40 < m.width {
+	text := label + st.Number.Render(draw.Count(o.Both)) + st.Muted.Render(" in both · ") +
+		st.Number.Render(draw.Count(o.AOnly)) + st.Muted.Render(" only A · ") +
+		st.Number.Render(draw.Count(o.BOnly)) + st.Muted.Render(" only B · Jaccard ") + st.Number.Render(fmt.Sprintf("%.3f", o.Jaccard))
+	if o.Both > 0 && draw.Width(text)+40 < m.width {
 		text += st.Faint.Render("  (rows in both count on both sides)")
 	}
 	return text
@@ -102,10 +102,10 @@ func (m *Model) rankHeader() string {
 		b = "rest"
 	}
 	sp := strings.Repeat(" ", c.gap)
-	row := strings.Repeat(" ", markW) + common.Fit("column", c.name) + sp + common.Fit("kind", kindW) + sp +
-		common.FitRight(res.A.Name, c.summary) + sp + common.FitRight(b, c.summary) + sp +
-		common.Fit("effect", c.bar+1+effectW) + sp + common.Fit("p (Holm)", pW)
-	return st.Header.Render(common.Fit(row, m.width))
+	row := strings.Repeat(" ", markW) + draw.Fit("column", c.name) + sp + draw.Fit("kind", kindW) + sp +
+		draw.FitRight(res.A.Name, c.summary) + sp + draw.FitRight(b, c.summary) + sp +
+		draw.Fit("effect", c.bar+1+effectW) + sp + draw.Fit("p (Holm)", pW)
+	return st.Header.Render(draw.Fit(row, m.width))
 }
 
 // rankRow is one column's line: its kind, each side at a glance, the effect
@@ -126,15 +126,15 @@ func (m *Model) rankRow(i int) string {
 		base, num, bar, mark, cursor = st.ItemCursor, st.ItemCursor, st.ItemCursor, st.ItemCursor, "▸ "
 	}
 	sp := base.Render(strings.Repeat(" ", c.gap))
-	row := base.Render(cursor+common.Fit(d.Name, c.name)) + sp + base.Render(common.Fit(kindLabel(d.Kind), kindW)) + sp +
-		num.Render(common.FitRight(a, c.summary)) + sp + num.Render(common.FitRight(b, c.summary)) + sp +
-		bar.Render(common.Fit(common.HBar(d.Effect, 1, c.bar), c.bar)) + base.Render(" ") +
-		num.Render(common.FitRight(fmt.Sprintf("%.2f", d.Effect), effectW)) + sp +
-		base.Render(common.FitRight(pValue(d.PAdjusted), 7)) + base.Render(" ") + mark.Render(common.Fit(d.Mark, pW-8))
-	if rest := m.width - common.Width(row); rest > 0 {
+	row := base.Render(cursor+draw.Fit(d.Name, c.name)) + sp + base.Render(draw.Fit(kindLabel(d.Kind), kindW)) + sp +
+		num.Render(draw.FitRight(a, c.summary)) + sp + num.Render(draw.FitRight(b, c.summary)) + sp +
+		bar.Render(draw.Fit(draw.HBar(d.Effect, 1, c.bar), c.bar)) + base.Render(" ") +
+		num.Render(draw.FitRight(fmt.Sprintf("%.2f", d.Effect), effectW)) + sp +
+		base.Render(draw.FitRight(pValue(d.PAdjusted), 7)) + base.Render(" ") + mark.Render(draw.Fit(d.Mark, pW-8))
+	if rest := m.width - draw.Width(row); rest > 0 {
 		row += base.Render(strings.Repeat(" ", rest))
 	}
-	return common.Fit(row, m.width)
+	return draw.Fit(row, m.width)
 }
 
 // summaries are a column's two sides at a glance in w cells each: the means
@@ -151,7 +151,7 @@ func summaries(d compare.ColumnDiff, w int) (string, string) {
 	value := v.Value
 	share := func(s float64) string {
 		p := percent(s)
-		return common.Fit(value, max(w-len(p)-1, 1)) + " " + p
+		return draw.Fit(value, max(w-len(p)-1, 1)) + " " + p
 	}
 	return share(v.ShareA), share(v.ShareB)
 }

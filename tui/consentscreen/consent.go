@@ -18,6 +18,7 @@ import (
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
 	"github.com/segscope/segscope/tui/task"
 )
@@ -78,7 +79,7 @@ func New(env *common.Env) *Model {
 	m.setup.reason = textinput.New()
 	m.setup.reason.Prompt = ""
 	m.setup.reason.Placeholder = "why (kept in the audit log)"
-	m.setup.reason.SetStyles(common.InputStyles(env.Styles))
+	m.setup.reason.SetStyles(draw.InputStyles(env.Styles))
 	return m
 }
 
@@ -120,7 +121,7 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 
 // SetStyles switches theme.
 func (m *Model) SetStyles(st *styles.Styles) {
-	m.setup.reason.SetStyles(common.InputStyles(st))
+	m.setup.reason.SetStyles(draw.InputStyles(st))
 }
 
 // Show counts the matrix the first time, and again when the segments have

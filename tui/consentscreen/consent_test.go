@@ -11,7 +11,7 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/tuitest"
 )
 
@@ -73,7 +73,7 @@ func TestConsentMatrixMatchesCoverage(t *testing.T) {
 	if churn.Segment != "churn_risk" || mx.Channels[1] != "email" {
 		t.Fatalf("rows %v, channels %v", churn.Segment, mx.Channels)
 	}
-	mustContain(t, m, "churn_risk", common.Count(email.Contactable), "no consent set up for customers")
+	mustContain(t, m, "churn_risk", draw.Count(email.Contactable), "no consent set up for customers")
 
 	// The detail of churn_risk is its coverage, email under the cursor.
 	tuitest.Press(t, m, "j", "l", "enter")
@@ -82,7 +82,7 @@ func TestConsentMatrixMatchesCoverage(t *testing.T) {
 		t.Fatalf("detail %+v (%v), channel %s", cov, err, m.channel())
 	}
 	cc, _ := cov.Channel("email")
-	mustContain(t, m, "email by jurisdiction", "EU/EEA", common.Count(cc.Counts[consent.Denied]))
+	mustContain(t, m, "email by jurisdiction", "EU/EEA", draw.Count(cc.Counts[consent.Denied]))
 
 	// j on the detail moves to the next segment: customers has no consent set
 	// up and nothing to propose (creators shares its customer_id key name, but

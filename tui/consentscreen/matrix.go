@@ -7,7 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/segments/consent"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 // matrixCols are the matrix's widths, set when the size or the matrix changes.
@@ -30,7 +30,7 @@ const (
 func (m *Model) relayout() {
 	longest := len("segment")
 	for _, r := range m.rows() {
-		longest = max(longest, common.Width(r.Segment))
+		longest = max(longest, draw.Width(r.Segment))
 	}
 	c := matrixCols{name: min(max(longest, 10), 22), rowH: 1}
 	n := 0
@@ -55,7 +55,7 @@ func (m *Model) matrixRows() int { return max((m.height-matrixTop-1)/m.cols.rowH
 func (m *Model) follow() {
 	n := len(m.rows())
 	m.cursor = max(min(m.cursor, n-1), 0)
-	m.offset = common.Follow(m.cursor, m.offset, n, m.matrixRows())
+	m.offset = draw.Follow(m.cursor, m.offset, n, m.matrixRows())
 	if m.view != viewMatrix {
 		return
 	}
@@ -101,7 +101,7 @@ func (m *Model) matrixView() []string {
 	if m.matrix != nil {
 		left += st.Faint.Render(" · as of " + m.matrix.AsOf.In(m.env.Now().Location()).Format("2006-01-02 15:04"))
 	}
-	lines := []string{common.HeadLine(left, st.Faint.Render("enter detail · r recount "), m.width), m.rule()}
+	lines := []string{draw.HeadLine(left, st.Faint.Render("enter detail · r recount "), m.width), m.rule()}
 	switch {
 	case m.err != nil:
 		return append(lines, "", " "+st.Error.Render("✗ "+m.err.Error()))
@@ -120,7 +120,7 @@ func (m *Model) matrixView() []string {
 				st.Muted.Render(" A segment on one shows the setup segscope proposes."))
 		}
 		for i := range lines {
-			lines[i] = common.Fit(lines[i], m.width)
+			lines[i] = draw.Fit(lines[i], m.width)
 		}
 		return lines
 	}
@@ -137,7 +137,7 @@ func (m *Model) matrixView() []string {
 func (m *Model) matrixHeader() string {
 	st := m.env.Styles
 	c := m.cols
-	out := st.Header.Render(strings.Repeat(" ", markW) + common.Fit("segment", c.name) + " " + common.FitRight("members", membersW))
+	out := st.Header.Render(strings.Repeat(" ", markW) + draw.Fit("segment", c.name) + " " + draw.FitRight("members", membersW))
 	chs := m.matrix.Channels
 	chosen := m.channelIndex()
 	for i := m.chanOffset; i < len(chs) && i < m.chanOffset+c.visible; i++ {
@@ -145,15 +145,15 @@ func (m *Model) matrixHeader() string {
 		if i == chosen {
 			style = st.HeaderCurrent
 		}
-		out += " " + style.Render(common.Fit(chs[i], c.cell))
+		out += " " + style.Render(draw.Fit(chs[i], c.cell))
 	}
 	if more := len(chs) - m.chanOffset - c.visible; more > 0 {
 		out += st.Faint.Render("  → " + strconv.Itoa(more) + " more")
 	}
 	if m.chanOffset > 0 {
-		out = common.Fit(out, m.width-len(" ← more")) + st.Faint.Render(" ← more")
+		out = draw.Fit(out, m.width-len(" ← more")) + st.Faint.Render(" ← more")
 	}
-	return common.Fit(out, m.width)
+	return draw.Fit(out, m.width)
 }
 
 // matrixRow is one segment: its name and size, then a tile per channel, or
@@ -168,9 +168,9 @@ func (m *Model) matrixRow(i int) []string {
 	}
 	members := "–"
 	if r.Problem == "" {
-		members = common.Count(r.Members)
+		members = draw.Count(r.Members)
 	}
-	head := name.Render(mark+common.Fit(r.Segment, c.name)) + " " + st.Number.Render(common.FitRight(members, membersW))
+	head := name.Render(mark+draw.Fit(r.Segment, c.name)) + " " + st.Number.Render(draw.FitRight(members, membersW))
 	lines := make([]string, c.rowH)
 	lines[0] = head
 	for l := 1; l < c.rowH; l++ {
@@ -192,7 +192,7 @@ func (m *Model) matrixRow(i int) []string {
 		}
 	}
 	for l := range lines {
-		lines[l] = common.Fit(lines[l], m.width)
+		lines[l] = draw.Fit(lines[l], m.width)
 	}
 	return lines
 }
@@ -207,7 +207,7 @@ func (m *Model) tile(cell consent.Cell, cursor bool) []string {
 		for l := range out {
 			out[l] = strings.Repeat(" ", w)
 		}
-		out[0] = st.Faint.Render(common.Fit("  –", w))
+		out[0] = st.Faint.Render(draw.Fit("  –", w))
 		return out
 	}
 	level := heatLevel(cell.Share)
@@ -215,14 +215,14 @@ func (m *Model) tile(cell consent.Cell, cursor bool) []string {
 	if cursor {
 		style = st.CursorCell
 	}
-	share := shades[level] + " " + common.FitRight(percent(cell.Share), 6)
-	count := common.Count(cell.Contactable)
+	share := shades[level] + " " + draw.FitRight(percent(cell.Share), 6)
+	count := draw.Count(cell.Contactable)
 	if len(out) == 1 {
-		out[0] = style.Render(common.Fit(share+common.FitRight(count, w-common.Width(share)-1)+" ", w))
+		out[0] = style.Render(draw.Fit(share+draw.FitRight(count, w-draw.Width(share)-1)+" ", w))
 		return out
 	}
-	out[0] = style.Render(common.Fit(share, w))
-	out[1] = style.Render(common.Fit("  "+count, w))
+	out[0] = style.Render(draw.Fit(share, w))
+	out[1] = style.Render(draw.Fit("  "+count, w))
 	return out
 }
 
@@ -235,5 +235,5 @@ func (m *Model) legend() string {
 		b.WriteString(st.Heat[i].Render(" "+shades[i]+" ") + " " + st.Faint.Render(label) + "  ")
 	}
 	b.WriteString(st.Faint.Render("of members contactable: consent granted, recent, not a minor"))
-	return common.Fit(b.String(), m.width)
+	return draw.Fit(b.String(), m.width)
 }

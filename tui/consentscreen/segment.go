@@ -7,7 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/segments/consent"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 // View draws the matrix, or one segment's detail.
@@ -19,7 +19,7 @@ func (m *Model) View() string {
 	if m.view == viewSegment {
 		lines = m.segmentView()
 	}
-	return common.Block(strings.Join(lines, "\n"), m.width, m.height)
+	return draw.Block(strings.Join(lines, "\n"), m.width, m.height)
 }
 
 func (m *Model) rule() string { return m.env.Styles.Rule.Render(strings.Repeat("─", m.width)) }
@@ -38,7 +38,7 @@ func (m *Model) segmentView() []string {
 	}
 	left := " " + st.Title.Render("Consent") + "  " + st.Subtitle.Render(row.Segment)
 	if m.cov != nil {
-		left += st.Muted.Render(" · " + common.Count(m.cov.Members) + " members of " + row.Table)
+		left += st.Muted.Render(" · " + draw.Count(m.cov.Members) + " members of " + row.Table)
 	} else {
 		left += st.Muted.Render(" · " + row.Table)
 	}
@@ -46,7 +46,7 @@ func (m *Model) segmentView() []string {
 	if m.setup.confirming {
 		right = "enter save · esc cancel "
 	}
-	lines := []string{common.HeadLine(left, st.Faint.Render(right), m.width), m.rule()}
+	lines := []string{draw.HeadLine(left, st.Faint.Render(right), m.width), m.rule()}
 	switch {
 	case m.setup.table != "" && m.covErr == nil:
 		return append(lines, m.setupView()...)
@@ -90,46 +90,46 @@ func (m *Model) stateTable() []string {
 	stateCell := 15
 	longest := 0
 	for _, c := range chs {
-		longest = max(longest, common.Width(c.Channel))
+		longest = max(longest, draw.Width(c.Channel))
 	}
 	if wide := min(longest, 20); len(chs)*(wide+1) <= m.width-markW-stateW {
 		stateCell = max(stateCell, wide)
 	}
 	first, n := m.visibleChannels(len(chs), stateW, stateCell)
-	header := strings.Repeat(" ", markW) + st.Header.Render(common.Fit("state", stateW))
+	header := strings.Repeat(" ", markW) + st.Header.Render(draw.Fit("state", stateW))
 	for i := first; i < first+n; i++ {
 		style := st.Header
 		if i == chosen {
 			style = st.HeaderCurrent
 		}
-		header += " " + style.Render(common.FitRight(chs[i].Channel, stateCell))
+		header += " " + style.Render(draw.FitRight(chs[i].Channel, stateCell))
 	}
-	lines := []string{common.Fit(header, m.width)}
+	lines := []string{draw.Fit(header, m.width)}
 	for _, s := range consent.States {
-		label := st.Item.Render(common.Fit(string(s), stateW))
+		label := st.Item.Render(draw.Fit(string(s), stateW))
 		if s == consent.Granted {
-			label = st.Good.Render(common.Fit("granted ✓", stateW))
+			label = st.Good.Render(draw.Fit("granted ✓", stateW))
 		}
 		row := strings.Repeat(" ", markW) + label
 		for i := first; i < first+n; i++ {
 			t := chs[i].Tally
-			row += " " + st.Number.Render(common.FitRight(common.Count(t.Counts[s]), stateCell-8)) +
-				st.Muted.Render(common.FitRight(percent(t.Shares[s]), 8))
+			row += " " + st.Number.Render(draw.FitRight(draw.Count(t.Counts[s]), stateCell-8)) +
+				st.Muted.Render(draw.FitRight(percent(t.Shares[s]), 8))
 		}
-		lines = append(lines, common.Fit(row, m.width))
+		lines = append(lines, draw.Fit(row, m.width))
 	}
 	warn := func(format string, args ...any) {
-		lines = append(lines, common.Fit("  "+st.Warn.Render(fmt.Sprintf(format, args...)), m.width))
+		lines = append(lines, draw.Fit("  "+st.Warn.Render(fmt.Sprintf(format, args...)), m.width))
 	}
 	if m.cov.AgeUnknown > 0 {
-		warn("%s members' age is unknown: %s", common.Count(m.cov.AgeUnknown), m.cov.Config.Policy.UnknownAgeRule())
+		warn("%s members' age is unknown: %s", draw.Count(m.cov.AgeUnknown), m.cov.Config.Policy.UnknownAgeRule())
 	}
 	for _, c := range chs {
 		if c.Unrecognized > 0 {
-			warn("%s: %s members' latest status word was not recognised and counts as unknown", c.Channel, common.Count(c.Unrecognized))
+			warn("%s: %s members' latest status word was not recognised and counts as unknown", c.Channel, draw.Count(c.Unrecognized))
 		}
 		if c.FutureDated > 0 {
-			warn("%s: %s members have an event dated in the future, which never counts as their latest", c.Channel, common.Count(c.FutureDated))
+			warn("%s: %s members have an event dated in the future, which never counts as their latest", c.Channel, draw.Count(c.FutureDated))
 		}
 	}
 	return lines
@@ -154,21 +154,21 @@ func (m *Model) jurisdictionTable() []string {
 	const reachW, countW = 8, 7
 	cellW := min(max((m.width-markW-jurisdictionW-countW-reachW-len(consent.States))/len(consent.States), 5), 10)
 	lines := []string{" " + st.Subtitle.Render(c.Channel) + st.Muted.Render(" by jurisdiction")}
-	header := strings.Repeat(" ", markW) + common.Fit("jurisdiction", jurisdictionW) + common.FitRight("members", countW) +
-		common.FitRight("reach", reachW)
+	header := strings.Repeat(" ", markW) + draw.Fit("jurisdiction", jurisdictionW) + draw.FitRight("members", countW) +
+		draw.FitRight("reach", reachW)
 	for _, s := range consent.States {
-		header += " " + common.FitRight(string(s), cellW)
+		header += " " + draw.FitRight(string(s), cellW)
 	}
-	lines = append(lines, st.Header.Render(common.Fit(header, m.width)))
+	lines = append(lines, st.Header.Render(draw.Fit(header, m.width)))
 	for _, j := range c.Jurisdictions {
 		level := heatLevel(j.Share)
-		reach := " " + st.Heat[level].Render(shades[level]) + st.Number.Render(common.FitRight(percent(j.Share), reachW-2))
-		row := strings.Repeat(" ", markW) + st.Item.Render(common.Fit(string(j.Jurisdiction), jurisdictionW)) +
-			st.Number.Render(common.FitRight(common.Count(j.Members), countW)) + reach
+		reach := " " + st.Heat[level].Render(shades[level]) + st.Number.Render(draw.FitRight(percent(j.Share), reachW-2))
+		row := strings.Repeat(" ", markW) + st.Item.Render(draw.Fit(string(j.Jurisdiction), jurisdictionW)) +
+			st.Number.Render(draw.FitRight(draw.Count(j.Members), countW)) + reach
 		for _, s := range consent.States {
-			row += " " + st.Muted.Render(common.FitRight(common.Count(j.Counts[s]), cellW))
+			row += " " + st.Muted.Render(draw.FitRight(draw.Count(j.Counts[s]), cellW))
 		}
-		lines = append(lines, common.Fit(row, m.width))
+		lines = append(lines, draw.Fit(row, m.width))
 	}
 	return lines
 }
@@ -190,7 +190,7 @@ func (m *Model) setupView() []string {
 	if m.setup.confirming {
 		// The form goes first, so that it is in sight however little room is left.
 		lines = append(lines, " "+st.Title.Render("Save this consent setup for "+table+"?"),
-			"  "+st.Subtitle.Render("Reason ")+common.Fit(m.setup.reason.View(), max(m.width-11, 10)))
+			"  "+st.Subtitle.Render("Reason ")+draw.Fit(m.setup.reason.View(), max(m.width-11, 10)))
 		switch {
 		case m.save.Running():
 			lines = append(lines, "  "+st.Muted.Render("saving…"))
@@ -261,7 +261,7 @@ func (m *Model) command(words []string) []string {
 		if i > 0 && strings.HasPrefix(words[i-1], "--") {
 			continue // printed with its flag
 		}
-		if line != "" && common.Width(line)+1+common.Width(next) > w {
+		if line != "" && draw.Width(line)+1+draw.Width(next) > w {
 			lines = append(lines, line+" \\")
 			line = "    " + next
 			continue

@@ -9,7 +9,7 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments/rule"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/grid"
 )
 
@@ -242,7 +242,7 @@ func (m *Model) completionView(w int) string {
 	}
 	for i := first; i < len(c.items); i++ {
 		item := c.items[i]
-		iw := common.Width(item) + 2
+		iw := draw.Width(item) + 2
 		if used+iw > w-2 {
 			b.WriteString(st.Faint.Render("…"))
 			break

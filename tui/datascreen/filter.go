@@ -15,6 +15,8 @@ import (
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/rule"
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
+	"github.com/segscope/segscope/tui/ruleview"
 	"github.com/segscope/segscope/tui/task"
 )
 
@@ -139,7 +141,7 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 // filterInput edits the rule with a key or a paste.
 func (m *Model) filterInput(msg tea.Msg) tea.Cmd {
 	before := m.bar.input.Value()
-	if err := common.RuleInputTooLong(before, msg); err != nil {
+	if err := ruleview.RuleInputTooLong(before, msg); err != nil {
 		m.bar.refused = err
 		return nil
 	}
@@ -235,17 +237,17 @@ func (m *Model) filterView() string {
 	text := m.bar.input.Value()
 	right := m.countText()
 	prompt := st.InputPrompt.Render(" / ")
-	inputW := max(w-3-common.Width(right)-3, 8)
-	line, offset := common.RuleLine(st, text, m.bar.input.Position(), inputW, m.errorSpan(text))
-	first := prompt + common.Fit(line, inputW) + "  " + right + " "
-	return common.Fit(first, w) + "\n" + common.Fit(m.filterDetail(text, offset, w), w)
+	inputW := max(w-3-draw.Width(right)-3, 8)
+	line, offset := ruleview.RuleLine(st, text, m.bar.input.Position(), inputW, m.errorSpan(text))
+	first := prompt + draw.Fit(line, inputW) + "  " + right + " "
+	return draw.Fit(first, w) + "\n" + draw.Fit(m.filterDetail(text, offset, w), w)
 }
 
 func (m *Model) countText() string {
 	st := m.env.Styles
 	r := m.bar.result
 	text := strings.TrimSpace(m.bar.input.Value())
-	total := common.Count(m.table.Rows)
+	total := draw.Count(m.table.Rows)
 	switch {
 	case m.bar.apply.Running():
 		return st.Muted.Render("applying…")
@@ -254,7 +256,7 @@ func (m *Model) countText() string {
 	case r.err != nil:
 		return st.Error.Render("✗ not a valid rule")
 	}
-	return st.Good.Render(common.Count(r.n)) + st.Muted.Render(" of "+total+" match")
+	return st.Good.Render(draw.Count(r.n)) + st.Muted.Render(" of "+total+" match")
 }
 
 func (m *Model) filterDetail(text string, offset, w int) string {
@@ -282,16 +284,16 @@ func (m *Model) filterDetail(text string, offset, w int) string {
 	}
 	span := m.errorSpan(text)
 	col := indent + max(span.From-offset, 0)
-	return common.PointAt(st, col, span.To-span.From, common.RuleErrorText(re), indent, w)
+	return ruleview.PointAt(st, col, span.To-span.From, ruleview.RuleErrorText(re), indent, w)
 }
 
 // errorSpan is the runes of the bar's rule that its error points at.
-func (m *Model) errorSpan(text string) common.Span {
+func (m *Model) errorSpan(text string) draw.Span {
 	var re *rule.Error
 	if !errors.As(m.FilterError(), &re) {
-		return common.Span{}
+		return draw.Span{}
 	}
-	return common.ErrorSpan(text, re)
+	return ruleview.ErrorSpan(text, re)
 }
 
 // titleLine sits above the grid when the bar is closed: the table, and the
@@ -300,34 +302,34 @@ func (m *Model) titleLine(w int) string {
 	st := m.env.Styles
 	t := m.table
 	if t.Name == "" {
-		return common.Fit("", w)
+		return draw.Fit("", w)
 	}
 	left := " " + st.Title.Render(t.Name) + "  "
 	hint := st.Faint.Render("/ filter ")
 	if m.rule == "" {
-		info := st.Muted.Render(common.Count(t.Rows) + " rows · " + common.Count(int64(len(m.columns))) + " columns")
+		info := st.Muted.Render(draw.Count(t.Rows) + " rows · " + draw.Count(int64(len(m.columns))) + " columns")
 		key := st.Muted.Render(" · key ") + st.Accent.Render(t.Key)
 		if t.Key == "" {
 			key = st.Muted.Render(" · ") + st.Warn.Render("no key (K)")
 		}
 		// The key goes before the hint (the hint line has /), and whole or not at all.
-		room := w - common.Width(left) - common.Width(info)
+		room := w - draw.Width(left) - draw.Width(info)
 		switch {
-		case room >= common.Width(key)+common.Width(hint)+1:
-			return left + info + key + strings.Repeat(" ", room-common.Width(key)-common.Width(hint)) + hint
-		case room >= common.Width(key):
-			return common.Fit(left+info+key, w)
-		case room >= common.Width(hint)+1:
-			return left + info + strings.Repeat(" ", room-common.Width(hint)) + hint
+		case room >= draw.Width(key)+draw.Width(hint)+1:
+			return left + info + key + strings.Repeat(" ", room-draw.Width(key)-draw.Width(hint)) + hint
+		case room >= draw.Width(key):
+			return draw.Fit(left+info+key, w)
+		case room >= draw.Width(hint)+1:
+			return left + info + strings.Repeat(" ", room-draw.Width(hint)) + hint
 		}
-		return common.Fit(left+info, w)
+		return draw.Fit(left+info, w)
 	}
-	count := st.Good.Render(common.Count(m.matching)) + st.Muted.Render(" of "+common.Count(t.Rows)+" rows")
+	count := st.Good.Render(draw.Count(m.matching)) + st.Muted.Render(" of "+draw.Count(t.Rows)+" rows")
 	label := st.Accent.Render("filter ")
-	ruleW := max(w-common.Width(left)-common.Width(label)-common.Width(count)-2, 8)
-	ruleText, _ := common.RuleLine(st, m.rule, -1, ruleW, common.Span{})
+	ruleW := max(w-draw.Width(left)-draw.Width(label)-draw.Width(count)-2, 8)
+	ruleText, _ := ruleview.RuleLine(st, m.rule, -1, ruleW, draw.Span{})
 	if utf8.RuneCountInString(m.rule) > ruleW {
-		ruleText = ansi.Truncate(ruleText, ruleW, common.Ellipsis)
+		ruleText = ansi.Truncate(ruleText, ruleW, draw.Ellipsis)
 	}
-	return common.Fit(left+label+common.Fit(ruleText, ruleW)+"  "+count, w)
+	return draw.Fit(left+label+draw.Fit(ruleText, ruleW)+"  "+count, w)
 }

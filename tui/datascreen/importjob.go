@@ -14,7 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/query"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/task"
 )
 
@@ -205,9 +205,9 @@ func (m *Model) importView(base string) string {
 		lines = append(lines[:room-2], m.env.Styles.Faint.Render(fmt.Sprintf("… %d more lines", cut)), last)
 	}
 	for i := range lines {
-		lines[i] = common.Fit(lines[i], w-4)
+		lines[i] = draw.Fit(lines[i], w-4)
 	}
-	return common.Overlay(base, m.env.Styles.Dialog.Render(strings.Join(lines, "\n")), m.width, 1)
+	return draw.Overlay(base, m.env.Styles.Dialog.Render(strings.Join(lines, "\n")), m.width, 1)
 }
 
 // importLines is the panel's text, each line at most w wide: what each file
@@ -286,10 +286,10 @@ func (m *Model) importLines(w int) []string {
 func (m *Model) importBar(w int) []string {
 	st := m.env.Styles
 	frac := float64(m.imp.read) / float64(m.imp.size)
-	bar := common.HBar(frac, 1, w-2)
+	bar := draw.HBar(frac, 1, w-2)
 	return []string{
 		"",
-		" " + st.Bar.Render(bar) + st.Faint.Render(strings.Repeat("░", max(w-2-common.Width(bar), 0))),
+		" " + st.Bar.Render(bar) + st.Faint.Render(strings.Repeat("░", max(w-2-draw.Width(bar), 0))),
 		" " + st.Number.Render(fmt.Sprintf("%s of %s read", byteSize(m.imp.read), byteSize(m.imp.size))) +
 			st.Muted.Render(fmt.Sprintf("  %.0f%%", 100*frac)),
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/task"
 )
 
@@ -108,7 +109,7 @@ func (m *Model) keyPickerKey(msg tea.KeyPressMsg) tea.Cmd {
 			return m.setKey(p.cands[p.cursor])
 		}
 	}
-	p.offset = common.Follow(p.cursor, p.offset, len(p.cands), m.keyRows())
+	p.offset = draw.Follow(p.cursor, p.offset, len(p.cands), m.keyRows())
 	return nil
 }
 
@@ -184,10 +185,10 @@ func (m *Model) keyPickerView(base string) string {
 		lines = append(lines, st.Muted.Render(p.table+" has no columns to choose from."))
 	default:
 		rows := m.keyRows()
-		first := common.Follow(p.cursor, p.offset, len(p.cands), rows) // a resize may have moved it
+		first := draw.Follow(p.cursor, p.offset, len(p.cands), rows) // a resize may have moved it
 		nameW := 0
 		for _, c := range p.cands {
-			nameW = max(nameW, common.Width(c.Column))
+			nameW = max(nameW, draw.Width(c.Column))
 		}
 		nameW = min(nameW, w/3)
 		for i := first; i < min(first+rows, len(p.cands)); i++ {
@@ -197,7 +198,7 @@ func (m *Model) keyPickerView(base string) string {
 			lines = append(lines, st.Faint.Render(fmt.Sprintf("%d–%d of %d columns", first+1, min(first+rows, n), n)))
 		}
 		// A reason cut to fit its row is read in full here.
-		if c := p.cands[min(p.cursor, len(p.cands)-1)]; common.Width(shownReason(c)) > w-nameW-4 {
+		if c := p.cands[min(p.cursor, len(p.cands)-1)]; draw.Width(shownReason(c)) > w-nameW-4 {
 			lines = append(lines, "")
 			for _, l := range strings.Split(ansi.Wrap(c.Column+": "+c.Reason, w, " "), "\n") {
 				lines = append(lines, st.Muted.Render(l))
@@ -205,7 +206,7 @@ func (m *Model) keyPickerView(base string) string {
 		}
 	}
 	if p.err != nil {
-		lines = append(lines, "", st.Error.Render(common.Fit("✗ "+p.err.Error(), w)))
+		lines = append(lines, "", st.Error.Render(draw.Fit("✗ "+p.err.Error(), w)))
 	}
 	foot := "↑/↓ choose · enter make it the key · esc close"
 	if p.pending != "" {
@@ -213,9 +214,9 @@ func (m *Model) keyPickerView(base string) string {
 	}
 	lines = append(lines, "", st.Faint.Render(foot))
 	for i := range lines {
-		lines[i] = common.Fit(lines[i], w)
+		lines[i] = draw.Fit(lines[i], w)
 	}
-	return common.Overlay(base, st.Dialog.Render(strings.Join(lines, "\n")), m.width, 1)
+	return draw.Overlay(base, st.Dialog.Render(strings.Join(lines, "\n")), m.width, 1)
 }
 
 // candidateLine is one column: a mark for the key in use, its name, and why
@@ -227,16 +228,16 @@ func (m *Model) candidateLine(c query.KeyCandidate, cursor bool, nameW, w int) s
 		mark = "● "
 	}
 	reason := shownReason(c)
-	text := mark + common.Fit(c.Column, nameW) + "  " + reason
+	text := mark + draw.Fit(c.Column, nameW) + "  " + reason
 	switch {
 	case cursor:
-		return st.Selected.Render(common.Fit(text, w))
+		return st.Selected.Render(draw.Fit(text, w))
 	case c.Chosen:
-		return st.ItemActive.Render(mark+common.Fit(c.Column, nameW)) + "  " + st.Accent.Render(common.Fit(reason, w-nameW-4))
+		return st.ItemActive.Render(mark+draw.Fit(c.Column, nameW)) + "  " + st.Accent.Render(draw.Fit(reason, w-nameW-4))
 	case c.Usable:
-		return st.Item.Render(mark+common.Fit(c.Column, nameW)) + "  " + st.Muted.Render(common.Fit(reason, w-nameW-4))
+		return st.Item.Render(mark+draw.Fit(c.Column, nameW)) + "  " + st.Muted.Render(draw.Fit(reason, w-nameW-4))
 	}
-	return st.Faint.Render(common.Fit(text, w))
+	return st.Faint.Render(draw.Fit(text, w))
 }
 
 func shownReason(c query.KeyCandidate) string {

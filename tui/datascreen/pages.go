@@ -7,6 +7,7 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 // Rows are cached in fixed blocks so that scrolling one row never refetches a
@@ -136,7 +137,7 @@ func (m *Model) fetchRows() tea.Cmd {
 			return nil
 		}
 	}
-	label := fmt.Sprintf("fetching rows %s–%s", common.Count(from+1), common.Count(to))
+	label := fmt.Sprintf("fetching rows %s–%s", draw.Count(from+1), draw.Count(to))
 	ctx, id := m.env.Start(&m.pages, label)
 	m.inflight = span{view: v, from: from, to: to}
 	// Browse: the grid jumps anywhere, so a sorted view's end and ordering are readied in the background.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/pii"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 type profileKey struct{ table, where, column string }
@@ -103,7 +103,7 @@ func (m *Model) profileView() string {
 		lines = m.profileLines(res.p, w, r.H, mask)
 	}
 	sep := st.Rule.Render("│")
-	out := strings.Split(common.Block(strings.Join(lines, "\n"), w, r.H), "\n")
+	out := strings.Split(draw.Block(strings.Join(lines, "\n"), w, r.H), "\n")
 	for i := range out {
 		out[i] = sep + " " + out[i]
 	}
@@ -114,16 +114,16 @@ func (m *Model) profileLines(p query.ColumnProfile, w, h int, mask func(string) 
 	st := m.env.Styles
 	lines := []string{
 		st.PanelTitle.Render("Profile ") + st.Title.Render(p.Name),
-		st.Muted.Render(p.Type) + st.Faint.Render(" · ") + st.Muted.Render(common.Count(p.Count)+" "+common.Plural(p.Count, "row", "rows")),
+		st.Muted.Render(p.Type) + st.Faint.Render(" · ") + st.Muted.Render(draw.Count(p.Count)+" "+draw.Plural(p.Count, "row", "rows")),
 		"",
 	}
 	half := w / 2
 	pair := func(k1, v1, k2, v2 string) string {
-		left := st.Muted.Render(common.Fit(k1, 9)) + common.FitRight(v1, half-10)
+		left := st.Muted.Render(draw.Fit(k1, 9)) + draw.FitRight(v1, half-10)
 		if k2 == "" {
 			return left
 		}
-		return left + "  " + st.Muted.Render(common.Fit(k2, 6)) + common.FitRight(v2, w-half-9)
+		return left + "  " + st.Muted.Render(draw.Fit(k2, 6)) + draw.FitRight(v2, w-half-9)
 	}
 	nullPct := 0.0
 	if p.Count > 0 {
@@ -134,8 +134,8 @@ func (m *Model) profileLines(p query.ColumnProfile, w, h int, mask func(string) 
 		lo, hi = numText(p.Min), numText(p.Max)
 	}
 	lines = append(lines,
-		pair("nulls", common.Count(p.Nulls), "", "")+st.Muted.Render(fmt.Sprintf(" %.1f%%", nullPct)),
-		pair("distinct", common.Count(p.Distinct), "", ""),
+		pair("nulls", draw.Count(p.Nulls), "", "")+st.Muted.Render(fmt.Sprintf(" %.1f%%", nullPct)),
+		pair("distinct", draw.Count(p.Distinct), "", ""),
 		pair("min", lo, "max", hi),
 	)
 	if p.Mean != nil {
@@ -188,7 +188,7 @@ func (m *Model) histogram(bins []query.Bin, w, h int) []string {
 		lines[row] = st.Bar.Render(b.String())
 	}
 	lo, hi := num(&bins[0].Low), num(&bins[len(bins)-1].High)
-	axis := lo + strings.Repeat(" ", max(cols*bw-common.Width(lo)-common.Width(hi), 1)) + hi
+	axis := lo + strings.Repeat(" ", max(cols*bw-draw.Width(lo)-draw.Width(hi), 1)) + hi
 	return append(lines, st.Muted.Render(axis))
 }
 
@@ -216,8 +216,8 @@ func (m *Model) topValues(p query.ColumnProfile, w, h int, mask func(string) str
 		if label != "(null)" {
 			label = mask(label)
 		}
-		bar := common.Fit(common.HBar(float64(t.Count), float64(peak), barW), barW)
-		lines = append(lines, common.Fit(label, labelW)+" "+st.Bar.Render(bar)+" "+common.FitRight(common.Count(t.Count), countW))
+		bar := draw.Fit(draw.HBar(float64(t.Count), float64(peak), barW), barW)
+		lines = append(lines, draw.Fit(label, labelW)+" "+st.Bar.Render(bar)+" "+draw.FitRight(draw.Count(t.Count), countW))
 	}
 	return lines
 }
@@ -242,9 +242,9 @@ func num(f *float64) string {
 	case math.IsNaN(v) || math.IsInf(v, 0):
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	case v == math.Trunc(v) && math.Abs(v) < 1e15:
-		return common.Count(int64(v))
+		return draw.Count(int64(v))
 	case math.Abs(v) >= 1000:
-		return common.Count(int64(math.Round(v)))
+		return draw.Count(int64(math.Round(v)))
 	case math.Abs(v) >= 1:
 		return strconv.FormatFloat(v, 'f', 2, 64)
 	}

@@ -6,7 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 // Each table takes two lines in the sidebar: its name, then its size.
@@ -64,7 +64,7 @@ func (m *Model) sidebarView() string {
 	if m.focus == focusTables {
 		title = st.PanelTitle.Render("Tables")
 	}
-	lines := []string{common.Fit(" "+title, w), ""}
+	lines := []string{draw.Fit(" "+title, w), ""}
 	for i := m.sidebarFirst(); i < len(m.tables); i++ {
 		t := m.tables[i]
 		nameStyle, sizeStyle, marker := st.Item, st.Muted, "  "
@@ -74,16 +74,16 @@ func (m *Model) sidebarView() string {
 		if i == m.sideCursor && m.focus == focusTables {
 			nameStyle, sizeStyle = st.ItemCursor, st.ItemCursor
 		}
-		size := common.Count(t.Rows) + " " + common.Plural(t.Rows, "row", "rows")
+		size := draw.Count(t.Rows) + " " + draw.Plural(t.Rows, "row", "rows")
 		lines = append(lines,
-			st.ItemActive.Render(marker)+nameStyle.Render(common.Fit(t.Name, w-2)),
-			"  "+sizeStyle.Render(common.Fit(size, w-2)))
+			st.ItemActive.Render(marker)+nameStyle.Render(draw.Fit(t.Name, w-2)),
+			"  "+sizeStyle.Render(draw.Fit(size, w-2)))
 	}
 	if len(m.tables) == 0 && m.loadErr == nil {
 		lines = append(lines, st.Muted.Render("  loading…"))
 	}
 	sep := st.Rule.Render("│")
-	out := strings.Split(common.Block(strings.Join(lines, "\n"), w, r.H), "\n")
+	out := strings.Split(draw.Block(strings.Join(lines, "\n"), w, r.H), "\n")
 	for i := range out {
 		out[i] += sep
 	}

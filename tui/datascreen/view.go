@@ -4,19 +4,19 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 // rects are the screen's regions, computed once per resize or panel toggle.
 type rects struct {
-	side, bar, grid, foot, prof common.Rect
+	side, bar, grid, foot, prof draw.Rect
 }
 
 // Below this width the profile panel takes the sidebar's place.
 const wideEnough = 150
 
 func (m *Model) relayout() {
-	r := common.Rect{W: m.width, H: m.height}
+	r := draw.Rect{W: m.width, H: m.height}
 	sideW := 0
 	switch {
 	case m.width >= wideEnough || !m.showProfile && m.width >= 120:
@@ -31,15 +31,15 @@ func (m *Model) relayout() {
 	case m.showProfile:
 		profW = 36
 	}
-	var rest common.Rect
+	var rest draw.Rect
 	m.rects.side, rest = r.SplitX(sideW)
-	var main common.Rect
+	var main draw.Rect
 	main, m.rects.prof = rest.SplitX(rest.W - profW)
 	barH := 1
 	if m.bar.open {
 		barH = 2
 	}
-	var g common.Rect
+	var g draw.Rect
 	m.rects.bar, g = main.SplitY(barH)
 	m.rects.grid, m.rects.foot = g.SplitY(g.H - 1)
 	// A margin of one cell each side keeps the grid off the panel rules.
@@ -68,7 +68,7 @@ func (m *Model) View() string {
 	if m.rects.prof.W > 0 {
 		blocks = append(blocks, m.profileView())
 	}
-	out := common.SideBySide(blocks...)
+	out := draw.SideBySide(blocks...)
 	// The panels are over the whole screen, sidebar included, so that their
 	// reasons and summaries have the width to be read at 80 columns.
 	switch {
@@ -86,18 +86,18 @@ func (m *Model) mainView() string {
 	var body string
 	switch {
 	case m.loadErr != nil && !m.ready:
-		body = common.Block("\n "+st.Error.Render("✗ "+m.loadErr.Error()), w, m.rects.grid.H)
+		body = draw.Block("\n "+st.Error.Render("✗ "+m.loadErr.Error()), w, m.rects.grid.H)
 	case len(m.tables) == 0 && !m.load.Running() && m.loadErr == nil && !m.imp.shown:
-		body = common.Block("\n "+st.Muted.Render("This workspace has no tables yet. Import one with: segscope import FILE"), w, m.rects.grid.H)
+		body = draw.Block("\n "+st.Muted.Render("This workspace has no tables yet. Import one with: segscope import FILE"), w, m.rects.grid.H)
 	case !m.ready:
-		body = common.Block("\n "+st.Muted.Render("loading…"), w, m.rects.grid.H)
+		body = draw.Block("\n "+st.Muted.Render("loading…"), w, m.rects.grid.H)
 	default:
 		g := m.grid.View(m.source())
 		lines := strings.Split(g, "\n")
 		for i := range lines {
 			lines[i] = " " + lines[i]
 		}
-		body = common.Block(strings.Join(lines, "\n"), w, m.rects.grid.H)
+		body = draw.Block(strings.Join(lines, "\n"), w, m.rects.grid.H)
 	}
 	return m.filterView() + "\n" + body + "\n" + m.footer(w)
 }
@@ -106,12 +106,12 @@ func (m *Model) mainView() string {
 func (m *Model) footer(w int) string {
 	st := m.env.Styles
 	if !m.ready {
-		return common.Fit("", w)
+		return draw.Fit("", w)
 	}
 	total := m.rowCount()
 	pos := "no rows"
 	if total > 0 {
-		pos = fmt.Sprintf("row %s of %s", common.Count(m.grid.Cursor()+1), common.Count(total))
+		pos = fmt.Sprintf("row %s of %s", draw.Count(m.grid.Cursor()+1), draw.Count(total))
 	}
 	left := " " + st.Muted.Render(pos)
 	var right []string
@@ -134,9 +134,9 @@ func (m *Model) footer(w int) string {
 		right = append(right, st.HeaderSort.Render("sorted by "+order+" "+dir))
 	}
 	r := strings.Join(right, st.Faint.Render("  ·  ")) + " "
-	gap := w - common.Width(left) - common.Width(r)
+	gap := w - draw.Width(left) - draw.Width(r)
 	if gap < 1 {
-		return common.Fit(left+"  "+r, w)
+		return draw.Fit(left+"  "+r, w)
 	}
 	return left + strings.Repeat(" ", gap) + r
 }

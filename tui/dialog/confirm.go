@@ -6,7 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -61,7 +61,7 @@ func (c *Confirm) View() string {
 	yes, no := c.yes.Help(), c.no.Help()
 	lines = append(lines, "", st.HelpKey.Render(yes.Key)+st.HelpDesc.Render(" "+yes.Desc+"  ")+st.HelpKey.Render(no.Key)+st.HelpDesc.Render(" "+no.Desc))
 	for i := range lines {
-		lines[i] = common.Fit(lines[i], w)
+		lines[i] = draw.Fit(lines[i], w)
 	}
 	box := st.Dialog
 	if c.danger {

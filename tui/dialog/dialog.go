@@ -10,7 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -171,7 +171,7 @@ func (s *Stack) Update(msg tea.Msg) tea.Cmd {
 // across and below the frame's first row (the tab bar stays in sight).
 func (s *Stack) View(base string, width int) string {
 	for _, d := range s.dialogs {
-		base = common.Overlay(base, d.View(), width, 1)
+		base = draw.Overlay(base, d.View(), width, 1)
 	}
 	return base
 }

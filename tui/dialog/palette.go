@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -154,7 +155,7 @@ func (p *Palette) View() string {
 	st := p.styles
 	w := min(64, p.w-6)
 	var lines []string
-	lines = append(lines, common.Fit(p.input.View(), w), st.Rule.Render(strings.Repeat("─", w)))
+	lines = append(lines, draw.Fit(p.input.View(), w), st.Rule.Render(strings.Repeat("─", w)))
 	rows := min(paletteRows, max(p.h-10, 3))
 	first := max(p.cursor-rows+1, 0)
 	for i := first; i < len(p.matches) && i < first+rows; i++ {
@@ -187,6 +188,6 @@ func (p *Palette) row(mt match, selected bool, w int) string {
 		}
 	}
 	keys := base.Render(mt.cmd.KeyLabel() + " ")
-	gap := w - common.Width(b.String()) - common.Width(keys)
+	gap := w - draw.Width(b.String()) - draw.Width(keys)
 	return b.String() + base.Render(strings.Repeat(" ", max(gap, 1))) + keys
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/export"
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
 	"github.com/segscope/segscope/tui/task"
 )
@@ -107,7 +108,7 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 
 // SetStyles switches theme.
 func (m *Model) SetStyles(st *styles.Styles) {
-	m.dest.SetStyles(common.InputStyles(st))
+	m.dest.SetStyles(draw.InputStyles(st))
 }
 
 // Show reads the segments again: they may have changed on the Segments screen.

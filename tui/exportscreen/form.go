@@ -15,6 +15,7 @@ import (
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/export"
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 var fieldNames = [fieldCount]string{"segment", "channel", "format", "destination", "columns"}
@@ -302,7 +303,7 @@ func (m *Model) setFocus(f field) tea.Cmd {
 func (m *Model) follow() {
 	n := len(m.cols)
 	m.colCursor = max(min(m.colCursor, n-1), 0)
-	m.colOffset = common.Follow(m.colCursor, m.colOffset, n, m.columnRows())
+	m.colOffset = draw.Follow(m.colCursor, m.colOffset, n, m.columnRows())
 }
 
 // chosenColumns is how many columns the file will have, the key included.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/export"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 const (
@@ -29,7 +29,7 @@ func (m *Model) View() string {
 	}
 	st := m.env.Styles
 	title := " " + st.Title.Render("Export") + "  " + st.Muted.Render("a segment's members to a file, with a manifest")
-	lines := []string{common.HeadLine(title, st.Faint.Render("tab next field · enter export "), m.width),
+	lines := []string{draw.HeadLine(title, st.Faint.Render("tab next field · enter export "), m.width),
 		st.Rule.Render(strings.Repeat("─", m.width))}
 	bodyH := m.height - formTop
 	switch {
@@ -43,31 +43,31 @@ func (m *Model) View() string {
 			"",
 			"  "+st.Muted.Render("Define one on the Segments screen (3), then come back to write its members to a file."))
 	case m.formW >= m.width:
-		lines = append(lines, strings.Split(common.Block(m.formView(m.width), m.width, bodyH), "\n")...)
+		lines = append(lines, strings.Split(draw.Block(m.formView(m.width), m.width, bodyH), "\n")...)
 	default:
 		pw := m.width - m.formW - 3
-		form := common.Block(m.formView(m.formW), m.formW, bodyH)
-		panel := common.Block(strings.Join(m.panel(pw), "\n"), pw, bodyH)
+		form := draw.Block(m.formView(m.formW), m.formW, bodyH)
+		panel := draw.Block(strings.Join(m.panel(pw), "\n"), pw, bodyH)
 		sep := strings.TrimSuffix(strings.Repeat(st.Rule.Render(" │ ")+"\n", bodyH), "\n")
-		lines = append(lines, common.SideBySide(form, sep, panel))
+		lines = append(lines, draw.SideBySide(form, sep, panel))
 	}
-	return common.Block(strings.Join(lines, "\n"), m.width, m.height)
+	return draw.Block(strings.Join(lines, "\n"), m.width, m.height)
 }
 
 func (m *Model) label(f field, text string) string {
 	if f == m.focus {
-		return m.env.Styles.Accent.Render(common.Fit("▸ "+text, labelW))
+		return m.env.Styles.Accent.Render(draw.Fit("▸ "+text, labelW))
 	}
-	return m.env.Styles.Muted.Render(common.Fit("  "+text, labelW))
+	return m.env.Styles.Muted.Render(draw.Fit("  "+text, labelW))
 }
 
 // choice draws a choice field's value, with arrows when it has the focus.
 func (m *Model) choice(f field, value, note string, w int) string {
 	st := m.env.Styles
 	if f == m.focus {
-		return common.Fit(st.Accent.Render("‹ ")+st.Title.Render(value)+st.Accent.Render(" ›")+" "+st.Faint.Render(note), w)
+		return draw.Fit(st.Accent.Render("‹ ")+st.Title.Render(value)+st.Accent.Render(" ›")+" "+st.Faint.Render(note), w)
 	}
-	return common.Fit("  "+st.Item.Render(value)+" "+st.Faint.Render(note), w)
+	return draw.Fit("  "+st.Item.Render(value)+" "+st.Faint.Render(note), w)
 }
 
 func (m *Model) formView(w int) string {
@@ -93,7 +93,7 @@ func (m *Model) formView(w int) string {
 		m.label(fieldSegment, "Segment") + m.choice(fieldSegment, seg.Name, "on "+seg.Table, vw),
 		m.label(fieldChannel, "Channel") + m.choice(fieldChannel, gate, gateNote, vw),
 		m.label(fieldFormat, "Format") + m.choice(fieldFormat, format, formatNote, vw),
-		m.label(fieldDest, "Destination") + "  " + common.Fit(m.dest.View(), vw-2),
+		m.label(fieldDest, "Destination") + "  " + draw.Fit(m.dest.View(), vw-2),
 	}
 	switch {
 	case m.schemaErr != nil:
@@ -104,7 +104,7 @@ func (m *Model) formView(w int) string {
 			for _, c := range m.preview.Columns {
 				lines = append(lines, strings.Repeat(" ", labelW+2)+st.Item.Render(c))
 			}
-			lines = append(lines, "", "  "+st.Faint.Render(common.Fit("identifiers are normalized and SHA-256 hashed", w-2)))
+			lines = append(lines, "", "  "+st.Faint.Render(draw.Fit("identifiers are normalized and SHA-256 hashed", w-2)))
 		}
 		return strings.Join(lines, "\n")
 	}
@@ -133,14 +133,14 @@ func (m *Model) columnRow(i, w int) string {
 	}
 	mark := "  "
 	nameW := max(w-6-len(mark)-20, 10)
-	row := mark + box + " " + common.Fit(c.Name, nameW) + " " + flagStyle.Render(flag)
+	row := mark + box + " " + draw.Fit(c.Name, nameW) + " " + flagStyle.Render(flag)
 	if i == m.colCursor && m.focus == fieldColumns {
-		return st.ItemCursor.Render(common.Fit(ansi.Strip("▸ "+box+" "+common.Fit(c.Name, nameW)+" "+flag), w))
+		return st.ItemCursor.Render(draw.Fit(ansi.Strip("▸ "+box+" "+draw.Fit(c.Name, nameW)+" "+flag), w))
 	}
 	if m.chosen[c.Name] {
-		row = mark + st.Title.Render(box+" "+common.Fit(c.Name, nameW)) + " " + flagStyle.Render(flag)
+		row = mark + st.Title.Render(box+" "+draw.Fit(c.Name, nameW)) + " " + flagStyle.Render(flag)
 	}
-	return common.Fit(row, w)
+	return draw.Fit(row, w)
 }
 
 // panel is the right-hand side: the question about an existing file, the
@@ -183,16 +183,16 @@ func (m *Model) previewView(w int) []string {
 	const numW = 9
 	tw := min(w, 40)
 	row := func(label string, n int64, style func(...string) string) string {
-		return common.Fit(style(common.Fit(label, tw-numW-1))+" "+st.Number.Render(common.FitRight(common.Count(n), numW)), w)
+		return draw.Fit(style(draw.Fit(label, tw-numW-1))+" "+st.Number.Render(draw.FitRight(draw.Count(n), numW)), w)
 	}
 	gate := "no consent gate: internal use"
 	if p.Channel != "" {
 		gate = "only members contactable on " + p.Channel
 	}
-	lines = append(lines, st.Muted.Render(common.Fit(gate, w)), "", row("members of "+p.Segment, p.Members, st.Item.Render))
+	lines = append(lines, st.Muted.Render(draw.Fit(gate, w)), "", row("members of "+p.Segment, p.Members, st.Item.Render))
 	lines = append(lines, row("✓ written", p.Included, st.Good.Render))
 	if p.Members > 0 {
-		lines = append(lines, "  "+st.Bar.Render(common.HBar(float64(p.Included), float64(p.Members), tw-2)))
+		lines = append(lines, "  "+st.Bar.Render(draw.HBar(float64(p.Included), float64(p.Members), tw-2)))
 	}
 	if p.Channel != "" {
 		kept := p.Members - p.Included
@@ -205,7 +205,7 @@ func (m *Model) previewView(w int) []string {
 	}
 	lines = append(lines, "")
 	n := int64(len(p.Columns))
-	lines = append(lines, wrap(st.Muted.Render, fmt.Sprintf("%d %s: %s", n, common.Plural(n, "column", "columns"), joinShort(p.Columns, 4)), w)...)
+	lines = append(lines, wrap(st.Muted.Render, fmt.Sprintf("%d %s: %s", n, draw.Plural(n, "column", "columns"), joinShort(p.Columns, 4)), w)...)
 	if names := m.piiChosen(); len(names) > 0 && !m.customerMatch() {
 		lines = append(lines, wrap(st.Warn.Render, "⚠ personal data: "+strings.Join(names, ", "), w)...)
 	}
@@ -219,10 +219,10 @@ func (m *Model) progressView(w int) []string {
 	if p.Total > 0 {
 		frac = float64(p.Rows) / float64(p.Total)
 	}
-	bar := common.HBar(frac, 1, w-2)
+	bar := draw.HBar(frac, 1, w-2)
 	lines := []string{st.PanelTitle.Render("Exporting " + m.segment().Name), ""}
-	lines = append(lines, " "+st.Bar.Render(bar)+st.Faint.Render(strings.Repeat("░", max(w-2-common.Width(bar), 0))))
-	lines = append(lines, " "+st.Number.Render(fmt.Sprintf("%s of %s rows", common.Count(p.Rows), common.Count(p.Total)))+
+	lines = append(lines, " "+st.Bar.Render(bar)+st.Faint.Render(strings.Repeat("░", max(w-2-draw.Width(bar), 0))))
+	lines = append(lines, " "+st.Number.Render(fmt.Sprintf("%s of %s rows", draw.Count(p.Rows), draw.Count(p.Total)))+
 		st.Muted.Render(fmt.Sprintf("  %.0f%%", 100*frac)), "")
 	return append(lines, wrap(st.Faint.Render, "esc cancels: the file appears only once it is complete, so nothing is left behind", w)...)
 }
@@ -232,7 +232,7 @@ func (m *Model) manifestView(w int) []string {
 	st := m.env.Styles
 	r := m.result
 	mf := r.Manifest
-	lines := []string{st.Good.Render(fmt.Sprintf("✓ Exported %s %s", common.Count(mf.Rows), common.Plural(mf.Rows, "row", "rows"))), ""}
+	lines := []string{st.Good.Render(fmt.Sprintf("✓ Exported %s %s", draw.Count(mf.Rows), draw.Plural(mf.Rows, "row", "rows"))), ""}
 	const keyW = 9
 	vw := w - keyW
 	kv := func(k, v string) {
@@ -240,11 +240,11 @@ func (m *Model) manifestView(w int) []string {
 			if i > 0 {
 				k = ""
 			}
-			lines = append(lines, st.Muted.Render(common.Fit(k, keyW))+st.Item.Render(part))
+			lines = append(lines, st.Muted.Render(draw.Fit(k, keyW))+st.Item.Render(part))
 		}
 	}
-	lines = append(lines, st.Muted.Render(common.Fit("file", keyW))+st.Item.Render(tail(r.Path, vw)),
-		st.Muted.Render(common.Fit("manifest", keyW))+st.Item.Render(tail(r.ManifestPath, vw)))
+	lines = append(lines, st.Muted.Render(draw.Fit("file", keyW))+st.Item.Render(tail(r.Path, vw)),
+		st.Muted.Render(draw.Fit("manifest", keyW))+st.Item.Render(tail(r.ManifestPath, vw)))
 	kv("sha256", mf.SHA256)
 	gate := "none (internal use)"
 	if mf.Channel != "" {
@@ -254,7 +254,7 @@ func (m *Model) manifestView(w int) []string {
 	var kept []string
 	for _, s := range consent.States {
 		if n := mf.Excluded[s]; n > 0 {
-			kept = append(kept, fmt.Sprintf("%s %s", s, common.Count(n)))
+			kept = append(kept, fmt.Sprintf("%s %s", s, draw.Count(n)))
 		}
 	}
 	if len(kept) > 0 {
@@ -263,16 +263,16 @@ func (m *Model) manifestView(w int) []string {
 			if i == 0 {
 				k = "kept out"
 			}
-			lines = append(lines, st.Muted.Render(common.Fit(k, keyW))+st.Item.Render(l))
+			lines = append(lines, st.Muted.Render(draw.Fit(k, keyW))+st.Item.Render(l))
 		}
 	}
-	kv("format", string(mf.Format)+fmt.Sprintf(" · %s bytes", common.Count(mf.Bytes)))
+	kv("format", string(mf.Format)+fmt.Sprintf(" · %s bytes", draw.Count(mf.Bytes)))
 	for _, f := range mf.Columns {
 		if fc, ok := mf.Identifiers[f]; ok && (fc.Invalid > 0 || fc.Missing > 0) {
-			kv(f, fmt.Sprintf("%s invalid, %s missing", common.Count(fc.Invalid), common.Count(fc.Missing)))
+			kv(f, fmt.Sprintf("%s invalid, %s missing", draw.Count(fc.Invalid), draw.Count(fc.Missing)))
 		}
 	}
-	return append(lines, "", st.Faint.Render(common.Fit("written to the audit log · change a field to start over", w)))
+	return append(lines, "", st.Faint.Render(draw.Fit("written to the audit log · change a field to start over", w)))
 }
 
 // tail keeps the end of a path that is too long: the file name matters most.
@@ -281,7 +281,7 @@ func tail(s string, w int) string {
 	if len(runes) <= w || w < 2 {
 		return s
 	}
-	return common.Ellipsis + string(runes[len(runes)-w+1:])
+	return draw.Ellipsis + string(runes[len(runes)-w+1:])
 }
 
 // chunk cuts s into pieces of at most w cells: paths and hashes have no spaces

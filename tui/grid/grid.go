@@ -13,7 +13,7 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/pii"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -177,9 +177,9 @@ func (m *Model) Observe(rows [][]any) {
 	for _, r := range rows {
 		for i := range min(len(r), len(m.seen)) {
 			text := m.clearText(r[i])
-			m.seen[i] = max(m.seen[i], min(common.Width(text), maxWidth))
+			m.seen[i] = max(m.seen[i], min(draw.Width(text), maxWidth))
 			if m.cols[i].PII != pii.None {
-				m.seenMasked[i] = max(m.seenMasked[i], min(common.Width(pii.Mask(m.cols[i].PII, text)), maxWidth))
+				m.seenMasked[i] = max(m.seenMasked[i], min(draw.Width(pii.Mask(m.cols[i].PII, text)), maxWidth))
 			}
 		}
 	}
@@ -290,7 +290,7 @@ func (m *Model) colWidth(i int) int {
 	if m.cols[i].Masked() {
 		values = m.seenMasked[i]
 	}
-	return min(max(values, common.Width(m.headerText(i)), minWidth), maxWidth)
+	return min(max(values, draw.Width(m.headerText(i)), minWidth), maxWidth)
 }
 
 func (m *Model) headerText(i int) string {

@@ -3,7 +3,7 @@ package grid
 import (
 	"strings"
 
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -32,7 +32,7 @@ func (m *Model) View(src Source) string {
 		lines = append(lines, line+bar[r])
 	}
 	if m.total == 0 && rows > 0 && len(m.cols) > 0 {
-		lines[headerLines] = common.Fit(m.paint.muted.Render("  no rows"), m.width)
+		lines[headerLines] = draw.Fit(m.paint.muted.Render("  no rows"), m.width)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -56,9 +56,9 @@ func (m *Model) headerLine(cols []placed) string {
 			text += st.revealed.Render(marker)
 		}
 		if m.cols[c.src].Numeric {
-			b.WriteString(common.FitRight(text, c.w))
+			b.WriteString(draw.FitRight(text, c.w))
 		} else {
-			b.WriteString(common.Fit(text, c.w))
+			b.WriteString(draw.Fit(text, c.w))
 		}
 		x = c.x + c.w
 		if c.pos < m.frozen {
@@ -66,7 +66,7 @@ func (m *Model) headerLine(cols []placed) string {
 			x += frozenSep
 		}
 	}
-	return common.Fit(b.String(), m.width-scrollbarW) + " "
+	return draw.Fit(b.String(), m.width-scrollbarW) + " "
 }
 
 func (m *Model) ruleLine(cols []placed) string {
@@ -118,15 +118,15 @@ func (m *Model) cell(c placed, vals []any, loaded, cursor bool) string {
 		if cursor {
 			style = st.cursorRow
 		}
-		return style.Render(common.Fit("·", c.w))
+		return style.Render(draw.Fit("·", c.w))
 	}
 	v := vals[c.src]
 	text := m.text(c.src, v)
 	var cell string
 	if col.Numeric && v != nil {
-		cell = common.FitRight(text, c.w)
+		cell = draw.FitRight(text, c.w)
 	} else {
-		cell = common.Fit(text, c.w)
+		cell = draw.Fit(text, c.w)
 	}
 	var style styles.Paint
 	switch {

@@ -3,7 +3,7 @@ package grid
 import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/pii"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 // Rows is a Source over rows already in memory (a SQL result).
@@ -53,7 +53,7 @@ func (m *Model) DetectPII(rows [][]any) {
 			m.cols[i].PII = k
 			m.seenMasked[i] = 0
 			for _, s := range sample {
-				m.seenMasked[i] = max(m.seenMasked[i], min(common.Width(pii.Mask(k, s)), maxWidth))
+				m.seenMasked[i] = max(m.seenMasked[i], min(draw.Width(pii.Mask(k, s)), maxWidth))
 			}
 		}
 	}

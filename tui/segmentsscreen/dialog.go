@@ -7,8 +7,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/dialog"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -27,10 +27,10 @@ func (m *Model) askDelete() tea.Cmd {
 		seg := it.seg
 		what := "It is defined on " + seg.Table + "."
 		if it.sized {
-			what = fmt.Sprintf("It selects %s %s of %s.", common.Count(it.size), common.Plural(it.size, "row", "rows"), seg.Table)
+			what = fmt.Sprintf("It selects %s %s of %s.", draw.Count(it.size), draw.Plural(it.size, "row", "rows"), seg.Table)
 		}
 		text := what + fmt.Sprintf(" Its %d %s stay in the workspace's history, and the deletion is written to the audit log.",
-			seg.Version, common.Plural(int64(seg.Version), "version", "versions"))
+			seg.Version, draw.Plural(int64(seg.Version), "version", "versions"))
 		lines := []string{st.Error.Render("Delete segment ") + st.Title.Render(seg.Name) + st.Error.Render("?"), ""}
 		for _, l := range strings.Split(ansi.Wordwrap(text, w, " "), "\n") {
 			lines = append(lines, st.Item.Render(l))

@@ -7,7 +7,7 @@ import (
 	"github.com/aymanbagabas/go-udiff/lcs"
 
 	"github.com/segscope/segscope/segments/rule"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -133,7 +133,7 @@ func diffRows(st *styles.Styles, pieces []piece, width int) []string {
 	}
 	look := map[change]lipgloss.Style{same: st.Item, added: st.DiffAdd, removed: st.DiffDel}
 	var out []string
-	for _, sp := range common.WrapRunes(runes, width) {
+	for _, sp := range draw.WrapRunes(runes, width) {
 		var b strings.Builder
 		for i := sp.From; i < sp.To; {
 			j := i

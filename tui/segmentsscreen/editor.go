@@ -14,6 +14,7 @@ import (
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/rule"
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/ruleview"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -262,7 +263,7 @@ func (m *Model) editorInput(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	before := e.ruleText()
-	if err := common.RuleInputTooLong(before, msg); err != nil {
+	if err := ruleview.RuleInputTooLong(before, msg); err != nil {
 		e.refused = err
 		return nil
 	}

@@ -8,7 +8,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/segments/rule"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
+	"github.com/segscope/segscope/tui/ruleview"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -35,8 +36,8 @@ func (e *editor) ruleLines(st *styles.Styles) (lines []string, cursorLine int) {
 	}
 	w := e.ruleW()
 	re := e.ruleError()
-	bad := common.ErrorSpan(text, re)
-	rows := common.RuleRows(st, text, cursor, w, bad)
+	bad := ruleview.ErrorSpan(text, re)
+	rows := ruleview.RuleRows(st, text, cursor, w, bad)
 	at := -1 // the row the error points into
 	if re != nil {
 		for i, r := range rows {
@@ -52,9 +53,9 @@ func (e *editor) ruleLines(st *styles.Styles) (lines []string, cursorLine int) {
 		}
 		lines = append(lines, r.Line)
 		if i == at {
-			col := common.Width(string(runes[r.From:min(bad.From, len(runes))]))
+			col := draw.Width(string(runes[r.From:min(bad.From, len(runes))]))
 			width := max(min(bad.To, r.To+1)-bad.From, 1)
-			lines = append(lines, pointLines(st, col, width, common.RuleErrorText(re), w)...)
+			lines = append(lines, pointLines(st, col, width, ruleview.RuleErrorText(re), w)...)
 		}
 	}
 	if text == "" {
@@ -70,11 +71,11 @@ func (e *editor) ruleLines(st *styles.Styles) (lines []string, cursorLine int) {
 // pointLines point at an error: a caret under it and the message beside it,
 // or, with no room beside it, the message wrapped under the caret.
 func pointLines(st *styles.Styles, col, w int, msg string, width int) []string {
-	msgW := common.Width(msg)
+	msgW := draw.Width(msg)
 	if col+w+1+msgW <= width || msgW+1 <= col {
-		return []string{common.PointAt(st, col, w, msg, 0, width)}
+		return []string{ruleview.PointAt(st, col, w, msg, 0, width)}
 	}
-	out := []string{common.PointAt(st, col, w, "", 0, width)}
+	out := []string{ruleview.PointAt(st, col, w, "", 0, width)}
 	for _, l := range strings.Split(ansi.Wordwrap(msg, width, " "), "\n") {
 		out = append(out, st.Error.Render(l))
 	}
@@ -86,7 +87,7 @@ func pointLines(st *styles.Styles, col, w int, msg string, width int) []string {
 func (e *editor) follow(st *styles.Styles) {
 	lines, at := e.ruleLines(st)
 	e.rows = max(min(len(lines)+1, e.maxRows), min(3, e.maxRows))
-	e.top = common.Follow(at, e.top, len(lines), e.rows)
+	e.top = draw.Follow(at, e.top, len(lines), e.rows)
 }
 
 func (m *Model) editorView() string {
@@ -102,7 +103,7 @@ func (m *Model) editorView() string {
 		title = " " + st.Title.Render("New segment")
 	}
 	lines := []string{
-		common.HeadLine(title, st.Faint.Render("ctrl+s save · esc back "), w),
+		draw.HeadLine(title, st.Faint.Render("ctrl+s save · esc back "), w),
 		st.Rule.Render(strings.Repeat("─", w)),
 		m.nameLine(),
 		m.tableLine(),
@@ -126,9 +127,9 @@ func (m *Model) editorView() string {
 func (m *Model) label(name string, focused bool) string {
 	st := m.env.Styles
 	if focused {
-		return st.Accent.Render("▸" + common.Fit(name, labelW-1))
+		return st.Accent.Render("▸" + draw.Fit(name, labelW-1))
 	}
-	return " " + st.Muted.Render(common.Fit(name, labelW-1))
+	return " " + st.Muted.Render(draw.Fit(name, labelW-1))
 }
 
 func (m *Model) nameLine() string {
@@ -139,7 +140,7 @@ func (m *Model) nameLine() string {
 	}
 	line := m.label("Name", e.focus == fieldName) + e.name.View()
 	if err := m.nameProblem(); err != nil && e.name.Value() != "" {
-		line = m.label("Name", e.focus == fieldName) + common.Fit(e.name.View(), 24) + " " + st.Error.Render("✗ "+err.Error())
+		line = m.label("Name", e.focus == fieldName) + draw.Fit(e.name.View(), 24) + " " + st.Error.Render("✗ "+err.Error())
 	}
 	return line
 }
@@ -158,7 +159,7 @@ func (m *Model) tableLine() string {
 	}
 	for _, t := range e.tables {
 		if t.Name == e.table {
-			info = fmt.Sprintf("  %s rows · key %s", common.Count(t.Rows), t.Key)
+			info = fmt.Sprintf("  %s rows · key %s", draw.Count(t.Rows), t.Key)
 		}
 	}
 	switch {
@@ -187,7 +188,7 @@ func (m *Model) ruleBox() []string {
 		fill := strings.Repeat("─", w+2)
 		if more > 0 {
 			note := fmt.Sprintf(" %s %d more ", arrow, more)
-			fill = "─" + note + strings.Repeat("─", max(w+1-common.Width(note), 0))
+			fill = "─" + note + strings.Repeat("─", max(w+1-draw.Width(note), 0))
 		}
 		return border.Render(left + fill + right)
 	}
@@ -198,7 +199,7 @@ func (m *Model) ruleBox() []string {
 		if i < len(lines) {
 			line = lines[i]
 		}
-		out = append(out, indent+border.Render("│")+" "+common.Fit(line, w)+" "+border.Render("│"))
+		out = append(out, indent+border.Render("│")+" "+draw.Fit(line, w)+" "+border.Render("│"))
 	}
 	return append(out, indent+edge("╰", "╯", below, "↓"))
 }
@@ -218,10 +219,10 @@ func (m *Model) sizeText() string {
 	case c.err != nil:
 		return st.Error.Render("✗ " + c.err.Error())
 	}
-	text := st.Good.Render(common.Count(c.n)) + st.Muted.Render(" of "+common.Count(c.total)+" · "+percent(c.n, c.total))
-	barW := min(24, e.width-labelW-common.Width(text)-4)
+	text := st.Good.Render(draw.Count(c.n)) + st.Muted.Render(" of "+draw.Count(c.total)+" · "+percent(c.n, c.total))
+	barW := min(24, e.width-labelW-draw.Width(text)-4)
 	if barW >= 4 && c.total > 0 {
-		text += "  " + st.Bar.Render(common.HBar(float64(c.n), float64(c.total), barW))
+		text += "  " + st.Bar.Render(draw.HBar(float64(c.n), float64(c.total), barW))
 	}
 	return text
 }

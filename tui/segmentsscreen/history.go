@@ -9,7 +9,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/segments"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
+	"github.com/segscope/segscope/tui/ruleview"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -100,10 +101,10 @@ func (m *Model) historyView() string {
 	title := " " + st.Title.Render("History of "+h.seg.Name) + st.Muted.Render("  on "+h.seg.Table)
 	if h.loaded && h.err == nil {
 		n := int64(len(h.versions))
-		title += st.Muted.Render(" · " + common.Count(n) + " " + common.Plural(n, "version", "versions"))
+		title += st.Muted.Render(" · " + draw.Count(n) + " " + draw.Plural(n, "version", "versions"))
 	}
 	lines := []string{
-		common.HeadLine(title, st.Faint.Render("enter edit from a version · esc back "), w),
+		draw.HeadLine(title, st.Faint.Render("enter edit from a version · esc back "), w),
 		st.Rule.Render(strings.Repeat("─", w)),
 	}
 	switch {
@@ -114,13 +115,13 @@ func (m *Model) historyView() string {
 	}
 	authorW := 8
 	for _, v := range h.versions {
-		authorW = max(authorW, common.Width(v.Author))
+		authorW = max(authorW, draw.Width(v.Author))
 	}
 	authorW = min(authorW, 16)
 	row := func(ver, when, author, reason string) string {
-		return common.FitRight(ver, 4) + pad() + common.Fit(when, 16) + pad() + common.Fit(author, authorW) + pad() + reason
+		return draw.FitRight(ver, 4) + pad() + draw.Fit(when, 16) + pad() + draw.Fit(author, authorW) + pad() + reason
 	}
-	lines = append(lines, st.Header.Render(common.Fit("  "+row("ver", "when", "author", "reason"), w)))
+	lines = append(lines, st.Header.Render(draw.Fit("  "+row("ver", "when", "author", "reason"), w)))
 	rows := m.versionRows()
 	for i := h.offset; i < len(h.versions) && i < h.offset+rows; i++ {
 		v := h.versions[i]
@@ -130,9 +131,9 @@ func (m *Model) historyView() string {
 		}
 		text := row(fmt.Sprintf("v%d", v.Version), stamp(v.Time, m.env.Now()), v.Author, reason)
 		if i == h.cursor {
-			lines = append(lines, st.ItemCursor.Render(common.Fit("▸ "+text, w)))
+			lines = append(lines, st.ItemCursor.Render(draw.Fit("▸ "+text, w)))
 		} else {
-			lines = append(lines, st.Item.Render(common.Fit("  "+text, w)))
+			lines = append(lines, st.Item.Render(draw.Fit("  "+text, w)))
 		}
 	}
 	lines = append(lines, st.Rule.Render(strings.Repeat("─", w)))
@@ -159,7 +160,7 @@ func (m *Model) versionDetail() []string {
 	lines := []string{" " + st.Subtitle.Render(head)}
 	if prev == nil {
 		lines = append(lines, " "+st.Muted.Render("The first version's rule:"))
-		for _, r := range common.RuleRows(st, v.Rule, -1, w-4, common.Span{}) {
+		for _, r := range ruleview.RuleRows(st, v.Rule, -1, w-4, draw.Span{}) {
 			lines = append(lines, "   "+r.Line)
 		}
 	} else {

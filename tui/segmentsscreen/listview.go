@@ -6,7 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
+	"github.com/segscope/segscope/tui/ruleview"
 )
 
 // columns are the list's column widths, set when the width or the segments change.
@@ -30,8 +31,8 @@ const listTop = 3
 func (l *list) layout(width int) {
 	name, table := len("name"), len("table")
 	for _, it := range l.items {
-		name = max(name, common.Width(it.seg.Name))
-		table = max(table, common.Width(it.seg.Table))
+		name = max(name, draw.Width(it.seg.Name))
+		table = max(table, draw.Width(it.seg.Table))
 	}
 	c := columns{name: min(name, 24), table: min(table, 16), bar: 10}
 	fixed := func() int {
@@ -73,9 +74,9 @@ func (m *Model) listView() string {
 		info = st.Muted.Render("not loaded · r loads the list")
 	default:
 		n := int64(len(l.items))
-		info = st.Muted.Render(common.Count(n) + " " + common.Plural(n, "segment", "segments"))
+		info = st.Muted.Render(draw.Count(n) + " " + draw.Plural(n, "segment", "segments"))
 	}
-	head := common.HeadLine(title+"  "+info, st.Faint.Render("n new · t from a template "), w)
+	head := draw.HeadLine(title+"  "+info, st.Faint.Render("n new · t from a template "), w)
 	lines := []string{head, st.Rule.Render(strings.Repeat("─", w))}
 	if !l.loaded {
 		return strings.Join(lines, "\n")
@@ -112,13 +113,13 @@ func (m *Model) emptyList() []string {
 func (m *Model) headerRow() string {
 	st := m.env.Styles
 	c := m.list.cols
-	row := strings.Repeat(" ", marker) + common.Fit("name", c.name) + pad() + common.Fit("table", c.table) + pad() +
-		common.FitRight("size", sizeW) + pad() + common.FitRight("share", shareW) + " " + common.Fit("", c.bar) + pad() +
-		common.FitRight("ver", versionW) + pad() + common.Fit("changed", changedW)
+	row := strings.Repeat(" ", marker) + draw.Fit("name", c.name) + pad() + draw.Fit("table", c.table) + pad() +
+		draw.FitRight("size", sizeW) + pad() + draw.FitRight("share", shareW) + " " + draw.Fit("", c.bar) + pad() +
+		draw.FitRight("ver", versionW) + pad() + draw.Fit("changed", changedW)
 	if c.desc > 0 {
 		row += pad() + "description"
 	}
-	return st.Header.Render(common.Fit(row, m.width))
+	return st.Header.Render(draw.Fit(row, m.width))
 }
 
 func pad() string { return strings.Repeat(" ", gap) }
@@ -141,14 +142,14 @@ func (m *Model) itemRow(i int) string {
 	case !it.sized:
 		bar, barSt = "r recount", st.Faint
 	default:
-		size, share, sizeSt = common.Count(it.size), percent(it.size, total), st.Number
+		size, share, sizeSt = draw.Count(it.size), percent(it.size, total), st.Number
 		switch {
 		case it.size == 0:
 			bar, barSt = "empty", st.Warn
 		case it.size == total:
 			bar, barSt = "all rows", st.Warn
 		default:
-			bar = common.HBar(float64(it.size), float64(total), c.bar)
+			bar = draw.HBar(float64(it.size), float64(total), c.bar)
 		}
 	}
 	base, mark := st.Item, "  "
@@ -158,17 +159,17 @@ func (m *Model) itemRow(i int) string {
 		sizeSt, shareSt, barSt = base, base, base
 	}
 	sp := base.Render(pad())
-	row := base.Render(mark+common.Fit(seg.Name, c.name)) + sp + base.Render(common.Fit(seg.Table, c.table)) + sp +
-		sizeSt.Render(common.FitRight(size, sizeW)) + sp + shareSt.Render(common.FitRight(share, shareW)) + base.Render(" ") +
-		barSt.Render(common.Fit(bar, c.bar)) + sp + base.Render(common.FitRight("v"+strconv.Itoa(seg.Version), versionW)) + sp +
-		base.Render(common.Fit(ago(m.env.Now(), seg.Updated), changedW))
+	row := base.Render(mark+draw.Fit(seg.Name, c.name)) + sp + base.Render(draw.Fit(seg.Table, c.table)) + sp +
+		sizeSt.Render(draw.FitRight(size, sizeW)) + sp + shareSt.Render(draw.FitRight(share, shareW)) + base.Render(" ") +
+		barSt.Render(draw.Fit(bar, c.bar)) + sp + base.Render(draw.FitRight("v"+strconv.Itoa(seg.Version), versionW)) + sp +
+		base.Render(draw.Fit(ago(m.env.Now(), seg.Updated), changedW))
 	if c.desc > 0 {
-		row += sp + base.Render(common.Fit(seg.Description, c.desc))
+		row += sp + base.Render(draw.Fit(seg.Description, c.desc))
 	}
-	if rest := m.width - common.Width(row); rest > 0 {
+	if rest := m.width - draw.Width(row); rest > 0 {
 		row += base.Render(strings.Repeat(" ", rest))
 	}
-	return common.Fit(row, m.width)
+	return draw.Fit(row, m.width)
 }
 
 // detail describes the current segment under the list: who changed it when,
@@ -196,7 +197,7 @@ func (m *Model) detail(h int) []string {
 		lines = append(lines, " "+st.Error.Render("✗ "+it.err.Error()))
 	}
 	lines = append(lines, "")
-	for _, r := range common.RuleRows(st, seg.Rule, -1, w-4, common.Span{}) {
+	for _, r := range ruleview.RuleRows(st, seg.Rule, -1, w-4, draw.Span{}) {
 		if len(lines) >= h {
 			break
 		}

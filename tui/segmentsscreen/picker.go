@@ -10,6 +10,8 @@ import (
 
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
+	"github.com/segscope/segscope/tui/ruleview"
 )
 
 // picker offers the templates that fit a table, measured on its data.
@@ -103,7 +105,7 @@ func (m *Model) unfitLines(w int) []string {
 	var lines []string
 	for _, u := range m.picker.unfit {
 		if len(m.picker.templates) > 0 {
-			lines = append(lines, ansi.Truncate(st.Item.Render(u.Title)+st.Faint.Render(": "+u.Why), w, common.Ellipsis))
+			lines = append(lines, ansi.Truncate(st.Item.Render(u.Title)+st.Faint.Render(": "+u.Why), w, draw.Ellipsis))
 			continue
 		}
 		for i, l := range strings.Split(ansi.Wordwrap(u.Title+": "+u.Why, w-2, " "), "\n") {
@@ -134,19 +136,19 @@ func (m *Model) pickerView() string {
 	default:
 		titleW := 0
 		for _, t := range p.templates {
-			titleW = max(titleW, common.Width(t.Title))
+			titleW = max(titleW, draw.Width(t.Title))
 		}
 		for i, t := range p.templates {
-			text := common.Fit(t.Title, titleW) + "  " + t.Description
+			text := draw.Fit(t.Title, titleW) + "  " + t.Description
 			if i == p.cursor {
-				lines = append(lines, st.Selected.Render(common.Fit("▸ "+text, w)))
+				lines = append(lines, st.Selected.Render(draw.Fit("▸ "+text, w)))
 			} else {
-				lines = append(lines, "  "+st.Item.Render(common.Fit(t.Title, titleW))+"  "+st.Muted.Render(common.Fit(t.Description, w-titleW-4)))
+				lines = append(lines, "  "+st.Item.Render(draw.Fit(t.Title, titleW))+"  "+st.Muted.Render(draw.Fit(t.Description, w-titleW-4)))
 			}
 		}
 		t := p.templates[p.cursor]
 		lines = append(lines, "", st.Muted.Render("Rule"))
-		for _, r := range common.RuleRows(st, t.Rule, -1, w-2, common.Span{}) {
+		for _, r := range ruleview.RuleRows(st, t.Rule, -1, w-2, draw.Span{}) {
 			lines = append(lines, "  "+r.Line)
 		}
 		for _, l := range strings.Split(ansi.Wordwrap(t.Description, w, " "), "\n") {
@@ -159,7 +161,7 @@ func (m *Model) pickerView() string {
 	}
 	lines = append(lines, "", st.Faint.Render("↑/↓ choose · enter use · esc close"))
 	for i := range lines {
-		lines[i] = common.Fit(lines[i], w)
+		lines[i] = draw.Fit(lines[i], w)
 	}
 	return st.Dialog.Render(strings.Join(lines, "\n"))
 }

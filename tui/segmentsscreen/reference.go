@@ -7,7 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/segments/rule"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 )
 
 // reference lists the table's columns by kind, and the rule language's
@@ -47,7 +47,7 @@ func (m *Model) reference(h int) []string {
 			if i == 0 {
 				label = k.label
 			}
-			lines = append(lines, "  "+st.Faint.Render(common.Fit(label, kindW))+st.TokColumn.Render(l))
+			lines = append(lines, "  "+st.Faint.Render(draw.Fit(label, kindW))+st.TokColumn.Render(l))
 		}
 	}
 	words := "and or not · = != < <= > >= · in (…) · between … and … · like · contains · is null · ago(30 days) · segment('name')"
@@ -56,7 +56,7 @@ func (m *Model) reference(h int) []string {
 		if i == 0 {
 			label = "rules"
 		}
-		lines = append(lines, "  "+st.Faint.Render(common.Fit(label, kindW))+st.Muted.Render(l))
+		lines = append(lines, "  "+st.Faint.Render(draw.Fit(label, kindW))+st.Muted.Render(l))
 	}
 	if len(lines) > h {
 		lines = append(lines[:h-1], "  "+st.Faint.Render("…"))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/segscope/segscope/segments/rule"
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
 	"github.com/segscope/segscope/tui/task"
 )
@@ -192,9 +193,9 @@ func (m *Model) View() string {
 	default:
 		out = m.listView()
 	}
-	out = common.Block(out, m.width, m.height)
+	out = draw.Block(out, m.width, m.height)
 	if m.picker.open {
-		out = common.Overlay(out, m.pickerView(), m.width, 0)
+		out = draw.Overlay(out, m.pickerView(), m.width, 0)
 	}
 	return out
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/tuitest"
 )
 
@@ -69,7 +69,7 @@ func TestSegmentsListAndNavigation(t *testing.T) {
 		t.Fatalf("size of gold_us = %d (%v), want %d", n, ok, want)
 	}
 	text := screenText(m, hs)
-	for _, w := range []string{"3 segments", "gold_us", "customers", common.Count(want), "v1", "yesterday", "the top of the spend range"} {
+	for _, w := range []string{"3 segments", "gold_us", "customers", draw.Count(want), "v1", "yesterday", "the top of the spend range"} {
 		if !strings.Contains(text, w) {
 			t.Fatalf("the list lacks %q:\n%s", w, text)
 		}
@@ -157,7 +157,7 @@ func TestSegmentSaveCountsAndVersions(t *testing.T) {
 	if !ok {
 		t.Fatal("no live size")
 	}
-	if !strings.Contains(screenText(m, hs), common.Count(live)+" of 120 · ") {
+	if !strings.Contains(screenText(m, hs), draw.Count(live)+" of 120 · ") {
 		t.Fatalf("the live size is not shown:\n%s", screenText(m, hs))
 	}
 	tuitest.Press(t, hs, "tab")

@@ -9,7 +9,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/query"
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
+	"github.com/segscope/segscope/tui/ruleview"
 )
 
 const (
@@ -52,9 +53,9 @@ func (m *Model) relayout() {
 	l.labelW = make([]int, l.nLabels)
 	fixed := 0
 	for i := range l.nLabels {
-		w := common.Width(res.Columns[i].Name)
+		w := draw.Width(res.Columns[i].Name)
 		for _, r := range res.Rows {
-			w = max(w, common.Width(label(r[i])))
+			w = max(w, draw.Width(label(r[i])))
 		}
 		l.labelW[i] = min(w, 22)
 		fixed += l.labelW[i] + 2
@@ -76,33 +77,33 @@ func (m *Model) View() string {
 	bodyH, l := m.lay.bodyH, m.lay
 	if len(m.by) == 0 {
 		msg := "\n " + st.Muted.Render("Open a table on the Data screen (1) to slice it.")
-		return head + "\n" + common.Block(msg, m.width, bodyH)
+		return head + "\n" + draw.Block(msg, m.width, bodyH)
 	}
-	left := common.Block(m.pickerView(l.pickerW, bodyH), l.pickerW, bodyH)
+	left := draw.Block(m.pickerView(l.pickerW, bodyH), l.pickerW, bodyH)
 	sep := strings.TrimSuffix(strings.Repeat(st.Rule.Render(" │")+"\n", bodyH), "\n")
-	right := common.Block(m.resultView(bodyH), l.resultW, bodyH)
-	return head + "\n" + common.SideBySide(left, sep, " "+strings.ReplaceAll(right, "\n", "\n "))
+	right := draw.Block(m.resultView(bodyH), l.resultW, bodyH)
+	return head + "\n" + draw.SideBySide(left, sep, " "+strings.ReplaceAll(right, "\n", "\n "))
 }
 
 func (m *Model) scopeLine() string {
 	st := m.env.Styles
 	s := m.scope
 	if s.Table.Name == "" {
-		return common.Fit("", m.width)
+		return draw.Fit("", m.width)
 	}
 	left := " " + st.Title.Render(s.Table.Name) + "  "
 	if s.Where == "" {
-		info := st.Muted.Render("all " + common.Count(s.Table.Rows) + " rows · no filter (set one on the Data screen with /)")
-		return common.Fit(left+info, m.width)
+		info := st.Muted.Render("all " + draw.Count(s.Table.Rows) + " rows · no filter (set one on the Data screen with /)")
+		return draw.Fit(left+info, m.width)
 	}
-	count := st.Good.Render(common.Count(s.Matching)) + st.Muted.Render(" of "+common.Count(s.Table.Rows)+" rows")
+	count := st.Good.Render(draw.Count(s.Matching)) + st.Muted.Render(" of "+draw.Count(s.Table.Rows)+" rows")
 	label := st.Accent.Render("filter ")
-	ruleW := max(m.width-common.Width(left)-common.Width(label)-common.Width(count)-2, 8)
-	rule, _ := common.RuleLine(st, s.Rule, -1, ruleW, common.Span{})
-	if common.Width(s.Rule) > ruleW {
-		rule = ansi.Truncate(rule, ruleW, common.Ellipsis)
+	ruleW := max(m.width-draw.Width(left)-draw.Width(label)-draw.Width(count)-2, 8)
+	rule, _ := ruleview.RuleLine(st, s.Rule, -1, ruleW, draw.Span{})
+	if draw.Width(s.Rule) > ruleW {
+		rule = ansi.Truncate(rule, ruleW, draw.Ellipsis)
 	}
-	return common.Fit(left+label+common.Fit(rule, ruleW)+"  "+count, m.width)
+	return draw.Fit(left+label+draw.Fit(rule, ruleW)+"  "+count, m.width)
 }
 
 func (m *Model) pickerView(w, h int) string {
@@ -110,11 +111,11 @@ func (m *Model) pickerView(w, h int) string {
 	var lines []string
 	for f := range fieldCount {
 		value := m.options(f)[m.choice[f]]
-		name := common.Fit(fieldNames[f], 9)
+		name := draw.Fit(fieldNames[f], 9)
 		if f == m.focus {
-			lines = append(lines, st.Accent.Render("▸ "+name)+" "+st.Title.Render(common.Fit(value, w-12)))
+			lines = append(lines, st.Accent.Render("▸ "+name)+" "+st.Title.Render(draw.Fit(value, w-12)))
 		} else {
-			lines = append(lines, "  "+st.Muted.Render(name)+" "+common.Fit(value, w-12))
+			lines = append(lines, "  "+st.Muted.Render(name)+" "+draw.Fit(value, w-12))
 		}
 	}
 	lines = append(lines, "", " "+st.Subtitle.Render("Choose "+strings.ToLower(fieldNames[m.focus])))
@@ -125,9 +126,9 @@ func (m *Model) pickerView(w, h int) string {
 	for i := first; i < len(opts) && i < first+room; i++ {
 		label := opts[i]
 		if i == cur {
-			lines = append(lines, st.Selected.Render(common.Fit(" › "+label, w)))
+			lines = append(lines, st.Selected.Render(draw.Fit(" › "+label, w)))
 		} else {
-			lines = append(lines, "   "+common.Fit(label, w-3))
+			lines = append(lines, "   "+draw.Fit(label, w-3))
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -150,11 +151,11 @@ func (m *Model) resultView(h int) string {
 
 	var header strings.Builder
 	for i := range nLabels {
-		header.WriteString(st.Header.Render(common.Fit(res.Columns[i].Name, labelW[i])) + "  ")
+		header.WriteString(st.Header.Render(draw.Fit(res.Columns[i].Name, labelW[i])) + "  ")
 	}
-	header.WriteString(st.Header.Render(common.FitRight("count", countW) + common.FitRight("share", shareW+1)))
+	header.WriteString(st.Header.Render(draw.FitRight("count", countW) + draw.FitRight("share", shareW+1)))
 	if g.Measure.Func != "" {
-		header.WriteString(st.Header.Render(common.FitRight(g.Measure.Func, measureW+1)))
+		header.WriteString(st.Header.Render(draw.FitRight(g.Measure.Func, measureW+1)))
 	}
 	lines := []string{header.String()}
 
@@ -167,19 +168,19 @@ func (m *Model) resultView(h int) string {
 	for _, r := range res.Rows[m.offset:end] {
 		var b strings.Builder
 		for i := range nLabels {
-			b.WriteString(common.Fit(label(r[i]), labelW[i]) + "  ")
+			b.WriteString(draw.Fit(label(r[i]), labelW[i]) + "  ")
 		}
-		b.WriteString(st.Number.Render(common.FitRight(common.Count(toInt(r[nLabels])), countW)))
-		b.WriteString(st.Muted.Render(common.FitRight(percent(r[nLabels+1]), shareW+1)))
+		b.WriteString(st.Number.Render(draw.FitRight(draw.Count(toInt(r[nLabels])), countW)))
+		b.WriteString(st.Muted.Render(draw.FitRight(percent(r[nLabels+1]), shareW+1)))
 		if g.Measure.Func != "" {
-			b.WriteString(st.Number.Render(common.FitRight(formatMeasure(r[nLabels+2], g.Measure.Func), measureW+1)))
+			b.WriteString(st.Number.Render(draw.FitRight(formatMeasure(r[nLabels+2], g.Measure.Func), measureW+1)))
 		}
-		b.WriteString("  " + st.Bar.Render(common.HBar(m.barValue(r, nLabels, ms), peak, barW)))
+		b.WriteString("  " + st.Bar.Render(draw.HBar(m.barValue(r, nLabels, ms), peak, barW)))
 		lines = append(lines, b.String())
 	}
-	foot := fmt.Sprintf("%s %s", common.Count(int64(len(res.Rows))), common.Plural(int64(len(res.Rows)), "group", "groups"))
+	foot := fmt.Sprintf("%s %s", draw.Count(int64(len(res.Rows))), draw.Plural(int64(len(res.Rows)), "group", "groups"))
 	if len(res.Rows) > rows {
-		foot = fmt.Sprintf("groups %d–%d of %s · pgup/pgdn scroll", m.offset+1, end, common.Count(int64(len(res.Rows))))
+		foot = fmt.Sprintf("groups %d–%d of %s · pgup/pgdn scroll", m.offset+1, end, draw.Count(int64(len(res.Rows))))
 	}
 	if res.Truncated {
 		foot += fmt.Sprintf(" · only the largest %d shown", groupLimit)
@@ -226,11 +227,11 @@ func formatMeasure(v any, fn string) string {
 	}
 	f := toFloat(v)
 	if fn == "sum" && f == math.Trunc(f) && math.Abs(f) < 1e15 {
-		return common.Count(int64(f))
+		return draw.Count(int64(f))
 	}
 	whole, frac, _ := strings.Cut(strconv.FormatFloat(math.Abs(f), 'f', 2, 64), ".")
 	n, _ := strconv.ParseInt(whole, 10, 64)
-	out := common.Count(n) + "." + frac
+	out := draw.Count(n) + "." + frac
 	if f < 0 {
 		return "-" + out
 	}

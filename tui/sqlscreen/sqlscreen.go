@@ -16,6 +16,7 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/grid"
 	"github.com/segscope/segscope/tui/styles"
 	"github.com/segscope/segscope/tui/task"
@@ -36,7 +37,7 @@ type Model struct {
 	editorH       int
 	// top is the title and the editor, results the grid's area (right of a
 	// one-cell margin) under the status line: clicks are placed by them.
-	top, results common.Rect
+	top, results draw.Rect
 
 	editor  textarea.Model
 	editing bool
@@ -81,8 +82,8 @@ func (m *Model) Init() tea.Cmd { return nil }
 func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h
 	m.editorH = min(max(h/3, 3), 10)
-	var rest common.Rect
-	m.top, rest = common.Rect{W: w, H: h}.SplitY(1 + m.editorH)
+	var rest draw.Rect
+	m.top, rest = draw.Rect{W: w, H: h}.SplitY(1 + m.editorH)
 	_, rest = rest.SplitY(1) // the status line
 	_, m.results = rest.SplitX(1)
 	m.editor.SetWidth(w - 2)

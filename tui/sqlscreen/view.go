@@ -6,7 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/grid"
 )
 
@@ -28,21 +28,21 @@ func (m *Model) View() string {
 	for i := range lines {
 		lines[i] = " " + lines[i]
 	}
-	top := common.Fit(title, m.width) + "\n" + common.Block(strings.Join(lines, "\n"), m.width, m.editorH)
-	status := common.Fit(m.statusLine(), m.width)
+	top := draw.Fit(title, m.width) + "\n" + draw.Block(strings.Join(lines, "\n"), m.width, m.editorH)
+	status := draw.Fit(m.statusLine(), m.width)
 	bodyH := m.height - m.top.H - 1
 	var body string
 	switch {
 	case m.err != nil:
 		body = m.errorView(bodyH)
 	case m.result == nil:
-		body = common.Block("\n "+st.Faint.Render("Results appear here. Tables: see the Data screen (1)."), m.width, bodyH)
+		body = draw.Block("\n "+st.Faint.Render("Results appear here. Tables: see the Data screen (1)."), m.width, bodyH)
 	default:
 		g := strings.Split(m.grid.View(grid.Rows(m.result.Rows)), "\n")
 		for i := range g {
 			g[i] = " " + g[i]
 		}
-		body = common.Block(strings.Join(g, "\n"), m.width, bodyH)
+		body = draw.Block(strings.Join(g, "\n"), m.width, bodyH)
 	}
 	return top + "\n" + status + "\n" + body
 }
@@ -55,20 +55,20 @@ func (m *Model) statusLine() string {
 		return rule + st.Warn.Render(" running… ") + st.Faint.Render("esc cancels")
 	case m.err != nil:
 		line := rule + st.Error.Render(" ✗ query failed ")
-		return line + st.Rule.Render(strings.Repeat("─", max(m.width-common.Width(line), 0)))
+		return line + st.Rule.Render(strings.Repeat("─", max(m.width-draw.Width(line), 0)))
 	case m.result == nil:
 		return st.Rule.Render(strings.Repeat("─", m.width))
 	}
 	n := int64(len(m.result.Rows))
-	info := fmt.Sprintf(" %s %s · %d columns · %s ", common.Count(n), common.Plural(n, "row", "rows"), len(m.result.Columns), m.took.Round(1e6))
+	info := fmt.Sprintf(" %s %s · %d columns · %s ", draw.Count(n), draw.Plural(n, "row", "rows"), len(m.result.Columns), m.took.Round(1e6))
 	if m.result.Truncated {
-		info = fmt.Sprintf(" first %s rows (more not shown) · %d columns · %s ", common.Count(n), len(m.result.Columns), m.took.Round(1e6))
+		info = fmt.Sprintf(" first %s rows (more not shown) · %d columns · %s ", draw.Count(n), len(m.result.Columns), m.took.Round(1e6))
 	}
 	if m.result != nil && m.grid.Total() > 0 {
-		info += st.Faint.Render(fmt.Sprintf("· row %s ", common.Count(m.grid.Cursor()+1)))
+		info += st.Faint.Render(fmt.Sprintf("· row %s ", draw.Count(m.grid.Cursor()+1)))
 	}
 	line := rule + st.Good.Render(info)
-	return line + st.Rule.Render(strings.Repeat("─", max(m.width-common.Width(line), 0)))
+	return line + st.Rule.Render(strings.Repeat("─", max(m.width-draw.Width(line), 0)))
 }
 
 func (m *Model) errorView(h int) string {
@@ -84,5 +84,5 @@ func (m *Model) errorView(h int) string {
 			lines = append(lines, "  "+st.Muted.Render(l))
 		}
 	}
-	return common.Block("\n"+strings.Join(lines, "\n"), m.width, h)
+	return draw.Block("\n"+strings.Join(lines, "\n"), m.width, h)
 }

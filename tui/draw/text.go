@@ -1,6 +1,6 @@
 // Package common holds what every part of the console shares: layout
 // rectangles, width-safe text helpers and the messages screens send each other.
-package common
+package draw
 
 import (
 	"math"

@@ -1,4 +1,4 @@
-package common
+package draw
 
 // Rect is a region of the screen in cells.
 type Rect struct{ X, Y, W, H int }

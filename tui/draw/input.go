@@ -1,4 +1,4 @@
-package common
+package draw
 
 import (
 	"charm.land/bubbles/v2/textinput"

@@ -1,4 +1,4 @@
-package common
+package ruleview
 
 import (
 	"unicode/utf8"

@@ -1,4 +1,4 @@
-package common
+package draw
 
 import "testing"
 
@@ -22,15 +22,5 @@ func TestHeadLine(t *testing.T) {
 	}
 	if got := HeadLine("abc", "def", 6); got != "abc   " {
 		t.Errorf("HeadLine without room for the right = %q", got)
-	}
-}
-
-func TestDebounceAcceptsOnlyItsLatestEdit(t *testing.T) {
-	var a, b Debounce
-	first := a.Edit()().(DebounceMsg)
-	second := a.Edit()().(DebounceMsg)
-	other := b.Edit()().(DebounceMsg)
-	if a.Settled(first) || !a.Settled(second) || a.Settled(other) || !b.Settled(other) {
-		t.Fatal("a tick was taken for another edit's")
 	}
 }

@@ -1,32 +1,20 @@
-package common
+package ruleview
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
 )
-
-func TestWrapRunes(t *testing.T) {
-	text := "plan = 'gold' and age > 30\n\nor supercalifragilistic = 1"
-	var got []string
-	for _, sp := range WrapRunes([]rune(text), 10) {
-		got = append(got, string([]rune(text)[sp.From:sp.To]))
-	}
-	want := []string{"plan = ", "'gold' ", "and age > ", "30", "", "or ", "supercalif", "ragilistic", " = 1"}
-	if !slices.Equal(got, want) {
-		t.Fatalf("wrapped %q\nwant    %q", got, want)
-	}
-}
 
 func TestRuleRowsKeepTheCursorInside(t *testing.T) {
 	st := styles.New(styles.NoColor)
 	text := "age > 30\nand plan = 'x'"
 	for cursor := range len([]rune(text)) + 1 {
-		rows := RuleRows(st, text, cursor, 8, Span{})
+		rows := RuleRows(st, text, cursor, 8, draw.Span{})
 		found := 0
 		for _, r := range rows {
 			if w := ansi.StringWidth(r.Line); w > 8 {
@@ -41,7 +29,7 @@ func TestRuleRowsKeepTheCursorInside(t *testing.T) {
 		}
 	}
 	// A cursor after a line that fills the width gets a row of its own.
-	if rows := RuleRows(st, "age > 30", 8, 8, Span{}); len(rows) != 2 || rows[1].From != 8 {
+	if rows := RuleRows(st, "age > 30", 8, 8, draw.Span{}); len(rows) != 2 || rows[1].From != 8 {
 		t.Fatalf("rows %+v", rows)
 	}
 }

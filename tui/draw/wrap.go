@@ -1,4 +1,7 @@
-package common
+package draw
+
+// Span is a range of runes [From, To); the zero Span marks nothing.
+type Span struct{ From, To int }
 
 // WrapRunes splits text into the runes [From, To) of each line it takes at
 // width cells: at its line breaks, and where a line is too long, after its

@@ -1,4 +1,4 @@
-package common
+package ruleview
 
 import (
 	"slices"
@@ -9,18 +9,16 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/segments/rule"
+	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
 )
-
-// Span is a range of runes [From, To); the zero Span marks nothing.
-type Span struct{ From, To int }
 
 // RuleLine renders one line of rule text with syntax highlighting, the runes
 // in bad marked as an error, and a block cursor at rune index cursor (-1 for
 // none), scrolled horizontally so the cursor stays inside width cells. It
 // returns the line and the rune index of its first visible character, so
 // callers can point under it.
-func RuleLine(st *styles.Styles, text string, cursor, width int, bad Span) (string, int) {
+func RuleLine(st *styles.Styles, text string, cursor, width int, bad draw.Span) (string, int) {
 	runes := []rune(text)
 	class := ruleClasses(text, len(runes), cursor, bad)
 	offset := 0
@@ -44,20 +42,20 @@ type RuleRow struct {
 
 // RuleRows draws rule text that may hold line breaks, highlighted as RuleLine
 // does, wrapped at width cells (after a space when the line has one).
-func RuleRows(st *styles.Styles, text string, cursor, width int, bad Span) []RuleRow {
+func RuleRows(st *styles.Styles, text string, cursor, width int, bad draw.Span) []RuleRow {
 	runes := []rune(text)
 	class := ruleClasses(text, len(runes), cursor, bad)
 	// A cursor at the end of a line sits on a cell of its own.
 	cells := append(slices.Clone(runes), ' ')
 	var rows []RuleRow
-	for _, sp := range WrapRunes(runes, width) {
+	for _, sp := range draw.WrapRunes(runes, width) {
 		end := sp.To
 		atEnd := cursor == sp.To && (sp.To == len(runes) || runes[sp.To] == '\n')
 		if atEnd {
 			end++
 		}
 		rows = append(rows, RuleRow{Line: paintRule(st, cells, class, sp.From, end, width), From: sp.From, To: sp.To})
-		if atEnd && Width(string(runes[sp.From:sp.To])) >= width {
+		if atEnd && draw.Width(string(runes[sp.From:sp.To])) >= width {
 			rows = append(rows, RuleRow{Line: paintRule(st, cells, class, sp.To, sp.To+1, width), From: sp.To, To: sp.To})
 		}
 	}
@@ -68,7 +66,7 @@ const classPlain, classCursor, classWrong = -1, -2, -3
 
 // ruleClasses gives each of the n runes of text (and one past the end, for a
 // cursor there) a token kind, or marks it plain, wrong or under the cursor.
-func ruleClasses(text string, n, cursor int, bad Span) []int {
+func ruleClasses(text string, n, cursor int, bad draw.Span) []int {
 	class := make([]int, n+1)
 	for i := range class {
 		class[i] = classPlain
@@ -103,7 +101,7 @@ func paintRule(st *styles.Styles, runes []rune, class []int, from, end, width in
 			j++
 		}
 		run := ansi.Truncate(strings.ReplaceAll(string(runes[i:j]), "\n", " "), width-cells, "")
-		cells += Width(run)
+		cells += draw.Width(run)
 		switch class[i] {
 		case classPlain:
 			b.WriteString(run)
@@ -156,14 +154,14 @@ func RuleErrorText(e *rule.Error) string {
 
 // ErrorSpan is the runes of text that a rule error points at (at least one,
 // so an error at the end of the rule still has a place).
-func ErrorSpan(text string, re *rule.Error) Span {
+func ErrorSpan(text string, re *rule.Error) draw.Span {
 	if re == nil {
-		return Span{}
+		return draw.Span{}
 	}
 	from := min(re.Pos, len(text))
 	to := min(max(re.End, from), len(text))
 	start := utf8.RuneCountInString(text[:from])
-	return Span{From: start, To: start + max(utf8.RuneCountInString(text[from:to]), 1)}
+	return draw.Span{From: start, To: start + max(utf8.RuneCountInString(text[from:to]), 1)}
 }
 
 // PointAt is the line under a rule that points at an error: a caret under the
@@ -172,7 +170,7 @@ func ErrorSpan(text string, re *rule.Error) Span {
 func PointAt(st *styles.Styles, col, w int, msg string, indent, width int) string {
 	caret := st.ErrorCaret.Render("^" + strings.Repeat("~", max(w-1, 0)))
 	msg = st.Error.Render(msg)
-	msgW := Width(msg)
+	msgW := draw.Width(msg)
 	switch {
 	case col+w+1+msgW <= width:
 		return strings.Repeat(" ", col) + caret + " " + msg

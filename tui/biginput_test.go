@@ -11,23 +11,8 @@ import (
 	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments/rule"
 	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/tuitest"
 )
-
-// megabyteRule is a pasted rule of a little over a megabyte.
-var megabyteRule = "plan = '" + strings.Repeat("x", 1<<20) + "'"
-
-// refusal is what the console says when text would make a rule n characters long.
-func refusal(n int) string {
-	return fmt.Sprintf("a rule can be at most 10,000 characters; this one is %s", thousands(n))
-}
-
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
 
 // TestPastedMegabyteRuleIsRefusedInTheFilterBar pastes a megabyte into the
 // filter bar: Update returns without taking it, the bar keeps the rule it had
@@ -45,7 +30,7 @@ func TestPastedMegabyteRuleIsRefusedInTheFilterBar(t *testing.T) {
 		t.Fatal("the typed rule was not counted")
 	}
 
-	_, cmd := m.Update(tea.PasteMsg{Content: megabyteRule})
+	_, cmd := m.Update(tea.PasteMsg{Content: tuitest.MegabyteRule})
 	if cmd != nil {
 		t.Error("a refused paste asked for work")
 	}
@@ -53,7 +38,7 @@ func TestPastedMegabyteRuleIsRefusedInTheFilterBar(t *testing.T) {
 		t.Fatalf("after the refused paste the bar holds %.40q…", got)
 	}
 	screen := screenText(m)
-	if want := refusal(len(typed) + len(megabyteRule)); !strings.Contains(screen, want) {
+	if want := tuitest.Refusal(len(typed) + len(tuitest.MegabyteRule)); !strings.Contains(screen, want) {
 		t.Fatalf("the screen lacks %q:\n%s", want, screen)
 	}
 	requireFits(t, m, 100, 30, "refused paste")
@@ -79,7 +64,7 @@ func TestPastedMegabyteRuleIsRefusedInTheFilterBar(t *testing.T) {
 	if got := len(m.Data().FilterInput()); got != rule.MaxRuleChars {
 		t.Errorf("a key past the limit made the rule %d characters", got)
 	}
-	if want := refusal(rule.MaxRuleChars + 1); !strings.Contains(screenText(m), want) {
+	if want := tuitest.Refusal(rule.MaxRuleChars + 1); !strings.Contains(screenText(m), want) {
 		t.Errorf("a key past the limit was dropped without saying why:\n%s", screenText(m))
 	}
 	press(t, m, "backspace")

@@ -14,26 +14,6 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
 
-// newScreen is the Audit screen over a copy of the customers fixture, in a
-// w×h area, shown.
-func newScreen(t *testing.T, ws *query.Workspace, w, h int) *Model {
-	t.Helper()
-	m := New(tuitest.Env(t, ws))
-	m.SetSize(w, h)
-	tuitest.Settle(t, m, m.Show(), nil)
-	return m
-}
-
-func mustShow(t *testing.T, m *Model, texts ...string) {
-	t.Helper()
-	view := tuitest.Text(m.View())
-	for _, s := range texts {
-		if !strings.Contains(view, s) {
-			t.Fatalf("the screen lacks %q:\n%s", s, view)
-		}
-	}
-}
-
 func TestAuditFiltersAndVerifies(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -42,11 +22,11 @@ func TestAuditFiltersAndVerifies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := newScreen(t, ws, 100, 27)
+	m := tuitest.Open(t, New(tuitest.Env(t, ws)), 100, 27)
 	if got := m.entries; len(got) != len(all) || got[0].Seq != all[0].Seq {
 		t.Fatalf("%d entries from %d, want %d from %d", len(got), got[0].Seq, len(all), all[0].Seq)
 	}
-	mustShow(t, m, "segment.create", "gold_us", all[0].Hash[:8])
+	tuitest.MustShow(t, m.View(), "segment.create", "gold_us", all[0].Hash[:8])
 
 	// a steps through the actions: imports, then segment changes.
 	tuitest.Press(t, m, "a")
@@ -55,7 +35,7 @@ func TestAuditFiltersAndVerifies(t *testing.T) {
 			t.Fatalf("filtered by import, got %+v", e)
 		}
 	}
-	mustShow(t, m, "action imports")
+	tuitest.MustShow(t, m.View(), "action imports")
 	tuitest.Press(t, m, "a")
 	if n := len(m.entries); n != len(tuitest.Segments) {
 		t.Fatalf("%d segment changes, want %d", n, len(tuitest.Segments))
@@ -74,14 +54,14 @@ func TestAuditFiltersAndVerifies(t *testing.T) {
 
 	// Enter shows an entry's details as indented JSON.
 	tuitest.Press(t, m, "enter")
-	mustShow(t, m, "entry "+strconv.FormatInt(all[0].Seq, 10), `"rule": "plan = 'free' and age < 30"`)
+	tuitest.MustShow(t, m.View(), "entry "+strconv.FormatInt(all[0].Seq, 10), `"rule": "plan = 'free' and age < 30"`)
 	tuitest.Press(t, m, "esc")
 
 	tuitest.Press(t, m, "v")
 	if v := m.verdict; m.checkErr != nil || v == nil || !v.OK() || v.Entries != int64(len(all)) {
 		t.Fatalf("verdict %+v (%v)", v, m.checkErr)
 	}
-	mustShow(t, m, "Hash chain intact — "+strconv.Itoa(len(all))+" entries")
+	tuitest.MustShow(t, m.View(), "Hash chain intact — "+strconv.Itoa(len(all))+" entries")
 
 	if _, err := ws.DB().ExecContext(ctx, "UPDATE segscope.audit SET actor='x' WHERE seq=2"); err != nil {
 		t.Fatal(err)
@@ -90,7 +70,7 @@ func TestAuditFiltersAndVerifies(t *testing.T) {
 	if v := m.verdict; v == nil || v.BrokenSeq != 2 {
 		t.Fatalf("after tampering: %+v", v)
 	}
-	mustShow(t, m, "Audit log broken at entry 2: entry 2 was altered: its contents do not match its hash")
+	tuitest.MustShow(t, m.View(), "Audit log broken at entry 2: entry 2 was altered: its contents do not match its hash")
 	var row string
 	for _, l := range strings.Split(tuitest.Text(m.View()), "\n") {
 		if strings.Contains(l, "✗     2") {
@@ -110,12 +90,12 @@ func TestAuditPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	m := newScreen(t, ws, 80, 21)
+	m := tuitest.Open(t, New(tuitest.Env(t, ws)), 80, 21)
 	first := m.entries
 	if len(first) == 0 || len(first) >= 40 {
 		t.Fatalf("a page of %d entries", len(first))
 	}
-	mustShow(t, m, "pgdn older")
+	tuitest.MustShow(t, m.View(), "pgdn older")
 	tuitest.Press(t, m, "pgdown")
 	second := m.entries
 	if second[0].Seq != first[len(first)-1].Seq-1 {
@@ -140,10 +120,10 @@ func TestAuditScreenShowsACutTail(t *testing.T) {
 	if _, err := ws.DB().ExecContext(context.Background(), "DELETE FROM segscope.audit WHERE seq >= ?", last-1); err != nil {
 		t.Fatal(err)
 	}
-	m := newScreen(t, ws, 160, 27)
+	m := tuitest.Open(t, New(tuitest.Env(t, ws)), 160, 27)
 	tuitest.Press(t, m, "v")
 	if v := m.verdict; v == nil || v.OK() || v.BrokenSeq != last-1 {
 		t.Fatalf("verdict after a cut tail: %+v", v)
 	}
-	mustShow(t, m, fmt.Sprintf("Audit log broken at entry %d: entries %d–%d are gone", last-1, last-1, last))
+	tuitest.MustShow(t, m.View(), fmt.Sprintf("Audit log broken at entry %d: entries %d–%d are gone", last-1, last-1, last))
 }

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strings"
 	"testing"
 
-	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/compare"
 	"github.com/segscope/segscope/tui/tuitest"
@@ -16,30 +14,10 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
 
-// newScreen is the Compare screen over ws in a w×h area, shown: its first
-// visit compares the first segment with the rest of its table.
-func newScreen(t *testing.T, ws *query.Workspace, w, h int) *Model {
-	t.Helper()
-	m := New(tuitest.Env(t, ws))
-	m.SetSize(w, h)
-	tuitest.Settle(t, m, m.Show(), nil)
-	return m
-}
-
-func mustShow(t *testing.T, m *Model, texts ...string) {
-	t.Helper()
-	view := tuitest.Text(m.View())
-	for _, s := range texts {
-		if !strings.Contains(view, s) {
-			t.Fatalf("the screen lacks %q:\n%s", s, view)
-		}
-	}
-}
-
 func TestCompareRanksLikeTheEngine(t *testing.T) {
 	t.Parallel()
 	ws := tuitest.Sample.Open(t)
-	m := newScreen(t, ws, 120, 33)
+	m := tuitest.Open(t, New(tuitest.Env(t, ws)), 120, 33)
 	if res := m.result; res == nil || res.A.Name != "big_buyers" || !res.Rest {
 		t.Fatalf("first comparison %+v (%v)", res, m.err)
 	}
@@ -49,7 +27,7 @@ func TestCompareRanksLikeTheEngine(t *testing.T) {
 	if m.view != viewPick {
 		t.Fatal("a did not open the picker")
 	}
-	mustShow(t, m, "the rest of subscribers", "premium")
+	tuitest.MustShow(t, m.View(), "the rest of subscribers", "premium")
 	tuitest.Press(t, m, "enter")
 	want, err := compare.Segments(context.Background(), ws, segments.NewStore(ws), "churn_risk", "premium")
 	if err != nil {
@@ -64,7 +42,7 @@ func TestCompareRanksLikeTheEngine(t *testing.T) {
 		t.Fatalf("first ranked column %+v, the engine says %+v", got, first)
 	}
 	o := want.Overlap
-	mustShow(t, m, first.Name, fmt.Sprintf("%.2f", first.Effect), fmt.Sprintf("Jaccard %.3f", o.Jaccard))
+	tuitest.MustShow(t, m.View(), first.Name, fmt.Sprintf("%.2f", first.Effect), fmt.Sprintf("Jaccard %.3f", o.Jaccard))
 
 	// Enter drills into the column under the cursor; esc comes back.
 	tuitest.Press(t, m, "enter")
@@ -72,9 +50,9 @@ func TestCompareRanksLikeTheEngine(t *testing.T) {
 		t.Fatalf("detail of %q (%v), want %s", name, ok, first.Name)
 	}
 	if first.Numeric != nil {
-		mustShow(t, m, "Cohen's d", "median", "distribution")
+		tuitest.MustShow(t, m.View(), "Cohen's d", "median", "distribution")
 	} else {
-		mustShow(t, m, "chi-square", "index", first.Categorical.Values[0].Value)
+		tuitest.MustShow(t, m.View(), "chi-square", "index", first.Categorical.Values[0].Value)
 	}
 	tuitest.Press(t, m, "esc")
 	if _, ok := m.inColumn(); ok {
@@ -107,7 +85,7 @@ func TestCompareRanksLikeTheEngine(t *testing.T) {
 
 func TestCompareColumnDetailOfACategory(t *testing.T) {
 	t.Parallel()
-	m := newScreen(t, tuitest.Sample.Open(t), 80, 21)
+	m := tuitest.Open(t, New(tuitest.Env(t, tuitest.Sample.Open(t))), 80, 21)
 	tuitest.Press(t, m, "a", "j", "enter")
 	res := m.result
 	i := 0
@@ -119,14 +97,14 @@ func TestCompareColumnDetailOfACategory(t *testing.T) {
 	}
 	tuitest.Press(t, m, "enter")
 	col := res.Columns[i]
-	mustShow(t, m, col.Name, "chi-square", "index", col.Categorical.Values[0].Value)
+	tuitest.MustShow(t, m.View(), col.Name, "chi-square", "index", col.Categorical.Values[0].Value)
 }
 
 // A small table has few enough names to compare them as categories: they are
 // masked like everywhere else.
 func TestCompareLeavesPersonalDataOut(t *testing.T) {
 	t.Parallel()
-	m := newScreen(t, tuitest.Customers.Open(t), 100, 27)
+	m := tuitest.Open(t, New(tuitest.Env(t, tuitest.Customers.Open(t))), 100, 27)
 	res := m.result
 	for _, name := range []string{"email", "first_name", "last_name", "phone"} {
 		if _, ok := res.Column(name); ok {

@@ -17,30 +17,11 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
 
-// newScreen is the Consent screen over ws in a w×h area, shown.
-func newScreen(t *testing.T, ws *query.Workspace, w, h int) *Model {
-	t.Helper()
-	m := New(tuitest.Env(t, ws))
-	m.SetSize(w, h)
-	tuitest.Settle(t, m, m.Show(), nil)
-	return m
-}
-
-func mustContain(t *testing.T, m *Model, texts ...string) {
-	t.Helper()
-	view := tuitest.Text(m.View())
-	for _, s := range texts {
-		if !strings.Contains(view, s) {
-			t.Fatalf("the screen lacks %q:\n%s", s, view)
-		}
-	}
-}
-
 func TestConsentMatrixMatchesCoverage(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	ws := tuitest.Sample.Open(t)
-	m := newScreen(t, ws, 120, 33)
+	m := tuitest.Open(t, New(tuitest.Env(t, ws)), 120, 33)
 	mx := m.matrix
 	if mx == nil || len(mx.Rows) != len(tuitest.AnalysisSegments) {
 		t.Fatalf("matrix %+v", mx)
@@ -73,7 +54,7 @@ func TestConsentMatrixMatchesCoverage(t *testing.T) {
 	if churn.Segment != "churn_risk" || mx.Channels[1] != "email" {
 		t.Fatalf("rows %v, channels %v", churn.Segment, mx.Channels)
 	}
-	mustContain(t, m, "churn_risk", draw.Count(email.Contactable), "no consent set up for customers")
+	tuitest.MustShow(t, m.View(), "churn_risk", draw.Count(email.Contactable), "no consent set up for customers")
 
 	// The detail of churn_risk is its coverage, email under the cursor.
 	tuitest.Press(t, m, "j", "l", "enter")
@@ -82,13 +63,13 @@ func TestConsentMatrixMatchesCoverage(t *testing.T) {
 		t.Fatalf("detail %+v (%v), channel %s", cov, err, m.channel())
 	}
 	cc, _ := cov.Channel("email")
-	mustContain(t, m, "email by jurisdiction", "EU/EEA", draw.Count(cc.Counts[consent.Denied]))
+	tuitest.MustShow(t, m.View(), "email by jurisdiction", "EU/EEA", draw.Count(cc.Counts[consent.Denied]))
 
 	// j on the detail moves to the next segment: customers has no consent set
 	// up and nothing to propose (creators shares its customer_id key name, but
 	// its opt-in columns are its own).
 	tuitest.Press(t, m, "j")
-	mustContain(t, m, "No consent is set up for customers", "never borrowed",
+	tuitest.MustShow(t, m.View(), "No consent is set up for customers", "never borrowed",
 		"segscope consent setup --table customers")
 	if p, err := m.setup.proposal, m.setup.proposalErr; p != nil || !errors.Is(err, consent.ErrNoProposal) {
 		t.Fatalf("proposal for customers %+v (%v)", p, err)
@@ -113,10 +94,10 @@ func TestConsentSetupFromProposal(t *testing.T) {
 		t.Fatal(err)
 	}
 	tuitest.Define(t, ws, segments.Definition{Name: "zz_gold_shoppers", Table: "shop", Rule: "plan = 'gold'"})
-	m := newScreen(t, ws, 100, 27)
-	mustContain(t, m, "no consent set up for shop")
+	m := tuitest.Open(t, New(tuitest.Env(t, ws)), 100, 27)
+	tuitest.MustShow(t, m.View(), "no consent set up for shop")
 	tuitest.Press(t, m, "G", "enter")
-	mustContain(t, m, "No consent is set up for shop", "segscope proposes:", "newsletter_opt_in → newsletter", "Press s")
+	tuitest.MustShow(t, m.View(), "No consent is set up for shop", "segscope proposes:", "newsletter_opt_in → newsletter", "Press s")
 	if p, err := m.setup.proposal, m.setup.proposalErr; p == nil || err != nil || p.Config.Layout != consent.Wide {
 		t.Fatalf("proposal %+v (%v)", p, err)
 	}
@@ -129,7 +110,7 @@ func TestConsentSetupFromProposal(t *testing.T) {
 	if !m.confirming() || !m.CapturesText() {
 		t.Fatal("s did not open the confirm form")
 	}
-	mustContain(t, m, "Save this consent setup for shop?", "Reason")
+	tuitest.MustShow(t, m.View(), "Save this consent setup for shop?", "Reason")
 	// esc closes the form without saving.
 	tuitest.Press(t, m, "esc")
 	if m.confirming() || !(m.view == viewSegment) {
@@ -193,7 +174,7 @@ func TestConsentDetailShowsEdgeCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	tuitest.Define(t, ws, segments.Definition{Name: "zz_people", Table: "people", Rule: "person_id > 0"})
-	m := newScreen(t, ws, 140, 37)
+	m := tuitest.Open(t, New(tuitest.Env(t, ws)), 140, 37)
 	tuitest.Press(t, m, "G", "enter")
 	cov, err := m.cov, m.covErr
 	if err != nil || cov == nil || cov.Population.Segment != "zz_people" {
@@ -203,6 +184,6 @@ func TestConsentDetailShowsEdgeCounts(t *testing.T) {
 	if cov.AgeUnknown != 2 || email.FutureDated != 1 || email.Contactable != 1 || email.Counts[consent.Withdrawn] != 1 {
 		t.Fatalf("age unknown %d, future-dated %d, tally %+v", cov.AgeUnknown, email.FutureDated, email.Tally)
 	}
-	mustContain(t, m, "2 members' age is unknown: an unknown age counts as a minor's (unknown age: not_contactable)",
+	tuitest.MustShow(t, m.View(), "2 members' age is unknown: an unknown age counts as a minor's (unknown age: not_contactable)",
 		"email: 1 members have an event dated in the future")
 }

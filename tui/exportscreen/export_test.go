@@ -16,25 +16,6 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
 
-// newScreen is the Export screen over ws in a w×h area, shown.
-func newScreen(t *testing.T, ws *query.Workspace, w, h int) *Model {
-	t.Helper()
-	m := New(tuitest.Env(t, ws))
-	m.SetSize(w, h)
-	tuitest.Settle(t, m, m.Show(), nil)
-	return m
-}
-
-func mustContain(t *testing.T, m *Model, texts ...string) {
-	t.Helper()
-	view := tuitest.Text(m.View())
-	for _, s := range texts {
-		if !strings.Contains(view, s) {
-			t.Fatalf("the screen lacks %q:\n%s", s, view)
-		}
-	}
-}
-
 // exportTo types the path into the Export screen's destination, which has the focus.
 func exportTo(t *testing.T, m *Model, path string) {
 	t.Helper()
@@ -59,7 +40,7 @@ func TestExport(t *testing.T) {
 
 func exportPreviewWriteReplace(t *testing.T, ws *query.Workspace) {
 	ctx := context.Background()
-	m := newScreen(t, ws, 120, 33)
+	m := tuitest.Open(t, New(tuitest.Env(t, ws)), 120, 33)
 	e := m
 	exporter := export.New(ws, export.Options{Now: tuitest.Now})
 
@@ -82,7 +63,7 @@ func exportPreviewWriteReplace(t *testing.T, ws *query.Workspace) {
 			t.Errorf("excluded %s: %d, the engine says %d", state, got.Excluded[state], n)
 		}
 	}
-	mustContain(t, m, "churn_risk-email.csv", "✓ written", "✗ kept out", "withdrawn")
+	tuitest.MustShow(t, m.View(), "churn_risk-email.csv", "✓ written", "✗ kept out", "withdrawn")
 
 	// Tick a column, then export to a file of our own.
 	tuitest.Press(t, m, "tab", "tab", "tab", "j", "j", "j", "j", "j", "space")
@@ -105,14 +86,14 @@ func exportPreviewWriteReplace(t *testing.T, ws *query.Workspace) {
 	if manifest.Rows != want.Included || len(manifest.Columns) != 2 || manifest.Columns[1] != "country" {
 		t.Fatalf("manifest: %d rows of %v, want %d rows of the key and country", manifest.Rows, manifest.Columns, want.Included)
 	}
-	mustContain(t, m, "✓ Exported", manifest.SHA256[:20])
+	tuitest.MustShow(t, m.View(), "✓ Exported", manifest.SHA256[:20])
 
 	// Again to the same file: the screen asks first.
 	tuitest.Press(t, m, "enter")
 	if !e.confirm {
 		t.Fatal("exporting over an existing file did not ask")
 	}
-	mustContain(t, m, "The file exists", "y replace")
+	tuitest.MustShow(t, m.View(), "The file exists", "y replace")
 	tuitest.Press(t, m, "n")
 	if e.confirm {
 		t.Fatal("n did not answer")
@@ -128,7 +109,7 @@ func exportPreviewWriteReplace(t *testing.T, ws *query.Workspace) {
 
 func exportCancelled(t *testing.T, ws *query.Workspace) {
 	ctx := context.Background()
-	m := newScreen(t, ws, 120, 33)
+	m := tuitest.Open(t, New(tuitest.Env(t, ws)), 120, 33)
 	tuitest.Press(t, m, "l", "tab", "tab", "tab")
 	dir := t.TempDir()
 	path := filepath.Join(dir, "churn.csv")
@@ -161,7 +142,7 @@ func exportCancelled(t *testing.T, ws *query.Workspace) {
 	if len(left) > 0 {
 		t.Fatalf("a cancelled export left %v", left[0].Name())
 	}
-	mustContain(t, m, "Cancelled: nothing was written.")
+	tuitest.MustShow(t, m.View(), "Cancelled: nothing was written.")
 }
 
 // TestExportFileNameMatchesFormat: the Export screen names its default file by
@@ -169,7 +150,7 @@ func exportCancelled(t *testing.T, ws *query.Workspace) {
 // (a Parquet file named .csv) before writing anything.
 func TestExportFileNameMatchesFormat(t *testing.T) {
 	t.Parallel()
-	m := newScreen(t, tuitest.Sample.Open(t), 120, 33)
+	m := tuitest.Open(t, New(tuitest.Env(t, tuitest.Sample.Open(t))), 120, 33)
 	e := m
 
 	// Segment field first; two down is the format: csv → tsv → parquet.
@@ -189,7 +170,7 @@ func TestExportFileNameMatchesFormat(t *testing.T) {
 	if res != nil || err == nil || !strings.Contains(err.Error(), "which is not a parquet file: name it churn.parquet") {
 		t.Fatalf("a Parquet export to churn.csv gave %+v, %v", res, err)
 	}
-	mustContain(t, m, "name it churn.parquet")
+	tuitest.MustShow(t, m.View(), "name it churn.parquet")
 	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
 		t.Errorf("the refused export wrote %s", entries[0].Name())
 	}

@@ -1,7 +1,6 @@
 package segmentsscreen
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -10,22 +9,6 @@ import (
 	"github.com/segscope/segscope/segments/rule"
 	"github.com/segscope/segscope/tui/tuitest"
 )
-
-// megabyteRule is a pasted rule of a little over a megabyte.
-var megabyteRule = "plan = '" + strings.Repeat("x", 1<<20) + "'"
-
-// refusal is what the console says when text would make a rule n characters long.
-func refusal(n int) string {
-	return fmt.Sprintf("a rule can be at most 10,000 characters; this one is %s", thousands(n))
-}
-
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
 
 // TestPastedMegabyteRuleIsRefusedInTheSegmentEditor: the same in the rule
 // box of the segment editor, a textarea.
@@ -37,14 +20,14 @@ func TestPastedMegabyteRuleIsRefusedInTheSegmentEditor(t *testing.T) {
 	typed := "plan = 'gold'"
 	tuitest.Type(t, hs, typed)
 
-	cmd := hs.Update(tea.PasteMsg{Content: megabyteRule})
+	cmd := hs.Update(tea.PasteMsg{Content: tuitest.MegabyteRule})
 	if cmd != nil {
 		t.Error("a refused paste asked for work")
 	}
 	if _, _, got := m.Draft(); got != typed {
 		t.Fatalf("after the refused paste the rule is %.40q…", got)
 	}
-	if want := refusal(len(typed) + len(megabyteRule)); !strings.Contains(screenText(m, hs), want) {
+	if want := tuitest.Refusal(len(typed) + len(tuitest.MegabyteRule)); !strings.Contains(screenText(m, hs), want) {
 		t.Fatalf("the screen lacks %q:\n%s", want, screenText(m, hs))
 	}
 	tuitest.RequireFits(t, m.View(), 100, 27, "refused paste in the editor")

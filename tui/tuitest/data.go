@@ -157,3 +157,16 @@ func TelcoRows(n int) string {
 	}
 	return b.String()
 }
+
+// MegabyteRule is a pasted rule of a little over a megabyte.
+var MegabyteRule = "plan = '" + strings.Repeat("x", 1<<20) + "'"
+
+// Refusal is what the console says when text would make a rule n
+// characters long.
+func Refusal(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return "a rule can be at most 10,000 characters; this one is " + s
+}

@@ -214,3 +214,33 @@ func (p *Pump) Until(tb testing.TB, u Updater, done func() bool) {
 		}
 	}
 }
+
+// Screen is what a screen test drives: a screen of the console.
+type Screen interface {
+	Updater
+	SetSize(w, h int) tea.Cmd
+	View() string
+}
+
+// Open gives s a w×h area and shows it, as the root does when its tab is
+// chosen, and lets what that starts finish.
+func Open[S Screen](tb testing.TB, s S, w, h int) S {
+	tb.Helper()
+	Settle(tb, s, s.SetSize(w, h), nil)
+	if sh, ok := any(s).(interface{ Show() tea.Cmd }); ok {
+		Settle(tb, s, sh.Show(), nil)
+	}
+	return s
+}
+
+// MustShow fails the test unless view, its colours stripped, holds every
+// one of texts.
+func MustShow(tb testing.TB, view string, texts ...string) {
+	tb.Helper()
+	view = ansi.Strip(view)
+	for _, s := range texts {
+		if !strings.Contains(view, s) {
+			tb.Fatalf("the screen lacks %q:\n%s", s, view)
+		}
+	}
+}

@@ -96,6 +96,28 @@ func BenchmarkKeyToFrame(b *testing.B) {
 			}
 		}
 	})
+	// A sort by a column (each time another, so that no row order is kept
+	// from before), then G as soon as the sort's first page shows.
+	b.Run(fmt.Sprintf("sort-then-G/rows=%d", n), func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			b.StopTimer()
+			m := benchModel(b, ws, "audience")
+			for range i % len(m.Data().Grid().Columns()) {
+				keyToFrame(b, m, "l")
+			}
+			keyToFrame(b, m, "s")
+			if col, _ := m.Data().Sort(); col == "" || !m.Data().RowLoaded(0) {
+				b.Fatalf("sorted by %q, first row fetched: %v", col, m.Data().RowLoaded(0))
+			}
+			b.StartTimer()
+			keyToFrame(b, m, "G")
+			if !m.Data().RowLoaded(int64(n - 1)) {
+				b.Fatal("the sort's last row was not fetched")
+			}
+			i++
+		}
+	})
 	b.Run(fmt.Sprintf("k/rows=%d", n), func(b *testing.B) {
 		m := benchModel(b, ws, "audience")
 		keyToFrame(b, m, "G")

@@ -83,9 +83,6 @@ type verifyMsg struct {
 	err error
 }
 
-// Init does nothing: the log is read when the screen is shown.
-func (m *Model) Init() tea.Cmd { return nil }
-
 // SetSize gives the screen its area; a new page size reads the page again,
 // from the entry at its top.
 func (m *Model) SetSize(w, h int) tea.Cmd {

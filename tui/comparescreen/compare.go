@@ -70,17 +70,12 @@ type resultMsg struct {
 	err error
 }
 
-// Init does nothing: the segments are read when the screen is shown.
-func (m *Model) Init() tea.Cmd { return nil }
-
 // SetSize gives the screen its area.
 func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h
 	m.relayout()
 	return nil
 }
-
-// SetStyles switches theme.
 
 // Show reads the segments again: they may have changed on the Segments screen.
 func (m *Model) Show() tea.Cmd {

@@ -108,9 +108,6 @@ type savedMsg struct {
 	err   error
 }
 
-// Init does nothing: the matrix is counted when the screen is first shown.
-func (m *Model) Init() tea.Cmd { return nil }
-
 // SetSize gives the screen its area.
 func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h

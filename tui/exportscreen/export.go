@@ -91,9 +91,6 @@ func New(env *common.Env) *Model {
 	return m
 }
 
-// Init does nothing: the segments are read when the screen is shown.
-func (m *Model) Init() tea.Cmd { return nil }
-
 // SetSize gives the screen its area.
 func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h

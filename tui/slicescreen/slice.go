@@ -92,9 +92,6 @@ type shapesMsg struct {
 	err    error
 }
 
-// Init does nothing: the screen waits for the Data screen's scope.
-func (m *Model) Init() tea.Cmd { return nil }
-
 // SetSize gives the screen its area.
 func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h

@@ -75,9 +75,6 @@ func New(env *common.Env) *Model {
 	return m
 }
 
-// Init does nothing until a query is run.
-func (m *Model) Init() tea.Cmd { return nil }
-
 // SetSize gives the screen its area: the editor on top, the results below.
 func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h

@@ -28,11 +28,10 @@ func TestAltNumberSwitchesScreensWhileTyping(t *testing.T) {
 	if m.Active() != ScreenSQL {
 		t.Fatalf("alt+7 in the filter showed %v", m.Active())
 	}
-	// The SQL editor has the keyboard.
-	before := m.SQL().Query()
+	// The SQL editor has the keyboard: 2 is text.
 	press(t, m, "2")
-	if m.Active() != ScreenSQL || m.SQL().Query() == before {
-		t.Fatalf("2 in the SQL editor: screen %v, query %q", m.Active(), m.SQL().Query())
+	if m.Active() != ScreenSQL {
+		t.Fatalf("2 in the SQL editor showed %v", m.Active())
 	}
 	press(t, m, "alt+2")
 	if m.Active() != ScreenSlice {
@@ -61,43 +60,12 @@ func TestAltNumberSwitchesScreensWhileTyping(t *testing.T) {
 func TestSQLStarterIsAboutTheDataTable(t *testing.T) {
 	t.Parallel()
 	ws := newWorkspace(t)
-	m := newModel(t, ws, 100, 30, styles.Dark)
-	press(t, m, "7")
-	if got, want := m.SQL().Query(), query.StarterQuery("customers"); got != want {
-		t.Fatalf("starter %q, want %q", got, want)
-	}
-	press(t, m, "ctrl+r")
-	if res, err := m.SQL().Result(); err != nil || len(res.Rows) != 100 {
-		t.Fatalf("the starter ran to %v, %v", res, err)
-	}
-	// Another table on the Data screen: the untouched starter follows it.
-	press(t, m, "1", "tab", "j", "enter")
-	if m.Data().Table().Name != "orders" {
-		t.Fatalf("opened %s", m.Data().Table().Name)
-	}
-	press(t, m, "7", "i")
-	if got := m.SQL().Query(); got != query.StarterQuery("orders") {
-		t.Fatalf("after opening orders the starter is %q", got)
-	}
-	// Typing replaces the starter, and the analyst's own query stays.
-	typeText(t, m, "SELECT count(*) FROM orders")
-	if got := m.SQL().Query(); got != "SELECT count(*) FROM orders" {
-		t.Fatalf("typing over the starter gave %q", got)
-	}
-	press(t, m, "alt+1", "tab", "k", "enter", "7")
-	if m.Data().Table().Name != "customers" || m.SQL().Query() != "SELECT count(*) FROM orders" {
-		t.Fatalf("table %s, query %q: the analyst's query was replaced", m.Data().Table().Name, m.SQL().Query())
-	}
-}
-
-func TestSQLStarterCanBeEdited(t *testing.T) {
-	t.Parallel()
-	ws := newWorkspace(t)
-	m := newModel(t, ws, 100, 30, styles.Dark)
-	press(t, m, "7", "backspace", "backspace", "backspace")
-	typeText(t, m, "5")
-	if got, want := m.SQL().Query(), strings.TrimSuffix(query.StarterQuery("customers"), "100")+"5"; got != want {
-		t.Fatalf("editing the starter gave %q, want %q", got, want)
+	m := newModel(t, ws, 120, 30, styles.Dark)
+	// The Data screen's table reaches the SQL screen's starter (how the
+	// starter follows it and gives way is the sqlscreen package's test).
+	press(t, m, "1", "tab", "j", "enter", "7")
+	if m.Data().Table().Name != "orders" || !strings.Contains(screenText(m), query.StarterQuery("orders")) {
+		t.Fatalf("the SQL screen after opening %s:\n%s", m.Data().Table().Name, screenText(m))
 	}
 }
 

@@ -125,9 +125,6 @@ func (m *Model) Active() Screen { return m.active }
 // Data is the Data screen, for tests and benchmarks.
 func (m *Model) Data() *datascreen.Model { return m.data }
 
-// SQL is the SQL screen, for tests.
-func (m *Model) SQL() *sqlscreen.Model { return m.sql }
-
 // Segments is the Segments screen, for tests.
 func (m *Model) Segments() *segmentsscreen.Model { return m.segs }
 

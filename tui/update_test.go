@@ -232,20 +232,6 @@ func TestStaleResultIsDropped(t *testing.T) {
 		t.Fatal("the current fetch's rows are missing")
 	}
 
-	// The same for the SQL screen: an older query's result never replaces a newer one.
-	press(t, m, "7")
-	m.SQL().SetQuery("SELECT 1 AS a")
-	_, older := m.Update(keyPress("ctrl+r"))
-	m.SQL().SetQuery("SELECT 2 AS b")
-	_, newer := m.Update(keyPress("ctrl+r"))
-	newMsgs, oldMsgs := collect(newer), collect(older)
-	for _, msg := range append(newMsgs, oldMsgs...) {
-		m.Update(msg)
-	}
-	res, err := m.SQL().Result()
-	if err != nil || res == nil || res.Columns[0].Name != "b" {
-		t.Fatalf("SQL result = %+v, %v; want the newer query's", res, err)
-	}
 }
 
 func TestEscCancelsRunningQuery(t *testing.T) {
@@ -401,32 +387,6 @@ func TestSliceUsesDataFilter(t *testing.T) {
 	press(t, m, "2")
 	if text := screenText(m); !strings.Contains(text, "filter country = 'US'") || !strings.Contains(text, draw.Count(matching)+" of 120 rows") {
 		t.Fatalf("the filter is not shown:\n%s", text)
-	}
-}
-
-func TestSQLRefusalExplained(t *testing.T) {
-	t.Parallel()
-	ws := newWorkspace(t)
-	m := newModel(t, ws, 100, 30, styles.Dark)
-	press(t, m, "7")
-	typeText(t, m, "DELETE FROM customers")
-	press(t, m, "f5")
-	if _, err := m.SQL().Result(); !errors.Is(err, query.ErrReadOnly) {
-		t.Fatalf("want a read-only refusal, got %v", err)
-	}
-	if !strings.Contains(screenText(m), "only reads") {
-		t.Fatalf("the refusal is not explained:\n%s", screenText(m))
-	}
-	press(t, m, "ctrl+u")
-	typeText(t, m, "SELECT plan, count(*) AS n FROM customers GROUP BY plan ORDER BY n DESC")
-	press(t, m, "ctrl+r")
-	res, err := m.SQL().Result()
-	if err != nil || len(res.Rows) != 4 {
-		t.Fatalf("result %v, %v", res, err)
-	}
-	press(t, m, "ctrl+up")
-	if !strings.Contains(screenText(m), "DELETE FROM customers") {
-		t.Fatal("ctrl+up did not bring back the previous query")
 	}
 }
 

@@ -131,15 +131,6 @@ func (m *Model) Commands() []common.Command {
 	}
 }
 
-// SetQuery replaces the editor's text.
-func (m *Model) SetQuery(sql string) {
-	m.editor.SetValue(sql)
-	m.pristine = false
-}
-
-// Query is the editor's text.
-func (m *Model) Query() string { return m.editor.Value() }
-
 // setStarter puts the starter query about table in the editor, unless the
 // editor holds something of the analyst's own.
 func (m *Model) setStarter(table string) {
@@ -171,9 +162,6 @@ func (m *Model) replacesStarter(msg tea.Msg) bool {
 	}
 	return false
 }
-
-// Result is the last result and error, for tests.
-func (m *Model) Result() (*query.Result, error) { return m.result, m.err }
 
 type resultMsg struct {
 	id   uint64

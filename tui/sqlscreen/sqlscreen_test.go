@@ -27,7 +27,7 @@ func newScreen(t *testing.T, tables ...string) *Model {
 // runSQL runs sql the way ctrl+r does, off the caller's goroutine as the
 // console would, and feeds the answer back to the screen.
 func runSQL(m *Model, sql string) resultMsg {
-	m.SetQuery(sql)
+	m.editor.SetValue(sql)
 	msg := m.run()().(resultMsg)
 	m.Update(msg)
 	return msg
@@ -78,7 +78,7 @@ func TestSQLScreenStreamsToItsRowLimit(t *testing.T) {
 // saying it was cancelled, and the screen no longer reports it running.
 func TestEscCancelsALongQuery(t *testing.T) {
 	m := newScreen(t, "subscribers")
-	m.SetQuery(`select count(*) from range(1000000000) a, range(1000000) b where a.range + b.range = 7`)
+	m.editor.SetValue(`select count(*) from range(1000000000) a, range(1000000) b where a.range + b.range = 7`)
 	cmd := m.run()
 	done := make(chan resultMsg, 1)
 	go func() { done <- cmd().(resultMsg) }()

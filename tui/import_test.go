@@ -16,33 +16,7 @@ import (
 	"github.com/segscope/segscope/tui/tuitest"
 )
 
-// telcoCSV is shaped like a telco churn export: a camelCase id column, mixed
-// case names, blank cells in a numeric column, Yes/No answers and CRLF line
-// endings.
-func telcoCSV(n int) string {
-	var b strings.Builder
-	b.WriteString("customerID,gender,tenure,Contract,MonthlyCharges,TotalCharges,Churn\r\n")
-	contracts := []string{"Month-to-month", "One year", "Two year"}
-	for i := 1; i <= n; i++ {
-		tenure := (i * 7) % 72
-		monthly := 20 + float64((i*13)%90) + 0.05*float64(i%20)
-		total := fmt.Sprintf("%.2f", monthly*float64(tenure))
-		if tenure == 0 || i%17 == 0 {
-			total = " " // as the real export has it: a space, not an empty cell
-		}
-		gender := "Female"
-		if i%2 == 0 {
-			gender = "Male"
-		}
-		churn := "No"
-		if i%4 == 0 {
-			churn = "Yes"
-		}
-		fmt.Fprintf(&b, "%04d-%s,%s,%d,%s,%.2f,%s,%s\r\n", 1000+i*37, strings.ToUpper(fmt.Sprintf("%05x", i*7919))[:5],
-			gender, tenure, contracts[i%3], monthly, total, churn)
-	}
-	return b.String()
-}
+var telcoCSV = tuitest.TelcoCSV
 
 // writeFile writes body to name in a fresh directory and returns its path.
 func writeFile(tb testing.TB, name, body string) string {

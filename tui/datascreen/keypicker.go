@@ -40,12 +40,6 @@ type keySetMsg struct {
 	err           error
 }
 
-// KeyPickerOpen reports whether the key picker is up, for tests.
-func (m *Model) KeyPickerOpen() bool { return m.keyp.open }
-
-// KeyCandidates are the candidates the picker lists, for tests.
-func (m *Model) KeyCandidates() []query.KeyCandidate { return m.keyp.cands }
-
 // openKeyPicker asks for the open table's key candidates.
 func (m *Model) openKeyPicker() tea.Cmd {
 	if !m.ready {

@@ -120,4 +120,3 @@ func TestKeyPickerListsCandidatesAndSetsTheKey(t *testing.T) {
 		t.Fatal("esc did not close the picker")
 	}
 }
-

@@ -187,3 +187,32 @@ func TestScratchAttachedOnFirstSort(t *testing.T) {
 		t.Fatal("a deep sorted page did not use the scratch database")
 	}
 }
+
+// Open says whether exports left temporary files on record, so that a command
+// sweeps for them only then.
+func TestOpenSeesRecordedExportTemps(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	w, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if w, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if w.ExportTempsRecorded() {
+		t.Fatal("a workspace with no export in flight reported temporary files")
+	}
+	if _, err := w.DB().Exec(`INSERT INTO segscope.export_temps VALUES ('/tmp/.x.csv.segscope-export-1-1.tmp', now())`); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if w, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if !w.ExportTempsRecorded() {
+		t.Fatal("a recorded temporary file was not seen on open")
+	}
+}

@@ -53,6 +53,8 @@ type Workspace struct {
 	session *seal.Session
 	// migrated is true when Open changed the metadata schema.
 	migrated bool
+	// exportTemps is true when, at open, exports had temporary files on record.
+	exportTemps bool
 	// scratchMu guards attaching the scratch database on first use.
 	scratchMu    sync.Mutex
 	scratchReady bool
@@ -243,13 +245,15 @@ var migrations = [schemaVersion][]string{
 var metadataTables = []string{"imports", "tables", "segments", "segment_versions", "audit", "export_temps", "schema_version"}
 
 // schemaCheck reads the schema version in one statement that binds every
-// metadata table (and reads none of them): it fails if one is missing.
+// metadata table (and reads none of them but two): it fails if one is missing.
+// It also counts the export temporary files on record, so that the sweep for
+// them costs nothing when there are none.
 var schemaCheck = func() string {
 	names := make([]string, len(metadataTables))
 	for i, t := range metadataTables {
 		names[i] = "segscope." + QuoteIdent(t)
 	}
-	return `SELECT coalesce(max(version), 0) FROM segscope.schema_version
+	return `SELECT coalesce(max(version), 0), (SELECT count(*) FROM segscope.export_temps) FROM segscope.schema_version
 		WHERE NOT EXISTS (SELECT 1 FROM ` + strings.Join(names, ", ") + ` LIMIT 0)`
 }()
 
@@ -270,8 +274,8 @@ func (w *Workspace) SchemaVersion(ctx context.Context) (int, error) {
 // metadata table is missing every step runs again, which is why each step must
 // be idempotent (IF NOT EXISTS).
 func (w *Workspace) migrate(ctx context.Context) error {
-	var from int
-	if err := w.db.QueryRowContext(ctx, schemaCheck).Scan(&from); err != nil {
+	var from, temps int
+	if err := w.db.QueryRowContext(ctx, schemaCheck).Scan(&from, &temps); err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("prepare workspace metadata: %w", ctx.Err())
 		}
@@ -279,8 +283,11 @@ func (w *Workspace) migrate(ctx context.Context) error {
 		// Any other trouble shows again, in words, when the migration runs.
 		from = 0
 	} else if from >= schemaVersion {
+		w.exportTemps = temps > 0
 		return nil
 	}
+	// Migrated: whatever export_temps holds is looked at.
+	w.exportTemps = true
 	recorded, err := w.SchemaVersion(ctx)
 	if err != nil {
 		recorded = 0 // no version table yet
@@ -323,6 +330,11 @@ func (w *Workspace) attachScratch(ctx context.Context) error {
 	w.scratchReady = true
 	return nil
 }
+
+// ExportTempsRecorded reports whether the workspace had temporary files of
+// exports on record when it was opened (exports killed midway leave them): only
+// then is there anything for export.Sweep to do on open.
+func (w *Workspace) ExportTempsRecorded() bool { return w.exportTemps }
 
 // Path is where the workspace lives (Memory for an in-memory one).
 func (w *Workspace) Path() string { return w.path }

@@ -68,13 +68,16 @@ func (a *app) workspace(ctx context.Context) (*query.Workspace, error) {
 		fmt.Fprintf(a.errOut, "note: opened %s from the copy a stopped segscope left, with every change it had committed; it is sealed again when this command ends\n", path)
 	}
 	// Half-written files of exports killed midway go before anything else runs;
-	// one that cannot be removed is said, not a reason to stop.
-	removed, err := export.Sweep(ctx, ws)
-	if err != nil {
-		fmt.Fprintf(a.errOut, "note: %v\n", err)
-	}
-	for _, p := range removed {
-		fmt.Fprintf(a.errOut, "note: removed %s, left by an export that was killed\n", p)
+	// one that cannot be removed is said, not a reason to stop. Open has
+	// already looked whether any are on record.
+	if ws.ExportTempsRecorded() {
+		removed, err := export.Sweep(ctx, ws)
+		if err != nil {
+			fmt.Fprintf(a.errOut, "note: %v\n", err)
+		}
+		for _, p := range removed {
+			fmt.Fprintf(a.errOut, "note: removed %s, left by an export that was killed\n", p)
+		}
 	}
 	if ws.Created() && !a.noSample {
 		for _, t := range sampledata.Tables {

@@ -1,14 +1,11 @@
 package tui
 
 import (
-	"context"
-	"fmt"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments/rule"
 	"github.com/segscope/segscope/tui/styles"
 	"github.com/segscope/segscope/tui/tuitest"
@@ -70,56 +67,6 @@ func TestPastedMegabyteRuleIsRefusedInTheFilterBar(t *testing.T) {
 	press(t, m, "backspace")
 	if strings.Contains(screenText(m), "a rule can be at most") {
 		t.Error("the refusal stayed after backspace")
-	}
-}
-
-// TestImportOfAGzipBombShowsBytesAndEscStopsIt: a few megabytes of gzip that
-// inflate to 2 GB show how much of the file is read, as a bar, and Esc stops
-// the import with the workspace as it was.
-func TestImportOfAGzipBombShowsBytesAndEscStopsIt(t *testing.T) {
-	t.Parallel()
-	ws := newWorkspace(t)
-	ctx := context.Background()
-	before, err := ws.Tables(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := querytest.GzipBomb(t, "bomb.csv.gz", 2<<30)
-	m, cmd := startConsole(t, ws, path)
-
-	var panel string
-	settleWatching(t, m, cmd, func() {
-		if panel != "" || !m.Data().ImportRunning() {
-			return
-		}
-		summary := strings.Join(m.Data().ImportSummary(), "\n")
-		if !strings.Contains(summary, " MB read") {
-			return
-		}
-		panel = summary
-		requireFits(t, m, 100, 30, "bomb import")
-		if _, cmd := m.Update(keyPress("esc")); cmd != nil {
-			t.Fatal("esc over a running import asked for more work")
-		}
-	})
-	if panel == "" {
-		t.Fatal("the import never showed bytes read")
-	}
-	for _, want := range []string{"Importing bomb.csv.gz", "of 12.5 MB read", "░"} {
-		if !strings.Contains(panel, want) {
-			t.Errorf("while importing, the panel lacks %q:\n%s", want, panel)
-		}
-	}
-	after, err := ws.Tables(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fmt.Sprint(after) != fmt.Sprint(before) {
-		t.Fatalf("tables after a cancelled import: %v\nbefore: %v", after, before)
-	}
-	summary := strings.Join(m.Data().ImportSummary(), "\n")
-	if !strings.Contains(summary, "Import cancelled") || strings.Contains(summary, " read") {
-		t.Errorf("after esc the panel says:\n%s", summary)
 	}
 }
 

@@ -62,24 +62,6 @@ func (m *Model) queueImport(paths []string) {
 	m.imp = importJob{files: paths, shown: len(paths) > 0}
 }
 
-// Importing reports whether the import panel is on screen, running or not.
-func (m *Model) Importing() bool { return m.imp.shown }
-
-// ImportRunning reports whether a file is being imported.
-func (m *Model) ImportRunning() bool { return m.imp.slot.Running() }
-
-// ImportPhase is what the running import is doing ("" when none runs).
-func (m *Model) ImportPhase() string { return m.imp.phase }
-
-// ImportSummary is the panel's text without styling, for tests.
-func (m *Model) ImportSummary() []string {
-	var out []string
-	for _, l := range m.importLines(80) {
-		out = append(out, strings.TrimSpace(ansi.Strip(l)))
-	}
-	return out
-}
-
 // importNext starts the next queued file, if any.
 func (m *Model) importNext() tea.Cmd {
 	if m.imp.next >= len(m.imp.files) {

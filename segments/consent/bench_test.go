@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/querytest"
@@ -138,3 +139,46 @@ func TestHandStatesAgree(t *testing.T) {
 			`SELECT channel, state, count(*) FROM (`+querytest.HandStatesSQL(pop.Where, pop.Where != "", now)+`) GROUP BY ALL`))
 	}
 }
+
+// benchCoverageVsRaw runs Coverage and the twin by turns on one load of the data
+// (see the export benchmarks' benchExportVsRaw), reporting each side's seconds
+// per run and their ratio. The first Coverage reads the data's vocabulary and
+// places, as a command does once.
+func benchCoverageVsRaw(b *testing.B, segment bool) {
+	s, db := benchLoaded(b)
+	ctx := context.Background()
+	pop := WholeTable("subscribers")
+	if segment {
+		if _, err := segments.NewStore(s.ws).Define(ctx, segments.Definition{Name: "churn_risk", Table: "subscribers", Rule: benchChurn}); err != nil {
+			b.Fatal(err)
+		}
+		c, err := segments.NewStore(s.ws).Compile(ctx, "churn_risk")
+		if err != nil {
+			b.Fatal(err)
+		}
+		pop = SegmentMembers(c)
+	}
+	q := rawCoverageSQL(pop.Where)
+	coverage := func() {
+		if _, err := s.Coverage(ctx, pop, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	coverage()
+	b.ResetTimer()
+	var seg, twin time.Duration
+	for b.Loop() {
+		start := time.Now()
+		coverage()
+		seg += time.Since(start)
+		start = time.Now()
+		drain(b, db, q)
+		twin += time.Since(start)
+	}
+	b.ReportMetric(seg.Seconds()/float64(b.N), "segscope-s/op")
+	b.ReportMetric(twin.Seconds()/float64(b.N), "raw-s/op")
+	b.ReportMetric(seg.Seconds()/twin.Seconds(), "ratio")
+}
+
+func BenchmarkCoverageVsRaw(b *testing.B)        { benchCoverageVsRaw(b, false) }
+func BenchmarkCoverageSegmentVsRaw(b *testing.B) { benchCoverageVsRaw(b, true) }

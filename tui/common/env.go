@@ -74,3 +74,31 @@ func (e *Env) ListSegments(slot *task.Slot) tea.Cmd {
 		return SegmentsMsg{ID: id, Segs: segs, Err: err}
 	}
 }
+
+// SegmentList is a screen's copy of the workspace's segments, read again each
+// time the screen is shown: the Segments screen may have changed them.
+type SegmentList struct {
+	List   []segments.Segment
+	Loaded bool
+	// Err is why the last read failed; the list read before it stays.
+	Err error
+	Job task.Slot
+}
+
+// Reload reads the segments as the list's job.
+func (l *SegmentList) Reload(env *Env) tea.Cmd { return env.ListSegments(&l.Job) }
+
+// Take adopts msg if it answers the list's latest read, and reports whether
+// the list was replaced: a stale answer is dropped and a failed read only
+// sets Err.
+func (l *SegmentList) Take(msg SegmentsMsg) bool {
+	if !l.Job.Finish(msg.ID) {
+		return false
+	}
+	if msg.Err != nil {
+		l.Err = msg.Err
+		return false
+	}
+	l.List, l.Loaded, l.Err = msg.Segs, true, nil
+	return true
+}

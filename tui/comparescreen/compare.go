@@ -8,7 +8,6 @@ import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/compare"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/task"
@@ -41,9 +40,7 @@ type Model struct {
 	view          view
 	cols          columns
 
-	segs    []segments.Segment
-	loaded  bool
-	listErr error
+	segs    common.SegmentList
 	focus   side
 	pickA   int // index into segs
 	pickB   int // index into choicesB(); 0 is the rest of A's table
@@ -54,13 +51,13 @@ type Model struct {
 	cursor, offset int // the ranked list
 	scroll         int // a column's detail
 
-	list, run task.Slot
+	run task.Slot
 }
 
 // New builds the Compare screen.
 func New(env *common.Env) *Model {
 	m := &Model{env: env, keys: DefaultKeyMap()}
-	m.Jobs = task.Jobs{&m.run, &m.list}
+	m.Jobs = task.Jobs{&m.run, &m.segs.Job}
 	return m
 }
 
@@ -79,7 +76,7 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 
 // Show reads the segments again: they may have changed on the Segments screen.
 func (m *Model) Show() tea.Cmd {
-	return m.env.ListSegments(&m.list)
+	return m.segs.Reload(m.env)
 }
 
 // Help returns the keys that apply now.
@@ -139,23 +136,18 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) onList(msg common.SegmentsMsg) tea.Cmd {
-	if !m.list.Finish(msg.ID) {
+	a, b := m.nameA(), m.nameB() // by name: the new list may be in another order
+	if !m.segs.Take(msg) {
 		return nil
 	}
-	if msg.Err != nil {
-		m.listErr = msg.Err
-		return nil
-	}
-	a, b := m.nameA(), m.nameB()
-	m.segs, m.loaded, m.listErr = msg.Segs, true, nil
 	m.choose(a, b)
 	// The first visit compares the first segment with the rest of its table, so
 	// the screen opens on an answer rather than on a form.
-	if !m.started && len(m.segs) > 0 {
+	if !m.started && len(m.segs.List) > 0 {
 		m.started = true
 		return m.compare()
 	}
-	if len(m.segs) == 0 {
+	if len(m.segs.List) == 0 {
 		m.view = viewPick
 	}
 	return nil

@@ -10,21 +10,21 @@ import (
 
 // nameA is the segment chosen as A ("" when there are none).
 func (m *Model) nameA() string {
-	if m.pickA < 0 || m.pickA >= len(m.segs) {
+	if m.pickA < 0 || m.pickA >= len(m.segs.List) {
 		return ""
 	}
-	return m.segs[m.pickA].Name
+	return m.segs.List[m.pickA].Name
 }
 
 // choicesB are what A can be compared with: the rest of its table ("") first,
 // then the other segments of the same table.
 func (m *Model) choicesB() []string {
 	out := []string{""}
-	if m.pickA >= len(m.segs) {
+	if m.pickA >= len(m.segs.List) {
 		return out
 	}
-	a := m.segs[m.pickA]
-	for _, s := range m.segs {
+	a := m.segs.List[m.pickA]
+	for _, s := range m.segs.List {
 		if s.Table == a.Table && s.Name != a.Name {
 			out = append(out, s.Name)
 		}
@@ -43,16 +43,16 @@ func (m *Model) nameB() string {
 
 // tableA is A's table.
 func (m *Model) tableA() string {
-	if m.pickA < 0 || m.pickA >= len(m.segs) {
+	if m.pickA < 0 || m.pickA >= len(m.segs.List) {
 		return ""
 	}
-	return m.segs[m.pickA].Table
+	return m.segs.List[m.pickA].Table
 }
 
 // choose puts the picker on segments a and b by name, where they still exist.
 func (m *Model) choose(a, b string) {
-	m.pickA = max(min(m.pickA, len(m.segs)-1), 0)
-	for i, s := range m.segs {
+	m.pickA = max(min(m.pickA, len(m.segs.List)-1), 0)
+	for i, s := range m.segs.List {
 		if s.Name == a {
 			m.pickA = i
 		}
@@ -83,7 +83,7 @@ func (m *Model) swap() tea.Cmd {
 
 func (m *Model) pickKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
-	n := len(m.segs)
+	n := len(m.segs.List)
 	cur := &m.pickA
 	if m.focus == sideB {
 		n = len(m.choicesB())
@@ -126,7 +126,7 @@ func (m *Model) pickKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // segmentOf finds a listed segment by name.
 func (m *Model) segmentOf(name string) (segments.Segment, bool) {
-	for _, s := range m.segs {
+	for _, s := range m.segs.List {
 		if s.Name == name {
 			return s, true
 		}

@@ -14,11 +14,11 @@ func (m *Model) pickView() []string {
 	st := m.env.Styles
 	lines := []string{m.title("enter compare · tab A ⇄ B"), m.rule()}
 	switch {
-	case m.listErr != nil:
-		return append(lines, "", " "+st.Error.Render("✗ "+m.listErr.Error()))
-	case !m.loaded:
+	case m.segs.Err != nil:
+		return append(lines, "", " "+st.Error.Render("✗ "+m.segs.Err.Error()))
+	case !m.segs.Loaded:
 		return append(lines, "", " "+st.Muted.Render("reading segments…"))
-	case len(m.segs) == 0:
+	case len(m.segs.List) == 0:
 		return append(lines,
 			"",
 			"  "+st.Title.Render("No segments to compare yet."),
@@ -30,7 +30,7 @@ func (m *Model) pickView() []string {
 	lw := (m.width - 3) / 2
 	rw := m.width - lw - 3
 	// The lists are as long as the longer one, so the rules sit right under them.
-	listH := min(max(len(m.segs), len(m.choicesB()))+1, max(m.height-len(lines)-1-ruleLines-2, 2))
+	listH := min(max(len(m.segs.List), len(m.choicesB()))+1, max(m.height-len(lines)-1-ruleLines-2, 2))
 	left := m.sideList(sideA, lw, listH)
 	right := m.sideList(sideB, rw, listH)
 	sep := st.Rule.Render(" │ ")
@@ -76,15 +76,15 @@ func (m *Model) sideList(s side, w, h int) []string {
 // table column to line up after it.
 func (m *Model) longestName() int {
 	n := 0
-	for _, s := range m.segs {
+	for _, s := range m.segs.List {
 		n = max(n, draw.Width(s.Name))
 	}
 	return n
 }
 
 func (m *Model) segNames() []string {
-	names := make([]string, len(m.segs))
-	for i, s := range m.segs {
+	names := make([]string, len(m.segs.List))
+	for i, s := range m.segs.List {
 		names[i] = s.Name
 	}
 	return names

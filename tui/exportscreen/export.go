@@ -10,7 +10,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
-	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/export"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/draw"
@@ -40,11 +39,9 @@ type Model struct {
 	width, height int
 	formW         int // the form's width; the preview takes the rest
 
-	segs    []segments.Segment
-	loaded  bool
-	listErr error
-	focus   field
-	seg     int
+	segs  common.SegmentList
+	focus field
+	seg   int
 	// channels are the gates on offer for the segment's table: "" (none) first.
 	channels   []string
 	channel    int
@@ -72,7 +69,7 @@ type Model struct {
 	runErr    error
 	cancelled bool
 
-	list, schema, check, run task.Slot
+	schema, check, run task.Slot
 }
 
 // New builds the Export screen. env's version is recorded in the manifests.
@@ -86,7 +83,7 @@ func New(env *common.Env) *Model {
 	m.dest.Prompt = ""
 	m.dest.Placeholder = "path of the file to write"
 	// The export first: it is what the status line should show when it runs.
-	m.Jobs = task.Jobs{&m.run, &m.check, &m.schema, &m.list}
+	m.Jobs = task.Jobs{&m.run, &m.check, &m.schema, &m.segs.Job}
 	m.SetStyles(env.Styles)
 	return m
 }
@@ -110,7 +107,7 @@ func (m *Model) SetStyles(st *styles.Styles) {
 
 // Show reads the segments again: they may have changed on the Segments screen.
 func (m *Model) Show() tea.Cmd {
-	return m.env.ListSegments(&m.list)
+	return m.segs.Reload(m.env)
 }
 
 // Help returns the keys that apply now.

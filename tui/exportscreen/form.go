@@ -32,23 +32,18 @@ type schemaMsg struct {
 }
 
 func (m *Model) onList(msg common.SegmentsMsg) tea.Cmd {
-	if !m.list.Finish(msg.ID) {
-		return nil
-	}
-	if msg.Err != nil {
-		m.listErr = msg.Err
-		return nil
-	}
 	before := m.segment()
-	m.segs, m.loaded, m.listErr = msg.Segs, true, nil
+	if !m.segs.Take(msg) {
+		return nil
+	}
 	m.seg = 0
-	for i, s := range m.segs {
+	for i, s := range m.segs.List {
 		if s.Name == before.Name {
 			m.seg = i
 		}
 	}
 	switch now := m.segment(); {
-	case len(m.segs) == 0:
+	case len(m.segs.List) == 0:
 		return nil
 	case now.Table != m.schemaOf:
 		return m.loadSchema()
@@ -61,10 +56,10 @@ func (m *Model) onList(msg common.SegmentsMsg) tea.Cmd {
 
 // segment is the chosen segment (the zero one when there are none).
 func (m *Model) segment() segments.Segment {
-	if m.seg < 0 || m.seg >= len(m.segs) {
+	if m.seg < 0 || m.seg >= len(m.segs.List) {
 		return segments.Segment{}
 	}
-	return m.segs[m.seg]
+	return m.segs.List[m.seg]
 }
 
 // loadSchema reads the chosen segment's table: its columns and its consent
@@ -272,7 +267,7 @@ func (m *Model) choose(delta int) tea.Cmd {
 	switch m.focus {
 	case fieldSegment:
 		before := m.seg
-		m.seg = step(m.seg, len(m.segs))
+		m.seg = step(m.seg, len(m.segs.List))
 		if m.seg == before {
 			return nil
 		}

@@ -33,11 +33,11 @@ func (m *Model) View() string {
 		st.Rule.Render(strings.Repeat("─", m.width))}
 	bodyH := m.height - formTop
 	switch {
-	case m.listErr != nil:
-		lines = append(lines, "", " "+st.Error.Render("✗ "+m.listErr.Error()))
-	case !m.loaded:
+	case m.segs.Err != nil:
+		lines = append(lines, "", " "+st.Error.Render("✗ "+m.segs.Err.Error()))
+	case !m.segs.Loaded:
 		lines = append(lines, "", " "+st.Muted.Render("reading segments…"))
-	case len(m.segs) == 0:
+	case len(m.segs.List) == 0:
 		lines = append(lines, "",
 			"  "+st.Title.Render("No segments to export yet."),
 			"",

@@ -173,6 +173,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case dialog.OpenMsg:
 		m.dialogs.Open(msg.Dialog)
+	case dialog.CloseMsg:
+		m.dialogs.Remove(msg.ID)
 	case common.EditSegmentMsg:
 		cmd = tea.Batch(m.segs.Update(msg), m.show(ScreenSegments))
 	case common.NoticeMsg:

@@ -228,8 +228,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case m.imp.shown && m.importKey(msg):
 			return nil
-		case m.keyp.open:
-			return m.keyPickerKey(msg)
 		}
 		return m.onKey(msg)
 	case tea.PasteMsg:

@@ -10,6 +10,7 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/dialog"
 	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/task"
 )
@@ -40,7 +41,11 @@ type keySetMsg struct {
 	err           error
 }
 
-// openKeyPicker asks for the open table's key candidates.
+// KeyPickerDialog names the key picker on the root's dialog stack.
+const KeyPickerDialog = "data.key"
+
+// openKeyPicker asks for the open table's key candidates and opens the
+// picker over the console.
 func (m *Model) openKeyPicker() tea.Cmd {
 	if !m.ready {
 		return nil
@@ -50,10 +55,46 @@ func (m *Model) openKeyPicker() tea.Cmd {
 	p.open, p.table, p.cands, p.cursor, p.offset, p.err, p.pending = true, m.table.Name, nil, 0, 0, nil, ""
 	ctx, id := m.env.Start(&p.list, "judging the key columns of "+p.table)
 	ws, table := m.env.WS, p.table
-	return func() tea.Msg {
+	return tea.Batch(dialog.Open(keyPickerDialog{m}), func() tea.Msg {
 		cands, err := ws.KeyCandidates(ctx, table)
 		return keyCandidatesMsg{id: id, cands: cands, err: err}
+	})
+}
+
+// keyPickerDialog is the key picker on the root's stack. Its state stays in
+// the screen, where the candidates and the key's change arrive; the dialog
+// hands it the keys and draws it.
+type keyPickerDialog struct{ m *Model }
+
+func (d keyPickerDialog) ID() string       { return KeyPickerDialog }
+func (d keyPickerDialog) SetSize(int, int) {}
+func (d keyPickerDialog) View() string     { return d.m.keyPickerBox() }
+
+// Closed closes the picker when the root drops the dialog (the analyst left
+// for another screen, or clicked outside it), and stops the candidates' read.
+func (d keyPickerDialog) Closed() {
+	d.m.keyp.open = false
+	d.m.keyp.list.Cancel()
+}
+
+// ShortHelp is the picker's keys, for the hints line.
+func (d keyPickerDialog) ShortHelp() []key.Binding { return keyPickerHelp(d.m.keys).ShortHelp() }
+
+// Update gives the key to the picker; once the picker has closed, so does the
+// dialog. Esc first stops what the picker waits for, as it would on the screen.
+func (d keyPickerDialog) Update(msg tea.Msg) dialog.Action {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
 	}
+	var cmd tea.Cmd
+	if !key.Matches(k, d.m.keys.PickerClose) || !d.m.cancelKeyPicker() {
+		cmd = d.m.keyPickerKey(k)
+	}
+	if !d.m.keyp.open {
+		return dialog.Run{Fn: func() tea.Cmd { return cmd }}
+	}
+	return dialog.Cmd{Cmd: cmd}
 }
 
 func (m *Model) onKeyCandidates(msg keyCandidatesMsg) tea.Cmd {
@@ -143,6 +184,7 @@ func (m *Model) onKeySet(msg keySetMsg) tea.Cmd {
 		return nil
 	}
 	p.open = false
+	done := dialog.CloseID(KeyPickerDialog)
 	text := msg.column + " is now the key of " + msg.table
 	if !m.hasColumn(msg.column) {
 		text += " (a column added by segscope: the row's position in the file)"
@@ -151,7 +193,7 @@ func (m *Model) onKeySet(msg keySetMsg) tea.Cmd {
 	// key's frozen place: read it again from the list of tables.
 	m.wantTable = msg.table
 	m.forget()
-	return tea.Batch(common.Notice(text), m.listTables())
+	return tea.Batch(done, common.Notice(text), m.listTables())
 }
 
 func (m *Model) hasColumn(name string) bool {
@@ -163,13 +205,13 @@ func (m *Model) hasColumn(name string) bool {
 	return false
 }
 
-// keyPickerView draws the picker over the screen.
-func (m *Model) keyPickerView(base string) string {
+// keyPickerBox draws the picker's box.
+func (m *Model) keyPickerBox() string {
 	st := m.env.Styles
 	p := &m.keyp
 	w := min(90, m.width-2) - 4 // the dialog's border and padding
 	if w < 20 {
-		return base
+		return ""
 	}
 	lines := []string{st.PanelTitle.Render("Key of "+p.table) + st.Muted.Render(" · the column that tells customers apart"), ""}
 	switch {
@@ -210,7 +252,7 @@ func (m *Model) keyPickerView(base string) string {
 	for i := range lines {
 		lines[i] = draw.Fit(lines[i], w)
 	}
-	return draw.Overlay(base, st.Dialog.Render(strings.Join(lines, "\n")), m.width, 1)
+	return st.Dialog.Render(strings.Join(lines, "\n"))
 }
 
 // candidateLine is one column: a mark for the key in use, its name, and why

@@ -43,10 +43,12 @@ func TestKeyPickerListsCandidatesAndSetsTheKey(t *testing.T) {
 	hs := tuitest.NewHarness(m, 120, 36)
 	tuitest.Settle(t, hs, m.Init(), nil)
 	tuitest.Open(t, m, 120, 33)
+	// What the console shows: the screen with the dialogs over it.
+	screen := func() string { return tuitest.Text(hs.Dialogs.View(m.View(), 120)) }
 	if got := m.table.Key; got != "customerID" {
 		t.Fatalf("key after import = %q, want customerID", got)
 	}
-	if s := tuitest.Text(m.View()); !strings.Contains(s, "key customerID") {
+	if s := screen(); !strings.Contains(s, "key customerID") {
 		t.Fatalf("the screen does not say the key:\n%s", s)
 	}
 
@@ -66,20 +68,23 @@ func TestKeyPickerListsCandidatesAndSetsTheKey(t *testing.T) {
 	if !surrogate.Usable {
 		t.Fatalf("the surrogate key is not usable: %+v", surrogate)
 	}
-	s := tuitest.Text(m.View())
+	s := screen()
 	for _, want := range []string{"Key of telco", "customerID", gender.Reason, surrogate.Reason, "enter make it the key"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the picker lacks %q:\n%s", want, s)
 		}
 	}
-	tuitest.RequireFits(t, m.View(), 120, 33, "key picker")
+	tuitest.RequireFits(t, hs.Dialogs.View(m.View(), 120), 120, 33, "key picker")
+	if !hs.Dialogs.Has(KeyPickerDialog) {
+		t.Fatal("the picker is not a dialog on the stack")
+	}
 
 	// A column that can't be the key says why and changes nothing.
 	g, _ := candidate(t, m, "gender")
 	moveTo(t, hs, g)
 	tuitest.Press(t, hs, "enter")
-	if !m.keyp.open || !strings.Contains(tuitest.Text(m.View()), "gender can't be the key") {
-		t.Fatalf("choosing gender did not say why it can't be the key:\n%s", tuitest.Text(m.View()))
+	if !m.keyp.open || !strings.Contains(screen(), "gender can't be the key") {
+		t.Fatalf("choosing gender did not say why it can't be the key:\n%s", screen())
 	}
 	if info, err := ws.Table(context.Background(), "telco"); err != nil || info.Key != "customerID" {
 		t.Fatalf("after refusing gender the key is %q (%v)", info.Key, err)
@@ -87,8 +92,8 @@ func TestKeyPickerListsCandidatesAndSetsTheKey(t *testing.T) {
 
 	moveTo(t, hs, i)
 	tuitest.Press(t, hs, "enter")
-	if m.keyp.open {
-		t.Fatalf("the picker stayed open after setting the key:\n%s", tuitest.Text(m.View()))
+	if m.keyp.open || !hs.Dialogs.Empty() {
+		t.Fatalf("the picker stayed open after setting the key:\n%s", screen())
 	}
 	info, err := ws.Table(context.Background(), "telco")
 	if err != nil || info.Key != query.SurrogateKey {
@@ -103,7 +108,7 @@ func TestKeyPickerListsCandidatesAndSetsTheKey(t *testing.T) {
 	if !strings.Contains(hs.Notice, "row_id is now the key of telco") {
 		t.Fatalf("notice = %q", hs.Notice)
 	}
-	if s := tuitest.Text(m.View()); !strings.Contains(s, "key row_id") {
+	if s := screen(); !strings.Contains(s, "key row_id") {
 		t.Fatalf("the screen does not show the new key:\n%s", s)
 	}
 
@@ -116,7 +121,7 @@ func TestKeyPickerListsCandidatesAndSetsTheKey(t *testing.T) {
 		t.Fatalf("key = %q after choosing customerID again", got)
 	}
 	tuitest.Press(t, hs, "K", "esc")
-	if m.keyp.open {
+	if m.keyp.open || !hs.Dialogs.Empty() {
 		t.Fatal("esc did not close the picker")
 	}
 }

@@ -69,13 +69,10 @@ func (m *Model) View() string {
 		blocks = append(blocks, m.profileView())
 	}
 	out := draw.SideBySide(blocks...)
-	// The panels are over the whole screen, sidebar included, so that their
-	// reasons and summaries have the width to be read at 80 columns.
-	switch {
-	case m.imp.shown:
+	// The import's panel is over the whole screen, sidebar included, so that
+	// its summary has the width to be read at 80 columns.
+	if m.imp.shown {
 		out = m.importView(out)
-	case m.keyp.open:
-		out = m.keyPickerView(out)
 	}
 	return out
 }

@@ -49,6 +49,13 @@ type OpenMsg struct{ Dialog Dialog }
 // Open is the command a screen returns to open d.
 func Open(d Dialog) tea.Cmd { return func() tea.Msg { return OpenMsg{Dialog: d} } }
 
+// CloseMsg asks the root to close the dialog with ID, wherever it is on the
+// stack: what it showed ended on its own (a job it waited for finished).
+type CloseMsg struct{ ID string }
+
+// CloseID is the command a screen returns to close its dialog id.
+func CloseID(id string) tea.Cmd { return func() tea.Msg { return CloseMsg{ID: id} } }
+
 // typist is a dialog that takes typed text, so q and ? are input there.
 type typist interface{ CapturesText() bool }
 
@@ -63,6 +70,17 @@ func (s *Stack) ShortHelp() ([]key.Binding, bool) {
 		return nil, false
 	}
 	return h.ShortHelp(), true
+}
+
+// closer is a dialog that must know when it leaves the stack, however it
+// leaves (its own answer, the screen's request, or the root clearing the
+// stack), to put away state kept elsewhere.
+type closer interface{ Closed() }
+
+func closed(d Dialog) {
+	if c, ok := d.(closer); ok {
+		c.Closed()
+	}
 }
 
 // themed is a dialog holding styles derived from the theme.
@@ -105,17 +123,27 @@ func (s *Stack) Empty() bool { return len(s.dialogs) == 0 }
 // Close closes the front dialog.
 func (s *Stack) Close() {
 	if len(s.dialogs) > 0 {
+		closed(s.dialogs[len(s.dialogs)-1])
 		s.dialogs = s.dialogs[:len(s.dialogs)-1]
 	}
 }
 
+// Remove closes the dialog with id, if it is open.
+func (s *Stack) Remove(id string) { s.remove(id) }
+
 // Clear closes every dialog: the analyst left for another screen or clicked
 // outside.
-func (s *Stack) Clear() { s.dialogs = nil }
+func (s *Stack) Clear() {
+	for _, d := range s.dialogs {
+		closed(d)
+	}
+	s.dialogs = nil
+}
 
 func (s *Stack) remove(id string) {
 	for i, d := range s.dialogs {
 		if d.ID() == id {
+			closed(d)
 			s.dialogs = append(s.dialogs[:i], s.dialogs[i+1:]...)
 			return
 		}

@@ -83,3 +83,31 @@ func TestStackFrontGetsKeysAndClosesInOrder(t *testing.T) {
 }
 
 func helpModel() help.Model { return help.New() }
+
+type probe struct {
+	id     string
+	closed *int
+}
+
+func (p probe) ID() string            { return p.id }
+func (p probe) Update(tea.Msg) Action { return Close{} }
+func (p probe) View() string          { return p.id }
+func (p probe) SetSize(int, int)      {}
+func (p probe) Closed()               { *p.closed++ }
+
+// A dialog whose state lives elsewhere hears of every way it leaves the
+// stack: its own answer, a screen's CloseID, and the root clearing it.
+func TestStackTellsADialogItClosed(t *testing.T) {
+	var n int
+	var s Stack
+	s.Open(probe{"a", &n})
+	s.Update(press("x"))
+	s.Open(probe{"b", &n})
+	s.Remove("b")
+	s.Open(probe{"c", &n})
+	s.Open(probe{"d", &n})
+	s.Clear()
+	if n != 4 || !s.Empty() {
+		t.Fatalf("%d of 4 closings heard", n)
+	}
+}

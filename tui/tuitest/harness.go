@@ -33,6 +33,9 @@ func (h *Harness) Update(msg tea.Msg) tea.Cmd {
 	case dialog.OpenMsg:
 		h.Dialogs.Open(msg.Dialog)
 		return nil
+	case dialog.CloseMsg:
+		h.Dialogs.Remove(msg.ID)
+		return nil
 	case common.NoticeMsg:
 		h.Notice = msg.Text
 		if msg.Err != nil {

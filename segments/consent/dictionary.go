@@ -174,28 +174,23 @@ func (w *words) channelSQL(raw string) string {
 	return b.String()
 }
 
-// channelFilter keeps the events on channels (every channel, blank left out,
-// when none are named), testing raw spellings: the vocabulary's are compared as
-// they are, and only a spelling it does not know is normalized. Filtering on the
-// normalized channel instead would have DuckDB normalize or look up every
-// event's channel in the scan, to drop most of them.
+// channelFilter keeps the events on channels, testing raw spellings: the
+// vocabulary's are compared as they are, and only a spelling it does not know is
+// normalized. Filtering on the normalized channel instead would have DuckDB
+// normalize or look up every event's channel in the scan, to drop most of them.
+// Asked for every channel, it keeps every event ("") rather than test each one
+// for a blank channel: those are left out when the states are joined to the
+// channels, which never include a blank one.
 func (w *words) channelFilter(raw string, channels []string) string {
-	var mine []string
 	if len(channels) == 0 {
-		for c, spellings := range w.channels {
-			if c != "" {
-				mine = append(mine, spellings...)
-			}
-		}
+		return ""
 	}
+	var mine []string
 	for _, c := range channels {
 		mine = append(mine, w.channels[c]...)
 	}
 	slices.Sort(mine)
 	unknown := "list_contains([" + strings.Join(quoted(channels), ", ") + "], " + normalizeWord(raw) + ")"
-	if len(channels) == 0 {
-		unknown = normalizeWord(raw) + " <> ''"
-	}
 	if len(w.rawChannels) > 0 {
 		unknown = "NOT " + raw + " IN (" + strings.Join(quoted(w.rawChannels), ", ") + ") AND " + unknown
 	}

@@ -27,13 +27,15 @@ func TestDictionaryIsAShortcut(t *testing.T) {
 		t.Fatalf("a small table should have a vocabulary (%v) and a place book (%v)", stale.words, stale.places)
 	}
 	// Rows the dictionaries have never seen: a channel spelt another way with a
-	// status word new to the table, places written another way.
+	// status word new to the table, places written another way, refusals on no
+	// channel at all.
 	for _, q := range []string{
 		`INSERT INTO people (person_id, age, parental_ok, country, region) VALUES (10, 40, NULL, 'DE', NULL), (11, 14, NULL, 'Deutschland', NULL),
 			(12, 40, NULL, 'US', 'Calif.'), (13, 40, NULL, 'U.S.A.', 'ny')`,
 		`INSERT INTO consent_events (person_id, channel, status, event_time) VALUES (10, 'email', 'opt_in', '2026-10-01 00:00:00'),
 			(10, 'EMAIL ', 'Opt Out', '2026-10-05 00:00:00'), (12, 'email', 'opt_in', '2026-10-01 00:00:00'),
-			(13, 'Text Message', 'revoked', '2026-10-01 00:00:00')`,
+			(13, 'Text Message', 'revoked', '2026-10-01 00:00:00'),
+			(12, ' ', 'opt_out', '2026-10-02 00:00:00'), (12, NULL, 'opt_out', '2026-10-02 00:00:00')`,
 	} {
 		if _, err := s.ws.DB().Exec(q); err != nil {
 			t.Fatal(err)

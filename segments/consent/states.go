@@ -246,11 +246,12 @@ func (p *plan) channelsSQL(spec statesSpec) string {
 		return "SELECT DISTINCT c FROM (SELECT " + normalizeWord("raw") + " AS c FROM (SELECT DISTINCT " +
 			query.QuoteIdent(e.Channel) + " AS raw FROM main." + query.QuoteIdent(e.Table) + ")) WHERE c <> ''"
 	}
+	recorded := "SELECT DISTINCT channel FROM latest WHERE channel <> ''"
 	known := p.words.allChannels()
 	if len(known) == 0 {
-		return "SELECT DISTINCT channel FROM latest"
+		return recorded
 	}
-	return "SELECT * FROM (VALUES " + valuesList(known) + ") UNION SELECT DISTINCT channel FROM latest"
+	return "SELECT * FROM (VALUES " + valuesList(known) + ") UNION " + recorded
 }
 
 // membersSQL is the CTEs that select the population (members) with its
@@ -372,7 +373,9 @@ func (p *plan) latestSQL(spec statesSpec) string {
 	asked := ""
 	switch {
 	case p.words != nil:
-		where = append(where, p.words.channelFilter(channel, spec.channels))
+		if f := p.words.channelFilter(channel, spec.channels); f != "" {
+			where = append(where, f)
+		}
 	case len(spec.channels) > 0:
 		asked = "\n\tWHERE channel IN (" + strings.Join(quoted(spec.channels), ", ") + ")"
 	default:

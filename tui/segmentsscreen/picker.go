@@ -10,6 +10,7 @@ import (
 
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/tui/common"
+	"github.com/segscope/segscope/tui/dialog"
 	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/ruleview"
 )
@@ -43,10 +44,46 @@ func (m *Model) openPicker() tea.Cmd {
 	m.picker = picker{open: true, loading: true, table: table}
 	ctx, id := m.env.Start(&m.fit, "fitting templates to "+table)
 	ws := m.env.WS
-	return func() tea.Msg {
+	return tea.Batch(dialog.Open(templatesDialog{m}), func() tea.Msg {
 		fit, err := segments.Fit(ctx, ws, table)
 		return templatesMsg{id: id, fit: fit, err: err}
+	})
+}
+
+// TemplatesDialog names the template picker on the root's dialog stack.
+const TemplatesDialog = "segments.templates"
+
+// templatesDialog is the template picker on the root's stack. Its state stays
+// in the screen, where the fitted templates arrive and the editor is; the
+// dialog hands it the keys and draws it.
+type templatesDialog struct{ m *Model }
+
+func (d templatesDialog) ID() string       { return TemplatesDialog }
+func (d templatesDialog) SetSize(int, int) {}
+func (d templatesDialog) View() string     { return d.m.pickerView() }
+
+// ShortHelp is the picker's keys, for the hints line.
+func (d templatesDialog) ShortHelp() []key.Binding { return pickerHelp(d.m.keys).ShortHelp() }
+
+// Update gives the key to the picker; once the picker has closed (a template
+// chosen, or esc), so does the dialog.
+func (d templatesDialog) Update(msg tea.Msg) dialog.Action {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
 	}
+	cmd := d.m.pickerKey(k)
+	if !d.m.picker.open {
+		return dialog.Run{Fn: func() tea.Cmd { return cmd }}
+	}
+	return dialog.Cmd{Cmd: cmd}
+}
+
+// Closed puts the picker away however the dialog left the stack, and stops
+// the fitting.
+func (d templatesDialog) Closed() {
+	d.m.picker.open, d.m.picker.loading = false, false
+	d.m.fit.Cancel()
 }
 
 func (m *Model) onTemplates(msg templatesMsg) {

@@ -166,8 +166,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
-	case m.picker.open:
-		return m.pickerKey(msg)
 	case m.view == viewEditor:
 		return m.editorKey(msg)
 	case m.view == viewHistory:
@@ -176,7 +174,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	return m.listKey(msg)
 }
 
-// View draws the visible part of the screen, with any dialog over it.
+// View draws the visible part of the screen; its dialogs (delete, templates)
+// are drawn by the root.
 func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
@@ -190,11 +189,7 @@ func (m *Model) View() string {
 	default:
 		out = m.listView()
 	}
-	out = draw.Block(out, m.width, m.height)
-	if m.picker.open {
-		out = draw.Overlay(out, m.pickerView(), m.width, 0)
-	}
-	return out
+	return draw.Block(out, m.width, m.height)
 }
 
 // relayout sizes what depends on the screen's area.

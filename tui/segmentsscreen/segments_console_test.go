@@ -249,10 +249,13 @@ func TestSegmentTemplateFillsTheEditor(t *testing.T) {
 	ws := emptyOfSegments(t)
 	m, hs := console(t, ws, 100, 30)
 	tuitest.Press(t, hs, "t")
-	if !strings.Contains(screenText(m, hs), "Templates for customers") || !strings.Contains(screenText(m, hs), "High value") {
+	if !hs.Dialogs.Has(TemplatesDialog) || !strings.Contains(screenText(m, hs), "Templates for customers") || !strings.Contains(screenText(m, hs), "High value") {
 		t.Fatalf("t did not offer templates:\n%s", screenText(m, hs))
 	}
 	tuitest.Press(t, hs, "j", "enter") // the first, new customers, fits the signup date
+	if !hs.Dialogs.Empty() {
+		t.Fatal("the picker stayed open after a template was chosen")
+	}
 	s := m
 	name, table, rule := s.Draft()
 	if !s.Editing() || name != "high_value" || table != "customers" || !strings.HasPrefix(rule, "spend >= ") {

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/tuitest"
 )
 
 // importModel is a console of size w×h in a theme that imported files as it
@@ -32,7 +33,7 @@ func importModel(tb testing.TB, w, h int, theme styles.Theme, files ...string) *
 // with the files in testdata/TestGoldenImport; -update rewrites them.
 func TestGoldenImport(t *testing.T) {
 	t.Parallel()
-	path := writeFile(t, "telco_churn.csv", telcoCSV(50))
+	path := tuitest.WriteFile(t, "telco_churn.csv", tuitest.TelcoCSV(50))
 	scenes := []struct {
 		name string
 		play func(t *testing.T, m *Model)

@@ -6,12 +6,13 @@ import (
 
 	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/tuitest"
 )
 
 func TestKeyPickerIsInThePalette(t *testing.T) {
 	t.Parallel()
 	ws := querytest.Empty(t)
-	querytest.ImportCSV(t, ws, "telco", telcoCSV(10))
+	querytest.ImportCSV(t, ws, "telco", tuitest.TelcoCSV(10))
 	m := openModel(t, ws, "telco", 100, 30, styles.NoColor)
 	press(t, m, ":")
 	typeText(t, m, "table's key")
@@ -29,7 +30,7 @@ func TestKeyPickerIsInThePalette(t *testing.T) {
 func TestKeyPickerClosesWithTheScreenLeft(t *testing.T) {
 	t.Parallel()
 	ws := querytest.Empty(t)
-	querytest.ImportCSV(t, ws, "telco", telcoCSV(10))
+	querytest.ImportCSV(t, ws, "telco", tuitest.TelcoCSV(10))
 	m := openModel(t, ws, "telco", 100, 30, styles.NoColor)
 	press(t, m, "K")
 	if !strings.Contains(screenText(m), "Key of telco") {

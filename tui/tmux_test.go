@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/segscope/segscope/query/querytest"
+	"github.com/segscope/segscope/tui/tuitest"
 )
 
 var built struct {
@@ -169,7 +170,7 @@ func TestCustomerFileToSegmentInTmux(t *testing.T) {
 	bin := segscopeBinary(t)
 	dir := t.TempDir()
 	csv := filepath.Join(dir, "telco_churn.csv")
-	if err := os.WriteFile(csv, []byte(telcoCSV(50)), 0o644); err != nil {
+	if err := os.WriteFile(csv, []byte(tuitest.TelcoCSV(50)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ws := filepath.Join(dir, "workspace.duckdb")

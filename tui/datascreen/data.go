@@ -394,12 +394,7 @@ func (m *Model) onWheel(mouse tea.Mouse) tea.Cmd {
 	if !m.rects.grid.Contains(mouse.X, mouse.Y) {
 		return nil
 	}
-	switch mouse.Button {
-	case tea.MouseWheelUp:
-		m.grid.Scroll(-3)
-	case tea.MouseWheelDown:
-		m.grid.Scroll(3)
-	default:
+	if !m.grid.Wheel(mouse.Button) {
 		return nil
 	}
 	return m.fetchRows()

@@ -17,15 +17,6 @@ import (
 	"github.com/segscope/segscope/tui/tuitest"
 )
 
-func writeFile(tb testing.TB, name, body string) string {
-	tb.Helper()
-	path := filepath.Join(tb.TempDir(), name)
-	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	return path
-}
-
 // startScreen is the Data screen, opened on customers, importing files as
 // it starts, in the body of a 100×30 console and a harness around it; cmd is
 // what starting runs, not run yet.
@@ -47,7 +38,7 @@ func importSummary(m *Model) []string {
 func TestImportShowsProgressThenSummaryAndOpensTheTable(t *testing.T) {
 	t.Parallel()
 	ws := tuitest.Customers.Open(t)
-	path := writeFile(t, "telco_churn.csv", tuitest.TelcoCSV(50))
+	path := tuitest.WriteFile(t, "telco_churn.csv", tuitest.TelcoCSV(50))
 	m, hs, cmd := startScreen(t, ws, path)
 
 	var during, labels []string
@@ -150,8 +141,8 @@ func TestImportErrorIsShownAndTheConsoleStaysUsable(t *testing.T) {
 func TestImportOfSeveralFilesGoesOnAfterAFailure(t *testing.T) {
 	t.Parallel()
 	ws := querytest.Empty(t)
-	bad := writeFile(t, "empty.csv", "customerID,tenure\r\n")
-	good := writeFile(t, "telco.csv", tuitest.TelcoCSV(20))
+	bad := tuitest.WriteFile(t, "empty.csv", "customerID,tenure\r\n")
+	good := tuitest.WriteFile(t, "telco.csv", tuitest.TelcoCSV(20))
 	m, hs, cmd := startScreen(t, ws, bad, good)
 	tuitest.Settle(t, hs, cmd, nil)
 	summary := strings.Join(importSummary(m), "\n")

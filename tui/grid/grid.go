@@ -231,6 +231,22 @@ func (m *Model) Scroll(n int64) {
 	m.clamp()
 }
 
+// wheelRows is how far a notch of the mouse wheel scrolls.
+const wheelRows = 3
+
+// Wheel scrolls for a notch of the mouse wheel and reports whether b was one.
+func (m *Model) Wheel(b tea.MouseButton) bool {
+	switch b {
+	case tea.MouseWheelUp:
+		m.Scroll(-wheelRows)
+	case tea.MouseWheelDown:
+		m.Scroll(wheelRows)
+	default:
+		return false
+	}
+	return true
+}
+
 // Click moves the cursor to the cell at (x, y), relative to the grid's corner.
 func (m *Model) Click(x, y int) {
 	if y >= headerLines {

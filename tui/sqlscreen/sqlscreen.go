@@ -213,12 +213,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.grid.Click(mouse.X-m.results.X, mouse.Y-m.results.Y)
 		}
 	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			m.grid.Scroll(-3)
-		case tea.MouseWheelDown:
-			m.grid.Scroll(3)
-		}
+		m.grid.Wheel(msg.Button)
 	default:
 		if m.editing {
 			if m.replacesStarter(msg) {

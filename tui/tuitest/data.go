@@ -198,3 +198,13 @@ func TelcoCSV(n int) string {
 	}
 	return b.String()
 }
+
+// WriteFile writes body to name in a fresh directory and returns its path.
+func WriteFile(tb testing.TB, name, body string) string {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), name)
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}

@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -142,10 +143,13 @@ func TestOpenSkipsMigrationWhenCurrent(t *testing.T) {
 func TestOpenLocksConfiguration(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	for _, path := range []string{Memory, filepath.Join(dir, "w.duckdb"), filepath.Join(dir, "a#b.duckdb")} {
+	for _, path := range []string{Memory, filepath.Join(dir, "w.duckdb"), filepath.Join(dir, "a#b.duckdb"), filepath.Join(dir, "q &a=b+c.duckdb")} {
 		w, err := Open(ctx, path)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
+		}
+		if _, err := os.Stat(path); path != Memory && err != nil {
+			t.Errorf("the workspace is not where it was asked for: %v", err)
 		}
 		for _, kv := range settings {
 			var got string

@@ -119,18 +119,6 @@ func (m *Model) Init() tea.Cmd {
 	return m.withSpinner(tea.Batch(cmds...))
 }
 
-// Active is the visible screen.
-func (m *Model) Active() Screen { return m.active }
-
-// Data is the Data screen, for tests and benchmarks.
-func (m *Model) Data() *datascreen.Model { return m.data }
-
-// Segments is the Segments screen, for tests.
-func (m *Model) Segments() *segmentsscreen.Model { return m.segs }
-
-// Notice is the message in the status line, if any.
-func (m *Model) Notice() string { return m.notice }
-
 // Update routes a message. Keys go, in order, to quitting, the open dialog,
 // the global keys, then the visible screen; results go to every screen, each
 // of which recognises only its own.

@@ -2,7 +2,7 @@ package tui
 
 import (
 	"context"
-	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,25 +12,16 @@ import (
 	"github.com/segscope/segscope/segments"
 )
 
-// segSnapshot is how the save-as-segment journey is going.
+// segSnapshot is how the save-as-segment journey is going: the visible
+// screen, the Data screen's filter, and the frame.
 type segSnapshot struct {
-	loaded   bool
-	active   Screen
-	filter   string
-	counted  bool
-	editing  bool
-	draft    string
-	segments []string
-	sized    bool
+	active Screen
+	filter string
+	text   string
 }
 
 func lookSegments(root *Model) segSnapshot {
-	s := root.Segments()
-	snap := segSnapshot{loaded: root.Data().RowLoaded(0), active: root.Active(), filter: root.Data().Filter(), editing: s.Editing(), segments: s.Names()}
-	_, snap.counted = root.Data().FilterCount()
-	_, _, snap.draft = s.Draft()
-	_, snap.sized = s.Size("gold_over_30")
-	return snap
+	return segSnapshot{active: root.active, filter: root.data.Scope().Rule, text: screenText(root)}
 }
 
 // TestSaveAsSegmentRun drives the program as Bubble Tea runs it: filter the
@@ -44,21 +35,21 @@ func TestSaveAsSegmentRun(t *testing.T) {
 		teatest.WithProgramOptions(tea.WithFilter(answerProbes(lookSegments))))
 
 	const rule = "plan = 'gold' and age > 30"
-	waitUntil(t, tm, "the first rows", func(s segSnapshot) bool { return s.loaded })
+	waitUntil(t, tm, "the first rows", func(s segSnapshot) bool { return keyCell(1).MatchString(s.text) })
 	tm.Send(keyPress("/"))
 	tm.Type(rule)
-	waitUntil(t, tm, "the matching count", func(s segSnapshot) bool { return s.counted })
+	waitUntil(t, tm, "the matching count", func(s segSnapshot) bool { return strings.Contains(s.text, " of 120 match") })
 	tm.Send(keyPress("enter"))
 	waitUntil(t, tm, "the filter", func(s segSnapshot) bool { return s.filter == rule })
 
 	tm.Send(keyPress("S"))
 	waitUntil(t, tm, "the editor", func(s segSnapshot) bool {
-		return s.active == ScreenSegments && s.editing && s.draft == rule
+		return s.active == ScreenSegments && strings.Contains(s.text, "New segment") && strings.Contains(s.text, "│ "+rule+" ")
 	})
 	tm.Type("gold_over_30")
 	tm.Send(keyPress("ctrl+s"))
 	waitUntil(t, tm, "the saved segment in the list", func(s segSnapshot) bool {
-		return !s.editing && slices.Contains(s.segments, "gold_over_30") && s.sized
+		return s.active == ScreenSegments && sizedRow("gold_over_30").MatchString(s.text)
 	})
 
 	tm.Send(keyPress("ctrl+c"))

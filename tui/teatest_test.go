@@ -2,6 +2,9 @@ package tui
 
 import (
 	"context"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,18 +48,28 @@ func waitUntil[S any](t *testing.T, tm *teatest.TestModel, what string, ok func(
 	t.Fatalf("timed out waiting for %s", what)
 }
 
-// snapshot is the Data screen's state the console run waits on.
+// snapshot is the Data screen, as drawn, that the console run waits on.
 type snapshot struct {
-	cursor  int64
-	loaded  bool
-	count   int64
-	counted bool
+	cursor  int64 // the footer's row, from 0; -1 before there is one
+	loaded  bool  // the cursor's row shows its key, not placeholders
+	counted bool  // the filter bar shows how many rows its rule matches
+}
+
+var footerRow = regexp.MustCompile(`row (\d+) of`)
+
+// keyCell matches the grid's row whose key is key: in the customers fixture
+// the key of row i is i+1.
+func keyCell(key int64) *regexp.Regexp {
+	return regexp.MustCompile(`│ +` + strconv.FormatInt(key, 10) + ` │`)
 }
 
 func lookData(m *Model) snapshot {
-	d := m.Data()
-	s := snapshot{cursor: d.Grid().Cursor(), loaded: d.RowLoaded(d.Grid().Cursor())}
-	s.count, s.counted = d.FilterCount()
+	text := screenText(m)
+	s := snapshot{cursor: -1, counted: strings.Contains(text, " of 120 match")}
+	if f := footerRow.FindStringSubmatch(text); f != nil {
+		row, _ := strconv.ParseInt(f[1], 10, 64)
+		s.cursor, s.loaded = row-1, keyCell(row).MatchString(text)
+	}
 	return s
 }
 

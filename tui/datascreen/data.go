@@ -169,18 +169,6 @@ func (m *Model) Cancel() bool {
 	return m.Jobs.Cancel()
 }
 
-// Grid exposes the grid for tests and benchmarks.
-func (m *Model) Grid() *grid.Model { return &m.grid }
-
-// RowLoaded reports whether row i of the current view has been fetched.
-func (m *Model) RowLoaded(i int64) bool {
-	_, ok := m.cache.row(m.view(), i)
-	return ok
-}
-
-// Table is the open table.
-func (m *Model) Table() query.TableInfo { return m.table }
-
 // rowCount is the number of rows the grid pages through.
 func (m *Model) rowCount() int64 {
 	if m.where != "" {
@@ -377,8 +365,8 @@ func (m *Model) cycleSort() tea.Cmd {
 	return m.fetchRows()
 }
 
-// Sort is the column the grid is sorted by ("" for table order) and its direction.
-func (m *Model) Sort() (string, bool) {
+// sorted is the column the grid is sorted by ("" for table order) and its direction.
+func (m *Model) sorted() (string, bool) {
 	v := m.view()
 	return v.order, v.desc
 }

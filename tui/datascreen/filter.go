@@ -79,27 +79,12 @@ func (b *filterBar) close() {
 	b.load.Cancel()
 }
 
-// Filter is the applied rule ("" for none).
-func (m *Model) Filter() string { return m.rule }
-
-// FilterInput is the rule in the open filter bar.
-func (m *Model) FilterInput() string { return m.bar.input.Value() }
-
 // FilterError is the error of the rule in the bar, if it is known to be wrong.
 func (m *Model) FilterError() error {
 	if m.bar.result.valid && m.bar.result.text == m.bar.input.Value() {
 		return m.bar.result.err
 	}
 	return nil
-}
-
-// FilterCount is how many rows the rule in the bar matches, once counted.
-func (m *Model) FilterCount() (int64, bool) {
-	r := m.bar.result
-	if r.valid && r.err == nil && r.text == strings.TrimSpace(m.bar.input.Value()) {
-		return r.n, true
-	}
-	return 0, false
 }
 
 func (m *Model) openFilter() tea.Cmd {

@@ -123,7 +123,7 @@ func (m *Model) footer(w int) string {
 		}
 		right = append(right, desc)
 	}
-	if order, desc := m.Sort(); order != "" {
+	if order, desc := m.sorted(); order != "" {
 		dir := "ascending"
 		if desc {
 			dir = "descending"

@@ -24,7 +24,7 @@ func TestPastedMegabyteRuleIsRefusedInTheSegmentEditor(t *testing.T) {
 	if cmd != nil {
 		t.Error("a refused paste asked for work")
 	}
-	if _, _, got := m.Draft(); got != typed {
+	if _, _, got := m.draft(); got != typed {
 		t.Fatalf("after the refused paste the rule is %.40q…", got)
 	}
 	if want := tuitest.Refusal(len(typed) + len(tuitest.MegabyteRule)); !strings.Contains(screenText(m, hs), want) {
@@ -35,10 +35,10 @@ func TestPastedMegabyteRuleIsRefusedInTheSegmentEditor(t *testing.T) {
 	// Line breaks count, and a rule of many lines up to the limit is taken.
 	lines := strings.Repeat("\nor plan = 'y'", (rule.MaxRuleChars-len(typed))/len("\nor plan = 'y'"))
 	tuitest.Send(t, hs, tea.PasteMsg{Content: lines})
-	if _, _, got := m.Draft(); got != typed+lines {
+	if _, _, got := m.draft(); got != typed+lines {
 		t.Fatalf("a paste within the limit was not taken whole: %d of %d characters", len(got), len(typed+lines))
 	}
-	if n, ok := m.Preview(); !ok || n == 0 {
+	if n, ok := m.counted(); !ok || n == 0 {
 		t.Errorf("the long rule was not counted: %d, %v (%v)", n, ok, m.editor.ruleError())
 	}
 	tuitest.RequireFits(t, m.View(), 100, 27, "long rule in the editor")
@@ -56,14 +56,14 @@ func TestUpAndDownMoveByRowsOfALongRule(t *testing.T) {
 	tuitest.Send(t, hs, tea.PasteMsg{Content: long})
 	tuitest.Press(t, hs, "up")
 	tuitest.Type(t, hs, "Z")
-	_, _, got := m.Draft()
+	_, _, got := m.draft()
 	if !strings.Contains(got, "Z") || strings.HasSuffix(got, "Z") {
 		t.Fatalf("up from the last row of a long rule did not move up within it: %q", got)
 	}
 	// The cursor is on the middle row of three: one down to the last, one more out.
 	tuitest.Press(t, hs, "backspace", "down", "down")
 	tuitest.Type(t, hs, "because")
-	if _, _, rule := m.Draft(); rule != long {
+	if _, _, rule := m.draft(); rule != long {
 		t.Errorf("down from the last row stayed in the rule: %q", rule)
 	}
 	if !strings.Contains(screenText(m, hs), "because") {

@@ -8,7 +8,6 @@ import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/segscope/segscope/segments/rule"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
@@ -199,40 +198,3 @@ func (m *Model) relayout() {
 	m.editor.maxRows = max(min(m.height-editorChrome, 12), 3)
 	m.editor.follow(m.env.Styles)
 }
-
-// Names are the segments in the list, in order.
-func (m *Model) Names() []string {
-	names := make([]string, len(m.list.items))
-	for i, it := range m.list.items {
-		names[i] = it.seg.Name
-	}
-	return names
-}
-
-// Size is a listed segment's counted size.
-func (m *Model) Size(name string) (int64, bool) {
-	for _, it := range m.list.items {
-		if it.seg.Name == name {
-			return it.size, it.sized
-		}
-	}
-	return 0, false
-}
-
-// Editing reports whether the editor is open.
-func (m *Model) Editing() bool { return m.view == viewEditor }
-
-// Draft is what the editor holds: the segment's name, its table and the rule.
-func (m *Model) Draft() (name, table, rule string) {
-	e := &m.editor
-	return e.name.Value(), e.table, e.ruleText()
-}
-
-// Preview is how many rows the rule in the editor selects, once counted.
-func (m *Model) Preview() (int64, bool) {
-	c, ok := m.editor.checked()
-	return c.n, ok && c.err == nil
-}
-
-// RuleError is the error in the editor's rule, once it is known to have one.
-func (m *Model) RuleError() *rule.Error { return m.editor.ruleError() }

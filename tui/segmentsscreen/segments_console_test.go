@@ -58,14 +58,14 @@ func TestSegmentsListAndNavigation(t *testing.T) {
 	ws := tuitest.Customers.Open(t)
 	s, hs := console(t, ws, 100, 30)
 	m := s
-	if got := s.Names(); !slices.Equal(got, []string{"big_spenders", "gold_us", "young_free"}) {
+	if got := s.listed(); !slices.Equal(got, []string{"big_spenders", "gold_us", "young_free"}) {
 		t.Fatalf("list = %v", got)
 	}
 	want, err := segments.NewStore(ws).Count(context.Background(), "gold_us")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, ok := s.Size("gold_us"); !ok || n != want {
+	if n, ok := s.sizeOf("gold_us"); !ok || n != want {
 		t.Fatalf("size of gold_us = %d (%v), want %d", n, ok, want)
 	}
 	text := screenText(m, hs)
@@ -84,18 +84,18 @@ func TestSegmentsListAndNavigation(t *testing.T) {
 		t.Fatalf("after k g the cursor is on %q", s.selected())
 	}
 	tuitest.Press(t, hs, "j", "enter")
-	name, table, rule := s.Draft()
-	if !s.Editing() || name != "gold_us" || table != "customers" || rule != "plan = 'gold' and country = 'US'" {
-		t.Fatalf("enter opened %v %q %q %q", s.Editing(), name, table, rule)
+	name, table, rule := s.draft()
+	if !s.editing() || name != "gold_us" || table != "customers" || rule != "plan = 'gold' and country = 'US'" {
+		t.Fatalf("enter opened %v %q %q %q", s.editing(), name, table, rule)
 	}
-	if n, ok := s.Preview(); !ok || n != want {
+	if n, ok := s.counted(); !ok || n != want {
 		t.Fatalf("the editor's size = %d (%v), want %d", n, ok, want)
 	}
 	if !s.CapturesText() {
 		t.Fatal("the editor does not take typing")
 	}
 	tuitest.Press(t, hs, "esc")
-	if s.Editing() {
+	if s.editing() {
 		t.Fatal("esc did not go back to the list")
 	}
 }
@@ -131,7 +131,7 @@ func TestSegmentEditorPointsAtTheError(t *testing.T) {
 		}
 		// Saving a wrong rule keeps the editor open and says why.
 		tuitest.Press(t, hs, "ctrl+s")
-		if !m.Editing() || !strings.Contains(screenText(m, hs), "not saved") {
+		if !m.editing() || !strings.Contains(screenText(m, hs), "not saved") {
 			t.Fatalf("a wrong rule was saved, or silently not:\n%s", screenText(m, hs))
 		}
 		if _, err := segments.NewStore(ws).Get(context.Background(), "gold_aged"); !errors.Is(err, segments.ErrNotFound) {
@@ -153,7 +153,7 @@ func TestSegmentSaveCountsAndVersions(t *testing.T) {
 	tuitest.Type(t, hs, "loyal_gold")
 	tuitest.Press(t, hs, "tab", "tab")
 	tuitest.Type(t, hs, "plan = 'gold' and age >= 40")
-	live, ok := s.Preview()
+	live, ok := s.counted()
 	if !ok {
 		t.Fatal("no live size")
 	}
@@ -165,7 +165,7 @@ func TestSegmentSaveCountsAndVersions(t *testing.T) {
 	tuitest.Press(t, hs, "tab")
 	tuitest.Type(t, hs, "first cut")
 	tuitest.Press(t, hs, "ctrl+s")
-	if s.Editing() || !strings.Contains(hs.Notice, "Saved loyal_gold, version 1") {
+	if s.editing() || !strings.Contains(hs.Notice, "Saved loyal_gold, version 1") {
 		t.Fatalf("save did not return to the list with a notice: %q", hs.Notice)
 	}
 	stored, err := store.Count(ctx, "loyal_gold")
@@ -208,7 +208,7 @@ func TestSegmentSaveCountsAndVersions(t *testing.T) {
 	}
 	// Editing from an old version starts the next one from its rule.
 	tuitest.Press(t, hs, "enter")
-	if _, _, rule := s.Draft(); !s.Editing() || rule != "plan = 'gold' and age >= 40" {
+	if _, _, rule := s.draft(); !s.editing() || rule != "plan = 'gold' and age >= 40" {
 		t.Fatalf("editing from v1 holds %q", rule)
 	}
 }
@@ -223,11 +223,11 @@ func TestSegmentDeleteAsksFirst(t *testing.T) {
 		t.Fatalf("d did not ask:\n%s", screenText(m, hs))
 	}
 	tuitest.Press(t, hs, "n")
-	if !hs.Dialogs.Empty() || len(s.Names()) != 3 {
+	if !hs.Dialogs.Empty() || len(s.listed()) != 3 {
 		t.Fatal("n did not keep the segment")
 	}
 	tuitest.Press(t, hs, "d", "y")
-	if got := s.Names(); !slices.Equal(got, []string{"big_spenders", "young_free"}) {
+	if got := s.listed(); !slices.Equal(got, []string{"big_spenders", "young_free"}) {
 		t.Fatalf("after deleting gold_us the list is %v", got)
 	}
 	if s.selected() != "young_free" {
@@ -257,11 +257,11 @@ func TestSegmentTemplateFillsTheEditor(t *testing.T) {
 		t.Fatal("the picker stayed open after a template was chosen")
 	}
 	s := m
-	name, table, rule := s.Draft()
-	if !s.Editing() || name != "high_value" || table != "customers" || !strings.HasPrefix(rule, "spend >= ") {
-		t.Fatalf("template gave %v %q %q %q", s.Editing(), name, table, rule)
+	name, table, rule := s.draft()
+	if !s.editing() || name != "high_value" || table != "customers" || !strings.HasPrefix(rule, "spend >= ") {
+		t.Fatalf("template gave %v %q %q %q", s.editing(), name, table, rule)
 	}
-	if n, ok := s.Preview(); !ok || n == 0 || n == 120 {
+	if n, ok := s.counted(); !ok || n == 0 || n == 120 {
 		t.Fatalf("the template selects %d (%v) of 120", n, ok)
 	}
 }

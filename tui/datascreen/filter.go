@@ -79,8 +79,8 @@ func (b *filterBar) close() {
 	b.load.Cancel()
 }
 
-// FilterError is the error of the rule in the bar, if it is known to be wrong.
-func (m *Model) FilterError() error {
+// filterError is the error of the rule in the bar, if it is known to be wrong.
+func (m *Model) filterError() error {
 	if m.bar.result.valid && m.bar.result.text == m.bar.input.Value() {
 		return m.bar.result.err
 	}
@@ -259,7 +259,7 @@ func (m *Model) filterDetail(text string, offset, w int) string {
 	if m.bar.comp.note != "" {
 		return strings.Repeat(" ", indent) + st.Muted.Render(m.bar.comp.note)
 	}
-	err := m.FilterError()
+	err := m.filterError()
 	if err == nil {
 		return strings.Repeat(" ", indent) + st.Faint.Render("enter apply · tab complete · esc cancel · e.g. plan = 'premium' and age > 30")
 	}
@@ -275,7 +275,7 @@ func (m *Model) filterDetail(text string, offset, w int) string {
 // errorSpan is the runes of the bar's rule that its error points at.
 func (m *Model) errorSpan(text string) draw.Span {
 	var re *rule.Error
-	if !errors.As(m.FilterError(), &re) {
+	if !errors.As(m.filterError(), &re) {
 		return draw.Span{}
 	}
 	return ruleview.ErrorSpan(text, re)

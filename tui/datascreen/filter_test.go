@@ -29,7 +29,7 @@ func TestFilterErrorPointsAtToken(t *testing.T) {
 	text := "plan = 'gold' and agee > 30"
 	tuitest.Type(t, hs, text)
 	var re *rule.Error
-	if err := m.FilterError(); !errors.As(err, &re) {
+	if err := m.filterError(); !errors.As(err, &re) {
 		t.Fatalf("want a rule error for %q, got %v", text, err)
 	}
 	if want := strings.Index(text, "agee"); re.Pos != want {
@@ -164,7 +164,7 @@ func TestPastedMegabyteRuleIsRefusedInTheFilterBar(t *testing.T) {
 		t.Error("the refusal stayed after the rule changed")
 	}
 	if _, ok := filterCount(m); !ok {
-		t.Errorf("the rule at the limit was not counted: %v", m.FilterError())
+		t.Errorf("the rule at the limit was not counted: %v", m.filterError())
 	}
 	tuitest.RequireFits(t, m.View(), 100, 27, "rule at the limit")
 	tuitest.Type(t, hs, "z")

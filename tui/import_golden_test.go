@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/segscope/segscope/tui/datascreen"
 	"github.com/segscope/segscope/tui/styles"
 	"github.com/segscope/segscope/tui/tuitest"
 )
@@ -52,5 +54,39 @@ func TestGoldenImport(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// The import's summary is a dialog on the root's stack that lets the keys
+// past: the console's keys still work under it (another screen, help), it
+// is not drawn over other screens, it is back on returning to Data, and it
+// goes with enter, after which the grid has the keys.
+func TestImportSummaryIsADialogOverTheDataScreen(t *testing.T) {
+	t.Parallel()
+	path := tuitest.WriteFile(t, "telco_churn.csv", tuitest.TelcoCSV(20))
+	m := importModel(t, 100, 30, styles.NoColor, path)
+	const title = "Imported telco_churn from telco_churn.csv"
+	if !strings.Contains(screenText(m), title) || m.dialogs.Front() == nil || m.dialogs.Front().ID() != datascreen.ImportDialog {
+		t.Fatalf("the summary is not the front dialog:\n%s", screenText(m))
+	}
+	press(t, m, "/")
+	if m.data.CapturesText() {
+		t.Fatal("a key behind the summary opened the filter bar")
+	}
+	press(t, m, "2")
+	if m.active != ScreenSlice || strings.Contains(screenText(m), title) {
+		t.Fatalf("2 under the summary: screen %v\n%s", m.active, screenText(m))
+	}
+	press(t, m, "1")
+	if !strings.Contains(screenText(m), title) {
+		t.Fatalf("the summary was not back on the Data screen:\n%s", screenText(m))
+	}
+	press(t, m, "enter")
+	if strings.Contains(screenText(m), title) || !m.dialogs.Empty() {
+		t.Fatalf("enter did not put the summary away:\n%s", screenText(m))
+	}
+	press(t, m, "/")
+	if !m.data.CapturesText() {
+		t.Fatal("after the summary, / does not open the filter bar")
 	}
 }

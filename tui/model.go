@@ -139,7 +139,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		cmd = m.onKey(msg)
 	case tea.PasteMsg:
-		if !m.dialogs.Empty() {
+		if m.dialogs.Modal() {
 			cmd = m.dialogs.Update(msg)
 		} else {
 			cmd = m.screens[m.active].Update(msg)
@@ -147,7 +147,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseClickMsg:
 		cmd = m.onClick(msg)
 	case tea.MouseWheelMsg:
-		if m.dialogs.Empty() && m.layout.body.Contains(msg.X, msg.Y) {
+		if !m.dialogs.Modal() && m.layout.body.Contains(msg.X, msg.Y) {
 			msg.X -= m.layout.body.X
 			msg.Y -= m.layout.body.Y
 			cmd = m.screens[m.active].Update(msg)
@@ -214,7 +214,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.dialogs.Clear()
 		return m.show(Screen(msg.Code - '0'))
 	}
-	if !m.dialogs.Empty() {
+	if m.dialogs.Modal() {
 		return m.dialogs.Update(msg)
 	}
 	switch {
@@ -237,7 +237,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) onClick(msg tea.MouseClickMsg) tea.Cmd {
-	if !m.dialogs.Empty() {
+	if m.dialogs.Modal() {
 		m.dialogs.Clear()
 		return nil
 	}
@@ -255,6 +255,11 @@ func (m *Model) onClick(msg tea.MouseClickMsg) tea.Cmd {
 // show makes s the visible screen. Every Screen has one: the number keys
 // and tabs name only those in order.
 func (m *Model) show(s Screen) tea.Cmd {
+	// A dialog that lets keys past belongs to the screen it is over: that
+	// screen opens it again when shown.
+	if !m.dialogs.Modal() {
+		m.dialogs.Clear()
+	}
 	m.active = s
 	return show(m.screens[s])
 }

@@ -104,7 +104,7 @@ type columnsMsg struct {
 // Init loads the list of tables, and imports the queued files if any.
 func (m *Model) Init() tea.Cmd {
 	if m.imp.next == 0 && len(m.imp.files) > 0 {
-		return tea.Batch(m.importNext(), m.listTables())
+		return tea.Batch(m.importNext(), m.listTables(), m.openImport())
 	}
 	return m.listTables()
 }
@@ -214,8 +214,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.onKeySet(msg)
 	case tea.KeyPressMsg:
 		switch {
-		case m.imp.shown && m.importKey(msg):
-			return nil
+		case m.imp.shown:
+			if took, cmd := m.importKey(msg); took {
+				return cmd
+			}
 		}
 		return m.onKey(msg)
 	case tea.PasteMsg:
@@ -449,4 +451,4 @@ func (m *Model) saveAsSegment() tea.Cmd {
 }
 
 // Show is called when the screen becomes visible.
-func (m *Model) Show() tea.Cmd { return m.fetchRows() }
+func (m *Model) Show() tea.Cmd { return tea.Batch(m.fetchRows(), m.openImport()) }

@@ -26,6 +26,10 @@ func startScreen(tb testing.TB, ws *query.Workspace, files ...string) (*Model, *
 	return m, tuitest.NewHarness(m, 100, 30), tea.Batch(m.Init(), m.SetSize(100, 27))
 }
 
+// console is what the console shows of the screen: its view with the
+// dialogs over it.
+func console(m *Model, hs *tuitest.Harness) string { return hs.Dialogs.View(m.View(), m.width) }
+
 // importSummary is the import panel's lines without styling.
 func importSummary(m *Model) []string {
 	var out []string
@@ -43,8 +47,9 @@ func TestImportShowsProgressThenSummaryAndOpensTheTable(t *testing.T) {
 
 	var during, labels []string
 	tuitest.Settle(t, hs, cmd, func() {
-		if m.imp.slot.Running() {
-			during = append(during, tuitest.Text(m.View()))
+		// From when the root has put the panel on its stack.
+		if m.imp.slot.Running() && hs.Dialogs.Has(ImportDialog) {
+			during = append(during, tuitest.Text(console(m, hs)))
 			info, _ := m.Running()
 			labels = append(labels, info.Label)
 		}
@@ -73,8 +78,8 @@ func TestImportShowsProgressThenSummaryAndOpensTheTable(t *testing.T) {
 		t.Errorf("no screen showed the reading phase; saw %v", phases)
 	}
 
-	if m.imp.slot.Running() || !m.imp.shown {
-		t.Fatal("after the import the summary is not up")
+	if m.imp.slot.Running() || !m.imp.shown || !hs.Dialogs.Has(ImportDialog) {
+		t.Fatal("after the import the summary is not up on the dialog stack")
 	}
 	if got := m.table.Name; got != "telco_churn" {
 		t.Fatalf("open table = %q, want the imported telco_churn", got)
@@ -85,11 +90,11 @@ func TestImportShowsProgressThenSummaryAndOpensTheTable(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
 		}
 	}
-	s := tuitest.Text(m.View())
+	s := tuitest.Text(console(m, hs))
 	if !strings.Contains(s, "Imported telco_churn") || !strings.Contains(s, "50 rows, 7 columns") {
 		t.Fatalf("the summary is not on screen:\n%s", s)
 	}
-	tuitest.RequireFits(t, m.View(), 100, 27, "import summary")
+	tuitest.RequireFits(t, console(m, hs), 100, 27, "import summary")
 
 	// The summary is modal until put away; then the grid has the keyboard.
 	tuitest.Press(t, hs, "/")
@@ -97,10 +102,10 @@ func TestImportShowsProgressThenSummaryAndOpensTheTable(t *testing.T) {
 		t.Fatal("a key behind the summary opened the filter bar")
 	}
 	tuitest.Press(t, hs, "enter")
-	if m.imp.shown {
+	if m.imp.shown || !hs.Dialogs.Empty() {
 		t.Fatal("enter did not close the summary")
 	}
-	if s := tuitest.Text(m.View()); strings.Contains(s, "Imported telco_churn") || !strings.Contains(s, "customerID") {
+	if s := tuitest.Text(console(m, hs)); strings.Contains(s, "Imported telco_churn") || !strings.Contains(s, "customerID") {
 		t.Fatalf("after closing, the grid is not shown:\n%s", s)
 	}
 	tuitest.Press(t, hs, "/")
@@ -156,8 +161,8 @@ func TestImportOfSeveralFilesGoesOnAfterAFailure(t *testing.T) {
 	}
 	// On a short terminal the panel is cut, not the way out of it.
 	m.SetSize(80, 11) // the body of an 80×14 console
-	tuitest.RequireFits(t, m.View(), 80, 11, "a long import summary")
-	if s := tuitest.Text(m.View()); !strings.Contains(s, "more lines") || !strings.Contains(s, "enter or esc closes") {
+	tuitest.RequireFits(t, console(m, hs), 80, 11, "a long import summary")
+	if s := tuitest.Text(console(m, hs)); !strings.Contains(s, "more lines") || !strings.Contains(s, "enter or esc closes") {
 		t.Fatalf("the cut panel does not say so or lost its last line:\n%s", s)
 	}
 }
@@ -267,7 +272,7 @@ func TestImportOfAGzipBombShowsBytesAndEscStopsIt(t *testing.T) {
 			return
 		}
 		panel = summary
-		tuitest.RequireFits(t, m.View(), 100, 27, "bomb import")
+		tuitest.RequireFits(t, console(m, hs), 100, 27, "bomb import")
 		if !m.Cancel() {
 			t.Fatal("esc over a running import found nothing to stop")
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/tui/dialog"
 	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/task"
 )
@@ -159,28 +160,57 @@ func (m *Model) cancelImport() bool {
 	return true
 }
 
+// ImportDialog names the import's progress and summary on the root's stack.
+const ImportDialog = "data.import"
+
+// importDialog is the import's panel on the root's stack. It lets the keys
+// past: while the import runs the screen stays usable on the tables already
+// there, and once it is over the screen's importKey keeps the panel up until
+// enter or esc (the console's own keys, screens, help and palette, still
+// work). Its state stays in the screen, where the import's reports arrive;
+// leaving the screen puts the dialog away and Show brings it back.
+type importDialog struct{ m *Model }
+
+func (d importDialog) ID() string                   { return ImportDialog }
+func (d importDialog) Update(tea.Msg) dialog.Action { return nil }
+func (d importDialog) Modal() bool                  { return false }
+func (d importDialog) View() string                 { return d.m.importBox() }
+
+// SetSize does nothing: the box is fitted to the screen's area, which the
+// frame's width and the body's height bound.
+func (d importDialog) SetSize(int, int) {}
+
+// openImport puts the panel on the root's stack while it is to be shown.
+func (m *Model) openImport() tea.Cmd {
+	if !m.imp.shown {
+		return nil
+	}
+	return dialog.Open(importDialog{m})
+}
+
 // importKey handles keys while the panel is up and reports whether it took
 // the key. Once the import is over the panel is modal until enter or esc puts
-// it away; while it runs, keys go to the screen, which stays usable on the
-// tables already there.
-func (m *Model) importKey(msg tea.KeyPressMsg) bool {
+// it away; while it runs, keys go to the screen.
+func (m *Model) importKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	if m.imp.slot.Running() {
-		return false
+		return false, nil
 	}
 	if key.Matches(msg, m.keys.Dismiss) {
 		m.imp.shown = false
+		return true, dialog.CloseID(ImportDialog)
 	}
-	return true
+	return true, nil
 }
 
-// importView draws the panel over the screen.
-func (m *Model) importView(base string) string {
+// importBox is the panel, as wide as the frame allows (the screen spans it)
+// and no taller than the screen.
+func (m *Model) importBox() string {
 	w := min(80, m.width-2)
 	if w < 20 {
-		return base
+		return ""
 	}
 	lines := m.importLines(w - 4) // the dialog's border and padding
-	// Below the top line and inside the border; the last line says how to go on.
+	// Within the screen and inside the border; the last line says how to go on.
 	if room := m.height - 3; len(lines) > room && room > 2 {
 		cut := len(lines) - room + 1
 		last := lines[len(lines)-1]
@@ -189,7 +219,7 @@ func (m *Model) importView(base string) string {
 	for i := range lines {
 		lines[i] = draw.Fit(lines[i], w-4)
 	}
-	return draw.Overlay(base, m.env.Styles.Dialog.Render(strings.Join(lines, "\n")), m.width, 1)
+	return m.env.Styles.Dialog.Render(strings.Join(lines, "\n"))
 }
 
 // importLines is the panel's text, each line at most w wide: what each file

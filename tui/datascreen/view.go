@@ -68,13 +68,7 @@ func (m *Model) View() string {
 	if m.rects.prof.W > 0 {
 		blocks = append(blocks, m.profileView())
 	}
-	out := draw.SideBySide(blocks...)
-	// The import's panel is over the whole screen, sidebar included, so that
-	// its summary has the width to be read at 80 columns.
-	if m.imp.shown {
-		out = m.importView(out)
-	}
-	return out
+	return draw.SideBySide(blocks...)
 }
 
 func (m *Model) mainView() string {

@@ -83,6 +83,24 @@ func closed(d Dialog) {
 	}
 }
 
+// modeless is a dialog that may let the keys past: while Modal is false
+// they go on to the root's keys and the screen, as if it were not open (an
+// import's progress and summary, beside which the analyst keeps working).
+type modeless interface{ Modal() bool }
+
+// Modal reports whether the front dialog takes the keys: any open dialog
+// does unless it is modeless and says not.
+func (s *Stack) Modal() bool {
+	d := s.Front()
+	if d == nil {
+		return false
+	}
+	if ml, ok := d.(modeless); ok {
+		return ml.Modal()
+	}
+	return true
+}
+
 // themed is a dialog holding styles derived from the theme.
 type themed interface{ SetStyles(*styles.Styles) }
 

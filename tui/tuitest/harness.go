@@ -46,7 +46,7 @@ func (h *Harness) Update(msg tea.Msg) tea.Cmd {
 		h.Edits = append(h.Edits, msg)
 		return nil
 	case tea.KeyPressMsg, tea.PasteMsg:
-		if !h.Dialogs.Empty() {
+		if h.Dialogs.Modal() {
 			return h.Dialogs.Update(msg)
 		}
 	}

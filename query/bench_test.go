@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
@@ -67,6 +68,40 @@ func benchImport(b *testing.B, path string) {
 		}
 	}
 	b.ReportMetric(float64(benchRows()), "rows")
+}
+
+// benchImportVsRaw imports with segscope and with DuckDB's own reader by turns, so
+// the load others put on a shared machine falls on both alike; the ratio is the
+// figure to read.
+func benchImportVsRaw(b *testing.B, path, reader string) {
+	w := openMemory(b)
+	db := rawDB(b)
+	b.ResetTimer()
+	var seg, twin time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if _, err := w.Import(context.Background(), path, query.ImportOptions{Table: "subscribers"}); err != nil {
+			b.Fatal(err)
+		}
+		seg += time.Since(start)
+		start = time.Now()
+		rawExec(b, db, `CREATE OR REPLACE TABLE subscribers AS SELECT * FROM `+reader+`(`+query.QuoteString(path)+`)`)
+		twin += time.Since(start)
+	}
+	b.ReportMetric(seg.Seconds()/float64(b.N), "segscope-s/op")
+	b.ReportMetric(twin.Seconds()/float64(b.N), "raw-s/op")
+	b.ReportMetric(seg.Seconds()/twin.Seconds(), "ratio")
+	b.ReportMetric(float64(benchRows()), "rows")
+}
+
+func BenchmarkImportCSVVsRaw(b *testing.B) {
+	csv, _ := benchData(b)
+	benchImportVsRaw(b, csv, "read_csv")
+}
+
+func BenchmarkImportParquetVsRaw(b *testing.B) {
+	_, pq := benchData(b)
+	benchImportVsRaw(b, pq, "read_parquet")
 }
 
 func BenchmarkImportCSV(b *testing.B)     { csv, _ := benchData(b); benchImport(b, csv) }

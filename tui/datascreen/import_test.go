@@ -48,7 +48,7 @@ func TestImportShowsProgressThenSummaryAndOpensTheTable(t *testing.T) {
 	var during, labels []string
 	tuitest.Settle(t, hs, cmd, func() {
 		// From when the root has put the panel on its stack.
-		if m.imp.slot.Running() && hs.Dialogs.Has(ImportDialog) {
+		if m.imp.slot.Running() && hs.Front() == ImportDialog {
 			during = append(during, tuitest.Text(console(m, hs)))
 			info, _ := m.Running()
 			labels = append(labels, info.Label)
@@ -78,7 +78,7 @@ func TestImportShowsProgressThenSummaryAndOpensTheTable(t *testing.T) {
 		t.Errorf("no screen showed the reading phase; saw %v", phases)
 	}
 
-	if m.imp.slot.Running() || !m.imp.shown || !hs.Dialogs.Has(ImportDialog) {
+	if m.imp.slot.Running() || !m.imp.shown || hs.Front() != ImportDialog {
 		t.Fatal("after the import the summary is not up on the dialog stack")
 	}
 	if got := m.table.Name; got != "telco_churn" {

@@ -75,7 +75,7 @@ func TestKeyPickerListsCandidatesAndSetsTheKey(t *testing.T) {
 		}
 	}
 	tuitest.RequireFits(t, hs.Dialogs.View(m.View(), 120), 120, 33, "key picker")
-	if !hs.Dialogs.Has(KeyPickerDialog) {
+	if hs.Front() != KeyPickerDialog {
 		t.Fatal("the picker is not a dialog on the stack")
 	}
 

@@ -125,8 +125,8 @@ func (s *Stack) Front() Dialog {
 	return s.dialogs[len(s.dialogs)-1]
 }
 
-// Has reports whether a dialog with id is open.
-func (s *Stack) Has(id string) bool {
+// has reports whether a dialog with id is open.
+func (s *Stack) has(id string) bool {
 	for _, d := range s.dialogs {
 		if d.ID() == id {
 			return true

@@ -37,7 +37,7 @@ func TestPaletteRunsTheChosenCommandAndCloses(t *testing.T) {
 	var s Stack
 	s.SetSize(100, 30)
 	s.Open(NewPalette(styles.New(styles.NoColor), []common.Command{cmd("Filter rows", "/"), cmd("Sort by current column", "s")}))
-	if !s.CapturesText() || !s.Has(PaletteID) {
+	if !s.CapturesText() || !s.has(PaletteID) {
 		t.Fatal("the palette is not open, or does not take typing")
 	}
 	for _, k := range []string{"s", "o", "r"} {

@@ -219,7 +219,7 @@ func TestSegmentDeleteAsksFirst(t *testing.T) {
 	s, hs := console(t, ws, 100, 30)
 	m := s
 	tuitest.Press(t, hs, "j", "d")
-	if !hs.Dialogs.Has(DeleteDialog) || !strings.Contains(screenText(m, hs), "Delete segment gold_us?") {
+	if hs.Front() != DeleteDialog || !strings.Contains(screenText(m, hs), "Delete segment gold_us?") {
 		t.Fatalf("d did not ask:\n%s", screenText(m, hs))
 	}
 	tuitest.Press(t, hs, "n")
@@ -249,7 +249,7 @@ func TestSegmentTemplateFillsTheEditor(t *testing.T) {
 	ws := emptyOfSegments(t)
 	m, hs := console(t, ws, 100, 30)
 	tuitest.Press(t, hs, "t")
-	if !hs.Dialogs.Has(TemplatesDialog) || !strings.Contains(screenText(m, hs), "Templates for customers") || !strings.Contains(screenText(m, hs), "High value") {
+	if hs.Front() != TemplatesDialog || !strings.Contains(screenText(m, hs), "Templates for customers") || !strings.Contains(screenText(m, hs), "High value") {
 		t.Fatalf("t did not offer templates:\n%s", screenText(m, hs))
 	}
 	tuitest.Press(t, hs, "j", "enter") // the first, new customers, fits the signup date

@@ -80,10 +80,10 @@ func First(slots ...*Slot) (Info, bool) {
 	return Info{}, false
 }
 
-// CancelAll stops every running job among slots and reports whether there was
+// cancelAll stops every running job among slots and reports whether there was
 // one. Every slot is cancelled, not just the first running one, so that Esc
 // leaves the screen idle.
-func CancelAll(slots ...*Slot) bool {
+func cancelAll(slots ...*Slot) bool {
 	cancelled := false
 	for _, s := range slots {
 		cancelled = s.Cancel() || cancelled
@@ -99,4 +99,4 @@ type Jobs []*Slot
 func (j Jobs) Running() (Info, bool) { return First(j...) }
 
 // Cancel stops every running job and reports whether there was one.
-func (j Jobs) Cancel() bool { return CancelAll(j...) }
+func (j Jobs) Cancel() bool { return cancelAll(j...) }

@@ -25,13 +25,13 @@ func TestCancelAllStopsEverySlot(t *testing.T) {
 	var a, b, idle Slot
 	ctxA, _ := a.Start(context.Background(), "a", time.Time{})
 	ctxB, _ := b.Start(context.Background(), "b", time.Time{})
-	if !CancelAll(&a, &idle, &b) {
+	if !cancelAll(&a, &idle, &b) {
 		t.Fatal("CancelAll reported nothing running")
 	}
 	if ctxA.Err() == nil || ctxB.Err() == nil || a.Running() || b.Running() {
 		t.Fatal("a job survived CancelAll")
 	}
-	if CancelAll(&a, &b) {
+	if cancelAll(&a, &b) {
 		t.Fatal("CancelAll of idle slots reported a job")
 	}
 }

@@ -27,6 +27,14 @@ func NewHarness(screen Updater, w, h int) *Harness {
 	return hs
 }
 
+// Front names the dialog in front, which gets the keys ("" when none is open).
+func (h *Harness) Front() string {
+	if d := h.Dialogs.Front(); d != nil {
+		return d.ID()
+	}
+	return ""
+}
+
 // Update routes msg as the root would.
 func (h *Harness) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/grid"
 	"github.com/segscope/segscope/tui/styles"
@@ -95,10 +96,11 @@ type tablesMsg struct {
 }
 
 type columnsMsg struct {
-	id    uint64
-	table string
-	cols  []query.Column
-	err   error
+	id       uint64
+	table    string
+	cols     []query.Column
+	personal map[string]pii.Kind
+	err      error
 }
 
 // Init loads the list of tables, and imports the queued files if any.
@@ -270,7 +272,12 @@ func (m *Model) open(t query.TableInfo) tea.Cmd {
 	ws, name := m.env.WS, t.Name
 	return func() tea.Msg {
 		cols, err := ws.Columns(ctx, name)
-		return columnsMsg{id: id, table: name, cols: cols, err: err}
+		if err != nil {
+			return columnsMsg{id: id, table: name, err: err}
+		}
+		// The grid masks what the CLI, exports and compare treat as personal data.
+		personal, err := ws.PersonalData(ctx, name)
+		return columnsMsg{id: id, table: name, cols: cols, personal: personal, err: err}
 	}
 }
 
@@ -283,7 +290,13 @@ func (m *Model) onColumns(msg columnsMsg) tea.Cmd {
 		return common.Fail(msg.err)
 	}
 	m.columns, m.ready = msg.cols, true
-	m.grid.SetColumns(grid.ColumnsOf(msg.cols), m.table.Key)
+	cols := grid.ColumnsOf(msg.cols)
+	for i := range cols {
+		if k := msg.personal[cols[i].Name]; k != pii.None {
+			cols[i].PII = k
+		}
+	}
+	m.grid.SetColumns(cols, m.table.Key)
 	m.grid.SetTotal(m.rowCount())
 	return tea.Batch(m.fetchRows(), m.scopeChanged(), m.fetchProfile())
 }

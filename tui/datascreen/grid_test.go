@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/tui/tuitest"
 )
 
@@ -198,4 +199,25 @@ func TestProfilePanel(t *testing.T) {
 	tuitest.MustShow(t, m.View(), "Profile age", "distinct", "median", "Distribution")
 	tuitest.Press(t, hs, "h", "h", "h") // country: top values
 	tuitest.MustShow(t, m.View(), "Top values", "█")
+}
+
+// TestGridMasksWhatTheCLIMasks: the grid takes the workspace's one answer on
+// personal data, so a birth date (a DATE, which a type test alone would pass)
+// and a column of emails under a neutral name are masked as in the CLI.
+func TestGridMasksWhatTheCLIMasks(t *testing.T) {
+	t.Parallel()
+	ws := querytest.Empty(t)
+	querytest.ImportCSV(t, ws, "people", "id,birth_date,contact,plan\n1,1990-04-01,ann@example.com,x\n2,1985-12-24,bob@example.org,y\n3,1979-07-15,cid@example.net,z\n")
+	m := New(tuitest.Env(t, ws), Options{Table: "people"})
+	hs := tuitest.NewHarness(m, 120, 30)
+	tuitest.Settle(t, hs, tea.Batch(m.Init(), m.SetSize(120, 27)), nil)
+	view := tuitest.Text(m.View())
+	for _, leak := range []string{"1990-04-01", "ann@example.com", "bob@"} {
+		if strings.Contains(view, leak) {
+			t.Errorf("the grid shows %q unmasked:\n%s", leak, view)
+		}
+	}
+	if !strings.Contains(view, "••••") {
+		t.Errorf("no mask drawn:\n%s", view)
+	}
 }

@@ -3,7 +3,6 @@ package query_test
 import (
 	"bufio"
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 )
 
 // sortViews are the sorts the paging benchmarks take in turn: a column with
@@ -35,28 +35,6 @@ func rawOrder(v query.Page, reverse bool) string {
 		return query.QuoteIdent(v.OrderBy) + " DESC"
 	}
 	return query.QuoteIdent(v.OrderBy)
-}
-
-func drain(b *testing.B, rows *sql.Rows, err error) {
-	b.Helper()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		b.Fatal(err)
-	}
 }
 
 // BenchmarkSortedPaging measures what the console waits for after a sort: the
@@ -89,7 +67,7 @@ func BenchmarkSortedPaging(b *testing.B) {
 		i := 0
 		for b.Loop() {
 			rows, err := db.Query(`SELECT * FROM subscribers ORDER BY ` + rawOrder(sortViews[i%len(sortViews)], false) + ` LIMIT 100`)
-			drain(b, rows, err)
+			querytest.Drain(b, rows, err)
 			i++
 		}
 	})
@@ -115,7 +93,7 @@ func BenchmarkSortedPaging(b *testing.B) {
 		i := 0
 		for b.Loop() {
 			rows, err := db.Query(`SELECT * FROM subscribers ORDER BY ` + rawOrder(sortViews[i%len(sortViews)], true) + ` LIMIT 100`)
-			drain(b, rows, err)
+			querytest.Drain(b, rows, err)
 			i++
 		}
 	})

@@ -109,31 +109,9 @@ func BenchmarkRawCompare(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		for _, q := range queries {
-			rawScan(b, db, q)
+			rows, err := db.Query(q)
+			querytest.Drain(b, rows, err)
 		}
 	}
 	b.ReportMetric(float64(querytest.Rows()), "rows")
-}
-
-// rawScan reads every row of a query's result as Segments does.
-func rawScan(b *testing.B, db *sql.DB, q string) {
-	rows, err := db.Query(q)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		b.Fatal(err)
-	}
 }

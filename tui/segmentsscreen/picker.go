@@ -2,6 +2,8 @@ package segmentsscreen
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -119,13 +121,13 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) useTemplate(table string, t segments.Template) tea.Cmd {
 	if m.view != viewEditor {
 		cmd := m.openNew(table, t.Rule)
-		m.editor.name.SetValue(t.Name)
+		m.editor.name.SetValue(m.freeName(t.Name))
 		m.editor.desc.SetValue(t.Description)
 		return cmd
 	}
 	e := &m.editor
 	if e.existing == nil && strings.TrimSpace(e.name.Value()) == "" {
-		e.name.SetValue(t.Name)
+		e.name.SetValue(m.freeName(t.Name))
 	}
 	if strings.TrimSpace(e.desc.Value()) == "" {
 		e.desc.SetValue(t.Description)
@@ -133,6 +135,19 @@ func (m *Model) useTemplate(table string, t segments.Template) tea.Cmd {
 	e.rule.SetValue(t.Rule)
 	e.setFocus(fieldRule)
 	return m.edited(false)
+}
+
+// freeName is a template's name, numbered (churn_risk_2, _3, …) when a segment
+// already has it, so using a template twice does not end in "already exists".
+func (m *Model) freeName(name string) string {
+	taken := func(n string) bool {
+		return slices.ContainsFunc(m.list.items, func(it item) bool { return it.seg.Name == n })
+	}
+	free := name
+	for i := 2; taken(free); i++ {
+		free = fmt.Sprintf("%s_%d", name, i)
+	}
+	return free
 }
 
 // unfitLines say why the other templates do not fit: wrapped in full when

@@ -266,6 +266,22 @@ func TestSegmentTemplateFillsTheEditor(t *testing.T) {
 	}
 }
 
+// TestTemplateNameIsFree: a template used again is named high_value_2, not
+// refused at save as a name already taken.
+func TestTemplateNameIsFree(t *testing.T) {
+	t.Parallel()
+	ws := emptyOfSegments(t)
+	store := segments.NewStore(ws)
+	if _, err := store.Define(context.Background(), segments.Definition{Name: "high_value", Table: "customers", Rule: "spend > 1"}); err != nil {
+		t.Fatal(err)
+	}
+	m, hs := console(t, ws, 100, 30)
+	tuitest.Press(t, hs, "t", "j", "enter")
+	if name, _, _ := m.draft(); name != "high_value_2" {
+		t.Fatalf("a second high value segment is named %q, want high_value_2", name)
+	}
+}
+
 func TestSegmentFramesFitTheTerminal(t *testing.T) {
 	t.Parallel()
 	for _, size := range [][2]int{{80, 24}, {160, 48}, {60, 16}, {40, 10}} {

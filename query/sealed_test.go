@@ -30,6 +30,18 @@ func sealedOpts(key string) query.OpenOptions {
 	}
 }
 
+// createSealed makes a new sealed workspace at path with the test key.
+func createSealed(t *testing.T, path string) *query.Workspace {
+	t.Helper()
+	opts := sealedOpts(testKey)
+	opts.Encrypt = true
+	w, err := query.OpenWith(context.Background(), path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
 // isolate keeps the audit anchor's key out of the user's config directory.
 func isolate(t *testing.T) string {
 	t.Helper()
@@ -132,12 +144,7 @@ func TestSealedWorkspaceHoldsNoEmails(t *testing.T) {
 	dir := isolate(t)
 
 	path := filepath.Join(dir, "sealed.duckdb")
-	opts := sealedOpts(testKey)
-	opts.Encrypt = true
-	w, err := query.OpenWith(ctx, path, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := createSealed(t, path)
 	if !w.Sealed() || !w.Created() {
 		t.Fatalf("a new --encrypt workspace: sealed %v, created %v", w.Sealed(), w.Created())
 	}
@@ -178,7 +185,7 @@ func TestSealedWorkspaceHoldsNoEmails(t *testing.T) {
 		t.Fatalf("sealed file mode %v", fi.Mode().Perm())
 	}
 
-	w, err = query.OpenWith(ctx, path, sealedOpts(testKey))
+	w, err := query.OpenWith(ctx, path, sealedOpts(testKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,12 +205,7 @@ func TestSealedWorkspaceHoldsNoEmails(t *testing.T) {
 func TestSealedWorkspaceRefusesWithoutTheRightKey(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(isolate(t), "w.duckdb")
-	opts := sealedOpts(testKey)
-	opts.Encrypt = true
-	w, err := query.OpenWith(ctx, path, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := createSealed(t, path)
 	if _, err := w.DB().Exec(`CREATE TABLE t AS SELECT range AS id FROM range(50000)`); err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +214,7 @@ func TestSealedWorkspaceRefusesWithoutTheRightKey(t *testing.T) {
 	}
 	good, _ := os.ReadFile(path)
 
-	_, err = query.Open(ctx, path)
+	_, err := query.Open(ctx, path)
 	if !errors.Is(err, seal.ErrNoKey) || !strings.Contains(err.Error(), "sealed workspace "+path) {
 		t.Fatalf("no key: %v", err)
 	}
@@ -272,13 +274,8 @@ func flip(data []byte, at int) []byte {
 func TestSealedWorkspaceRefusesASecondOpen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(isolate(t), "w.duckdb")
-	opts := sealedOpts(testKey)
-	opts.Encrypt = true
-	w, err := query.OpenWith(ctx, path, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = query.OpenWith(ctx, path, sealedOpts(testKey))
+	w := createSealed(t, path)
+	_, err := query.OpenWith(ctx, path, sealedOpts(testKey))
 	if !errors.Is(err, query.ErrWorkspaceLocked) || !strings.Contains(err.Error(), "PID") {
 		t.Fatalf("second open of a new sealed workspace: %v", err)
 	}
@@ -323,12 +320,7 @@ func TestSealedHelperProcess(t *testing.T) {
 func TestSealedWorkspaceSurvivesKill(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(isolate(t), "w.duckdb")
-	opts := sealedOpts(testKey)
-	opts.Encrypt = true
-	w, err := query.OpenWith(ctx, path, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := createSealed(t, path)
 	seedSample(t, w)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ package query
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -383,12 +384,19 @@ func (w *Workspace) Close() error {
 func (w *Workspace) WriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	w.writes.Lock()
 	defer w.writes.Unlock()
-	tx, err := w.db.BeginTx(ctx, nil)
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	if err := fn(tx); err != nil {
-		tx.Rollback()
+		if rbErr := tx.Rollback(); rbErr != nil || ctx.Err() != nil {
+			settleConn(conn)
+		}
 		w.anchor.discard()
 		return err
 	}
@@ -398,4 +406,18 @@ func (w *Workspace) WriteTx(ctx context.Context, fn func(tx *sql.Tx) error) erro
 	}
 	w.anchorCommitted(ctx)
 	return nil
+}
+
+// settleConn makes sure a connection goes back to the pool with no transaction
+// open. A cancelled context rolls a transaction back from database/sql's own
+// goroutine, racing DuckDB's interrupt of the running statement; when that
+// rollback loses, the connection would keep the transaction, and the next
+// write on it fails with "cannot start a transaction within a transaction".
+func settleConn(conn *sql.Conn) {
+	_, err := conn.ExecContext(context.Background(), "ROLLBACK")
+	if err == nil || strings.Contains(err.Error(), "no transaction is active") || errors.Is(err, sql.ErrConnDone) {
+		return
+	}
+	// Anything else: the pool must not hand this connection out again.
+	conn.Raw(func(any) error { return driver.ErrBadConn })
 }

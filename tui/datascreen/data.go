@@ -40,15 +40,14 @@ type Model struct {
 	focus      focus
 	wantTable  string
 
-	table      query.TableInfo
-	columns    []query.Column
-	ready      bool // the open table's columns are known
-	rule       string
-	where      string
-	matching   int64
-	sortCol    int // source column, -1 when unsorted
-	sortDesc   bool
-	piiChecked bool
+	table    query.TableInfo
+	columns  []query.Column
+	ready    bool // the open table's columns are known
+	rule     string
+	where    string
+	matching int64
+	sortCol  int // source column, -1 when unsorted
+	sortDesc bool
 
 	grid     grid.Model
 	cache    *cache
@@ -267,7 +266,6 @@ func (m *Model) open(t query.TableInfo) tea.Cmd {
 	m.table, m.columns, m.ready = t, nil, false
 	m.rule, m.where, m.matching = "", "", t.Rows
 	m.sortCol, m.sortDesc = -1, false
-	m.piiChecked = false
 	ctx, id := m.env.Start(&m.load, "reading columns of "+t.Name)
 	ws, name := m.env.WS, t.Name
 	return func() tea.Msg {

@@ -163,9 +163,5 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 	}
 	m.cache.put(msg.view, msg.offset, msg.res.Rows)
 	m.grid.Observe(msg.res.Rows)
-	if !m.piiChecked {
-		m.piiChecked = true
-		m.grid.DetectPII(msg.res.Rows)
-	}
 	return m.fetchRows()
 }

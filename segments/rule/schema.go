@@ -1,6 +1,9 @@
 package rule
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Type is what the checker knows about a value.
 type Type int
@@ -77,10 +80,44 @@ type Column struct {
 	Type Type
 }
 
-// Schema is the table a rule filters.
+// Schema is the table a rule filters, with the event tables its conditions
+// can aggregate over.
 type Schema struct {
 	Table   string
 	Columns []Column
+	// Key is the audience's key column; event conditions match events to
+	// people by it. Empty when the table has none, and then no event table
+	// can be used.
+	Key string
+	// Events are the event tables of this audience (orders, views...).
+	Events []EventTable
+	// AsOf is the time that ago() and "in last N days" windows count back
+	// from; zero means now. Historical data sets it to when it was taken.
+	AsOf time.Time
+}
+
+// EventTable is a table whose rows are events of the audience's people: the
+// rows whose Key equals a person's key are that person's events.
+type EventTable struct {
+	Name    string
+	Key     string
+	Time    string // the event time column; "" when the table has none
+	Columns []Column
+}
+
+// Event finds an event table by name, ignoring case as DuckDB does.
+func (s Schema) Event(name string) (EventTable, bool) {
+	for _, e := range s.Events {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	for _, e := range s.Events {
+		if strings.EqualFold(e.Name, name) {
+			return e, true
+		}
+	}
+	return EventTable{}, false
 }
 
 // Lookup finds a column the way DuckDB does, ignoring case, but prefers an

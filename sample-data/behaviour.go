@@ -115,6 +115,7 @@ func (s *subscriber) behave(r *rand.Rand, e engagement, tenure int) {
 	// The latent previous rate drives this month's even when the exported
 	// value is missing (1%, at random).
 	prev := min(max(normal(r, 700, 120), 50), 1000)
+	s.completionLatent = prev
 	s.completionPrev, s.completion30 = -1, -1
 	if s.hoursPrev > 0 && !chance(r, 10) {
 		s.completionPrev = prev

@@ -9,6 +9,7 @@ const (
 	streamSubscribers = 0x5365_6753_5375_6273 // "SegSSubs"
 	streamConsent     = 0x5365_6753_436f_6e73 // "SegSCons"
 	streamCreators    = 0x5365_6753_4372_6561 // "SegSCrea"
+	streamViews       = 0x5365_6753_5669_6577 // "SegSView"
 )
 
 func newRand(seed, stream uint64) *rand.Rand {

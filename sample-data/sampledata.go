@@ -27,6 +27,7 @@ const (
 	SubscribersFile = "subscribers.csv"
 	ConsentFile     = "consent.csv"
 	CreatorsFile    = "creators.csv"
+	ViewsFile       = "views.csv"
 )
 
 // Table is an embedded file and the table it becomes in a workspace.
@@ -51,6 +52,10 @@ type Options struct {
 	Rows     int    // subscribers
 	Creators int    // creator-tools customers
 	Seed     uint64 // every value derives from it
+	// ViewsPerSubscriber is the nominal number of viewing events per
+	// subscriber (DefaultViewsPerSubscriber: one per viewing session); fewer
+	// merge sessions, more split them, 0 writes none.
+	ViewsPerSubscriber int
 	// AsOf is the reference date all relative dates are computed from. Only
 	// its UTC calendar date counts; the zero value means DefaultOptions'.
 	AsOf time.Time
@@ -64,20 +69,25 @@ func DefaultOptions() Options {
 		Creators: 500,
 		Seed:     1,
 		AsOf:     time.Date(2026, time.November, 1, 0, 0, 0, 0, time.UTC),
+
+		ViewsPerSubscriber: DefaultViewsPerSubscriber,
 	}
 }
 
 // Stats counts the rows written, headers excluded.
 type Stats struct {
-	Subscribers, ConsentEvents, Creators int
+	Subscribers, ConsentEvents, Creators, Views int
 }
 
 // checkEvery is how many rows pass between cancellation checks.
 const checkEvery = 4096
 
 func (o Options) resolve() (Options, error) {
-	if o.Rows < 0 || o.Creators < 0 {
-		return o, fmt.Errorf("sampledata: negative row count (rows %d, creators %d)", o.Rows, o.Creators)
+	if o.Rows < 0 || o.Creators < 0 || o.ViewsPerSubscriber < 0 {
+		return o, fmt.Errorf("sampledata: negative row count (rows %d, creators %d, views per subscriber %d)", o.Rows, o.Creators, o.ViewsPerSubscriber)
+	}
+	if o.ViewsPerSubscriber > MaxViewsPerSubscriber {
+		return o, fmt.Errorf("sampledata: %d views per subscriber is more than the %d the generator makes", o.ViewsPerSubscriber, MaxViewsPerSubscriber)
 	}
 	if o.AsOf.IsZero() {
 		o.AsOf = DefaultOptions().AsOf
@@ -87,7 +97,7 @@ func (o Options) resolve() (Options, error) {
 	return o, nil
 }
 
-// Generate writes SubscribersFile, ConsentFile and CreatorsFile into dir,
+// Generate writes SubscribersFile, ConsentFile, CreatorsFile and ViewsFile into dir,
 // creating it if needed. It streams, so memory stays flat for any row
 // count. On error or cancellation it removes the files it was writing.
 func Generate(ctx context.Context, opts Options, dir string) (st Stats, err error) {
@@ -112,8 +122,8 @@ func Generate(ctx context.Context, opts Options, dir string) (st Stats, err erro
 			st = Stats{}
 		}
 	}()
-	writers := make([]*bufio.Writer, 0, 3)
-	for _, name := range []string{SubscribersFile, ConsentFile, CreatorsFile} {
+	writers := make([]*bufio.Writer, 0, 4)
+	for _, name := range []string{SubscribersFile, ConsentFile, CreatorsFile, ViewsFile} {
 		f, err := os.Create(filepath.Join(dir, name))
 		if err != nil {
 			return Stats{}, err
@@ -122,7 +132,7 @@ func Generate(ctx context.Context, opts Options, dir string) (st Stats, err erro
 		writers = append(writers, bufio.NewWriterSize(f, 1<<16))
 	}
 
-	if st.Subscribers, st.ConsentEvents, err = writePeople(ctx, opts, writers[0], writers[1]); err != nil {
+	if st, err = writePeople(ctx, opts, writers[0], writers[1], writers[3]); err != nil {
 		return Stats{}, err
 	}
 	if st.Creators, err = writeCreators(ctx, opts, writers[2]); err != nil {
@@ -142,7 +152,7 @@ func WriteSubscribers(ctx context.Context, w io.Writer, opts Options) error {
 	if err != nil {
 		return err
 	}
-	_, _, err = writePeople(ctx, opts, w, nil)
+	_, err = writePeople(ctx, opts, w, nil, nil)
 	return err
 }
 
@@ -153,7 +163,18 @@ func WriteConsent(ctx context.Context, w io.Writer, opts Options) error {
 	if err != nil {
 		return err
 	}
-	_, _, err = writePeople(ctx, opts, nil, w)
+	_, err = writePeople(ctx, opts, nil, w, nil)
+	return err
+}
+
+// WriteViews writes views.csv to w. Like WriteConsent, it regenerates the
+// subscribers the views belong to without writing them.
+func WriteViews(ctx context.Context, w io.Writer, opts Options) error {
+	opts, err := opts.resolve()
+	if err != nil {
+		return err
+	}
+	_, err = writePeople(ctx, opts, nil, nil, w)
 	return err
 }
 
@@ -167,24 +188,24 @@ func WriteCreators(ctx context.Context, w io.Writer, opts Options) error {
 	return err
 }
 
-// writePeople streams subscribers to subW and their consent events to
-// consentW in one pass; either writer may be nil.
-func writePeople(ctx context.Context, opts Options, subW, consentW io.Writer) (subs, events int, err error) {
-	var sub, con *csv.Writer
-	if subW != nil {
-		sub = csv.NewWriter(subW)
-		if err := sub.Write(subscriberHeader); err != nil {
-			return 0, 0, err
-		}
+// writePeople streams subscribers to subW, their consent events to consentW
+// and their viewing events to viewsW in one pass; any writer may be nil.
+func writePeople(ctx context.Context, opts Options, subW, consentW, viewsW io.Writer) (st Stats, err error) {
+	sub, err := csvWriter(subW, subscriberHeader)
+	if err != nil {
+		return Stats{}, err
 	}
-	if consentW != nil {
-		con = csv.NewWriter(consentW)
-		if err := con.Write(consentHeader); err != nil {
-			return 0, 0, err
-		}
+	con, err := csvWriter(consentW, consentHeader)
+	if err != nil {
+		return Stats{}, err
+	}
+	vw, err := csvWriter(viewsW, viewHeader)
+	if err != nil {
+		return Stats{}, err
 	}
 
 	r, cg := newRand(opts.Seed, streamSubscribers), newConsentGen(opts.Seed, opts.AsOf)
+	vg := newViewGen(opts.Seed, opts.AsOf, opts.ViewsPerSubscriber)
 	asOf := opts.AsOf.Unix()
 	var (
 		s   subscriber
@@ -194,14 +215,14 @@ func writePeople(ctx context.Context, opts Options, subW, consentW io.Writer) (s
 	for id := 1; id <= opts.Rows; id++ {
 		if id%checkEvery == 1 {
 			if err := ctx.Err(); err != nil {
-				return 0, 0, err
+				return Stats{}, err
 			}
 		}
 		newSubscriber(r, id, asOf, &s)
 		if sub != nil {
 			rec = s.appendRecord(rec)
 			if err := sub.Write(rec); err != nil {
-				return 0, 0, err
+				return Stats{}, err
 			}
 		}
 		if con != nil {
@@ -209,18 +230,38 @@ func writePeople(ctx context.Context, opts Options, subW, consentW io.Writer) (s
 			for i := range evs {
 				rec = evs[i].appendRecord(rec, id)
 				if err := con.Write(rec); err != nil {
-					return 0, 0, err
+					return Stats{}, err
 				}
 			}
-			events += len(evs)
+			st.ConsentEvents += len(evs)
+		}
+		if vw != nil {
+			views := vg.events(&s)
+			for i := range views {
+				rec = views[i].appendRecord(rec, id)
+				if err := vw.Write(rec); err != nil {
+					return Stats{}, err
+				}
+			}
+			st.Views += len(views)
 		}
 	}
-	return opts.Rows, events, flush(sub, con)
+	st.Subscribers = opts.Rows
+	return st, flush(sub, con, vw)
+}
+
+// csvWriter starts a CSV file with its header on w; a nil w gives a nil writer.
+func csvWriter(w io.Writer, header []string) (*csv.Writer, error) {
+	if w == nil {
+		return nil, nil
+	}
+	cw := csv.NewWriter(w)
+	return cw, cw.Write(header)
 }
 
 func writeCreators(ctx context.Context, opts Options, w io.Writer) (int, error) {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(creatorHeader); err != nil {
+	cw, err := csvWriter(w, creatorHeader)
+	if err != nil {
 		return 0, err
 	}
 	r := newRand(opts.Seed, streamCreators)

@@ -22,6 +22,7 @@ var fileWriters = map[string]func(context.Context, io.Writer, Options) error{
 	SubscribersFile: WriteSubscribers,
 	ConsentFile:     WriteConsent,
 	CreatorsFile:    WriteCreators,
+	ViewsFile:       WriteViews,
 }
 
 func renderAll(opts Options) (map[string][]byte, error) {
@@ -86,32 +87,42 @@ func (tb *table) get(row []string, column string) string {
 	return row[i]
 }
 
-// embeddedName is where a generated file lives inside Files.
-func embeddedName(name string) string {
-	if name == CreatorsFile {
-		return name
+// embeddedName is where a generated file lives inside Files; views are
+// generated as a workspace is seeded instead (see SeedFS).
+func embeddedName(name string) (string, bool) {
+	switch name {
+	case ViewsFile:
+		return "", false
+	case CreatorsFile:
+		return name, true
 	}
-	return name + ".gz"
+	return name + ".gz", true
 }
 
 func TestEmbeddedMatchesGenerator(t *testing.T) {
 	want := defaults(t)
 	if *update {
 		for name, raw := range want {
-			if err := writeEmbedded(embeddedName(name), raw); err != nil {
-				t.Fatal(err)
+			if embedded, ok := embeddedName(name); ok {
+				if err := writeEmbedded(embedded, raw); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 		t.Log("embedded files rewritten; rebuild to embed them")
 		return
 	}
 	for name, raw := range want {
-		f, err := Files.Open(embeddedName(name))
+		embedded, ok := embeddedName(name)
+		if !ok {
+			continue
+		}
+		f, err := Files.Open(embedded)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var r io.Reader = f
-		if strings.HasSuffix(embeddedName(name), ".gz") {
+		if strings.HasSuffix(embedded, ".gz") {
 			zr, err := gzip.NewReader(f)
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
@@ -153,7 +164,7 @@ func writeEmbedded(name string, raw []byte) error {
 }
 
 func TestDeterminism(t *testing.T) {
-	opts := Options{Rows: 3000, Creators: 200, Seed: 7}
+	opts := Options{Rows: 3000, Creators: 200, Seed: 7, ViewsPerSubscriber: 30}
 	a, b := render(t, opts), render(t, opts)
 	opts.Seed = 8
 	c := render(t, opts)
@@ -168,7 +179,7 @@ func TestDeterminism(t *testing.T) {
 }
 
 func TestGenerateMatchesWriters(t *testing.T) {
-	opts := Options{Rows: 5000, Creators: 120, Seed: 3}
+	opts := Options{Rows: 5000, Creators: 120, Seed: 3, ViewsPerSubscriber: 12}
 	dir := filepath.Join(t.TempDir(), "nested", "out")
 	st, err := Generate(context.Background(), opts, dir)
 	if err != nil {
@@ -185,7 +196,7 @@ func TestGenerateMatchesWriters(t *testing.T) {
 		}
 	}
 	lines := func(name string) int { return bytes.Count(want[name], []byte("\n")) - 1 }
-	wantStats := Stats{Subscribers: 5000, ConsentEvents: lines(ConsentFile), Creators: 120}
+	wantStats := Stats{Subscribers: 5000, ConsentEvents: lines(ConsentFile), Creators: 120, Views: lines(ViewsFile)}
 	if st != wantStats {
 		t.Errorf("Stats = %+v, want %+v", st, wantStats)
 	}

@@ -41,7 +41,10 @@ type subscriber struct {
 	genre              string
 	hours30, hoursPrev int // tenths of an hour
 	// Completion rates are in thousandths; -1 marks a missing value.
-	completion30, completionPrev      int
+	completion30, completionPrev int
+	// completionLatent is last month's rate even where the exported one is
+	// missing; the viewing events follow it.
+	completionLatent                  int
 	daysSinceLogin, sessions, tickets int
 	churned                           bool
 }
@@ -170,15 +173,20 @@ func genre(r *rand.Rand, s *subscriber) string {
 	if chance(r, 20) {
 		return "" // no stated preference
 	}
+	return genreMix(s).pick(r)
+}
+
+// genreMix is what a subscriber of s's age and plan tends to watch.
+func genreMix(s *subscriber) dist[string] {
 	switch {
 	case s.age < 13:
-		return childGenres.pick(r)
+		return childGenres
 	case s.age < minorAge:
-		return teenGenres.pick(r)
+		return teenGenres
 	case s.plan == "family":
-		return familyGenres.pick(r)
+		return familyGenres
 	}
-	return adultGenres.pick(r)
+	return adultGenres
 }
 
 // appendRecord renders s in subscriberHeader order, reusing rec's storage.

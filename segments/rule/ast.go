@@ -1,6 +1,9 @@
 package rule
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Span is the byte range [Pos, End) of a node in the rule text.
 type Span struct{ Pos, End int }
@@ -14,10 +17,13 @@ type Expr interface {
 	isExpr()
 }
 
-// Ident is a column reference, as written in the rule.
+// Ident is a column reference, as written in the rule. Table is set when the
+// name was qualified (orders.Quantity), as columns of an event table are
+// written inside an event aggregate.
 type Ident struct {
 	Span
-	Name string
+	Table string
+	Name  string
 }
 
 // Number keeps integers exact; the SQL text is re-formatted from the value.
@@ -68,6 +74,28 @@ type Call struct {
 	Name string
 	Not  bool
 	Args []Expr
+}
+
+// Aggregate is an event measure of a person: count(orders), sum(orders.Quantity
+// * orders.UnitPrice where Quantity > 0), last(views in last 30 days). Func
+// is one of aggregateFuncs. none(...) and any(...) are conditions by
+// themselves; the others are values and must be compared with a constant.
+type Aggregate struct {
+	Span
+	Func      string
+	Table     string // the event table, as written
+	TableSpan Span
+	Arg       Expr    // what sum, avg, min, max and count_distinct measure; nil for the others
+	Where     Expr    // which events count; nil for all of them
+	Window    *Window // nil for all time
+}
+
+// Window is "in last 90 days": only the events of that span before the
+// schema's as-of time count.
+type Window struct {
+	Span
+	Amount int64
+	Unit   string // singular, as in Ago
 }
 
 // Unary is not x or -x.
@@ -127,6 +155,7 @@ func (*Temporal) isExpr()   {}
 func (*Ago) isExpr()        {}
 func (*SegmentRef) isExpr() {}
 func (*Call) isExpr()       {}
+func (*Aggregate) isExpr()  {}
 func (*Unary) isExpr()      {}
 func (*Binary) isExpr()     {}
 func (*Logical) isExpr()    {}
@@ -151,20 +180,52 @@ func children(e Expr) []Expr {
 		return []Expr{e.X, e.Lo, e.Hi}
 	case *IsNull:
 		return []Expr{e.X}
+	case *Aggregate:
+		var kids []Expr
+		for _, k := range []Expr{e.Arg, e.Where} {
+			if k != nil {
+				kids = append(kids, k)
+			}
+		}
+		return kids
 	}
 	return nil
 }
 
-// Columns returns the column names a rule references, as written and in order
-// of first appearance. Columns used by referenced segments are not included.
+// Columns returns the names of the audience table's columns a rule
+// references, as written and in order of first appearance. Columns used by
+// referenced segments are not included, nor the event tables' columns used
+// inside aggregates (EventTables names those tables).
 func Columns(e Expr) []string {
 	var names []string
 	seen := map[string]bool{}
 	var walk func(Expr)
 	walk = func(e Expr) {
-		if id, ok := e.(*Ident); ok && !seen[id.Name] {
-			seen[id.Name] = true
-			names = append(names, id.Name)
+		switch e := e.(type) {
+		case *Aggregate:
+			return
+		case *Ident:
+			if !seen[e.Name] {
+				seen[e.Name] = true
+				names = append(names, e.Name)
+			}
+		}
+		for _, c := range children(e) {
+			walk(c)
+		}
+	}
+	walk(e)
+	return names
+}
+
+// EventTables returns the event tables a rule aggregates over, as written
+// and in order of first appearance.
+func EventTables(e Expr) []string {
+	var names []string
+	var walk func(Expr)
+	walk = func(e Expr) {
+		if a, ok := e.(*Aggregate); ok && !slices.Contains(names, a.Table) {
+			names = append(names, a.Table)
 		}
 		for _, c := range children(e) {
 			walk(c)

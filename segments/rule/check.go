@@ -22,7 +22,7 @@ func Check(e Expr, s Schema) error {
 // check is Check recording, in bools, the truth value each literal compared
 // with a boolean stands for, so that Compile writes TRUE or FALSE for it.
 func check(e Expr, s Schema, bools map[Expr]bool) error {
-	c := checker{schema: s, bools: bools}
+	c := checker{schema: s, bools: bools, placed: map[*Aggregate]bool{}}
 	t, err := c.typeOf(e)
 	if err != nil {
 		return err
@@ -38,6 +38,12 @@ func check(e Expr, s Schema, bools map[Expr]bool) error {
 type checker struct {
 	schema Schema
 	bools  map[Expr]bool
+	// event is the event table being aggregated over while checking an
+	// aggregate's inside (schema is then that table's); nil outside.
+	event *EventTable
+	// placed are the aggregates found compared with a constant, the one
+	// place a measured aggregate may be.
+	placed map[*Aggregate]bool
 }
 
 func (c *checker) errAt(e Expr, token, msg string) *Error {
@@ -53,8 +59,15 @@ func (c *checker) typeOf(e Expr) (Type, error) {
 		return TypeNumber, nil
 	case *String:
 		return TypeString, nil
-	case *Bool, *SegmentRef:
+	case *Bool:
 		return TypeBool, nil
+	case *SegmentRef:
+		if c.event != nil {
+			return 0, c.errAt(e, describe(e), "segment() cannot be used inside an event aggregate, whose conditions are about events")
+		}
+		return TypeBool, nil
+	case *Aggregate:
+		return c.aggregate(e)
 	case *Temporal:
 		return e.Type, nil
 	case *Ago:
@@ -84,6 +97,9 @@ func (c *checker) typeOf(e Expr) (Type, error) {
 			}
 			return TypeBool, c.need(e.R, e.Op, TypeString)
 		}
+		if err := c.place(e.L, e.R); err != nil {
+			return 0, err
+		}
 		lt, err := c.typeOf(e.L)
 		if err != nil {
 			return 0, err
@@ -91,10 +107,19 @@ func (c *checker) typeOf(e Expr) (Type, error) {
 		_, err = c.compare(e.OpSpan, e.Op, e.L, lt, e.R)
 		return TypeBool, err
 	case *In:
+		if err := c.place(append([]Expr{e.X}, e.List...)...); err != nil {
+			return 0, err
+		}
 		return TypeBool, c.compareAll(e.OpSpan, notPrefix(e.Not)+"in", e.X, e.List)
 	case *Between:
+		if err := c.place(e.X, e.Lo, e.Hi); err != nil {
+			return 0, err
+		}
 		return TypeBool, c.compareAll(e.OpSpan, notPrefix(e.Not)+"between", e.X, []Expr{e.Lo, e.Hi})
 	case *IsNull:
+		if err := c.place(e.X); err != nil {
+			return 0, err
+		}
 		_, err := c.typeOf(e.X)
 		return TypeBool, err
 	case *Call:
@@ -111,6 +136,9 @@ func notPrefix(not bool) string {
 }
 
 func (c *checker) column(id *Ident) (Type, error) {
+	if err := c.qualifier(id); err != nil {
+		return 0, err
+	}
 	col, ok, ambiguous := c.schema.Lookup(id.Name)
 	if ambiguous != nil {
 		err := c.errAt(id, id.Name, fmt.Sprintf("ambiguous column %s: the table has %s", quoteName(id.Name), quoteNames(ambiguous)))
@@ -118,7 +146,11 @@ func (c *checker) column(id *Ident) (Type, error) {
 		return 0, err
 	}
 	if !ok {
-		err := c.errAt(id, id.Name, "unknown column "+quoteName(id.Name))
+		msg := "unknown column " + quoteName(id.Name)
+		if c.event != nil {
+			msg += " in the event table " + quoteName(c.event.Name)
+		}
+		err := c.errAt(id, id.Name, msg)
 		err.Suggestion = Closest(id.Name, c.schema.names())
 		return 0, err
 	}
@@ -363,6 +395,11 @@ func describe(e Expr) string {
 		return "segment(" + quoteString(e.Name) + ")"
 	case *Call:
 		return e.Name + "(...)"
+	case *Aggregate:
+		if e.Arg != nil {
+			return e.Func + "(" + ruleName(e.Table) + "…)"
+		}
+		return e.Func + "(" + ruleName(e.Table) + ")"
 	}
 	return "the expression"
 }

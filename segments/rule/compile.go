@@ -56,6 +56,10 @@ type compiler struct {
 	chain   []string          // segment references being expanded, outermost first
 	done    map[string]string // SQL of segments already expanded
 	bools   map[Expr]bool     // literals that stand for a boolean, from check
+	// While an event condition is written: its event table, and the
+	// aggregate whose HAVING clause is being written.
+	event  EventTable
+	having *Aggregate
 }
 
 func (c *compiler) rule(src string) (string, error) {
@@ -76,7 +80,15 @@ func (c *compiler) rule(src string) (string, error) {
 // emit writes e as SQL. Every operator is parenthesized, so precedence in
 // the SQL never depends on DuckDB's rules agreeing with ours.
 func (c *compiler) emit(b *strings.Builder, e Expr) error {
+	if a := measuredIn(e); a != nil && c.having == nil {
+		return c.eventCondition(b, e, a)
+	}
 	switch e := e.(type) {
+	case *Aggregate:
+		if e == c.having {
+			return c.aggregateSQL(b, e)
+		}
+		return c.eventCondition(b, nil, e)
 	case *Ident:
 		col, _, _ := c.schema.Lookup(e.Name)
 		b.WriteString(quoteName(col.Name))
@@ -86,8 +98,10 @@ func (c *compiler) emit(b *strings.Builder, e Expr) error {
 		c.literal(b, e, quoteString(e.Value))
 	case *Bool:
 		b.WriteString(boolSQL(e.Value))
-	case *Temporal, *Ago:
+	case *Temporal:
 		b.WriteString(literalSQL(e))
+	case *Ago:
+		b.WriteString(c.timeAgo(e.Amount, e.Unit))
 	case *SegmentRef:
 		sql, err := c.expand(e)
 		if err != nil {
@@ -207,6 +221,8 @@ func isCondition(e Expr) bool {
 		return e.Name == "contains" || e.Name == "starts_with"
 	case *Logical, *In, *Between, *IsNull, *SegmentRef:
 		return true
+	case *Aggregate:
+		return e.conditional()
 	}
 	return false
 }
@@ -340,15 +356,7 @@ func formatTemporal(t *Temporal) string {
 	return t.Value.Format("2006-01-02 15:04:05.999999")
 }
 
-// literalSQL renders the literals that have a fixed SQL spelling. ago() is
-// cast to a plain TIMESTAMP so that it compares with DATE and TIMESTAMP
-// columns alike.
-func literalSQL(e Expr) string {
-	switch e := e.(type) {
-	case *Temporal:
-		return strings.ToUpper(e.Type.String()) + " " + quoteString(formatTemporal(e))
-	case *Ago:
-		return fmt.Sprintf("CAST(current_timestamp - INTERVAL %d %s AS TIMESTAMP)", e.Amount, strings.ToUpper(e.Unit))
-	}
-	return ""
+// literalSQL renders a date or timestamp literal.
+func literalSQL(e *Temporal) string {
+	return strings.ToUpper(e.Type.String()) + " " + quoteString(formatTemporal(e))
 }

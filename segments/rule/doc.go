@@ -12,6 +12,15 @@
 // starts_with, is [not] null, arithmetic, a short whitelist of functions and
 // segment('name') to reuse another segment's rule.
 //
+// Event conditions test what a person did, in the audience's event tables
+// (Schema.Events): count(orders) >= 5, count(orders where Quantity < 0) >= 1,
+// sum(orders.Quantity * orders.UnitPrice) > 1000, avg, min, max and
+// count_distinct(orders.InvoiceNo) likewise, first(orders) and last(orders)
+// (the event time), none(views in last 30 days) and any(...). A window, in
+// last 90 days, and ago() count back from Schema.AsOf (now when unset). A
+// measure is compared with a constant; people without events count 0 events
+// and spend 0, and have no first, last, average, least or most.
+//
 // Parse builds the syntax tree, Check type-checks it against a Schema and
 // Compile does both and produces SQL. Every error is an *Error that says
 // where, what was found and what would have been accepted. Tokens splits a

@@ -17,10 +17,21 @@ var functions = map[string]struct{ min, max int }{
 	"coalesce": {2, -1}, "least": {2, -1}, "greatest": {2, -1},
 }
 
+// aggregateFuncs are the event aggregates. The measured ones (true) take a
+// value of the event table, sum(orders.Quantity); the others the table
+// itself, count(orders).
+var aggregateFuncs = map[string]bool{
+	"count": false, "none": false, "any": false, "first": false, "last": false,
+	"sum": true, "avg": true, "min": true, "max": true, "count_distinct": true,
+}
+
 // functionNames is what unknown function names are matched against.
 var functionNames = func() []string {
 	names := []string{"ago", "segment"}
 	for n := range functions {
+		names = append(names, n)
+	}
+	for n := range aggregateFuncs {
 		names = append(names, n)
 	}
 	slices.Sort(names)
@@ -51,6 +62,9 @@ func (p *parser) call() (Expr, error) {
 		return p.ago()
 	case "segment":
 		return p.segment()
+	}
+	if _, ok := aggregateFuncs[lw]; ok {
+		return p.aggregate()
 	}
 	arity, ok := functions[lw]
 	if !ok {
@@ -136,37 +150,123 @@ func (p *parser) literalArgs(c *Call) error {
 func (p *parser) ago() (Expr, error) {
 	name := p.advance()
 	p.advance()
-	const expected = "a whole number and a unit, like ago(30 days)"
+	amount, unit, err := p.interval("ago", "a whole number and a unit, like ago(30 days)")
+	if err != nil {
+		return nil, err
+	}
+	end, err := p.expectOp(")", `")"`)
+	if err != nil {
+		return nil, err
+	}
+	return &Ago{Span: Span{name.pos, end.end}, Amount: amount, Unit: unit}, nil
+}
+
+// interval parses an amount and a unit, 30 days, as ago and windows take
+// them; what names the construct in errors.
+func (p *parser) interval(what, expected string) (int64, string, error) {
 	n := p.peek()
 	if n.kind != tNumber {
-		return nil, p.unexpected(expected)
+		return 0, "", p.unexpected(expected)
 	}
 	amount, err := strconv.ParseInt(n.text, 10, 64)
 	if err != nil {
-		return nil, p.errAt(n, "ago needs a whole number", expected)
+		return 0, "", p.errAt(n, what+" needs a whole number", expected)
 	}
 	p.advance()
 	u := p.peek()
 	if u.kind != tIdent {
-		return nil, p.unexpected("a unit: minutes, hours, days, weeks, months or years")
+		return 0, "", p.unexpected("a unit: minutes, hours, days, weeks, months or years")
 	}
 	unit, ok := agoUnits[strings.ToLower(u.text)]
 	if !ok {
 		err := p.errAt(u, "unknown unit "+quoteName(u.text), "minutes, hours, days, weeks, months or years")
 		err.Suggestion = Closest(u.text, []string{"minutes", "hours", "days", "weeks", "months", "years"})
-		return nil, err
+		return 0, "", err
 	}
 	p.advance()
-	end, err := p.expectOp(")", `")"`)
+	if amount > unit.max {
+		err := p.errAt(n, fmt.Sprintf("%s reaches too far back: the limit is %d %ss", what, unit.max, unit.unit), "")
+		err.End = u.end
+		return 0, "", err
+	}
+	return amount, unit.unit, nil
+}
+
+// aggregate parses an event aggregate: count(orders where Quantity < 0 in
+// last 90 days), sum(orders.Quantity * orders.UnitPrice). Which table a
+// measured value comes from is read off its first qualified column.
+func (p *parser) aggregate() (Expr, error) {
+	name := p.advance()
+	lw := strings.ToLower(name.text)
+	open := p.advance()
+	if err := p.enter(open); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	a := &Aggregate{Func: lw}
+	if aggregateFuncs[lw] {
+		arg, err := p.additive()
+		if err != nil {
+			return nil, err
+		}
+		id := firstQualified(arg)
+		if id == nil {
+			sp := arg.Bounds()
+			return nil, &Error{Pos: sp.Pos, End: sp.End, Token: p.src[sp.Pos:sp.End],
+				Msg:      lw + " needs to know which event table its value comes from",
+				Expected: fmt.Sprintf("a column written with its table, like %s(orders.amount)", lw)}
+		}
+		a.Arg, a.Table, a.TableSpan = arg, id.Table, id.Span
+	} else {
+		t := p.peek()
+		if t.kind != tIdent && t.kind != tQuoted || t.kind == tIdent && reserved[strings.ToLower(t.text)] {
+			return nil, p.unexpected(fmt.Sprintf("an event table, like %s(orders)", lw))
+		}
+		id := p.name()
+		if id.Table != "" {
+			err := &Error{Pos: id.Pos, End: id.End, Token: p.src[id.Pos:id.End],
+				Msg: fmt.Sprintf("%s takes an event table, not a column", lw)}
+			err.Hint = fmt.Sprintf("write %s(%s); to count distinct values, count_distinct(%s)", lw, ruleName(id.Table), p.src[id.Pos:id.End])
+			return nil, err
+		}
+		a.Table, a.TableSpan = id.Name, id.Span
+	}
+	if isWord(p.peek(), "where") {
+		p.advance()
+		w, err := p.or()
+		if err != nil {
+			return nil, err
+		}
+		a.Where = w
+	}
+	if p.atWindow() {
+		in := p.advance()
+		p.advance()
+		amount, unit, err := p.interval("a window", "a whole number and a unit, like in last 30 days")
+		if err != nil {
+			return nil, err
+		}
+		a.Window = &Window{Span: Span{in.pos, p.toks[p.i-1].end}, Amount: amount, Unit: unit}
+	}
+	end, err := p.expectOp(")", `where, in last (a window, like in last 30 days) or ")"`)
 	if err != nil {
 		return nil, err
 	}
-	if amount > unit.max {
-		err := p.errAt(n, fmt.Sprintf("ago reaches too far back: the limit is %d %ss", unit.max, unit.unit), "")
-		err.End = u.end
-		return nil, err
+	a.Span = Span{name.pos, end.end}
+	return a, nil
+}
+
+// firstQualified finds the first column written with its table in e.
+func firstQualified(e Expr) *Ident {
+	if id, ok := e.(*Ident); ok && id.Table != "" {
+		return id
 	}
-	return &Ago{Span: Span{name.pos, end.end}, Amount: amount, Unit: unit.unit}, nil
+	for _, c := range children(e) {
+		if id := firstQualified(c); id != nil {
+			return id
+		}
+	}
+	return nil
 }
 
 func (p *parser) segment() (Expr, error) {

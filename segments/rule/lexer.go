@@ -96,7 +96,7 @@ func (l *lexer) next() token {
 		}
 	}
 	l.pos += size
-	if strings.ContainsRune("=<>+-*/(),", r) {
+	if strings.ContainsRune("=<>+-*/(),.", r) { // . qualifies a column: orders.Quantity
 		return token{kind: tOp, pos: start, end: l.pos, text: string(r)}
 	}
 	return l.unexpected(start, r)

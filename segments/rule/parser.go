@@ -272,6 +272,11 @@ func (p *parser) comparison() (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if isWord(p.peek(), "in") && p.peekAt(1).kind == tNumber {
+		err := p.errAt(p.peekAt(1), "unexpected number "+p.peekAt(1).text, `"(" and a list of values`)
+		err.Hint = "a window of events is written in last 30 days"
+		return nil, err
+	}
 	if e != x && p.startsPredicate() {
 		err := p.errAt(p.peek(), "comparisons cannot be chained", "")
 		err.Hint = "combine them with and"
@@ -282,8 +287,18 @@ func (p *parser) comparison() (Expr, error) {
 
 func (p *parser) startsPredicate() bool {
 	t := p.peek()
+	if p.atWindow() {
+		return false
+	}
 	return t.kind == tOp && compareOps[t.text] || isWord(t, "is") || isWord(t, postfixWords...) ||
 		isWord(t, "not") && isWord(p.peekAt(1), postfixWords...)
+}
+
+// atWindow reports whether the next words are "in last", which ends the
+// events an aggregate counts (count(orders where x > 0 in last 30 days)):
+// in is otherwise always followed by a list.
+func (p *parser) atWindow() bool {
+	return isWord(p.peek(), "in") && isWord(p.peekAt(1), "last")
 }
 
 // predicate parses what may follow an operand: a comparison, is null,
@@ -291,6 +306,9 @@ func (p *parser) startsPredicate() bool {
 func (p *parser) predicate(x Expr) (Expr, error) {
 	t := p.peek()
 	start := x.Bounds().Pos
+	if p.atWindow() {
+		return x, nil
+	}
 	if t.kind == tOp && compareOps[t.text] {
 		p.advance()
 		r, err := p.additive()
@@ -439,8 +457,7 @@ func (p *parser) primary() (Expr, error) {
 		p.advance()
 		return &String{Span: Span{t.pos, t.end}, Value: t.text}, nil
 	case tQuoted:
-		p.advance()
-		return &Ident{Span: Span{t.pos, t.end}, Name: t.text}, nil
+		return p.name(), nil
 	case tIdent:
 		return p.word()
 	case tOp:
@@ -500,8 +517,20 @@ func (p *parser) word() (Expr, error) {
 	case next.kind == tOp && next.text == "(":
 		return p.call()
 	}
+	return p.name(), nil
+}
+
+// name parses a column name, bare or quoted, qualified by its table when
+// followed by a dot: orders.Quantity, "web orders"."Unit Price".
+func (p *parser) name() *Ident {
+	t := p.advance()
+	dot, col := p.peek(), p.peekAt(1)
+	if dot.kind != tOp || dot.text != "." || col.kind != tIdent && col.kind != tQuoted || col.kind == tIdent && reserved[strings.ToLower(col.text)] {
+		return &Ident{Span: Span{t.pos, t.end}, Name: t.text}
+	}
 	p.advance()
-	return &Ident{Span: Span{t.pos, t.end}, Name: t.text}, nil
+	p.advance()
+	return &Ident{Span: Span{t.pos, col.end}, Table: t.text, Name: col.text}
 }
 
 var timestampLayouts = []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"}

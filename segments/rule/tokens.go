@@ -81,7 +81,7 @@ func classify(t, prev, next token) TokenKind {
 	case tError:
 		return TokenError
 	case tOp:
-		if strings.Contains("(),", t.text) {
+		if strings.Contains("(),.", t.text) {
 			return TokenPunct
 		}
 		return TokenOperator
@@ -95,7 +95,8 @@ func classify(t, prev, next token) TokenKind {
 		return TokenKeyword
 	case next.kind == tOp && next.text == "(":
 		return TokenFunction
-	case (lw == "contains" || lw == "starts_with") && endsOperand(prev):
+	case (lw == "contains" || lw == "starts_with" || lw == "where") && endsOperand(prev),
+		lw == "last" && isWord(prev, "in"):
 		return TokenKeyword
 	}
 	return TokenIdentifier

@@ -1,0 +1,387 @@
+package rule
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Event conditions test what a person did, in an event table of the
+// audience: count(orders) >= 5, none(views in last 30 days).
+//
+// Each compiles to a membership test of the audience's key in the keys whose
+// events pass it, grouped once:
+//
+//	"CustomerID" IN (SELECT "CustomerID" FROM "orders" WHERE "CustomerID" IS NOT NULL
+//	    GROUP BY "CustomerID" HAVING (count(*) >= 5))
+//
+// rather than a correlated subquery per person. It needs no name for the
+// audience table (so it works however the caller aliases it), DuckDB runs it
+// as one hash aggregate and a semi join, and the SQL runs unchanged on other
+// engines. The price is that a measure can only be compared with a constant;
+// people without any matching event are decided in Go, by what the condition
+// says of an empty set (holdsWithoutEvents), and the test is negated when
+// they are members: count(orders in last 90 days) = 0 selects everyone whose
+// key is NOT IN the keys with a count other than 0.
+
+// place checks the operands of a comparison: when one is a measured event
+// aggregate, every other must be a constant, and the aggregate is recorded
+// as rightly placed.
+func (c *checker) place(operands ...Expr) error {
+	agg := measured(operands...)
+	if agg == nil {
+		return nil
+	}
+	for _, o := range operands {
+		if o != Expr(agg) && !isConstant(o) {
+			err := c.errAt(o, describe(o), fmt.Sprintf("%s can only be compared with a value (a number, text, a date or ago()), not with %s",
+				describe(agg), describe(o)))
+			err.Hint = "event measures are worked out per person, then compared: count(orders) >= 5, last(orders) < ago(90 days)"
+			return err
+		}
+	}
+	c.placed[agg] = true
+	return nil
+}
+
+// measuredIn returns the measured aggregate a comparison tests, if any.
+func measuredIn(e Expr) *Aggregate {
+	switch e := e.(type) {
+	case *Binary:
+		if !isArithmetic(e.Op) {
+			return measured(e.L, e.R)
+		}
+	case *In:
+		return measured(append([]Expr{e.X}, e.List...)...)
+	case *Between:
+		return measured(e.X, e.Lo, e.Hi)
+	case *IsNull:
+		return measured(e.X)
+	}
+	return nil
+}
+
+// measured returns the event aggregate among operands that is a value
+// (count, sum...), not a condition (none, any).
+func measured(operands ...Expr) *Aggregate {
+	for _, o := range operands {
+		if a, ok := o.(*Aggregate); ok && !a.conditional() {
+			return a
+		}
+	}
+	return nil
+}
+
+func (a *Aggregate) conditional() bool { return a.Func == "none" || a.Func == "any" }
+
+// isConstant reports whether e is the same for every person.
+func isConstant(e Expr) bool {
+	switch e.(type) {
+	case *Number, *String, *Bool, *Temporal, *Ago:
+		return true
+	}
+	return false
+}
+
+func (c *checker) aggregate(a *Aggregate) (Type, error) {
+	if c.event != nil {
+		return 0, c.errAt(a, describe(a), "event aggregates cannot be nested")
+	}
+	if !a.conditional() && !c.placed[a] {
+		err := c.errAt(a, describe(a), describe(a)+" is a value worked out per person: compare it with a constant")
+		err.Hint = "for example " + describe(a) + " >= 1; none(...) and any(...) are conditions by themselves"
+		return 0, err
+	}
+	ev, err := c.eventTable(a)
+	if err != nil {
+		return 0, err
+	}
+	timed := a.Window != nil || a.Func == "first" || a.Func == "last"
+	var timeType Type
+	if timed {
+		if timeType, err = c.eventTime(a, ev); err != nil {
+			return 0, err
+		}
+	}
+	outer := c.schema
+	c.schema, c.event = Schema{Table: ev.Name, Columns: ev.Columns}, &ev
+	defer func() { c.schema, c.event = outer, nil }()
+	if a.Where != nil {
+		if err := c.need(a.Where, "where", TypeBool); err != nil {
+			return 0, err
+		}
+	}
+	switch a.Func {
+	case "none", "any":
+		return TypeBool, nil
+	case "count":
+		return TypeNumber, nil
+	case "first", "last":
+		return timeType, nil
+	case "sum", "avg":
+		return TypeNumber, c.need(a.Arg, a.Func, TypeNumber)
+	}
+	// min, max, count_distinct: any value that compares.
+	t, err := c.typeOf(a.Arg)
+	if err != nil {
+		return 0, err
+	}
+	if t == TypeOther {
+		return 0, c.errAt(a.Arg, describe(a.Arg), isA(a.Arg, t))
+	}
+	if a.Func == "count_distinct" {
+		return TypeNumber, nil
+	}
+	return t, nil
+}
+
+// eventTable finds the table an aggregate counts over and checks that its
+// events can be matched to the audience's people.
+func (c *checker) eventTable(a *Aggregate) (EventTable, error) {
+	at := func(msg string) *Error {
+		return &Error{Pos: a.TableSpan.Pos, End: a.TableSpan.End, Token: a.Table, Msg: msg}
+	}
+	ev, ok := c.schema.Event(a.Table)
+	if !ok {
+		if _, isColumn, _ := c.schema.Lookup(a.Table); isColumn && !a.conditional() && aggregateFuncs[a.Func] {
+			return EventTable{}, at(fmt.Sprintf("%s is a column of %s; %s works on an event table's column, like %s(orders.amount)",
+				quoteName(a.Table), quoteName(c.schema.Table), a.Func, a.Func))
+		}
+		err := at("unknown event table " + quoteName(a.Table))
+		names := make([]string, len(c.schema.Events))
+		for i, e := range c.schema.Events {
+			names[i] = e.Name
+		}
+		if len(names) == 0 {
+			err.Msg = fmt.Sprintf("%s has no event tables, so %s cannot be counted", quoteName(c.schema.Table), quoteName(a.Table))
+			err.Hint = fmt.Sprintf("declare one: segscope events setup --table %s --key COLUMN --time COLUMN --audience %s", a.Table, c.schema.Table)
+			return EventTable{}, err
+		}
+		err.Suggestion = Closest(a.Table, names)
+		if err.Suggestion == "" {
+			err.Hint = "the event tables of " + quoteName(c.schema.Table) + " are " + quoteNames(names)
+		}
+		return EventTable{}, err
+	}
+	if c.schema.Key == "" {
+		return EventTable{}, at(fmt.Sprintf("%s has no key column, so its people cannot be matched to the events in %s", quoteName(c.schema.Table), quoteName(ev.Name)))
+	}
+	key, _, _ := c.schema.Lookup(c.schema.Key)
+	evKey, _, _ := (Schema{Columns: ev.Columns}).Lookup(ev.Key)
+	if key.Type != TypeUnknown && evKey.Type != TypeUnknown && key.Type != evKey.Type {
+		return EventTable{}, at(fmt.Sprintf("cannot match %s.%s (%s) with %s.%s (%s): the keys must be the same type",
+			quoteName(c.schema.Table), quoteName(key.Name), key.Type, quoteName(ev.Name), quoteName(ev.Key), evKey.Type))
+	}
+	return ev, nil
+}
+
+// eventTime checks that an aggregate that needs the events' time has one.
+func (c *checker) eventTime(a *Aggregate, ev EventTable) (Type, error) {
+	span := a.Span
+	what := a.Func + "()"
+	if a.Window != nil {
+		span, what = a.Window.Span, "a window"
+	}
+	if ev.Time == "" {
+		err := &Error{Pos: span.Pos, End: span.End, Token: describe(a),
+			Msg: fmt.Sprintf("%s needs the time of each event, and %s has no time column", what, quoteName(ev.Name))}
+		err.Hint = fmt.Sprintf("declare it: segscope events setup --table %s --time COLUMN", ev.Name)
+		return 0, err
+	}
+	col, _, _ := (Schema{Columns: ev.Columns}).Lookup(ev.Time)
+	if !col.Type.temporal() {
+		return 0, &Error{Pos: span.Pos, End: span.End, Token: describe(a),
+			Msg: fmt.Sprintf("the time column %s of %s is a %s, not a date or timestamp", quoteName(ev.Time), quoteName(ev.Name), col.Type)}
+	}
+	return col.Type, nil
+}
+
+// qualifier checks the table a column is qualified with: inside an
+// aggregate, its event table; outside, the audience itself.
+func (c *checker) qualifier(id *Ident) error {
+	switch {
+	case id.Table == "":
+		return nil
+	case c.event != nil && strings.EqualFold(id.Table, c.event.Name):
+		return nil
+	case c.event != nil:
+		return c.errAt(id, id.Table+"."+id.Name, fmt.Sprintf("%s(...) is about %s; %s is another table", "this aggregate",
+			quoteName(c.event.Name), quoteName(id.Table)))
+	case strings.EqualFold(id.Table, c.schema.Table):
+		return nil
+	}
+	if _, ok := c.schema.Event(id.Table); ok {
+		err := c.errAt(id, id.Table+"."+id.Name, fmt.Sprintf("%s is a column of the event table %s: people have many events",
+			quoteName(id.Name), quoteName(id.Table)))
+		err.Hint = fmt.Sprintf("use it in an aggregate, like max(%s.%s) or count(%s where %s = ...)",
+			ruleName(id.Table), ruleName(id.Name), ruleName(id.Table), ruleName(id.Name))
+		return err
+	}
+	return c.errAt(id, id.Table+"."+id.Name, "unknown table "+quoteName(id.Table))
+}
+
+// eventCondition writes cond, a condition on the aggregate a (or a itself
+// when it is none or any), as a test of the audience's key.
+func (c *compiler) eventCondition(b *strings.Builder, cond Expr, a *Aggregate) error {
+	ev, _ := c.schema.Event(a.Table)
+	key, _, _ := c.schema.Lookup(c.schema.Key)
+	members := a.Func == "none"
+	if cond != nil {
+		members = holdsWithoutEvents(cond, a)
+	}
+	in := " IN ("
+	if members {
+		in = " NOT IN ("
+	}
+	evKey := quoteName(ev.Key)
+	b.WriteString("(" + quoteName(key.Name) + in + "SELECT " + evKey + " FROM " + quoteName(ev.Name) + " WHERE " + evKey + " IS NOT NULL")
+	outer := c.schema
+	c.schema, c.event = Schema{Table: ev.Name, Columns: ev.Columns, AsOf: outer.AsOf}, ev
+	defer func() { c.schema, c.having = outer, nil }()
+	if a.Where != nil {
+		b.WriteString(" AND ")
+		if err := c.emit(b, a.Where); err != nil {
+			return err
+		}
+	}
+	if w := a.Window; w != nil {
+		t := quoteName(ev.Time)
+		fmt.Fprintf(b, " AND %s > %s AND %s <= %s", t, c.timeAgo(w.Amount, w.Unit), t, c.now())
+	}
+	if cond == nil {
+		b.WriteString("))")
+		return nil
+	}
+	b.WriteString(" GROUP BY " + evKey + " HAVING ")
+	if members {
+		b.WriteString("NOT coalesce(")
+	}
+	c.having = a
+	if err := c.emit(b, cond); err != nil {
+		return err
+	}
+	if members {
+		b.WriteString(", FALSE)")
+	}
+	b.WriteString("))")
+	return nil
+}
+
+// aggregateSQL writes a measured aggregate over one person's events.
+func (c *compiler) aggregateSQL(b *strings.Builder, a *Aggregate) error {
+	switch a.Func {
+	case "count":
+		b.WriteString("count(*)")
+		return nil
+	case "first", "last":
+		fn := map[string]string{"first": "min", "last": "max"}[a.Func]
+		b.WriteString(fn + "(" + quoteName(c.event.Time) + ")")
+		return nil
+	case "count_distinct":
+		b.WriteString("count(DISTINCT ")
+	case "sum":
+		// No events add up to nothing, not to unknown.
+		b.WriteString("coalesce(sum(")
+	default:
+		b.WriteString(a.Func + "(")
+	}
+	if err := c.emit(b, a.Arg); err != nil {
+		return err
+	}
+	if a.Func == "sum" {
+		b.WriteString("), 0)")
+	} else {
+		b.WriteString(")")
+	}
+	return nil
+}
+
+// holdsWithoutEvents evaluates cond, a condition on the aggregate a, for a
+// person with no matching events: counts and sums are 0, every other
+// measure is unknown, and a comparison with unknown is false.
+func holdsWithoutEvents(cond Expr, a *Aggregate) bool {
+	zero := a.Func == "count" || a.Func == "count_distinct" || a.Func == "sum"
+	switch e := cond.(type) {
+	case *IsNull:
+		return !zero != e.Not
+	case *Binary:
+		if !zero {
+			return false
+		}
+		if e.L == Expr(a) {
+			return compareNumbers(0, e.Op, numberValue(e.R))
+		}
+		return compareNumbers(numberValue(e.L), e.Op, 0)
+	case *Between:
+		if !zero {
+			return false
+		}
+		in := numberValue(e.Lo) <= 0 && 0 <= numberValue(e.Hi)
+		return in != e.Not
+	case *In:
+		if !zero {
+			return false
+		}
+		in := false
+		for _, item := range e.List {
+			in = in || numberValue(item) == 0
+		}
+		return in != e.Not
+	}
+	return false
+}
+
+// numberValue is a numeric constant's value; the checker has made sure that
+// a count or sum is compared with numbers only.
+func numberValue(e Expr) float64 {
+	if n, ok := e.(*Number); ok {
+		return n.Value
+	}
+	return 0
+}
+
+func compareNumbers(l float64, op string, r float64) bool {
+	switch op {
+	case "=":
+		return l == r
+	case "<>":
+		return l != r
+	case "<":
+		return l < r
+	case "<=":
+		return l <= r
+	case ">":
+		return l > r
+	case ">=":
+		return l >= r
+	}
+	return false
+}
+
+// now is the as-of time in SQL: the schema's, or the current time.
+func (c *compiler) now() string {
+	if c.schema.AsOf.IsZero() {
+		return "CAST(current_timestamp AS TIMESTAMP)"
+	}
+	return "TIMESTAMP " + quoteString(c.schema.AsOf.UTC().Format("2006-01-02 15:04:05.999999"))
+}
+
+// timeAgo is the as-of time minus an interval, as a plain TIMESTAMP so that
+// it compares with DATE and TIMESTAMP columns alike.
+func (c *compiler) timeAgo(amount int64, unit string) string {
+	if c.schema.AsOf.IsZero() {
+		return fmt.Sprintf("CAST(current_timestamp - INTERVAL %d %s AS TIMESTAMP)", amount, strings.ToUpper(unit))
+	}
+	return fmt.Sprintf("(%s - INTERVAL %d %s)", c.now(), amount, strings.ToUpper(unit))
+}
+
+// AsOfDate formats an as-of time for people: the date alone at midnight.
+func AsOfDate(t time.Time) string {
+	if t.IsZero() {
+		return "now"
+	}
+	if t.Equal(t.Truncate(24 * time.Hour)) {
+		return t.Format("2006-01-02")
+	}
+	return t.Format("2006-01-02 15:04")
+}

@@ -438,19 +438,7 @@ func (w *Workspace) SetKey(ctx context.Context, table, column string) error {
 				return err
 			}
 		}
-		var known bool
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM segscope.tables WHERE table_name = ?`, table).Scan(&known); err != nil {
-			return err
-		}
-		if known {
-			_, err = tx.ExecContext(ctx, `UPDATE segscope.tables SET key_column = ? WHERE table_name = ?`, choice.column, table)
-		} else {
-			_, err = tx.ExecContext(ctx, `INSERT INTO segscope.tables VALUES (?, ?, NULL)`, table, choice.column)
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE segscope.segments SET key_column = ? WHERE table_name = ?`, choice.column, table); err != nil {
+		if err := recordKey(ctx, tx, table, choice.column); err != nil {
 			return err
 		}
 		_, err = w.AppendAudit(ctx, tx, ActionKeyChange, table, map[string]any{"key_column": choice.column, "previous": previous})
@@ -462,4 +450,45 @@ func (w *Workspace) SetKey(ctx context.Context, table, column string) error {
 	w.generation.Add(1)
 	w.columns.Clear()
 	return nil
+}
+
+// recordKey writes column as table's key in segscope's metadata, and makes the
+// table's segments follow it.
+func recordKey(ctx context.Context, tx *sql.Tx, table, column string) error {
+	var known bool
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM segscope.tables WHERE table_name = ?`, table).Scan(&known); err != nil {
+		return err
+	}
+	var err error
+	if known {
+		_, err = tx.ExecContext(ctx, `UPDATE segscope.tables SET key_column = ? WHERE table_name = ?`, column, table)
+	} else {
+		_, err = tx.ExecContext(ctx, `INSERT INTO segscope.tables VALUES (?, ?, NULL)`, table, column)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE segscope.segments SET key_column = ? WHERE table_name = ?`, column, table)
+	return err
+}
+
+// RecordKey makes column the key of a table segscope itself made inside tx (an
+// audience derived from events, one row per key), in the same transaction that
+// made it, so that the table and its key commit together. The column is not
+// checked as SetKey checks one: the caller made it unique and never empty. The
+// caller audits the change with the rest of it, and calls TablesChanged once
+// the transaction has committed.
+func (w *Workspace) RecordKey(ctx context.Context, tx *sql.Tx, table, column string) error {
+	if err := recordKey(ctx, tx, table, column); err != nil {
+		return fmt.Errorf("record %s as the key of %s: %w", column, table, err)
+	}
+	return nil
+}
+
+// TablesChanged forgets what the workspace keeps about its tables (columns,
+// personal data, row counts and orderings), as an import does: a change that
+// makes or replaces a table outside Import and SetKey calls it after it commits.
+func (w *Workspace) TablesChanged() {
+	w.generation.Add(1)
+	w.columns.Clear()
 }

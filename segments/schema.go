@@ -5,23 +5,47 @@ package segments
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments/events"
 	"github.com/segscope/segscope/segments/rule"
 )
 
-// Schema reads a table's columns as the rule language sees them.
+// Schema reads a table as the rule language sees it: its columns, its key,
+// the event tables of its people with their columns, and the as-of time that
+// windows count back from. Every rule is compiled against it, so it reads the
+// metadata once (events.ForAudience) and the columns from the workspace's cache.
 func Schema(ctx context.Context, ws *query.Workspace, table string) (rule.Schema, error) {
 	cols, err := ws.Columns(ctx, table)
 	if err != nil {
 		return rule.Schema{}, err
 	}
-	s := rule.Schema{Table: table, Columns: make([]rule.Column, len(cols))}
-	for i, c := range cols {
-		s.Columns[i] = rule.Column{Name: c.Name, Type: rule.TypeFromDuckDB(c.Type)}
+	aud, err := events.ForAudience(ctx, ws, table)
+	if err != nil {
+		return rule.Schema{}, err
+	}
+	s := rule.Schema{Table: table, Columns: ruleColumns(cols), Key: aud.Key, AsOf: aud.AsOf}
+	for _, e := range aud.Events {
+		ecols, err := ws.Columns(ctx, e.Table)
+		if errors.Is(err, query.ErrNoTable) {
+			continue // dropped since: a rule naming it is told there is no such event table
+		}
+		if err != nil {
+			return rule.Schema{}, err
+		}
+		s.Events = append(s.Events, rule.EventTable{Name: e.Table, Key: e.Key, Time: e.Time, Columns: ruleColumns(ecols)})
 	}
 	return s, nil
+}
+
+func ruleColumns(cols []query.Column) []rule.Column {
+	out := make([]rule.Column, len(cols))
+	for i, c := range cols {
+		out[i] = rule.Column{Name: c.Name, Type: rule.TypeFromDuckDB(c.Type)}
+	}
+	return out
 }
 
 // Filter compiles a rule typed by a person into a WHERE predicate for table, with

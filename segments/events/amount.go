@@ -16,7 +16,7 @@ import (
 // except as quoted identifiers and re-formatted numbers. The arithmetic is
 // done in DOUBLE, as the rule language does it, so a product of two large
 // integers cannot overflow.
-func amountSQL(expr string, cols []query.Column) (string, error) {
+func amountSQL(expr, table string, cols []query.Column) (string, error) {
 	if strings.TrimSpace(expr) == "" {
 		return "", fmt.Errorf("the amount is empty: give an expression over the event table's number columns, such as Quantity * UnitPrice")
 	}
@@ -25,15 +25,19 @@ func amountSQL(expr string, cols []query.Column) (string, error) {
 		return "", fmt.Errorf("amount %q: %w", expr, err)
 	}
 	var b strings.Builder
-	if err := emitAmount(&b, e, expr, cols); err != nil {
+	if err := emitAmount(&b, e, expr, table, cols); err != nil {
 		return "", fmt.Errorf("amount %q: %w", expr, err)
 	}
 	return b.String(), nil
 }
 
-func emitAmount(b *strings.Builder, e rule.Expr, src string, cols []query.Column) error {
+func emitAmount(b *strings.Builder, e rule.Expr, src, table string, cols []query.Column) error {
 	switch e := e.(type) {
 	case *rule.Ident:
+		// orders.Quantity, as event conditions write it, is Quantity here.
+		if e.Table != "" && !strings.EqualFold(e.Table, table) {
+			return fmt.Errorf("%s.%s is not a column of %s: an amount adds up the event table's own columns", e.Table, e.Name, table)
+		}
 		c, err := findColumn(cols, e.Name)
 		if err != nil {
 			return err
@@ -55,7 +59,7 @@ func emitAmount(b *strings.Builder, e rule.Expr, src string, cols []query.Column
 			break
 		}
 		b.WriteString("(-")
-		if err := emitAmount(b, e.X, src, cols); err != nil {
+		if err := emitAmount(b, e.X, src, table, cols); err != nil {
 			return err
 		}
 		b.WriteString(")")
@@ -65,11 +69,11 @@ func emitAmount(b *strings.Builder, e rule.Expr, src string, cols []query.Column
 			break
 		}
 		b.WriteString("(")
-		if err := emitAmount(b, e.L, src, cols); err != nil {
+		if err := emitAmount(b, e.L, src, table, cols); err != nil {
 			return err
 		}
 		b.WriteString(" " + e.Op + " ")
-		if err := emitAmount(b, e.R, src, cols); err != nil {
+		if err := emitAmount(b, e.R, src, table, cols); err != nil {
 			return err
 		}
 		b.WriteString(")")

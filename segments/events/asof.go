@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments/rule"
 )
 
 // The as-of time is what ago() and "in last N days" windows count back from.
@@ -89,37 +90,23 @@ func writeAsOf(ctx context.Context, ws *query.Workspace, tx *sql.Tx, t time.Time
 		}
 	}
 	_, err = ws.AppendAudit(ctx, tx, ActionAsOf, "as_of", map[string]any{
-		"as_of": FormatAsOf(t), "previous": FormatAsOf(was), "reason": reason,
+		"as_of": rule.AsOfDate(t), "previous": rule.AsOfDate(was), "reason": reason,
 	})
 	return err
 }
 
 // ParseAsOf reads an as-of time as a person gives it: "now" (zero), a date
 // (2011-12-10, the start of that day) or a date and time (2011-12-10 14:30),
-// taken as UTC as DuckDB's TIMESTAMP values are.
+// taken as UTC as DuckDB's TIMESTAMP values are. rule.AsOfDate writes it back.
 func ParseAsOf(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if strings.EqualFold(s, "now") {
 		return time.Time{}, nil
 	}
-	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02T15:04:05", time.RFC3339} {
+	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02T15:04"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), nil
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q is not a date: give one as 2011-12-10 (or 2011-12-10 14:30), or now", s)
-}
-
-// FormatAsOf writes an as-of time as ParseAsOf reads it: "now", a date, or a
-// date and time.
-func FormatAsOf(t time.Time) string {
-	switch {
-	case t.IsZero():
-		return "now"
-	case t.Equal(t.Truncate(24 * time.Hour)):
-		return t.UTC().Format("2006-01-02")
-	case t.Second() == 0:
-		return t.UTC().Format("2006-01-02 15:04")
-	}
-	return t.UTC().Format("2006-01-02 15:04:05")
 }

@@ -238,7 +238,7 @@ func (e Entry) Sentence() string {
 		notes = append(notes, fmt.Sprintf("%s without a %s not counted", query.CountOf(s.Keyless, "row", "rows"), e.Key))
 	}
 	if s.NoTime > 0 {
-		notes = append(notes, fmt.Sprintf("%s without a %s, left out of windows, first and last", query.CountOf(s.NoTime, "event", "events"), e.Time))
+		notes = append(notes, fmt.Sprintf("%s with no %s, left out of windows, first and last", query.CountOf(s.NoTime, "event", "events"), e.Time))
 	}
 	if s.Outside > 0 {
 		notes = append(notes, fmt.Sprintf("%s of people not in %s", query.CountOf(s.Outside, "event", "events"), e.Audience))

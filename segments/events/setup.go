@@ -127,7 +127,7 @@ func check(ctx context.Context, ws *query.Workspace, c Config, derive bool, name
 		}
 	}
 	if c.Amount != "" {
-		if p.amount, err = amountSQL(c.Amount, cols); err != nil {
+		if p.amount, err = amountSQL(c.Amount, c.Table, cols); err != nil {
 			return plan{}, err
 		}
 	}

@@ -25,6 +25,13 @@ var aggregateFuncs = map[string]bool{
 	"sum": true, "avg": true, "min": true, "max": true, "count_distinct": true,
 }
 
+// IsAggregate reports whether name is an event aggregate, count or sum, whose
+// parentheses hold an event table and its columns.
+func IsAggregate(name string) bool {
+	_, ok := aggregateFuncs[strings.ToLower(name)]
+	return ok
+}
+
 // functionNames is what unknown function names are matched against.
 var functionNames = func() []string {
 	names := []string{"ago", "segment"}

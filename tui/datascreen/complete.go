@@ -37,6 +37,10 @@ type completeTarget struct {
 	column string // complete values of this column; "" completes column names
 	prefix string
 	start  int // byte offset where the word starts
+	// Inside an event aggregate: right after its "(" the word is an event
+	// table; after "orders." or "count(orders where " a column of event.
+	tables bool
+	event  string
 }
 
 // target reads the rule before the cursor: after `col =`, `col !=` or inside
@@ -49,6 +53,10 @@ func target(text string, cursor int) completeTarget {
 		toks = toks[:n-1]
 	}
 	t.column = valueColumn(toks)
+	t.tables, t.event = eventScope(toks)
+	if t.event != "" || t.tables {
+		t.column = ""
+	}
 	t.prefix = strings.TrimLeft(t.prefix, `'"`)
 	if t.column != "" {
 		t.prefix = strings.TrimSuffix(t.prefix, "'")
@@ -86,6 +94,38 @@ func valueColumn(toks []rule.Token) string {
 		return unquote(toks[j].Text)
 	}
 	return ""
+}
+
+// eventScope reads where the cursor is among event aggregates: just after
+// an aggregate's "(" (an event table comes next), after a table and a dot,
+// or anywhere else inside an aggregate, whose columns are its table's.
+func eventScope(toks []rule.Token) (tables bool, event string) {
+	n := len(toks)
+	if n >= 2 && toks[n-1].Text == "." && toks[n-2].Kind == rule.TokenIdentifier {
+		return false, unquote(toks[n-2].Text)
+	}
+	var opens []int
+	for i, t := range toks {
+		switch t.Text {
+		case "(":
+			opens = append(opens, i)
+		case ")":
+			if len(opens) > 0 {
+				opens = opens[:len(opens)-1]
+			}
+		}
+	}
+	for k := len(opens) - 1; k >= 0; k-- {
+		i := opens[k]
+		if i == 0 || toks[i-1].Kind != rule.TokenFunction || !rule.IsAggregate(toks[i-1].Text) {
+			continue
+		}
+		if i == n-1 {
+			return true, ""
+		}
+		return false, unquote(toks[i+1].Text)
+	}
+	return false, ""
 }
 
 func isEquality(op string) bool { return op == "=" || op == "!=" || op == "<>" }
@@ -128,9 +168,9 @@ func (m *Model) complete() tea.Cmd {
 	t := target(text, cursor)
 	var items []string
 	if t.column == "" {
-		for _, col := range m.columns {
-			if hasPrefixFold(col.Name, t.prefix) {
-				items = append(items, quoteColumn(col.Name))
+		for _, name := range m.names(t) {
+			if hasPrefixFold(name, t.prefix) {
+				items = append(items, quoteColumn(name))
 			}
 		}
 	} else {
@@ -167,6 +207,31 @@ func (m *Model) complete() tea.Cmd {
 		m.bar.comp.items = nil
 	}
 	return m.edited()
+}
+
+// names are the names the word at the cursor can be: the table's columns,
+// its event tables, or one event table's columns.
+func (m *Model) names(t completeTarget) []string {
+	var names []string
+	switch {
+	case t.tables:
+		for _, e := range m.events {
+			names = append(names, e.Name)
+		}
+	case t.event != "":
+		for _, e := range m.events {
+			if strings.EqualFold(e.Name, t.event) {
+				for _, c := range e.Columns {
+					names = append(names, c.Name)
+				}
+			}
+		}
+	default:
+		for _, c := range m.columns {
+			names = append(names, c.Name)
+		}
+	}
+	return names
 }
 
 func (m *Model) insertCompletion() {

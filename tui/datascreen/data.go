@@ -12,6 +12,8 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/pii"
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/rule"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/grid"
 	"github.com/segscope/segscope/tui/styles"
@@ -42,7 +44,8 @@ type Model struct {
 
 	table    query.TableInfo
 	columns  []query.Column
-	ready    bool // the open table's columns are known
+	events   []rule.EventTable // of the table, for completing event conditions
+	ready    bool              // the open table's columns are known
 	rule     string
 	where    string
 	matching int64
@@ -99,6 +102,7 @@ type columnsMsg struct {
 	table    string
 	cols     []query.Column
 	personal map[string]pii.Kind
+	events   []rule.EventTable
 	err      error
 }
 
@@ -275,7 +279,12 @@ func (m *Model) open(t query.TableInfo) tea.Cmd {
 		}
 		// The grid masks what the CLI, exports and compare treat as personal data.
 		personal, err := ws.PersonalData(ctx, name)
-		return columnsMsg{id: id, table: name, cols: cols, personal: personal, err: err}
+		if err != nil {
+			return columnsMsg{id: id, table: name, err: err}
+		}
+		// The filter completes event tables and their columns.
+		schema, err := segments.Schema(ctx, ws, name)
+		return columnsMsg{id: id, table: name, cols: cols, personal: personal, events: schema.Events, err: err}
 	}
 }
 
@@ -287,7 +296,7 @@ func (m *Model) onColumns(msg columnsMsg) tea.Cmd {
 		m.loadErr = msg.err
 		return common.Fail(msg.err)
 	}
-	m.columns, m.ready = msg.cols, true
+	m.columns, m.events, m.ready = msg.cols, msg.events, true
 	cols := grid.ColumnsOf(msg.cols)
 	for i := range cols {
 		if k := msg.personal[cols[i].Name]; k != pii.None {

@@ -9,10 +9,11 @@ import (
 	"testing"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/tui/tuitest"
 )
 
-func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 func TestAuditFiltersAndVerifies(t *testing.T) {
 	t.Parallel()

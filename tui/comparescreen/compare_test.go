@@ -7,12 +7,13 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/compare"
 	"github.com/segscope/segscope/tui/tuitest"
 )
 
-func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 func TestCompareRanksLikeTheEngine(t *testing.T) {
 	t.Parallel()

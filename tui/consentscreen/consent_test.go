@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/tuitest"
 )
 
-func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 func TestConsentMatrixMatchesCoverage(t *testing.T) {
 	t.Parallel()

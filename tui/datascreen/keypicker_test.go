@@ -12,7 +12,7 @@ import (
 	"github.com/segscope/segscope/tui/tuitest"
 )
 
-func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 // candidate finds a column among the picker's candidates.
 func candidate(tb testing.TB, m *Model, column string) (int, query.KeyCandidate) {

@@ -10,11 +10,12 @@ import (
 	"testing"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments/export"
 	"github.com/segscope/segscope/tui/tuitest"
 )
 
-func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 // exportTo types the path into the Export screen's destination, which has the focus.
 func exportTo(t *testing.T, m *Model, path string) {

@@ -10,12 +10,13 @@ import (
 	"testing"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/tuitest"
 )
 
-func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 // console is the Segments screen over ws in the body of a w×h console (tabs,
 // status and hints take three lines), shown, inside a harness that keeps its

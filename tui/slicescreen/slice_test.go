@@ -15,7 +15,7 @@ import (
 	"github.com/segscope/segscope/tui/tuitest"
 )
 
-func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 // scopeOf is what the Data screen sends with table open and rule applied.
 func scopeOf(t *testing.T, ws *query.Workspace, table, rule string) common.Scope {

@@ -101,8 +101,8 @@ func Define(tb testing.TB, ws *query.Workspace, defs ...segments.Definition) {
 }
 
 // Customers is a fixture with the customers and orders tables and Segments.
-var Customers = NewFixture(func(tb testing.TB, path string) *query.Workspace {
-	ws := Empty(tb, path)
+var Customers = querytest.NewFixture(func(tb testing.TB, path string) *query.Workspace {
+	ws := querytest.EmptyFile(tb, path)
 	ImportTables(tb, ws)
 	Define(tb, ws, Segments...)
 	return ws
@@ -135,7 +135,7 @@ func SampleTables(tb testing.TB, ws *query.Workspace) {
 }
 
 // Sample is a fixture with the sample data (SampleTables).
-var Sample = NewFixture(func(tb testing.TB, path string) *query.Workspace {
+var Sample = querytest.NewFixture(func(tb testing.TB, path string) *query.Workspace {
 	ws := querytest.SampleFile(tb, path)
 	SampleTables(tb, ws)
 	return ws

@@ -1,4 +1,4 @@
-package tuitest
+package querytest
 
 import (
 	"context"
@@ -15,9 +15,9 @@ import (
 )
 
 // Fixture is a workspace built once per test binary, by the first test that
-// asks, and copied for each test: building (importing, defining segments)
-// costs more than the tests that read it, and a copy lets each test change
-// its own.
+// asks, and copied for each test: building (importing, defining segments,
+// seeding through the CLI) costs more than the tests that read it, and a copy
+// lets each test change its own.
 type Fixture struct {
 	build func(tb testing.TB, path string) *query.Workspace
 	once  sync.Once
@@ -37,12 +37,12 @@ var (
 	dirErr  error
 )
 
-func makeDir() { dir, dirErr = os.MkdirTemp("", "segscope-tuitest-") }
+func makeDir() { dir, dirErr = os.MkdirTemp("", "segscope-fixtures-") }
 
-// Main runs a package's tests and then removes the fixtures' files; a
-// package using fixtures calls it from TestMain:
+// Main runs a package's tests and then removes the fixtures' files and the
+// generated data (Cleanup); a package using fixtures calls it from TestMain:
 //
-//	func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+//	func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 //
 // It also gives the binary a config directory of its own: a file workspace
 // keeps its audit checkpoints with the audit key there, which must not be the
@@ -56,12 +56,13 @@ func Main(m *testing.M) int {
 	if dir != "" {
 		os.RemoveAll(dir)
 	}
+	Cleanup()
 	return code
 }
 
-// Open is a copy of the fixture, in the test's temporary directory, open as
-// "tester" and closed when the test ends.
-func (f *Fixture) Open(tb testing.TB) *query.Workspace {
+// Copy writes a copy of the fixture at path, building the fixture first if no
+// test has yet.
+func (f *Fixture) Copy(tb testing.TB, path string) {
 	tb.Helper()
 	f.once.Do(func() { f.path, f.err = f.make(tb) })
 	if f.err != nil {
@@ -69,7 +70,6 @@ func (f *Fixture) Open(tb testing.TB) *query.Workspace {
 	}
 	// The audit checkpoint beside the file comes too, so the copy's log
 	// verifies as the original's does.
-	path := filepath.Join(tb.TempDir(), "w.duckdb")
 	for _, suffix := range []string{"", anchor.SidecarSuffix} {
 		data, err := os.ReadFile(f.path + suffix)
 		if errors.Is(err, fs.ErrNotExist) && suffix != "" {
@@ -82,6 +82,14 @@ func (f *Fixture) Open(tb testing.TB) *query.Workspace {
 			tb.Fatal(err)
 		}
 	}
+}
+
+// Open is a copy of the fixture, in the test's temporary directory, open as
+// "tester" and closed when the test ends.
+func (f *Fixture) Open(tb testing.TB) *query.Workspace {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "w.duckdb")
+	f.Copy(tb, path)
 	ws, err := query.Open(context.Background(), path)
 	if err != nil {
 		tb.Fatal(err)
@@ -118,8 +126,8 @@ type buildTB struct{ testing.TB }
 
 func (buildTB) Cleanup(func()) {}
 
-// Empty is a new workspace at path acting as "tester", for a fixture's build.
-func Empty(tb testing.TB, path string) *query.Workspace {
+// EmptyFile is a new workspace at path acting as "tester", for a fixture's build.
+func EmptyFile(tb testing.TB, path string) *query.Workspace {
 	tb.Helper()
 	ws, err := query.Open(context.Background(), path)
 	if err != nil {

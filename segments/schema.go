@@ -35,7 +35,7 @@ func Schema(ctx context.Context, ws *query.Workspace, table string) (rule.Schema
 		if err != nil {
 			return rule.Schema{}, err
 		}
-		s.Events = append(s.Events, rule.EventTable{Name: e.Table, Key: e.Key, Time: e.Time, Columns: ruleColumns(ecols)})
+		s.Events = append(s.Events, rule.EventTable{Name: e.Table, Key: e.Key, Time: e.Time, Amount: e.Amount, Columns: ruleColumns(ecols)})
 	}
 	return s, nil
 }

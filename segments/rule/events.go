@@ -385,3 +385,71 @@ func AsOfDate(t time.Time) string {
 	}
 	return t.Format("2006-01-02 15:04")
 }
+
+// Measure checks text, arithmetic over an event table's number columns
+// (Quantity * UnitPrice), as an amount is declared, and returns it written
+// for use inside an aggregate, each column with its table (orders.Quantity *
+// orders.UnitPrice), and as SQL over the event table, in DOUBLE like all
+// the language's arithmetic.
+func Measure(text string, ev EventTable) (ruleText, sql string, err error) {
+	e, err := Parse(text)
+	if err != nil {
+		return "", "", err
+	}
+	var b strings.Builder
+	if err := writeMeasure(&b, e, ev.Name); err != nil {
+		return "", "", withSource(err, text)
+	}
+	s := Schema{Table: ev.Name, Columns: ev.Columns}
+	c := checker{schema: s, bools: map[Expr]bool{}, placed: map[*Aggregate]bool{}, event: &ev}
+	if err := c.need(e, "an amount", TypeNumber); err != nil {
+		return "", "", withSource(err, text)
+	}
+	var q strings.Builder
+	if err := (&compiler{schema: s, bools: c.bools}).double(&q, e); err != nil {
+		return "", "", withSource(err, text)
+	}
+	ruleText = b.String()
+	if _, ok := e.(*Binary); ok { // the outermost parentheses say nothing
+		ruleText = ruleText[1 : len(ruleText)-1]
+	}
+	return ruleText, q.String(), nil
+}
+
+// writeMeasure writes arithmetic back as rule text with qualified columns.
+// Only columns, numbers, + - * / and minus are a measure.
+func writeMeasure(b *strings.Builder, e Expr, table string) error {
+	switch e := e.(type) {
+	case *Ident:
+		b.WriteString(ruleName(table) + "." + ruleName(e.Name))
+		return nil
+	case *Number:
+		b.WriteString(formatNumber(e))
+		return nil
+	case *Unary:
+		if e.Op == "-" {
+			b.WriteString("-(")
+			if err := writeMeasure(b, e.X, table); err != nil {
+				return err
+			}
+			b.WriteString(")")
+			return nil
+		}
+	case *Binary:
+		if isArithmetic(e.Op) {
+			b.WriteString("(")
+			if err := writeMeasure(b, e.L, table); err != nil {
+				return err
+			}
+			b.WriteString(" " + e.Op + " ")
+			if err := writeMeasure(b, e.R, table); err != nil {
+				return err
+			}
+			b.WriteString(")")
+			return nil
+		}
+	}
+	s := e.Bounds()
+	return &Error{Pos: s.Pos, End: s.End, Token: describe(e),
+		Msg: describe(e) + " cannot be part of an amount: use the event table's number columns, numbers, + - * / and parentheses"}
+}

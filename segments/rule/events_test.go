@@ -244,3 +244,41 @@ func TestEventTokens(t *testing.T) {
 		}
 	}
 }
+
+func TestMeasure(t *testing.T) {
+	orders := eventSchema(eventAsOf).Events[0]
+	text, sql, err := rule.Measure("Quantity * (UnitPrice - 1)", orders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text != "orders.Quantity * (orders.UnitPrice - 1)" {
+		t.Errorf("rule text = %s", text)
+	}
+	db := openEventsDB(t)
+	var viaMeasure, byHand float64
+	if err := db.QueryRow("SELECT sum(" + sql + ") FROM orders").Scan(&viaMeasure); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	if err := db.QueryRow(`SELECT sum("Quantity" * ("UnitPrice" - 1)) FROM orders`).Scan(&byHand); err != nil {
+		t.Fatal(err)
+	}
+	if viaMeasure != byHand {
+		t.Errorf("measure sums to %v, by hand %v", viaMeasure, byHand)
+	}
+	// The rule text works inside an aggregate.
+	if _, err := rule.Compile("sum("+text+") > 10", eventSchema(eventAsOf), nil); err != nil {
+		t.Errorf("sum(%s): %v", text, err)
+	}
+	for src, want := range map[string]string{
+		"InvoiceNo * 2":  "needs a number",
+		"Quantity > 1":   "cannot be part of an amount",
+		"count(orders)":  "cannot be part of an amount",
+		"abs(Quantity)":  "cannot be part of an amount",
+		"Quantiy * 2":    `did you mean "Quantity"`,
+		"notes.body * 2": "is another table",
+	} {
+		if _, _, err := rule.Measure(src, orders); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Measure(%s) = %v, want an error containing %q", src, err, want)
+		}
+	}
+}

@@ -99,9 +99,12 @@ type Schema struct {
 // EventTable is a table whose rows are events of the audience's people: the
 // rows whose Key equals a person's key are that person's events.
 type EventTable struct {
-	Name    string
-	Key     string
-	Time    string // the event time column; "" when the table has none
+	Name string
+	Key  string
+	Time string // the event time column; "" when the table has none
+	// Amount is what an event is worth, arithmetic over its columns
+	// (Quantity * UnitPrice); "" when not declared. See Measure.
+	Amount  string
 	Columns []Column
 }
 

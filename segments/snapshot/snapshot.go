@@ -1,0 +1,434 @@
+// Package snapshot remembers who was in a segment when: every export, and every
+// `segscope snapshot`, records the keys of the segment's members at that moment,
+// with its size and reach per consent channel, so that later one can ask who
+// entered and who left since a send, export only the new members, and follow a
+// segment's size over time.
+//
+// Members are kept as intervals, not copies: a row (segment, key, first_id,
+// left_id) says the key was a member in every snapshot of the segment from
+// first_id up to, not including, left_id (NULL while it still is). A member who
+// stays costs nothing in later snapshots; a snapshot costs one row per member
+// who entered since the one before, and an update per member who left. Keys are
+// kept as BIGINT when the key column is an integer type, else as text.
+package snapshot
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/consent"
+)
+
+// ErrNoSnapshot is wrapped when no snapshot answers a reference.
+var ErrNoSnapshot = errors.New("no earlier snapshot")
+
+// ActionSnapshot is the audit action of a snapshot taken on its own (an
+// export's is recorded in the export's entry).
+const ActionSnapshot = "segment.snapshot"
+
+// Kinds of snapshot.
+const (
+	KindSnapshot = "snapshot"
+	KindExport   = "export"
+)
+
+// Scope says which audience an export wrote, so that --only-new compares an
+// export with the last one of the same audience. A snapshot's keys are always
+// the whole segment's.
+type Scope struct {
+	Channel  string `json:"channel,omitempty"`
+	Split    string `json:"split_salt,omitempty"`
+	Arm      string `json:"arm,omitempty"`
+	Priority string `json:"priority,omitempty"`
+	Step     string `json:"step,omitempty"`
+}
+
+// Snapshot is one recorded membership of a segment.
+type Snapshot struct {
+	ID        int64            `json:"id"`
+	Segment   string           `json:"segment"`
+	Version   int              `json:"version"`
+	Table     string           `json:"table"`
+	KeyColumn string           `json:"key_column"`
+	KeyKind   string           `json:"key_kind"` // "int" or "text"
+	Kind      string           `json:"kind"`
+	Scope     Scope            `json:"scope"`
+	Taken     time.Time        `json:"taken_at"`
+	Size      int64            `json:"size"`
+	Reach     map[string]int64 `json:"reach,omitempty"`
+	Actor     string           `json:"actor"`
+}
+
+var ddl = []string{
+	`CREATE TABLE IF NOT EXISTS segscope.snapshots (
+		id BIGINT, segment VARCHAR, version INTEGER, table_name VARCHAR, key_column VARCHAR, key_kind VARCHAR,
+		kind VARCHAR, scope VARCHAR, taken_at TIMESTAMP, size BIGINT, reach VARCHAR, actor VARCHAR)`,
+	`CREATE TABLE IF NOT EXISTS segscope.snapshot_members (
+		segment VARCHAR, key_int BIGINT, key_text VARCHAR, first_id BIGINT, left_id BIGINT)`,
+}
+
+// intTypes are the key types kept as BIGINT: every integer type that fits.
+var intTypes = map[string]bool{"TINYINT": true, "SMALLINT": true, "INTEGER": true, "BIGINT": true,
+	"UTINYINT": true, "USMALLINT": true, "UINTEGER": true}
+
+// keyKind is how a table's key column is kept.
+func keyKind(ctx context.Context, ws *query.Workspace, table, key string) (string, error) {
+	cols, err := ws.Columns(ctx, table)
+	if err != nil {
+		return "", err
+	}
+	for _, c := range cols {
+		if c.Name == key {
+			if intTypes[strings.ToUpper(c.Type)] {
+				return "int", nil
+			}
+			return "text", nil
+		}
+	}
+	return "", fmt.Errorf("table %s has no key column %s", table, key)
+}
+
+// keyColumn is the members table's column of a kind.
+func keyColumn(kind string) string {
+	if kind == "int" {
+		return "key_int"
+	}
+	return "key_text"
+}
+
+// liveKeys selects a segment's members' keys now, as kind, in a column k.
+func liveKeys(c segments.Compiled, kind string) string {
+	k := query.QuoteIdent(c.Key)
+	if kind == "text" {
+		k = "CAST(" + k + " AS VARCHAR)"
+	}
+	// A NULL key would make every NOT IN below unknown; a key column has none,
+	// but a table changed outside segscope might.
+	return "SELECT " + k + " AS k FROM main." + query.QuoteIdent(c.Table) + " WHERE (" + c.Where + ") AND " + query.QuoteIdent(c.Key) + " IS NOT NULL"
+}
+
+// memberKeys selects the keys of snapshot s as kind, in a column k. Its values
+// are numbers and a quoted name: it can be spliced into a predicate.
+func memberKeys(s Snapshot, kind string) string {
+	col := "sm." + keyColumn(s.KeyKind)
+	if kind == "text" && s.KeyKind == "int" {
+		col = "CAST(" + col + " AS VARCHAR)"
+	}
+	id := strconv.FormatInt(s.ID, 10)
+	return "SELECT " + col + " AS k FROM segscope.snapshot_members sm WHERE sm.segment = " + query.QuoteString(s.Segment) +
+		" AND sm.first_id <= " + id + " AND (sm.left_id IS NULL OR sm.left_id > " + id + ")"
+}
+
+// Record adds a snapshot of a compiled segment's members inside tx, a
+// Workspace.WriteTx the caller holds, so that it commits with what it records
+// (an export, or a snapshot's audit entry). Reach is the contactable members per
+// channel, if known.
+func Record(ctx context.Context, ws *query.Workspace, tx *sql.Tx, c segments.Compiled, kind string, scope Scope, reach map[string]int64) (Snapshot, error) {
+	s, err := record(ctx, ws, tx, c, kind, scope, reach)
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("snapshot of %s: %w", c.Name, err)
+	}
+	return s, nil
+}
+
+func record(ctx context.Context, ws *query.Workspace, tx *sql.Tx, c segments.Compiled, kind string, scope Scope, reach map[string]int64) (Snapshot, error) {
+	kk, err := keyKind(ctx, ws, c.Table, c.Key)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	for _, stmt := range ddl {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return Snapshot{}, err
+		}
+	}
+	s := Snapshot{Segment: c.Name, Version: c.Version, Table: c.Table, KeyColumn: c.Key, KeyKind: kk, Kind: kind,
+		Scope: scope, Taken: time.Now().UTC().Truncate(time.Microsecond), Reach: reach, Actor: ws.Actor()}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM segscope.snapshots`).Scan(&s.ID); err != nil {
+		return Snapshot{}, err
+	}
+	prev, err := latest(ctx, tx, c.Name, "", nil)
+	if err != nil && !errors.Is(err, ErrNoSnapshot) {
+		return Snapshot{}, err
+	}
+	col := keyColumn(kk)
+	if err == nil && (prev.KeyColumn != c.Key || prev.KeyKind != kk) {
+		// Keys of another column are other values: every open interval ends here.
+		if _, err := tx.ExecContext(ctx, `UPDATE segscope.snapshot_members SET left_id = ? WHERE segment = ? AND left_id IS NULL`, s.ID, c.Name); err != nil {
+			return Snapshot{}, err
+		}
+	}
+	// The members are read once, into a temporary table the two changes below share.
+	cur := "snapshot_current_" + strconv.FormatInt(s.ID, 10)
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE `+cur+` AS `+liveKeys(c, kk)); err != nil {
+		return Snapshot{}, err
+	}
+	defer tx.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.`+cur)
+	if _, err := tx.ExecContext(ctx, `UPDATE segscope.snapshot_members SET left_id = ?
+		WHERE segment = ? AND left_id IS NULL AND `+col+` NOT IN (SELECT k FROM temp.`+cur+`)`, s.ID, c.Name); err != nil {
+		return Snapshot{}, err
+	}
+	keys := "k, NULL"
+	if kk == "text" {
+		keys = "NULL, k"
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO segscope.snapshot_members SELECT ?, `+keys+`, ?, NULL FROM temp.`+cur+`
+		WHERE k NOT IN (SELECT `+col+` FROM segscope.snapshot_members WHERE segment = ? AND left_id IS NULL)`,
+		c.Name, s.ID, c.Name); err != nil {
+		return Snapshot{}, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM temp.`+cur).Scan(&s.Size); err != nil {
+		return Snapshot{}, err
+	}
+	scopeJSON, _ := json.Marshal(scope)
+	reachJSON, _ := json.Marshal(reach)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO segscope.snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.ID, s.Segment, s.Version, s.Table, s.KeyColumn, s.KeyKind, s.Kind, string(scopeJSON), s.Taken, s.Size, string(reachJSON), s.Actor); err != nil {
+		return Snapshot{}, err
+	}
+	return s, nil
+}
+
+// Service answers questions about a workspace's snapshots.
+type Service struct {
+	ws    *query.Workspace
+	store *segments.Store
+	// Consent counts reach for Take; tests pin its clock.
+	Consent *consent.Service
+}
+
+// New returns the snapshot service of a workspace.
+func New(ws *query.Workspace) *Service {
+	return &Service{ws: ws, store: segments.NewStore(ws), Consent: consent.New(ws)}
+}
+
+// Taken is a new snapshot and the one before it, if any.
+type Taken struct {
+	Snapshot Snapshot  `json:"snapshot"`
+	Previous *Snapshot `json:"previous,omitempty"`
+}
+
+// Take records a snapshot of a segment as it is now, with its reach on every
+// consent channel when its table has consent set up, and writes it to the audit log.
+func (s *Service) Take(ctx context.Context, segment, reason string) (Taken, error) {
+	t, err := s.take(ctx, segment, reason)
+	if err != nil {
+		return Taken{}, fmt.Errorf("snapshot of %s: %w", segment, err)
+	}
+	return t, nil
+}
+
+func (s *Service) take(ctx context.Context, segment, reason string) (Taken, error) {
+	c, err := s.store.Compile(ctx, segment)
+	if err != nil {
+		return Taken{}, err
+	}
+	var reach map[string]int64
+	cov, err := s.Consent.Coverage(ctx, consent.SegmentMembers(c), nil)
+	switch {
+	case errors.Is(err, consent.ErrNotConfigured):
+	case err != nil:
+		return Taken{}, err
+	default:
+		reach = map[string]int64{}
+		for _, ch := range cov.Channels {
+			reach[ch.Channel] = ch.Contactable
+		}
+	}
+	var t Taken
+	if prev, err := s.Latest(ctx, segment); err == nil {
+		t.Previous = &prev
+	} else if !errors.Is(err, ErrNoSnapshot) {
+		return Taken{}, err
+	}
+	err = s.ws.WriteTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if t.Snapshot, err = record(ctx, s.ws, tx, c, KindSnapshot, Scope{}, reach); err != nil {
+			return err
+		}
+		_, err = s.ws.AppendAudit(ctx, tx, ActionSnapshot, segment, map[string]any{
+			"snapshot": t.Snapshot.ID, "version": c.Version, "size": t.Snapshot.Size, "reach": reach, "reason": reason,
+		})
+		return err
+	})
+	return t, err
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+const snapshotColumns = `id, segment, version, table_name, key_column, key_kind, kind, scope, taken_at, size, reach, actor`
+
+func scan(rows interface{ Scan(...any) error }) (Snapshot, error) {
+	var s Snapshot
+	var scope, reach string
+	if err := rows.Scan(&s.ID, &s.Segment, &s.Version, &s.Table, &s.KeyColumn, &s.KeyKind, &s.Kind, &scope, &s.Taken, &s.Size, &reach, &s.Actor); err != nil {
+		return Snapshot{}, err
+	}
+	if err := json.Unmarshal([]byte(scope), &s.Scope); err != nil {
+		return Snapshot{}, fmt.Errorf("snapshot %d's scope is damaged: %w", s.ID, err)
+	}
+	if err := json.Unmarshal([]byte(reach), &s.Reach); err != nil {
+		return Snapshot{}, fmt.Errorf("snapshot %d's reach is damaged: %w", s.ID, err)
+	}
+	return s, nil
+}
+
+func hasTables(ctx context.Context, q querier) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
+		WHERE schema_name = 'segscope' AND table_name = 'snapshots' AND database_name = current_database()`).Scan(&n)
+	return n > 0, err
+}
+
+// latest is the last snapshot of a segment matching cond (with args), "" for any.
+func latest(ctx context.Context, q querier, segment, cond string, args []any) (Snapshot, error) {
+	list, err := list(ctx, q, segment, cond, args, true, 1)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	if len(list) == 0 {
+		return Snapshot{}, fmt.Errorf("%w of segment %s", ErrNoSnapshot, segment)
+	}
+	return list[0], nil
+}
+
+func list(ctx context.Context, q querier, segment, cond string, args []any, newestFirst bool, limit int) ([]Snapshot, error) {
+	if ok, err := hasTables(ctx, q); err != nil || !ok {
+		return nil, err
+	}
+	stmt := `SELECT ` + snapshotColumns + ` FROM segscope.snapshots WHERE segment = ?`
+	if cond != "" {
+		stmt += ` AND (` + cond + `)`
+	}
+	stmt += ` ORDER BY id`
+	if newestFirst {
+		stmt += ` DESC`
+	}
+	if limit > 0 {
+		stmt += ` LIMIT ` + strconv.Itoa(limit)
+	}
+	rows, err := q.QueryContext(ctx, stmt, append([]any{segment}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Snapshot
+	for rows.Next() {
+		s, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Latest is a segment's last snapshot; the error wraps ErrNoSnapshot if it has none.
+func (s *Service) Latest(ctx context.Context, segment string) (Snapshot, error) {
+	return latest(ctx, s.ws.DB(), segment, "", nil)
+}
+
+// List is a segment's snapshots, oldest first.
+func (s *Service) List(ctx context.Context, segment string) ([]Snapshot, error) {
+	out, err := list(ctx, s.ws.DB(), segment, "", nil, false, 0)
+	if err != nil {
+		return nil, fmt.Errorf("snapshots of %s: %w", segment, err)
+	}
+	return out, nil
+}
+
+// LastExport is the last export of a segment to the same audience (channel,
+// split arm, priority step); the error wraps ErrNoSnapshot if there is none.
+func (s *Service) LastExport(ctx context.Context, segment string, scope Scope) (Snapshot, error) {
+	exports, err := list(ctx, s.ws.DB(), segment, `kind = 'export'`, nil, true, 0)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	for _, e := range exports {
+		if e.Scope == scope {
+			return e, nil
+		}
+	}
+	return Snapshot{}, fmt.Errorf("%w: segment %s has no earlier export%s to compare with; export it once without --only-new",
+		ErrNoSnapshot, segment, scope.describe())
+}
+
+func (sc Scope) describe() string {
+	var parts []string
+	if sc.Channel != "" {
+		parts = append(parts, "on channel "+sc.Channel)
+	}
+	if sc.Arm != "" {
+		parts = append(parts, "of arm "+sc.Arm)
+	}
+	if sc.Step != "" {
+		parts = append(parts, "as step "+sc.Step+" of "+sc.Priority)
+	}
+	if len(parts) == 0 {
+		return " without a channel"
+	}
+	return " " + strings.Join(parts, ", ")
+}
+
+var (
+	versionRef  = regexp.MustCompile(`^v?(\d+)$`)
+	snapshotRef = regexp.MustCompile(`^(?:snapshot:|#)(\d+)$`)
+)
+
+// Find resolves a reference to one of a segment's snapshots: "last",
+// "last-export", a version ("v3" or "3": the last snapshot of that version),
+// "snapshot:ID", or a date or time (the last snapshot taken by then; a date
+// means its end, UTC).
+func (s *Service) Find(ctx context.Context, segment, ref string) (Snapshot, error) {
+	raw := strings.TrimSpace(ref)
+	ref = strings.ToLower(raw)
+	var cond string
+	var args []any
+	what := ref
+	switch {
+	case ref == "" || ref == "last":
+		what = "any time"
+	case ref == "last-export":
+		cond, what = `kind = 'export'`, "an export"
+	case versionRef.MatchString(ref):
+		v, _ := strconv.Atoi(versionRef.FindStringSubmatch(ref)[1])
+		cond, args, what = `version = ?`, []any{v}, "version "+strconv.Itoa(v)
+	case snapshotRef.MatchString(ref):
+		id, _ := strconv.ParseInt(snapshotRef.FindStringSubmatch(ref)[1], 10, 64)
+		cond, args, what = `id = ?`, []any{id}, "snapshot "+strconv.FormatInt(id, 10)
+	default:
+		until, err := parseTime(raw)
+		if err != nil {
+			return Snapshot{}, fmt.Errorf("--since %q: use last, last-export, a version (v3), snapshot:ID, a date (2026-11-30) or a time (2026-11-30T09:00:00Z)", ref)
+		}
+		cond, args, what = `taken_at <= ?`, []any{until}, "on or before "+ref
+	}
+	snap, err := latest(ctx, s.ws.DB(), segment, cond, args)
+	if errors.Is(err, ErrNoSnapshot) {
+		return Snapshot{}, fmt.Errorf("%w of segment %s from %s: snapshots are taken by every export and by `segscope snapshot %s`", ErrNoSnapshot, segment, what, segment)
+	}
+	return snap, err
+}
+
+func parseTime(ref string) (time.Time, error) {
+	if d, err := time.Parse("2006-01-02", ref); err == nil {
+		return d.Add(24*time.Hour - time.Microsecond), nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, ref); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, errors.New("not a time")
+}

@@ -153,6 +153,8 @@ func (a *app) root() *cobra.Command {
 		a.importCmd(),
 		a.tablesCmd(),
 		a.keyCmd(),
+		a.eventsCmd(),
+		a.asOfCmd(),
 		a.profileCmd(),
 		a.sliceCmd(),
 		a.queryCmd(),

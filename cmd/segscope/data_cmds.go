@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/pii"
+	"github.com/segscope/segscope/segments/events"
 )
 
 func (a *app) importCmd() *cobra.Command {
@@ -40,13 +42,17 @@ func (a *app) importCmd() *cobra.Command {
 	return cmd
 }
 
-// importFiles imports each file, reporting as it goes; it stops at the first failure.
+// importFiles imports each file, reporting as it goes; it stops at the first
+// failed import. Event tables and audiences made from them follow each import
+// (events.AfterImport); one that can't is reported after the rest, and the
+// command fails, but the import stays.
 func (a *app) importFiles(cmd *cobra.Command, ws *query.Workspace, paths []string, opts query.ImportOptions) ([]query.ImportResult, error) {
 	var results []query.ImportResult
+	var refreshErrs []error
 	for _, path := range paths {
 		res, err := ws.Import(cmd.Context(), path, opts)
 		if err != nil {
-			return results, err
+			return results, errors.Join(append(refreshErrs, err)...)
 		}
 		results = append(results, res)
 		if a.format != "json" {
@@ -57,8 +63,15 @@ func (a *app) importFiles(cmd *cobra.Command, ws *query.Workspace, paths []strin
 				a.note("%s", line)
 			}
 		}
+		refreshed, err := events.AfterImport(cmd.Context(), ws, res.Table)
+		for _, e := range refreshed {
+			a.note("  %s", e.Sentence())
+		}
+		if err != nil {
+			refreshErrs = append(refreshErrs, fmt.Errorf("%s was imported, but: %w", res.Table, err))
+		}
 	}
-	return results, nil
+	return results, errors.Join(refreshErrs...)
 }
 
 func (a *app) tablesCmd() *cobra.Command {

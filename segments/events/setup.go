@@ -193,6 +193,8 @@ func keyClass(duckType string) string {
 	return t
 }
 
+const nameTheTime = "name the column with each event's date or time (--time), or leave --time out"
+
 // checkTime refuses a time column that is not a DATE or TIMESTAMP, saying
 // how much of a text column reads as times.
 func checkTime(ctx context.Context, ws *query.Workspace, table string, c query.Column) error {
@@ -201,13 +203,16 @@ func checkTime(ctx context.Context, ws *query.Workspace, table string, c query.C
 		return nil
 	}
 	if t != "VARCHAR" {
-		return fmt.Errorf("%s.%s holds %s, not dates or times: name the column with each event's date or time (--time), or leave --time out", table, c.Name, typeWords(c.Type))
+		return fmt.Errorf("%s.%s holds %s, not dates or times: %s", table, c.Name, typeWords(c.Type), nameTheTime)
 	}
 	var values, readable int64
 	col := query.QuoteIdent(c.Name)
 	err := ws.DB().QueryRowContext(ctx, `SELECT count(`+col+`), count(TRY_CAST(`+col+` AS TIMESTAMP)) FROM main.`+query.QuoteIdent(table)).Scan(&values, &readable)
 	if err != nil {
 		return fmt.Errorf("read %s.%s: %w", table, c.Name, err)
+	}
+	if readable == 0 {
+		return fmt.Errorf("%s.%s holds text, not dates or times: %s", table, c.Name, nameTheTime)
 	}
 	return fmt.Errorf("%s.%s holds text, not dates or times (%s of %s values read as a time as written): "+
 		"the import converts a column when every value reads as a date (day or month first) or a time; "+

@@ -1,0 +1,333 @@
+// Package risk says how risky a segment is to hand on, and why: each risk is a
+// flag with its reason in plain words, and the flags add up to a score (low,
+// medium, high) by the rule in Score. The workspace's policy (policy.go) says
+// which segments need an acknowledgement before they are exported.
+//
+// Flags are worked out afresh whenever they are asked for (when a segment is
+// saved, listed or shown, and when it is exported), since most depend on the
+// data and consent as they are now; the one pass they need over the data is the
+// segment's consent coverage on its main channel.
+package risk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/pii"
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/rule"
+)
+
+// Level is a flag's severity, and a segment's score.
+type Level string
+
+// The levels, lowest first.
+const (
+	Low    Level = "low"
+	Medium Level = "medium"
+	High   Level = "high"
+)
+
+// Levels lists the levels, lowest first.
+var Levels = []Level{Low, Medium, High}
+
+func (l Level) atLeast(o Level) bool { return slices.Index(Levels, l) >= slices.Index(Levels, o) }
+
+// Code names a flag.
+type Code string
+
+// The flags.
+const (
+	PersonalData    Code = "personal_data"
+	Minors          Code = "minors"
+	SmallCell       Code = "small_cell"
+	SpecialCategory Code = "special_category"
+	LowCoverage     Code = "low_coverage"
+	Strict          Code = "strict_jurisdictions"
+	NoConsent       Code = "no_consent_setup"
+	NoDescription   Code = "no_description"
+	NoReason        Code = "no_reason"
+)
+
+// severities is each flag's severity: what it alone says of the segment.
+var severities = map[Code]Level{
+	Minors: High, SmallCell: High, SpecialCategory: High,
+	PersonalData: Medium, LowCoverage: Medium, Strict: Medium, NoConsent: Medium,
+	NoDescription: Low, NoReason: Low,
+}
+
+func codeNames() []string {
+	names := make([]string, 0, len(severities))
+	for c := range maps.Keys(severities) {
+		names = append(names, string(c))
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Flag is one risk, with its reason in plain words.
+type Flag struct {
+	Code     Code   `json:"flag"`
+	Severity Level  `json:"severity"`
+	Reason   string `json:"reason"`
+	// Blocks says the policy gates an export on this flag alone.
+	Blocks bool `json:"blocks,omitempty"`
+}
+
+// Assessment is a segment's risk as of AsOf.
+type Assessment struct {
+	Segment string    `json:"segment"`
+	Table   string    `json:"table"`
+	Version int       `json:"version"`
+	Members int64     `json:"members"`
+	Score   Level     `json:"score"`
+	Flags   []Flag    `json:"flags"`
+	AsOf    time.Time `json:"as_of"`
+	// Gated says an export needs an acknowledgement (the policy's gate score, or
+	// a flag it blocks on).
+	Gated bool `json:"gated"`
+	// Channel is the consent channel coverage was judged on ("" without consent).
+	Channel string `json:"main_channel,omitempty"`
+	// Err is why the segment could not be assessed, in AssessAll.
+	Err error `json:"-"`
+}
+
+// Codes lists the flags raised, in order.
+func (a Assessment) Codes() []string {
+	out := make([]string, len(a.Flags))
+	for i, f := range a.Flags {
+		out[i] = string(f.Code)
+	}
+	return out
+}
+
+// Score combines flags: high with any high flag or two medium ones; medium with
+// one medium flag or two low ones; low otherwise (no flag, or one low one).
+func Score(flags []Flag) Level {
+	n := map[Level]int{}
+	for _, f := range flags {
+		n[f.Severity]++
+	}
+	switch {
+	case n[High] > 0 || n[Medium] >= 2:
+		return High
+	case n[Medium] == 1 || n[Low] >= 2:
+		return Medium
+	}
+	return Low
+}
+
+// Assessor assesses a workspace's segments.
+type Assessor struct {
+	ws       *query.Workspace
+	segments *segments.Store
+	consent  *consent.Service
+}
+
+// New returns an assessor; c is the consent service whose clock coverage uses.
+func New(ws *query.Workspace, c *consent.Service) *Assessor {
+	return &Assessor{ws: ws, segments: segments.NewStore(ws), consent: c}
+}
+
+// Assess works out a live segment's flags and score now, under the stored policy.
+func (a *Assessor) Assess(ctx context.Context, name string) (Assessment, error) {
+	p, err := a.Policy(ctx)
+	if err != nil {
+		return Assessment{}, err
+	}
+	as, err := a.assess(ctx, name, p)
+	if err != nil {
+		return Assessment{}, fmt.Errorf("risk of %s: %w", name, err)
+	}
+	return as, nil
+}
+
+// AssessAll assesses the named segments, at most segments.SizeLimit at a time,
+// as Store.Sizes counts them: answers in the order of names, each (if not nil)
+// called with every answer as it lands, one call at a time. One segment's
+// failure is its own answer's Err.
+func (a *Assessor) AssessAll(ctx context.Context, names []string, each func(Assessment)) ([]Assessment, error) {
+	p, err := a.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Assessment, len(names))
+	var mu sync.Mutex
+	var g errgroup.Group
+	g.SetLimit(segments.SizeLimit)
+	for i, name := range names {
+		g.Go(func() error {
+			as, err := a.assess(ctx, name, p)
+			if err != nil {
+				as = Assessment{Segment: name, Err: fmt.Errorf("risk of %s: %w", name, err)}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			out[i] = as
+			if each != nil {
+				each(as)
+			}
+			return nil
+		})
+	}
+	g.Wait()
+	return out, nil
+}
+
+func (a *Assessor) assess(ctx context.Context, name string, p Policy) (Assessment, error) {
+	seg, err := a.segments.Compile(ctx, name)
+	if err != nil {
+		return Assessment{}, err
+	}
+	history, err := a.segments.History(ctx, name)
+	if err != nil {
+		return Assessment{}, err
+	}
+	as := Assessment{Segment: seg.Name, Table: seg.Table, Version: seg.Version, AsOf: a.consent.Now().UTC()}
+	var flags []Flag
+	raise := func(c Code, format string, args ...any) {
+		flags = append(flags, Flag{Code: c, Severity: severities[c], Reason: fmt.Sprintf(format, args...)})
+	}
+
+	expr, err := rule.Parse(seg.Rule)
+	if err != nil {
+		return Assessment{}, fmt.Errorf("read the rule: %w", err)
+	}
+	used := rule.Columns(expr)
+	kinds, err := a.ws.PersonalData(ctx, seg.Table)
+	if err != nil {
+		return Assessment{}, err
+	}
+	var personal []string
+	for _, c := range used {
+		if k := kinds[c]; k != pii.None {
+			personal = append(personal, c+" ("+k.String()+")")
+		}
+	}
+	if len(personal) > 0 {
+		raise(PersonalData, "the rule selects people by personal data: %s", strings.Join(personal, ", "))
+	}
+	if found := specialCategories(seg, used); len(found) > 0 {
+		raise(SpecialCategory, "the rule or the segment's name touches special categories of data (GDPR Art. 9): %s", strings.Join(found, "; "))
+	}
+
+	cov, err := a.coverage(ctx, seg, p)
+	switch {
+	case errors.Is(err, consent.ErrNotConfigured):
+		raise(NoConsent, "table %s has no consent set up, so minors, consent coverage and jurisdictions cannot be checked", seg.Table)
+		if as.Members, err = a.ws.Count(ctx, seg.Table, seg.Where); err != nil {
+			return Assessment{}, err
+		}
+	case err != nil:
+		return Assessment{}, err
+	default:
+		as.Members, as.Channel = cov.Members, cov.Channel
+		consentFlags(cov, p, raise)
+	}
+	if as.Members > 0 && as.Members < int64(p.K) {
+		raise(SmallCell, "%s, fewer than k = %d: so few people can be told apart one by one", query.CountOf(as.Members, "member", "members"), p.K)
+	}
+	latest := history[len(history)-1]
+	if strings.TrimSpace(seg.Description) == "" {
+		raise(NoDescription, "the segment has no description: nobody can tell what it is for")
+	}
+	if strings.TrimSpace(latest.Reason) == "" {
+		raise(NoReason, "version %d was saved without a reason", latest.Version)
+	}
+
+	as.Flags, as.Score = flags, Score(flags)
+	as.Gated = p.gates(as.Score)
+	for i := range as.Flags {
+		if slices.Contains(p.Block, as.Flags[i].Code) {
+			as.Flags[i].Blocks, as.Gated = true, true
+		}
+	}
+	return as, nil
+}
+
+// mainCoverage is a segment's consent on its main channel.
+type mainCoverage struct {
+	Channel string
+	Members int64
+	consent.ChannelCoverage
+	AgeUnknown int64
+	MinorAge   int
+	MinorAgeEU int
+	AgeColumn  string
+	// UnknownAgeBars says the policy counts an unknown age as a minor's.
+	UnknownAgeBars bool
+}
+
+// coverage counts the segment's consent on the policy's main channel, or, when
+// it names none, on every channel at once and then picks email (or the first).
+func (a *Assessor) coverage(ctx context.Context, seg segments.Compiled, p Policy) (mainCoverage, error) {
+	var asked []string
+	if p.MainChannel != "" {
+		asked = []string{p.MainChannel}
+	}
+	cov, err := a.consent.Coverage(ctx, consent.SegmentMembers(seg), asked)
+	if errors.Is(err, consent.ErrUnknownChannel) && asked != nil {
+		// The policy's main channel is not one this table's consent knows: judge
+		// the table on its own channels, as if the policy named none.
+		p.MainChannel = ""
+		return a.coverage(ctx, seg, p)
+	}
+	if err != nil {
+		return mainCoverage{}, err
+	}
+	if len(cov.Channels) == 0 {
+		return mainCoverage{Members: cov.Members}, nil
+	}
+	main := cov.Channels[0]
+	if cc, ok := cov.Channel("email"); ok && p.MainChannel == "" {
+		main = cc
+	}
+	pol := cov.Config.Policy
+	return mainCoverage{Channel: main.Channel, Members: cov.Members, ChannelCoverage: main, AgeUnknown: cov.AgeUnknown,
+		MinorAge: pol.MinorAge, MinorAgeEU: pol.MinorAgeEU, AgeColumn: pol.AgeColumn,
+		UnknownAgeBars: pol.UnknownAge != consent.Contactable}, nil
+}
+
+// strictJurisdictions are those with the strictest privacy law a segment's
+// members commonly fall under.
+var strictJurisdictions = []consent.Jurisdiction{consent.EU, consent.UK, consent.USCalifornia}
+
+func consentFlags(c mainCoverage, p Policy, raise func(Code, string, ...any)) {
+	if c.Members == 0 || c.Channel == "" {
+		return
+	}
+	if n := c.Counts[consent.Minor]; n > 0 {
+		unknown := ""
+		if c.AgeUnknown > 0 && c.UnknownAgeBars {
+			unknown = fmt.Sprintf(" (%s of unknown age, counted as minors by the policy)", query.CountOf(c.AgeUnknown, "member", "members"))
+		}
+		raise(Minors, "%s of %d count as minors under the consent policy: under %d, or %d in the EU/EEA, by %s%s",
+			query.CountOf(n, "member", "members"), c.Members, c.MinorAge, c.MinorAgeEU, c.AgeColumn, unknown)
+	}
+	if c.Share < p.MinCoverage {
+		raise(LowCoverage, "only %.0f%% of members (%d of %d) may be contacted on %s, the main channel: under the policy's %.0f%%",
+			100*c.Share, c.Contactable, c.Members, c.Channel, 100*p.MinCoverage)
+	}
+	var strict int64
+	var where []string
+	for _, j := range c.Jurisdictions {
+		if slices.Contains(strictJurisdictions, j.Jurisdiction) && j.Members > 0 {
+			strict += j.Members
+			where = append(where, fmt.Sprintf("%s %d", j.Jurisdiction, j.Members))
+		}
+	}
+	if share := float64(strict) / float64(c.Members); strict > 0 && share >= p.StrictShare {
+		raise(Strict, "%.0f%% of members (%s) live where privacy law is strictest (GDPR, UK GDPR, CCPA/CPRA)",
+			100*share, strings.Join(where, ", "))
+	}
+}

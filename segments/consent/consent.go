@@ -35,6 +35,11 @@ const (
 // States lists every state in display order.
 var States = []State{Granted, Denied, Withdrawn, Stale, Unknown, Minor}
 
+// Suppressed is not a consent state but a reason of its own: the person is on a
+// suppression list (segments/suppress), which no grant overrides. It is counted
+// only for a population given a Suppressed predicate, and then ahead of any state.
+const Suppressed State = "suppressed"
+
 // Jurisdiction is the privacy regime a person falls under, from country and state.
 type Jurisdiction string
 
@@ -80,6 +85,9 @@ type Population struct {
 	Segment string `json:"segment,omitempty"`
 	// Where is a trusted predicate over Table (a compiled rule), "" for every row.
 	Where string `json:"-"`
+	// Suppressed is a trusted predicate over Table, never NULL, selecting the
+	// people on a suppression list; "" for none. They count as Suppressed.
+	Suppressed string `json:"-"`
 }
 
 // WholeTable is every row of an audience table.

@@ -42,7 +42,8 @@ type JurisdictionCoverage struct {
 }
 
 // Tally counts people by state. Every state is present in Counts and Shares, at zero
-// if need be, so a table of them never has holes.
+// if need be, so a table of them never has holes; Suppressed is present when the
+// population was asked about with its suppression lists.
 type Tally struct {
 	Members     int64             `json:"members"`
 	Counts      map[State]int64   `json:"counts"`
@@ -64,7 +65,7 @@ func (t *Tally) add(s State, n int64) {
 	if s == Granted {
 		t.Contactable += n
 	}
-	for _, st := range States {
+	for st := range t.Counts {
 		t.Shares[st] = share(t.Counts[st], t.Members)
 	}
 	t.Share = share(t.Contactable, t.Members)
@@ -101,7 +102,7 @@ func (s *Service) coverage(ctx context.Context, pop Population, asked []string) 
 	if err != nil {
 		return nil, err
 	}
-	states := p.statesSQL(statesSpec{where: pop.Where, channels: channels, now: now, narrow: narrow})
+	states := p.statesSQL(statesSpec{where: pop.Where, suppressed: pop.Suppressed, channels: channels, now: now, narrow: narrow})
 	rows, err := s.ws.DB().QueryContext(ctx, `SELECT channel, jurisdiction, state, count(*), count(*) FILTER (WHERE unrecognized),
 		count(*) FILTER (WHERE future_dated), count(*) FILTER (WHERE age_unknown)
 		FROM (`+states+`) GROUP BY ALL`)
@@ -160,6 +161,9 @@ func (s *Service) coverage(ctx context.Context, pop Population, asked []string) 
 			cc = &ChannelCoverage{Channel: c}
 		}
 		cc.add(Granted, 0) // every state shows, even at zero
+		if pop.Suppressed != "" {
+			cc.add(Suppressed, 0)
+		}
 		for _, j := range Jurisdictions {
 			if t := byJurisdiction[c][j]; t != nil {
 				cc.Jurisdictions = append(cc.Jurisdictions, JurisdictionCoverage{Jurisdiction: j, Tally: *t})

@@ -82,12 +82,15 @@ func (s *Service) gate(ctx context.Context, conn *sql.Conn, pop Population, chan
 	if err != nil {
 		return Gate{}, err
 	}
-	states := p.statesSQL(statesSpec{where: pop.Where, channels: channels, now: now, narrow: narrow})
+	states := p.statesSQL(statesSpec{where: pop.Where, suppressed: pop.Suppressed, channels: channels, now: now, narrow: narrow})
 	g := Gate{Population: pop, Channel: channels[0], AsOf: now.UTC(), Config: p.Config, Excluded: map[State]int64{}, States: states}
 	for _, st := range States {
 		if st != Granted {
 			g.Excluded[st] = 0
 		}
+	}
+	if pop.Suppressed != "" {
+		g.Excluded[Suppressed] = 0
 	}
 	var q interface {
 		QueryContext(context.Context, string, ...any) (*sql.Rows, error)

@@ -147,10 +147,12 @@ var recordedStates = []State{Granted, Denied, Withdrawn, Stale}
 // the audience table projected as boolean columns s0, s1, ... (the matrix asks
 // about many segments in one pass).
 type statesSpec struct {
-	where    string
-	channels []string
-	now      time.Time
-	flags    []string
+	where string
+	// suppressed, if set, selects the members counted as Suppressed whatever their consent.
+	suppressed string
+	channels   []string
+	now        time.Time
+	flags      []string
 	// narrow says the population is a small part of its table, so that dropping
 	// the other people's events before grouping them pays for the join it takes.
 	narrow bool
@@ -218,8 +220,11 @@ func (p *plan) statesSQL(spec statesSpec) string {
 			p.wideFactsSQL(spec) + "\n\t)\n)")
 	}
 	is := func(s severity) string { return "severity = " + strconv.Itoa(int(s)) }
-	b.WriteString("\nSELECT person, channel, jurisdiction, CASE" +
-		" WHEN minor THEN '" + string(Minor) + "'" +
+	b.WriteString("\nSELECT person, channel, jurisdiction, CASE")
+	if spec.suppressed != "" {
+		b.WriteString(" WHEN suppressed THEN '" + string(Suppressed) + "'")
+	}
+	b.WriteString(" WHEN minor THEN '" + string(Minor) + "'" +
 		" WHEN severity IS NULL THEN '" + string(Unknown) + "'" +
 		" WHEN " + is(severityGranted) + " AND fresh THEN '" + string(Granted) + "'" +
 		" WHEN " + is(severityGranted) + " THEN '" + string(Stale) + "'" +
@@ -331,6 +336,9 @@ func (p *plan) membersSQL(spec statesSpec) string {
 	}
 	for i, f := range spec.flags {
 		cols = append(cols, "coalesce(("+f+"), false) AS s"+strconv.Itoa(i))
+	}
+	if spec.suppressed != "" {
+		cols = append(cols, "("+spec.suppressed+") AS suppressed")
 	}
 	where := ""
 	if strings.TrimSpace(spec.where) != "" {

@@ -48,7 +48,7 @@ func TestChurnRiskEmailExport(t *testing.T) {
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "churn_email.csv")
-	res, err := newExporter(ws).Export(ctx, Request{Segment: "churn_risk", Format: CSV, Channel: "email",
+	res, err := newExporter(ws).Export(ctx, Request{Acknowledge: acknowledged, Segment: "churn_risk", Format: CSV, Channel: "email",
 		Columns: []string{"email", "first_name"}, Path: path})
 	if err != nil {
 		t.Fatal(err)

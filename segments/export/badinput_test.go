@@ -50,26 +50,26 @@ func TestBadRequests(t *testing.T) {
 		want string
 		is   error
 	}{
-		{"existing file", Request{Segment: "everyone", Format: CSV, Path: existing}, "existing.csv: already exists", ErrExists},
-		{"no directory", Request{Segment: "everyone", Format: CSV, Path: filepath.Join(dir, "missing", "out.csv")},
+		{"existing file", Request{Acknowledge: acknowledged, Segment: "everyone", Format: CSV, Path: existing}, "existing.csv: already exists", ErrExists},
+		{"no directory", Request{Acknowledge: acknowledged, Segment: "everyone", Format: CSV, Path: filepath.Join(dir, "missing", "out.csv")},
 			"the directory " + filepath.Join(dir, "missing") + " does not exist", nil},
-		{"directory as file", Request{Segment: "everyone", Format: CSV, Path: dir, Force: true}, "is a directory", nil},
-		{"unknown column", Request{Segment: "everyone", Format: CSV, Columns: []string{"frist_name"}, Path: filepath.Join(dir, "a.csv")},
+		{"directory as file", Request{Acknowledge: acknowledged, Segment: "everyone", Format: CSV, Path: dir, Force: true}, "is a directory", nil},
+		{"unknown column", Request{Acknowledge: acknowledged, Segment: "everyone", Format: CSV, Columns: []string{"frist_name"}, Path: filepath.Join(dir, "a.csv")},
 			`no column "frist_name" (did you mean "first_name"?)`, nil},
-		{"swapped letters", Request{Segment: "everyone", Format: CSV, Columns: []string{"emial"}, Path: filepath.Join(dir, "a.csv")},
+		{"swapped letters", Request{Acknowledge: acknowledged, Segment: "everyone", Format: CSV, Columns: []string{"emial"}, Path: filepath.Join(dir, "a.csv")},
 			`no column "emial" (did you mean "email"?)`, nil},
-		{"unrelated column", Request{Segment: "everyone", Format: CSV, Columns: []string{"zzzzzz"}, Path: filepath.Join(dir, "a.csv")},
+		{"unrelated column", Request{Acknowledge: acknowledged, Segment: "everyone", Format: CSV, Columns: []string{"zzzzzz"}, Path: filepath.Join(dir, "a.csv")},
 			`no column "zzzzzz" (columns: person_id, email, first_name, plan, email_opt_in, age, country)`, nil},
-		{"unknown segment", Request{Segment: "nobody_here", Format: CSV, Path: filepath.Join(dir, "a.csv")}, `segment "nobody_here"`, segments.ErrNotFound},
-		{"unknown channel", Request{Segment: "everyone", Format: CSV, Channel: "fax", Path: filepath.Join(dir, "a.csv")},
+		{"unknown segment", Request{Acknowledge: acknowledged, Segment: "nobody_here", Format: CSV, Path: filepath.Join(dir, "a.csv")}, `segment "nobody_here"`, segments.ErrNotFound},
+		{"unknown channel", Request{Acknowledge: acknowledged, Segment: "everyone", Format: CSV, Channel: "fax", Path: filepath.Join(dir, "a.csv")},
 			`unknown channel "fax" for people: the consent data knows email`, consent.ErrUnknownChannel},
-		{"ads gate without ads consent", Request{Segment: "everyone", Format: GoogleAds, Path: filepath.Join(dir, "a.csv")},
+		{"ads gate without ads consent", Request{Acknowledge: acknowledged, Segment: "everyone", Format: GoogleAds, Path: filepath.Join(dir, "a.csv")},
 			`unknown channel "ads_personalization"`, consent.ErrUnknownChannel},
-		{"customer match with columns", Request{Segment: "everyone", Format: Meta, Channel: "email", Columns: []string{"plan"}, Path: filepath.Join(dir, "a.csv")},
+		{"customer match with columns", Request{Acknowledge: acknowledged, Segment: "everyone", Format: Meta, Channel: "email", Columns: []string{"plan"}, Path: filepath.Join(dir, "a.csv")},
 			"a meta file has a fixed set of columns (email, phone, fn, ln)", nil},
-		{"unknown format", Request{Segment: "everyone", Format: "xlsx", Path: filepath.Join(dir, "a.csv")},
+		{"unknown format", Request{Acknowledge: acknowledged, Segment: "everyone", Format: "xlsx", Path: filepath.Join(dir, "a.csv")},
 			`unknown export format "xlsx": use one of csv, tsv, parquet, json, ndjson, google-ads, meta`, nil},
-		{"no path", Request{Segment: "everyone", Format: CSV}, "no destination file given", nil},
+		{"no path", Request{Acknowledge: acknowledged, Segment: "everyone", Format: CSV}, "no destination file given", nil},
 	}
 	for _, c := range cases {
 		_, err := e.Export(ctx, c.req)
@@ -87,7 +87,7 @@ func TestBadRequests(t *testing.T) {
 		t.Errorf("failed exports were audited: %d", len(log))
 	}
 
-	res, err := e.Export(ctx, Request{Segment: "everyone", Format: CSV, Path: existing, Force: true})
+	res, err := e.Export(ctx, Request{Acknowledge: acknowledged, Segment: "everyone", Format: CSV, Path: existing, Force: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestEmptySegment(t *testing.T) {
 	e := newExporter(ws)
 	dir := t.TempDir()
 	for _, f := range []Format{CSV, Parquet, JSON, NDJSON, Meta} {
-		res, err := e.Export(context.Background(), Request{Segment: "nobody", Format: f, Channel: "email", Path: filepath.Join(dir, "out."+string(f))})
+		res, err := e.Export(context.Background(), Request{Acknowledge: acknowledged, Segment: "nobody", Format: f, Channel: "email", Path: filepath.Join(dir, "out."+string(f))})
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -116,7 +116,7 @@ func TestPIIStaysOutWithoutAChannel(t *testing.T) {
 	ctx := context.Background()
 	ws := smallWorkspace(t)
 	e := newExporter(ws)
-	p, err := e.Preview(ctx, Request{Segment: "everyone", Format: CSV})
+	p, err := e.Preview(ctx, Request{Acknowledge: acknowledged, Segment: "everyone", Format: CSV})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,11 +124,11 @@ func TestPIIStaysOutWithoutAChannel(t *testing.T) {
 		!slices.Equal(p.WithheldPII, []string{"email", "first_name"}) || p.Included != 4 || p.Members != 4 {
 		t.Errorf("no channel: %+v", p)
 	}
-	p, err = e.Preview(ctx, Request{Segment: "everyone", Format: CSV, Columns: []string{"email", "plan"}})
+	p, err = e.Preview(ctx, Request{Acknowledge: acknowledged, Segment: "everyone", Format: CSV, Columns: []string{"email", "plan"}})
 	if err != nil || !slices.Equal(p.Columns, []string{"person_id", "email", "plan"}) || len(p.WithheldPII) != 0 {
 		t.Errorf("named explicitly: %+v %v", p, err)
 	}
-	p, err = e.Preview(ctx, Request{Segment: "everyone", Format: CSV, Channel: "email"})
+	p, err = e.Preview(ctx, Request{Acknowledge: acknowledged, Segment: "everyone", Format: CSV, Channel: "email"})
 	if err != nil || !slices.Equal(p.Columns, []string{"person_id", "email", "plan", "email_opt_in", "age", "country"}) ||
 		!slices.Equal(p.WithheldPII, []string{"first_name"}) {
 		t.Errorf("with a channel, only its contact column of the personal data: %+v %v", p, err)
@@ -181,7 +181,7 @@ func TestCancelledExportLeavesNothing(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			var reports int
-			_, err := e.Export(ctx, Request{Segment: "most", Format: f, Channel: "ads", Path: filepath.Join(dir, "out"),
+			_, err := e.Export(ctx, Request{Acknowledge: acknowledged, Segment: "most", Format: f, Channel: "ads", Path: filepath.Join(dir, "out"),
 				Progress: func(p Progress) {
 					reports++
 					cancel() // mid-export: the first rows are through, most are not
@@ -208,7 +208,7 @@ func TestProgress(t *testing.T) {
 	for _, f := range []Format{CSV, Parquet, Meta} {
 		t.Run(string(f), func(t *testing.T) {
 			var seen []Progress
-			res, err := e.Export(context.Background(), Request{Segment: "most", Format: f, Channel: "ads",
+			res, err := e.Export(context.Background(), Request{Acknowledge: acknowledged, Segment: "most", Format: f, Channel: "ads",
 				Path: filepath.Join(t.TempDir(), "out"), Progress: func(p Progress) { seen = append(seen, p) }})
 			if err != nil {
 				t.Fatal(err)
@@ -257,13 +257,13 @@ func TestRefusedWithoutConsentSetup(t *testing.T) {
 		t.Fatalf("refused exports left %v", entries)
 	}
 
-	internal, err := e.Export(ctx, Request{Segment: "gold", Format: CSV, Path: filepath.Join(dir, "gold.csv")})
+	internal, err := e.Export(ctx, Request{Acknowledge: acknowledged, Segment: "gold", Format: CSV, Path: filepath.Join(dir, "gold.csv")})
 	if err != nil || internal.Manifest.Rows != 2 || internal.Manifest.Channel != "" {
 		t.Fatalf("internal export: %+v (%v)", internal, err)
 	}
 
 	setupOptIn(t, ws, "customers", map[string]string{"email_opt_in": "email"})
-	res, err := e.Export(ctx, Request{Segment: "gold", Format: CSV, Channel: "email", Path: filepath.Join(dir, "gold-email.csv")})
+	res, err := e.Export(ctx, Request{Acknowledge: acknowledged, Segment: "gold", Format: CSV, Channel: "email", Path: filepath.Join(dir, "gold-email.csv")})
 	if err != nil {
 		t.Fatal(err)
 	}

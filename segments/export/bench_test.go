@@ -76,7 +76,7 @@ func benchExport(b *testing.B, f Format, raw bool) {
 	b.ResetTimer()
 	var rows int64
 	for b.Loop() {
-		res, err := e.Export(context.Background(), Request{Segment: "adults", Format: f, Channel: benchChannel,
+		res, err := e.Export(context.Background(), Request{Acknowledge: acknowledged, Segment: "adults", Format: f, Channel: benchChannel,
 			Columns: benchColumns, Path: path, Force: true, Raw: raw})
 		if err != nil {
 			b.Fatal(err)
@@ -143,7 +143,7 @@ func benchExportVsRaw(b *testing.B, f Format) {
 	// The first export reads the data's vocabulary and places once (as a
 	// command does); the pair measures what every export then costs.
 	export := func() int64 {
-		res, err := e.Export(context.Background(), Request{Segment: "adults", Format: f, Channel: benchChannel,
+		res, err := e.Export(context.Background(), Request{Acknowledge: acknowledged, Segment: "adults", Format: f, Channel: benchChannel,
 			Columns: benchColumns, Path: path, Force: true})
 		if err != nil {
 			b.Fatal(err)

@@ -31,7 +31,7 @@ func TestExportWithholdsPersonalDataFoundByContent(t *testing.T) {
 	querytest.ImportCSV(t, ws, "customers", contactsCSV())
 	define(t, ws, "gold", "customers", "tier = 'gold'")
 	path := filepath.Join(t.TempDir(), "gold.csv")
-	res, err := newExporter(ws).Export(ctx, Request{Segment: "gold", Format: CSV, Path: path})
+	res, err := newExporter(ws).Export(ctx, Request{Acknowledge: acknowledged, Segment: "gold", Format: CSV, Path: path})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestExportWithholdsPersonalDataFoundByContent(t *testing.T) {
 	}
 	// Named, it goes: the person asked for it.
 	path2 := filepath.Join(t.TempDir(), "gold2.csv")
-	if _, err := newExporter(ws).Export(ctx, Request{Segment: "gold", Format: CSV, Path: path2, Columns: []string{"contact"}}); err != nil {
+	if _, err := newExporter(ws).Export(ctx, Request{Acknowledge: acknowledged, Segment: "gold", Format: CSV, Path: path2, Columns: []string{"contact"}}); err != nil {
 		t.Fatal(err)
 	}
 	if data, _ := os.ReadFile(path2); !strings.Contains(string(data), "@example.com") {

@@ -45,7 +45,7 @@ func TestEncryptedExport(t *testing.T) {
 	ws := consenttest.Sample(t)
 	define(t, ws, "churn_risk", "subscribers", churnRule)
 	dir := t.TempDir()
-	req := Request{Segment: "churn_risk", Format: CSV, Channel: "email", Columns: []string{"email", "first_name"}}
+	req := Request{Acknowledge: acknowledged, Segment: "churn_risk", Format: CSV, Channel: "email", Columns: []string{"email", "first_name"}}
 
 	plainReq := req
 	plainReq.Path = filepath.Join(t.TempDir(), "plain.csv")
@@ -146,7 +146,7 @@ func TestEncryptedExportRefusesBadRecipients(t *testing.T) {
 		"a truncated age key": {Recipients: []string{id.Recipient().String()[:30]}},
 	} {
 		dir := t.TempDir()
-		_, err := newExporter(ws).Export(ctx, Request{Segment: "churn_risk", Format: CSV, Path: filepath.Join(dir, "x.csv"), Encrypt: enc})
+		_, err := newExporter(ws).Export(ctx, Request{Acknowledge: acknowledged, Segment: "churn_risk", Format: CSV, Path: filepath.Join(dir, "x.csv"), Encrypt: enc})
 		if err == nil {
 			t.Fatalf("%s: exported", name)
 		}

@@ -18,6 +18,8 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/risk"
+	"github.com/segscope/segscope/segments/suppress"
 )
 
 // Format is an export file format.
@@ -80,6 +82,10 @@ type Request struct {
 	// Encrypt, if set, writes Path+".age" encrypted with age instead of Path; the
 	// plaintext is written in private storage only (see seal.PrivateDir).
 	Encrypt *Encryption
+	// Acknowledge is why a segment the compliance policy gates is exported all
+	// the same; it is written to the audit log with the flags. A gated segment
+	// is not exported without one.
+	Acknowledge string
 }
 
 // Options configures an Exporter.
@@ -95,6 +101,8 @@ type Exporter struct {
 	ws       *query.Workspace
 	segments *segments.Store
 	consent  *consent.Service
+	risk     *risk.Assessor
+	suppress *suppress.Service
 	version  string
 }
 
@@ -104,7 +112,8 @@ func New(ws *query.Workspace, opts Options) *Exporter {
 	if opts.Now != nil {
 		c.Now = opts.Now
 	}
-	return &Exporter{ws: ws, segments: segments.NewStore(ws), consent: c, version: opts.Version}
+	return &Exporter{ws: ws, segments: segments.NewStore(ws), consent: c, risk: risk.New(ws, c), suppress: suppress.New(ws),
+		version: opts.Version}
 }
 
 // Preview is what an export would write, without writing it: the Export screen's
@@ -116,11 +125,15 @@ type Preview struct {
 	Channel string `json:"channel,omitempty"`
 	Members int64  `json:"segment_size"`
 	// Included is how many rows would be written; Excluded how many members the
-	// consent gate keeps out, by state.
-	Included    int64                   `json:"included"`
-	Excluded    map[consent.State]int64 `json:"excluded"`
-	Columns     []string                `json:"columns"`
-	WithheldPII []string                `json:"withheld_pii_columns,omitempty"`
+	// consent gate keeps out, by state, and the suppression lists, as
+	// consent.Suppressed (listed whenever a list has entries).
+	Included int64                   `json:"included"`
+	Excluded map[consent.State]int64 `json:"excluded"`
+	// Risk is the segment's assessment now; Risk.Gated says the export needs
+	// Request.Acknowledge.
+	Risk        *risk.Assessment `json:"risk"`
+	Columns     []string         `json:"columns"`
+	WithheldPII []string         `json:"withheld_pii_columns,omitempty"`
 	// Sources names, for a customer-match file, the columns its identifiers come from.
 	Sources *SourceColumns `json:"sources,omitempty"`
 	gate    *consent.Gate
@@ -187,19 +200,24 @@ func (e *Exporter) previewOn(ctx context.Context, req Request, conn *sql.Conn, d
 	} else if p.Columns, p.WithheldPII, err = chooseColumns(cols, personal, seg.Key, req.Columns, channel); err != nil {
 		return nil, err
 	}
-	if channel == "" {
-		if p.Members, err = e.ws.Count(ctx, seg.Table, seg.Where); err != nil {
-			return nil, err
-		}
-		p.Included, p.where = p.Members, "("+seg.Where+")"
-		return p, nil
+	if err := e.assess(ctx, p); err != nil {
+		return nil, err
 	}
+	suppressed, err := e.suppress.Predicate(ctx, seg.Table)
+	if err != nil {
+		return nil, err
+	}
+	if channel == "" {
+		return p, e.ungated(ctx, p, suppressed)
+	}
+	pop := consent.SegmentMembers(seg)
+	pop.Suppressed = suppressed
 	var g consent.Gate
 	if conn == nil {
-		g, err = e.consent.Gate(ctx, consent.SegmentMembers(seg), channel)
+		g, err = e.consent.Gate(ctx, pop, channel)
 	} else {
 		var drop func()
-		if g, drop, err = e.consent.GateOn(ctx, conn, consent.SegmentMembers(seg), channel); drop != nil {
+		if g, drop, err = e.consent.GateOn(ctx, conn, pop, channel); drop != nil {
 			*done = drop
 		}
 	}

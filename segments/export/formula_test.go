@@ -152,7 +152,7 @@ func TestFormulaCellsNeutralised(t *testing.T) {
 	}{{CSV, ','}, {TSV, '\t'}} {
 		t.Run(string(tc.format), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "out"+Extension(tc.format))
-			res, err := e.Export(context.Background(), Request{Segment: "everyone", Format: tc.format, Columns: columns, Path: path})
+			res, err := e.Export(context.Background(), Request{Acknowledge: acknowledged, Segment: "everyone", Format: tc.format, Columns: columns, Path: path})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -188,7 +188,7 @@ func TestFormulaCellsNeutralised(t *testing.T) {
 
 	t.Run("raw", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "raw.csv")
-		if _, err := e.Export(context.Background(), Request{Segment: "everyone", Format: CSV, Columns: columns, Path: path, Raw: true}); err != nil {
+		if _, err := e.Export(context.Background(), Request{Acknowledge: acknowledged, Segment: "everyone", Format: CSV, Columns: columns, Path: path, Raw: true}); err != nil {
 			t.Fatal(err)
 		}
 		records := readDelimited(t, path, ',')
@@ -209,7 +209,7 @@ func TestFormulaCellsNeutralised(t *testing.T) {
 	for _, f := range []Format{JSON, Parquet} {
 		t.Run(string(f), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "out"+Extension(f))
-			res, err := e.Export(context.Background(), Request{Segment: "everyone", Format: f, Columns: []string{"cell"}, Path: path})
+			res, err := e.Export(context.Background(), Request{Acknowledge: acknowledged, Segment: "everyone", Format: f, Columns: []string{"cell"}, Path: path})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -28,7 +28,7 @@ func TestGoldenFormats(t *testing.T) {
 	dir := t.TempDir()
 	for _, f := range Formats {
 		t.Run(string(f), func(t *testing.T) {
-			req := Request{Segment: "first_sixty", Format: f, Channel: "email", Path: filepath.Join(dir, "first_sixty."+string(f))}
+			req := Request{Acknowledge: acknowledged, Segment: "first_sixty", Format: f, Channel: "email", Path: filepath.Join(dir, "first_sixty."+string(f))}
 			if !f.customerMatch() {
 				req.Columns = goldenColumns
 			} else {

@@ -41,6 +41,9 @@ type Manifest struct {
 	Formulas *FormulaGuard `json:"formula_injection,omitempty"`
 	Format   Format        `json:"format"`
 	File     string        `json:"file"`
+	// Risk is the segment's risk flags and score at export, and the
+	// acknowledgement a gated segment was exported with.
+	Risk *RiskStamp `json:"risk,omitempty"`
 	// Encryption says the file is encrypted (bytes and sha256 are then of the
 	// encrypted file) and to whom; nil for a plain file.
 	Encryption *EncryptionStamp `json:"encryption,omitempty"`

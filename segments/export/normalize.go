@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/nyaruka/phonenumbers"
+	ident "github.com/segscope/segscope/segments/identifier"
 )
 
 // The normalizations below are what Google Ads and Meta ask for before hashing, so
@@ -14,28 +14,13 @@ import (
 // normalized value and whether it is usable; an empty input is "missing", a
 // non-empty one that cannot be normalized is "invalid", and both are counted.
 
-// email trims and lower-cases an address and checks its shape: one @, a non-empty
-// local part, a dotted domain, no spaces. Google also drops the dots of a Gmail
-// local part, because Gmail ignores them.
-func email(raw string, dropGmailDots bool) (string, bool) {
-	e := strings.ToLower(strings.TrimSpace(raw))
-	at := strings.IndexByte(e, '@')
-	if at <= 0 || strings.Count(e, "@") != 1 || strings.ContainsFunc(e, unicode.IsSpace) {
-		return "", false
-	}
-	local, domain := e[:at], e[at+1:]
-	dot := strings.LastIndexByte(domain, '.')
-	if dot <= 0 || dot == len(domain)-1 {
-		return "", false
-	}
-	if dropGmailDots && (domain == "gmail.com" || domain == "googlemail.com") {
-		local = strings.ReplaceAll(local, ".", "")
-		if local == "" {
-			return "", false
-		}
-	}
-	return local + "@" + domain, true
-}
+// The email and phone rules are segments/identifier's, which suppression lists
+// share: a person is recognised by the same value in both.
+var (
+	email       = ident.Email
+	e164        = ident.E164
+	countryCode = ident.CountryCode
+)
 
 // googleName trims and lower-cases a name.
 func googleName(raw string) (string, bool) {
@@ -53,36 +38,6 @@ func metaName(raw string) (string, bool) {
 		}
 	}
 	return b.String(), b.Len() > 0
-}
-
-// e164 parses a phone number with libphonenumber's rules, taking the row's country
-// as the region when the number has no country code, and keeps it only if it is a
-// valid number for its region.
-func e164(raw, country string) (string, bool) {
-	if strings.TrimSpace(raw) == "" {
-		return "", false
-	}
-	region := strings.ToUpper(strings.TrimSpace(country))
-	if region == "UK" {
-		region = "GB"
-	}
-	n, err := phonenumbers.Parse(raw, region)
-	if err != nil || !phonenumbers.IsValidNumber(n) {
-		return "", false
-	}
-	return phonenumbers.Format(n, phonenumbers.E164), true
-}
-
-// countryCode is a two-letter ISO code, upper-cased (UK becomes GB).
-func countryCode(raw string) (string, bool) {
-	c := strings.ToUpper(strings.TrimSpace(raw))
-	if c == "UK" {
-		c = "GB"
-	}
-	if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
-		return "", false
-	}
-	return c, true
 }
 
 // zip is a postal code, trimmed; its shape differs too much by country to check,

@@ -120,7 +120,7 @@ func TestCustomerMatchCounts(t *testing.T) {
 	setupOptIn(t, ws, "fans", map[string]string{"ads_opt_in": "ads"})
 	dir := t.TempDir()
 	e := newExporter(ws)
-	google, err := e.Export(ctx, Request{Segment: "fans_all", Format: GoogleAds, Channel: "ads", Path: filepath.Join(dir, "g.csv")})
+	google, err := e.Export(ctx, Request{Acknowledge: acknowledged, Segment: "fans_all", Format: GoogleAds, Channel: "ads", Path: filepath.Join(dir, "g.csv")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestCustomerMatchCounts(t *testing.T) {
 	}
 	compareRows(t, rows, wantRows)
 
-	meta, err := e.Export(ctx, Request{Segment: "fans_all", Format: Meta, Channel: "ads", Path: filepath.Join(dir, "m.csv")})
+	meta, err := e.Export(ctx, Request{Acknowledge: acknowledged, Segment: "fans_all", Format: Meta, Channel: "ads", Path: filepath.Join(dir, "m.csv")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func TestManifestExcludedAreTheRowsLeftOut(t *testing.T) {
 	for _, f := range []Format{CSV, Parquet} {
 		for _, channel := range []string{"email", "sms"} {
 			path := filepath.Join(t.TempDir(), "out."+Extension(f))
-			res, err := newExporter(ws).Export(ctx, Request{Segment: "churn_risk", Format: f, Channel: channel,
+			res, err := newExporter(ws).Export(ctx, Request{Acknowledge: acknowledged, Segment: "churn_risk", Format: f, Channel: channel,
 				Columns: []string{"email"}, Path: path})
 			if err != nil {
 				t.Fatal(err)

@@ -163,7 +163,7 @@ func TestKilledExportLeavesNothingBehind(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	if _, err := newExporter(ws).Export(ctx, Request{Segment: "all", Format: Parquet, Path: filepath.Join(outDir, "third.parquet")}); err != nil {
+	if _, err := newExporter(ws).Export(ctx, Request{Acknowledge: acknowledged, Segment: "all", Format: Parquet, Path: filepath.Join(outDir, "third.parquet")}); err != nil {
 		t.Fatal(err)
 	}
 	if entries := dirEntries(t, outDir); !slices.Equal(entries, []string{"third.parquet", "third.parquet.manifest.json"}) {
@@ -224,6 +224,6 @@ func runKilledExport(t *testing.T, spec string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = newExporter(ws).Export(context.Background(), Request{Segment: "all", Format: CSV, Path: path})
+	_, err = newExporter(ws).Export(context.Background(), Request{Acknowledge: acknowledged, Segment: "all", Format: CSV, Path: path})
 	t.Fatal(fmt.Sprintf("the export was to be killed, but it ended: %v", err))
 }

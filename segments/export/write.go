@@ -59,6 +59,10 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	stamp, err := p.acknowledge(req.Acknowledge, e.ws.Actor())
+	if err != nil {
+		return nil, err
+	}
 	dir, base := filepath.Dir(path), filepath.Base(path)
 	// What a killed export left here goes first. A leftover that cannot be
 	// removed is no reason to refuse this export; the next open tries again.
@@ -87,6 +91,7 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 		Segment: SegmentStamp{Name: p.seg.Name, Version: p.seg.Version, Rule: p.seg.Rule, CompiledSQL: p.seg.Where},
 		Channel: p.Channel, SegmentSize: p.Members, Excluded: p.Excluded,
 		Columns: p.Columns, WithheldPII: p.WithheldPII, Format: p.Format, File: base, Actor: e.ws.Actor(),
+		Risk: stamp,
 	}
 	if p.gate != nil {
 		asOf := p.gate.AsOf
@@ -196,6 +201,12 @@ func (e *Exporter) commit(ctx context.Context, m *Manifest, tmpPath, path, manif
 		}
 		if m.Formulas != nil {
 			details["formula_injection"] = m.Formulas
+		}
+		if m.Risk != nil {
+			details["risk_score"], details["risk_flags"] = m.Risk.Score, m.Risk.Codes()
+		}
+		if err := e.auditAcknowledgement(ctx, tx, m); err != nil {
+			return err
 		}
 		entry, err := e.ws.AppendAudit(ctx, tx, query.ActionExport, m.Segment.Name, details)
 		if err != nil {

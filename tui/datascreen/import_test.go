@@ -14,6 +14,8 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/querytest"
+	"github.com/segscope/segscope/segments/events"
+	"github.com/segscope/segscope/segments/events/eventstest"
 	"github.com/segscope/segscope/tui/tuitest"
 )
 
@@ -295,5 +297,42 @@ func TestImportOfAGzipBombShowsBytesAndEscStopsIt(t *testing.T) {
 	summary := strings.Join(importSummary(m), "\n")
 	if !strings.Contains(summary, "Import cancelled") || strings.Contains(summary, " read") {
 		t.Errorf("after esc the panel says:\n%s", summary)
+	}
+}
+
+// An import of an event table makes the audience derived from it again and
+// says what the events hold now; one that no longer fits the setup is kept,
+// and the panel says what could not follow it.
+func TestImportRefreshesEventTables(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ws := querytest.Empty(t)
+	if _, err := ws.Import(ctx, tuitest.WriteFile(t, "orders.csv", eventstest.Retail(400, 1)), query.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	setup := events.Config{Table: "orders", Key: "CustomerID", Time: "InvoiceDate", Audience: "customers"}
+	if _, err := events.Setup(ctx, ws, setup, events.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	fresh := tuitest.WriteFile(t, "orders.csv", eventstest.Retail(900, 2))
+	broken := tuitest.WriteFile(t, "orders.csv", "InvoiceNo,Quantity\r\nA1,3\r\n")
+	m, hs, cmd := startScreen(t, ws, fresh, broken)
+	tuitest.Settle(t, hs, cmd, nil)
+	summary := strings.Join(importSummary(m), " ")
+	var people int64
+	if err := ws.DB().QueryRowContext(ctx, `SELECT count(*) FROM customers`).Scan(&people); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"events of " + query.FormatCount(people) + " customers",
+		"✗ orders is set up as events of customers, and customers, made from them, still holds the events as they were before this import",
+	} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("the panel lacks %q:\n%s", want, strings.Join(importSummary(m), "\n"))
+		}
+	}
+	var rows int64
+	if err := ws.DB().QueryRowContext(ctx, `SELECT count(*) FROM orders`).Scan(&rows); err != nil || rows != 1 {
+		t.Errorf("the second import was not kept: orders has %d rows (%v)", rows, err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments/events"
 	"github.com/segscope/segscope/tui/dialog"
 	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/task"
@@ -39,11 +40,14 @@ type importJob struct {
 	shown bool
 }
 
-// importOutcome is what became of one file.
+// importOutcome is what became of one file, and of the event tables and
+// derived audiences that follow it (events.AfterImport).
 type importOutcome struct {
-	path string
-	res  query.ImportResult
-	err  error
+	path       string
+	res        query.ImportResult
+	err        error
+	refreshed  []events.Entry
+	refreshErr error // the import stands; some event setup could not follow it
 }
 
 type importProgressMsg struct {
@@ -98,8 +102,12 @@ func importCmd(ctx context.Context, ws *query.Workspace, id uint64, path string)
 			}
 		}
 		go func() {
-			res, err := ws.Import(ctx, path, query.ImportOptions{Progress: report})
-			done <- importDoneMsg{id: id, outcome: importOutcome{path: path, res: res, err: err}}
+			o := importOutcome{path: path}
+			o.res, o.err = ws.Import(ctx, path, query.ImportOptions{Progress: report})
+			if o.err == nil {
+				o.refreshed, o.refreshErr = events.AfterImport(ctx, ws, o.res.Table)
+			}
+			done <- importDoneMsg{id: id, outcome: o}
 		}()
 		return waitImport(id, progress, done)()
 	}
@@ -258,6 +266,12 @@ func (m *Model) importLines(w int) []string {
 				continue
 			}
 			add(st.Item.Render, "  • ", l)
+		}
+		for _, e := range o.refreshed {
+			add(st.Item.Render, "  • ", e.Sentence())
+		}
+		if o.refreshErr != nil {
+			add(st.Error.Render, "  ✗ ", o.refreshErr.Error())
 		}
 	}
 	switch {

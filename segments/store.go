@@ -125,70 +125,119 @@ func (s *Store) Save(ctx context.Context, d Definition, mode Mode) (Segment, err
 }
 
 func (s *Store) define(ctx context.Context, d Definition, mode Mode) (Segment, error) {
-	if err := ValidName(d.Name); err != nil {
+	p, err := s.prepare(ctx, d, mode)
+	if err != nil {
 		return Segment{}, err
 	}
+	var seg Segment
+	err = s.ws.WriteTx(ctx, func(tx *sql.Tx) error {
+		seg, err = s.write(ctx, tx, p, mode)
+		return err
+	})
+	return seg, err
+}
+
+// SaveAll saves several definitions as one change: every one is checked and
+// compiled first, and then all are written in one transaction, or none.
+func (s *Store) SaveAll(ctx context.Context, defs []Definition, mode Mode) ([]Segment, error) {
+	ps := make([]prepared, len(defs))
+	for i, d := range defs {
+		p, err := s.prepare(ctx, d, mode)
+		if err != nil {
+			return nil, fmt.Errorf("%s segment %s: %w", mode, d.Name, err)
+		}
+		ps[i] = p
+	}
+	segs := make([]Segment, len(ps))
+	err := s.ws.WriteTx(ctx, func(tx *sql.Tx) error {
+		for i, p := range ps {
+			seg, err := s.write(ctx, tx, p, mode)
+			if err != nil {
+				return fmt.Errorf("%s segment %s: %w", mode, p.Name, err)
+			}
+			segs[i] = seg
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return segs, nil
+}
+
+// prepared is a definition checked against its table and compiled.
+type prepared struct {
+	Definition
+	key, compiled string
+}
+
+func (s *Store) prepare(ctx context.Context, d Definition, mode Mode) (prepared, error) {
+	if err := ValidName(d.Name); err != nil {
+		return prepared{}, err
+	}
 	if strings.TrimSpace(d.Rule) == "" {
-		return Segment{}, fmt.Errorf("the rule is empty")
+		return prepared{}, fmt.Errorf("the rule is empty")
 	}
 	info, err := s.ws.Table(ctx, d.Table)
 	if err != nil {
-		return Segment{}, err
+		return prepared{}, err
 	}
 	if info.Key == "" {
-		return Segment{}, fmt.Errorf("table %s has no key column: choose one with `segscope key %s COLUMN` (or %s), or press K on the Data screen", d.Table, d.Table, query.SurrogateKey)
+		return prepared{}, fmt.Errorf("table %s has no key column: choose one with `segscope key %s COLUMN` (or %s), or press K on the Data screen", d.Table, d.Table, query.SurrogateKey)
 	}
 	schema, err := Schema(ctx, s.ws, d.Table)
 	if err != nil {
-		return Segment{}, err
+		return prepared{}, err
 	}
 	// Checked before compiling too, so a taken name is reported as such rather
 	// than as whatever is wrong with the rule.
 	if _, err := s.claim(ctx, s.ws.DB(), d, mode); err != nil {
-		return Segment{}, err
+		return prepared{}, err
 	}
 	// Compiled under its own name, so a cycle back through this segment is caught now.
 	compiled, err := rule.CompileNamed(d.Name, d.Rule, schema, s.resolver(ctx, d.Table))
 	if err != nil {
-		return Segment{}, fmt.Errorf("rule: %w", err)
+		return prepared{}, fmt.Errorf("rule: %w", err)
 	}
+	return prepared{Definition: d, key: info.Key, compiled: compiled}, nil
+}
 
-	var seg Segment
-	err = s.ws.WriteTx(ctx, func(tx *sql.Tx) error {
-		prev, err := s.claim(ctx, tx, d, mode)
-		if err != nil {
-			return err
-		}
-		now := time.Now().UTC().Truncate(time.Microsecond)
-		description := d.Description
-		if description == "" && prev.Version > 0 {
-			description = prev.Description
-		}
-		seg = Segment{
-			Name: d.Name, Table: d.Table, Key: info.Key, Description: description, Owner: s.ws.Actor(),
-			Created: now, Updated: now, Version: prev.Version + 1, Rule: d.Rule, SQL: compiled,
-		}
-		action := query.ActionSegmentCreate
-		if prev.Version > 0 {
-			action = query.ActionSegmentUpdate
-			seg.Owner, seg.Created = prev.Owner, prev.Created
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM segscope.segments WHERE name = ?`, d.Name); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO segscope.segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
-			seg.Name, seg.Table, seg.Key, seg.Description, seg.Owner, seg.Created, seg.Updated, seg.Version); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO segscope.segment_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			seg.Name, seg.Version, seg.Rule, seg.SQL, seg.Description, s.ws.Actor(), now, d.Reason); err != nil {
-			return err
-		}
-		_, err = s.ws.AppendAudit(ctx, tx, action, seg.Name, map[string]any{
-			"table": seg.Table, "version": seg.Version, "rule": seg.Rule, "compiled_sql": seg.SQL,
-			"description": seg.Description, "reason": d.Reason,
-		})
-		return err
+// write stores a prepared definition as a new version, with its audit entry,
+// deciding inside tx whether the name may be written.
+func (s *Store) write(ctx context.Context, tx *sql.Tx, p prepared, mode Mode) (Segment, error) {
+	d := p.Definition
+	prev, err := s.claim(ctx, tx, d, mode)
+	if err != nil {
+		return Segment{}, err
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	description := d.Description
+	if description == "" && prev.Version > 0 {
+		description = prev.Description
+	}
+	seg := Segment{
+		Name: d.Name, Table: d.Table, Key: p.key, Description: description, Owner: s.ws.Actor(),
+		Created: now, Updated: now, Version: prev.Version + 1, Rule: d.Rule, SQL: p.compiled,
+	}
+	action := query.ActionSegmentCreate
+	if prev.Version > 0 {
+		action = query.ActionSegmentUpdate
+		seg.Owner, seg.Created = prev.Owner, prev.Created
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM segscope.segments WHERE name = ?`, d.Name); err != nil {
+		return Segment{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO segscope.segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+		seg.Name, seg.Table, seg.Key, seg.Description, seg.Owner, seg.Created, seg.Updated, seg.Version); err != nil {
+		return Segment{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO segscope.segment_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		seg.Name, seg.Version, seg.Rule, seg.SQL, seg.Description, s.ws.Actor(), now, d.Reason); err != nil {
+		return Segment{}, err
+	}
+	_, err = s.ws.AppendAudit(ctx, tx, action, seg.Name, map[string]any{
+		"table": seg.Table, "version": seg.Version, "rule": seg.Rule, "compiled_sql": seg.SQL,
+		"description": seg.Description, "reason": d.Reason,
 	})
 	return seg, err
 }

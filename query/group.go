@@ -29,6 +29,9 @@ type Grouping struct {
 	// Months groups DATE and TIMESTAMP columns by calendar month rather than
 	// by every distinct day or instant.
 	Months bool
+	// PerPerson, when set, is a number worked out per row from another
+	// table's rows (orders per customer) that By may name like a column.
+	PerPerson *PerPerson
 }
 
 const defaultBins = 10
@@ -48,7 +51,14 @@ func (w *Workspace) Group(ctx context.Context, g Grouping) (*Result, error) {
 	for _, c := range cols {
 		types[c.Name] = c.Type
 	}
-	from := `main.` + QuoteIdent(g.Table) + whereClause(g.Where)
+	from := `main.` + QuoteIdent(g.Table)
+	if p := g.PerPerson; p != nil {
+		if from, err = p.from(g.Table, cols); err != nil {
+			return nil, fmt.Errorf("group %s: %w", g.Table, err)
+		}
+		types[p.Name] = p.Type
+	}
+	from += whereClause(g.Where)
 	var selects, orders, labels []string
 	for _, name := range g.By {
 		typ, ok := types[name]

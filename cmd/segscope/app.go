@@ -10,8 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/segscope/segscope/query"
-	sampledata "github.com/segscope/segscope/sample-data"
-	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/export"
 )
 
@@ -80,15 +78,7 @@ func (a *app) workspace(ctx context.Context) (*query.Workspace, error) {
 		}
 	}
 	if ws.Created() && !a.noSample {
-		for _, t := range sampledata.Tables {
-			if _, err := ws.ImportFS(ctx, sampledata.Files, t.File, t.Name); err != nil {
-				ws.Close()
-				return nil, fmt.Errorf("seed the new workspace with sample data: %w", err)
-			}
-		}
-		// Consent belongs to the table it was set up for, so the sample's is set up
-		// with it: the demo's consent works out of the box.
-		if err := consent.New(ws).SetupSample(ctx); err != nil {
+		if err := seedSample(ctx, ws); err != nil {
 			ws.Close()
 			return nil, fmt.Errorf("seed the new workspace with sample data: %w", err)
 		}
@@ -160,10 +150,13 @@ func (a *app) root() *cobra.Command {
 		a.queryCmd(),
 		a.sampleCmd(),
 		a.segmentCmd(),
+		a.rfmCmd(),
 		a.auditCmd(),
 		a.compareCmd(),
 		a.consentCmd(),
 		a.exportCmd(),
+		a.riskCmd(),
+		a.suppressCmd(),
 		a.sealCmd(),
 		a.unsealCmd(),
 	)

@@ -56,6 +56,9 @@ func (a *app) exportCmd() *cobra.Command {
 					}
 				}
 			}
+			if cmd.Flags().Changed("acknowledge") && strings.TrimSpace(req.Acknowledge) == "" {
+				return errors.New("--acknowledge needs a reason: say why this segment should be exported despite its risk flags")
+			}
 			ctx := cmd.Context()
 			ws, err := a.workspace(ctx)
 			if err != nil {
@@ -68,6 +71,8 @@ func (a *app) exportCmd() *cobra.Command {
 				return fmt.Errorf("%w (pass --force to replace it)", err)
 			case errors.Is(err, consent.ErrUnknownChannel) && req.Channel == "":
 				return fmt.Errorf("%w (a %s file is gated on %s unless --channel names another)", err, req.Format, export.AdsChannel)
+			case errors.Is(err, export.ErrUnacknowledged):
+				return fmt.Errorf("%w: pass --acknowledge \"REASON\" (written to the audit log with the flags)", err)
 			}
 			if err != nil {
 				return err
@@ -81,6 +86,7 @@ func (a *app) exportCmd() *cobra.Command {
 	f.StringSliceVar(&req.Columns, "columns", nil, "columns to write besides the key (default: all, without personal data when there is no --channel)")
 	f.StringVarP(&req.Path, "output", "o", "", "destination file")
 	f.BoolVar(&req.Force, "force", false, "replace an existing file")
+	f.StringVar(&req.Acknowledge, "acknowledge", "", "why a segment the compliance policy gates (see segscope risk) is exported all the same; audited with its flags")
 	f.BoolVar(&req.Raw, "raw", false, "write CSV/TSV cells as they are, even those a spreadsheet would run as formulas")
 	f.StringArrayVar(&encryptTo, "encrypt-to", nil, "write FILE.age, encrypted with age to this public key (age1…; repeatable); the plaintext is written only to private storage")
 	f.BoolVar(&passphrase, "passphrase", false, "write FILE.age, encrypted with age to a passphrase ($"+exportKeyEnv+" or a prompt)")
@@ -139,7 +145,7 @@ func (a *app) printExport(res *export.Result) error {
 	}
 	var rows [][]string
 	rows = append(rows, []string{"included", pr.count(m.Rows)})
-	for _, st := range consent.States {
+	for _, st := range append([]consent.State{consent.Suppressed}, consent.States...) {
 		if n, ok := m.Excluded[st]; ok && n > 0 {
 			rows = append(rows, []string{"excluded: " + string(st), pr.count(n)})
 		}
@@ -165,6 +171,9 @@ func (a *app) printExport(res *export.Result) error {
 	} else if fg != nil && fg.Neutralised > 0 {
 		a.note("%s that a spreadsheet would run as formulas got a leading ' (--raw writes them as they are)",
 			query.CountOf(fg.Neutralised, "cell", "cells"))
+	}
+	if r := m.Risk; r != nil && r.Acknowledgement != nil {
+		a.note("risk %s acknowledged: %s", riskSummary(r.Assessment), r.Acknowledgement.Reason)
 	}
 	a.note("manifest: %s (sha256 %s)", res.ManifestPath, m.SHA256)
 	return nil

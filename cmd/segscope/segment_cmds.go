@@ -9,6 +9,7 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/risk"
 )
 
 func (a *app) segmentCmd() *cobra.Command {
@@ -66,10 +67,23 @@ func (a *app) segmentDefineCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			as, assessed := a.assessOne(cmd.Context(), a.ws, seg.Name)
 			if a.format == "json" {
-				return a.printer().json(seg)
+				if !assessed {
+					return a.printer().json(seg)
+				}
+				return a.printer().json(struct {
+					segments.Segment
+					Risk risk.Assessment `json:"risk"`
+				}{seg, as})
 			}
 			a.note("segment %s version %d saved on %s", seg.Name, seg.Version, seg.Table)
+			if assessed {
+				a.note("risk %s", riskSummary(as))
+				for _, f := range as.Flags {
+					a.note("  %s: %s", f.Code, f.Reason)
+				}
+			}
 			return nil
 		}),
 	}
@@ -130,14 +144,19 @@ func (a *app) segmentListCmd() *cobra.Command {
 			}
 			type sized struct {
 				segments.Segment
-				Size  int64   `json:"size"`
-				Share float64 `json:"share"`
+				Size  int64           `json:"size"`
+				Share float64         `json:"share"`
+				Risk  risk.Assessment `json:"risk"`
 			}
 			names := make([]string, len(list))
 			for i, seg := range list {
 				names[i] = seg.Name
 			}
 			sizes := store.Sizes(ctx, names, nil)
+			risks, err := risk.New(a.ws, consent.New(a.ws)).AssessAll(ctx, names, nil)
+			if err != nil {
+				return err
+			}
 			pr := a.printer()
 			out := make([]sized, 0, len(list))
 			rows := make([][]string, 0, len(list))
@@ -146,13 +165,16 @@ func (a *app) segmentListCmd() *cobra.Command {
 				if sz.Err != nil {
 					return sz.Err
 				}
-				s := sized{Segment: seg, Size: sz.Members, Share: sz.Share()}
+				if risks[i].Err != nil {
+					return risks[i].Err
+				}
+				s := sized{Segment: seg, Size: sz.Members, Share: sz.Share(), Risk: risks[i]}
 				out = append(out, s)
-				rows = append(rows, []string{seg.Name, seg.Table, pr.count(s.Size), pr.share(s.Share),
+				rows = append(rows, []string{seg.Name, seg.Table, pr.count(s.Size), pr.share(s.Share), riskSummary(s.Risk),
 					fmt.Sprint(seg.Version), seg.Updated.Format("2006-01-02 15:04"), seg.Description})
 			}
-			return pr.table([]string{"segment", "table", "size", "share", "version", "changed", "description"}, rows,
-				map[int]bool{2: true, 3: true, 4: true}, out)
+			return pr.table([]string{"segment", "table", "size", "share", "risk", "version", "changed", "description"}, rows,
+				map[int]bool{2: true, 3: true, 5: true}, out)
 		}),
 	}
 }
@@ -167,13 +189,27 @@ func (a *app) segmentShowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			as, err := risk.New(a.ws, consent.New(a.ws)).Assess(cmd.Context(), seg.Name)
+			if err != nil {
+				return err
+			}
 			if a.format == "json" {
-				return a.printer().json(seg)
+				return a.printer().json(struct {
+					segments.Segment
+					Risk risk.Assessment `json:"risk"`
+				}{seg, as})
 			}
 			rows := [][]string{
 				{"table", seg.Table}, {"key", seg.Key}, {"rule", seg.Rule},
 				{"description", seg.Description}, {"owner", seg.Owner}, {"version", fmt.Sprint(seg.Version)},
 				{"created", seg.Created.Format("2006-01-02 15:04:05")}, {"changed", seg.Updated.Format("2006-01-02 15:04:05")},
+				{"members", fmt.Sprint(as.Members)}, {"risk", string(as.Score)},
+			}
+			if as.Gated {
+				rows = append(rows, []string{"export", "needs --acknowledge \"reason\" (compliance policy)"})
+			}
+			for _, f := range as.Flags {
+				rows = append(rows, []string{"flag: " + string(f.Code), f.Reason})
 			}
 			return a.printer().table([]string{"segment", seg.Name}, rows, nil, nil)
 		}),

@@ -311,8 +311,8 @@ func consentFlags(c mainCoverage, p Policy, raise func(Code, string, ...any)) {
 		if c.AgeUnknown > 0 && c.UnknownAgeBars {
 			unknown = fmt.Sprintf(" (%s of unknown age, counted as minors by the policy)", query.CountOf(c.AgeUnknown, "member", "members"))
 		}
-		raise(Minors, "%s of %d count as minors under the consent policy: under %d, or %d in the EU/EEA, by %s%s",
-			query.CountOf(n, "member", "members"), c.Members, c.MinorAge, c.MinorAgeEU, c.AgeColumn, unknown)
+		raise(Minors, "%d of %s are minors under the consent policy (under %d, or %d in the EU/EEA, by %s)%s",
+			n, query.CountOf(c.Members, "member", "members"), c.MinorAge, c.MinorAgeEU, c.AgeColumn, unknown)
 	}
 	if c.Share < p.MinCoverage {
 		raise(LowCoverage, "only %.0f%% of members (%d of %d) may be contacted on %s, the main channel: under the policy's %.0f%%",

@@ -163,6 +163,8 @@ type Invalid struct {
 type InvalidError struct {
 	Kind    Kind
 	Invalid []Invalid
+	// Removing says the entries were to be removed, not added.
+	Removing bool
 }
 
 func (e *InvalidError) Error() string {
@@ -175,8 +177,27 @@ func (e *InvalidError) Error() string {
 		}
 		parts = append(parts, fmt.Sprintf("line %d: %s", in.Line, in.Reason))
 	}
-	return fmt.Sprintf("%s not valid %s identifiers, so nothing was added (fix them, or skip them with --skip-invalid): %s",
-		query.CountOf(int64(len(e.Invalid)), "entry is", "entries are"), e.Kind, strings.Join(parts, "; "))
+	what := map[Kind]string{Email: "email address", Phone: "phone number", Key: "key"}[e.Kind]
+	if len(e.Invalid) == 1 {
+		what = "1 entry is not a valid " + what
+	} else {
+		what = fmt.Sprintf("%d entries are not valid %ss", len(e.Invalid), what)
+	}
+	return fmt.Sprintf("%s, so nothing was %s (fix them%s): %s", what, e.verb(), e.skipAdvice(), strings.Join(parts, "; "))
+}
+
+func (e *InvalidError) verb() string {
+	if e.Removing {
+		return "removed"
+	}
+	return "added"
+}
+
+func (e *InvalidError) skipAdvice() string {
+	if e.Removing {
+		return ""
+	}
+	return ", or skip them with --skip-invalid"
 }
 
 // AddRequest is what to add to a list.
@@ -338,8 +359,7 @@ func (s *Service) remove(ctx context.Context, req RemoveRequest) (Removed, error
 			}
 		}
 		if len(invalid) > 0 {
-			err := &InvalidError{Kind: req.Kind, Invalid: invalid}
-			return Removed{}, errors.New(strings.Replace(err.Error(), "nothing was added (fix them, or skip them with --skip-invalid)", "nothing was removed", 1))
+			return Removed{}, &InvalidError{Kind: req.Kind, Invalid: invalid, Removing: true}
 		}
 	}
 	res := Removed{List: req.List}
@@ -410,7 +430,7 @@ func (s *Service) Counts(ctx context.Context) ([]Count, error) {
 		return nil, err
 	}
 	rows, err := s.ws.DB().QueryContext(ctx, `SELECT list, kind, count(*), max(added_at) FROM segscope.suppressions
-		GROUP BY ALL ORDER BY list, CASE kind WHEN 'key' THEN 0 WHEN 'email' THEN 1 ELSE 2 END`)
+		GROUP BY list, kind ORDER BY list, CASE kind WHEN 'key' THEN 0 WHEN 'email' THEN 1 ELSE 2 END`)
 	if err != nil {
 		return nil, fmt.Errorf("count suppression lists: %w", err)
 	}

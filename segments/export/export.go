@@ -82,6 +82,13 @@ type Request struct {
 	// Encrypt, if set, writes Path+".age" encrypted with age instead of Path; the
 	// plaintext is written in private storage only (see seal.PrivateDir).
 	Encrypt *Encryption
+	// Arm narrows the export to one arm of the segment's split; Priority to the
+	// segment's step of that priority list (the segment less the members of the
+	// steps before it); OnlyNew to the members not in the last export of the same
+	// audience (channel, arm, step). See audience.go.
+	Arm      string
+	Priority string
+	OnlyNew  bool
 	// Acknowledge is why a segment the compliance policy gates is exported all
 	// the same; it is written to the audit log with the flags. A gated segment
 	// is not exported without one.
@@ -136,9 +143,11 @@ type Preview struct {
 	WithheldPII []string         `json:"withheld_pii_columns,omitempty"`
 	// Sources names, for a customer-match file, the columns its identifiers come from.
 	Sources *SourceColumns `json:"sources,omitempty"`
-	gate    *consent.Gate
-	seg     segments.Compiled
-	where   string
+	// Audience is how the segment was narrowed (an arm, a step, only the new).
+	Audience *AudienceStamp `json:"audience,omitempty"`
+	gate     *consent.Gate
+	seg      segments.Compiled
+	where    string
 	// granted, set when the gate's states were kept on the export's connection,
 	// selects the rows to write from them; where is the same rule written out
 	// in full, for the manifest.
@@ -177,8 +186,13 @@ func (e *Exporter) previewOn(ctx context.Context, req Request, conn *sql.Conn, d
 	if channel == "" && format.customerMatch() {
 		channel = AdsChannel
 	}
+	// Narrowed once, here: the gate, the counts and the file see only the narrowed members.
+	audience, err := e.narrow(ctx, &seg, req, channel)
+	if err != nil {
+		return nil, err
+	}
 	p := &Preview{Segment: seg.Name, Table: seg.Table, Format: format, Channel: channel, seg: seg,
-		Excluded: map[consent.State]int64{}}
+		Excluded: map[consent.State]int64{}, Audience: audience}
 	// Columns first: a typo is reported before the gate's pass over the data.
 	cols, err := e.ws.Columns(ctx, seg.Table)
 	if err != nil {

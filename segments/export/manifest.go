@@ -41,6 +41,9 @@ type Manifest struct {
 	Formulas *FormulaGuard `json:"formula_injection,omitempty"`
 	Format   Format        `json:"format"`
 	File     string        `json:"file"`
+	// Audience is how the segment was narrowed (a split's arm, a priority step,
+	// only the new members) and the snapshot of its members the export recorded.
+	Audience *AudienceStamp `json:"audience,omitempty"`
 	// Risk is the segment's risk flags and score at export, and the
 	// acknowledgement a gated segment was exported with.
 	Risk *RiskStamp `json:"risk,omitempty"`

@@ -88,7 +88,7 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 
 	m := &Manifest{
 		SegscopeVersion: e.version, Workspace: e.ws.Path(), Table: p.Table,
-		Segment: SegmentStamp{Name: p.seg.Name, Version: p.seg.Version, Rule: p.seg.Rule, CompiledSQL: p.seg.Where},
+		Segment: SegmentStamp{Name: p.seg.Name, Version: p.seg.Version, Rule: p.seg.Rule, CompiledSQL: p.segmentWhere()},
 		Channel: p.Channel, SegmentSize: p.Members, Excluded: p.Excluded,
 		Columns: p.Columns, WithheldPII: p.WithheldPII, Format: p.Format, File: base, Actor: e.ws.Actor(),
 		Risk: stamp,
@@ -130,7 +130,7 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 	}
 	m.Created = time.Now().UTC().Truncate(time.Second)
 	manifestPath := ManifestPath(path)
-	if err := e.commit(ctx, m, tmpPath, path, manifestPath); err != nil {
+	if err := e.commit(ctx, p, m, tmpPath, path, manifestPath); err != nil {
 		return nil, err
 	}
 	committed = true
@@ -191,7 +191,7 @@ func (e *Exporter) write(ctx context.Context, conn *sql.Conn, p *Preview, m *Man
 // manifest carries a signed checkpoint of the export's own audit entry, so the
 // log cannot later lose that entry without the manifest showing it
 // (segscope audit --verify --against).
-func (e *Exporter) commit(ctx context.Context, m *Manifest, tmpPath, path, manifestPath string) error {
+func (e *Exporter) commit(ctx context.Context, p *Preview, m *Manifest, tmpPath, path, manifestPath string) error {
 	placed := false
 	err := e.ws.WriteTx(ctx, func(tx *sql.Tx) error {
 		details := map[string]any{
@@ -206,6 +206,9 @@ func (e *Exporter) commit(ctx context.Context, m *Manifest, tmpPath, path, manif
 			details["risk_score"], details["risk_flags"] = m.Risk.Score, m.Risk.Codes()
 		}
 		if err := e.auditAcknowledgement(ctx, tx, m); err != nil {
+			return err
+		}
+		if err := e.recordSnapshot(ctx, tx, p, m, details); err != nil {
 			return err
 		}
 		entry, err := e.ws.AppendAudit(ctx, tx, query.ActionExport, m.Segment.Name, details)

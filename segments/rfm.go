@@ -199,12 +199,15 @@ func rfmSQL(s rule.Schema, ev rule.EventTable, amount string) string {
 		return fmt.Sprintf("1 + (%[1]s > %[2]s[1])::INT + (%[1]s > %[2]s[2])::INT + (%[1]s > %[2]s[3])::INT + (%[1]s > %[2]s[4])::INT", v, cuts)
 	}
 	const quintiles = "[0.2, 0.4, 0.6, 0.8]"
+	// The audience's people are picked out after grouping: the events of the
+	// same person meet the audience's keys once, not once per event.
 	return `WITH p AS MATERIALIZED (
-	SELECT ` + evKey + ` AS k, max(` + t + `) AS r, count(*) AS f, sum(` + amount + `) AS m
-	FROM main.` + query.QuoteIdent(ev.Name) + `
-	WHERE ` + evKey + ` IN (SELECT ` + key + ` FROM main.` + query.QuoteIdent(s.Table) + `)
-	GROUP BY ` + evKey + `
-	HAVING max(` + t + `) IS NOT NULL
+	SELECT * FROM (
+		SELECT ` + evKey + ` AS k, max(` + t + `) AS r, count(*) AS f, sum(` + amount + `) AS m
+		FROM main.` + query.QuoteIdent(ev.Name) + `
+		GROUP BY ` + evKey + `
+		HAVING max(` + t + `) IS NOT NULL
+	) WHERE k IN (SELECT ` + key + ` FROM main.` + query.QuoteIdent(s.Table) + `)
 ), c AS (
 	SELECT quantile_disc(r, ` + quintiles + `) AS rq, quantile_disc(f, ` + quintiles + `) AS fq,
 		quantile_disc(m, ` + quintiles + `) AS mq FROM p

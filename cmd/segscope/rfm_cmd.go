@@ -1,0 +1,63 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/segscope/segscope/segments"
+)
+
+func (a *app) rfmCmd() *cobra.Command {
+	var (
+		eventTable string
+		create     bool
+		reason     string
+	)
+	cmd := &cobra.Command{
+		Use:   "rfm AUDIENCE [--events TABLE] [--create --reason R]",
+		Short: "Score an audience on recency, frequency and monetary value, and make the RFM cells segments",
+		Long: "Score the people of AUDIENCE 1 to 5 on the recency and number of their events and, when the event\n" +
+			"table declares an amount, on their total (quintile cut-offs; people with equal values get equal\n" +
+			"scores). Each person falls in one cell of the R×F map (Champions, Loyal, At risk, Can't lose,\n" +
+			"Hibernating, Lost...). --create saves every cell as a segment named rfm_<cell>, all in one change\n" +
+			"(a new version of each when they exist), with the cut-offs in its rule.",
+		Example: `  segscope rfm customers
+  segscope rfm customers --events orders --create --reason "Q4 planning"`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			ws, err := a.workspace(ctx)
+			if err != nil {
+				return err
+			}
+			r, err := segments.MeasureRFM(ctx, ws, args[0], eventTable)
+			if err != nil {
+				return err
+			}
+			if create {
+				if reason == "" {
+					reason = "RFM cells measured on " + r.Events
+				}
+				if _, err := segments.NewStore(ws).SaveAll(ctx, r.Definitions(reason), segments.Upsert); err != nil {
+					return err
+				}
+				defer a.note("saved %d segments: %s… %s", len(r.Cells), r.Cells[0].Name, r.Cells[len(r.Cells)-1].Name)
+			}
+			a.note("%s of %s scored on %s (%s without a timed event are in no cell)", thousands(r.People), args[0], r.Events, thousands(r.Unscored))
+			a.note("recency cut-offs %v; frequency %v", r.Recency, r.Frequency)
+			if r.Monetary != nil {
+				a.note("monetary cut-offs %v (scored, not used by the map)", *r.Monetary)
+			}
+			p := a.printer()
+			rows := make([][]string, len(r.Cells))
+			for i, c := range r.Cells {
+				rows[i] = []string{c.Name, c.Title, p.count(c.People), p.share(float64(c.People) / float64(r.People))}
+			}
+			// The rules are long: --format json has them, and segment show once saved.
+			return p.table([]string{"segment", "cell", "people", "share"}, rows, map[int]bool{2: true, 3: true}, r)
+		},
+	}
+	cmd.Flags().StringVar(&eventTable, "events", "", "the event table to score on (needed when the audience has several)")
+	cmd.Flags().BoolVar(&create, "create", false, "save every cell as a segment, in one change")
+	cmd.Flags().StringVar(&reason, "reason", "", "why, for the audit log (with --create)")
+	return cmd
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/segscope/segscope/segments/events/eventstest"
+)
+
+// rfm --create saves every cell as a segment whose count is the cell's.
+func TestRFMThroughTheCLI(t *testing.T) {
+	dir := t.TempDir()
+	ws := filepath.Join(dir, "w.duckdb")
+	orders := filepath.Join(dir, "orders.csv")
+	if err := os.WriteFile(orders, []byte(eventstest.Retail(4000, 5)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, ws, "--no-sample", "import", orders)
+	mustRun(t, ws, "--no-sample", "events", "setup", "--table", "orders", "--key", "CustomerID", "--time", "InvoiceDate",
+		"--audience", "customers", "--amount", "Quantity * UnitPrice")
+	if _, _, err := run(t, ws, "--no-sample", "rfm", "orders"); err == nil || !strings.Contains(err.Error(), "no event table with a time") {
+		t.Errorf("rfm of the event table itself: %v", err)
+	}
+	out := mustRun(t, ws, "--no-sample", "rfm", "customers", "--create", "--reason", "test", "--format", "json")
+	var r struct {
+		People int64
+		Cells  []struct {
+			Name   string
+			People int64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if len(r.Cells) != 11 || r.People == 0 {
+		t.Fatalf("rfm: %s", out)
+	}
+	for _, c := range r.Cells {
+		got := strings.TrimSpace(mustRun(t, ws, "--no-sample", "segment", "count", c.Name, "--format", "csv"))
+		if lines := strings.Split(got, "\n"); lines[len(lines)-1] != strconv.FormatInt(c.People, 10) {
+			t.Errorf("%s: segment count says %q, rfm %d", c.Name, got, c.People)
+		}
+	}
+	// Measured again, the cells get new versions rather than failing.
+	mustRun(t, ws, "--no-sample", "rfm", "customers", "--create")
+	if hist := mustRun(t, ws, "--no-sample", "segment", "history", "rfm_champions", "--format", "csv"); strings.Count(hist, "\n") < 3 {
+		t.Errorf("history after measuring twice:\n%s", hist)
+	}
+}

@@ -177,11 +177,10 @@ func (e *InvalidError) Error() string {
 		}
 		parts = append(parts, fmt.Sprintf("line %d: %s", in.Line, in.Reason))
 	}
-	what := map[Kind]string{Email: "email address", Phone: "phone number", Key: "key"}[e.Kind]
-	if len(e.Invalid) == 1 {
-		what = "1 entry is not a valid " + what
-	} else {
-		what = fmt.Sprintf("%d entries are not valid %ss", len(e.Invalid), what)
+	nouns := map[Kind][2]string{Email: {"email address", "email addresses"}, Phone: {"phone number", "phone numbers"}, Key: {"key", "keys"}}[e.Kind]
+	what := "1 entry is not a valid " + nouns[0]
+	if len(e.Invalid) > 1 {
+		what = fmt.Sprintf("%d entries are not valid %s", len(e.Invalid), nouns[1])
 	}
 	return fmt.Sprintf("%s, so nothing was %s (fix them%s): %s", what, e.verb(), e.skipAdvice(), strings.Join(parts, "; "))
 }

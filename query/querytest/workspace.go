@@ -31,6 +31,20 @@ func Sample(tb testing.TB, tables ...string) *query.Workspace {
 	return ws
 }
 
+// SampleWithEvents is Sample with the sample's event tables (views) as well,
+// generated as a new workspace's are: about a second more, and 600,000 rows,
+// so only for the tests that need them.
+func SampleWithEvents(tb testing.TB, tables ...string) *query.Workspace {
+	tb.Helper()
+	ws := Sample(tb, tables...)
+	for _, t := range sampledata.EventTables {
+		if _, err := ws.ImportFS(context.Background(), sampledata.SeedFS, t.File, t.Name); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return ws
+}
+
 func importSample(tb testing.TB, ws *query.Workspace, tables ...string) {
 	tb.Helper()
 	for _, t := range sampledata.Tables {

@@ -234,19 +234,11 @@ func (c *compiler) eventCondition(b *strings.Builder, cond Expr, a *Aggregate) e
 		in = " NOT IN ("
 	}
 	evKey := quoteName(ev.Key)
-	b.WriteString("(" + quoteName(key.Name) + in + "SELECT " + evKey + " FROM " + quoteName(ev.Name) + " WHERE " + evKey + " IS NOT NULL")
+	b.WriteString("(" + quoteName(key.Name) + in + "SELECT " + evKey)
 	outer := c.schema
-	c.schema, c.event = Schema{Table: ev.Name, Columns: ev.Columns, AsOf: outer.AsOf}, ev
 	defer func() { c.schema, c.having = outer, nil }()
-	if a.Where != nil {
-		b.WriteString(" AND ")
-		if err := c.emit(b, a.Where); err != nil {
-			return err
-		}
-	}
-	if w := a.Window; w != nil {
-		t := quoteName(ev.Time)
-		fmt.Fprintf(b, " AND %s > %s AND %s <= %s", t, c.timeAgo(w.Amount, w.Unit), t, c.now())
+	if err := c.eventsOf(b, a, ev); err != nil {
+		return err
 	}
 	if cond == nil {
 		b.WriteString("))")
@@ -265,6 +257,64 @@ func (c *compiler) eventCondition(b *strings.Builder, cond Expr, a *Aggregate) e
 	}
 	b.WriteString("))")
 	return nil
+}
+
+// eventsOf writes the FROM and WHERE clauses that pick the events a counts:
+// those with a key, passing its where and inside its window. From here on
+// the compiler's schema is the event table's.
+func (c *compiler) eventsOf(b *strings.Builder, a *Aggregate, ev EventTable) error {
+	evKey := quoteName(ev.Key)
+	b.WriteString(" FROM " + quoteName(ev.Name) + " WHERE " + evKey + " IS NOT NULL")
+	c.schema, c.event = Schema{Table: ev.Name, Columns: ev.Columns, AsOf: c.schema.AsOf}, ev
+	if a.Where != nil {
+		b.WriteString(" AND ")
+		if err := c.emit(b, a.Where); err != nil {
+			return err
+		}
+	}
+	if w := a.Window; w != nil {
+		t := quoteName(ev.Time)
+		fmt.Fprintf(b, " AND %s > %s AND %s <= %s", t, c.timeAgo(w.Amount, w.Unit), t, c.now())
+	}
+	return nil
+}
+
+// PerPerson compiles a measure, an event aggregate such as count(orders in
+// last 30 days) or sum(orders.amount), to a query of each person's value
+// (columns k, the key, and v) for the people who have matching events.
+// Templates measure cut-offs with it, and Slice groups people by it.
+func PerPerson(measure string, s Schema) (string, error) {
+	e, err := Parse(measure)
+	if err != nil {
+		return "", err
+	}
+	a, ok := e.(*Aggregate)
+	if !ok || a.conditional() {
+		sp := e.Bounds()
+		return "", withSource(&Error{Pos: sp.Pos, End: sp.End, Token: describe(e),
+			Msg: "a measure is one event aggregate, like count(orders) or sum(orders.amount)"}, measure)
+	}
+	c := checker{schema: s, bools: map[Expr]bool{}, placed: map[*Aggregate]bool{a: true}}
+	if _, err := c.typeOf(a); err != nil {
+		return "", withSource(err, measure)
+	}
+	ev, _ := s.Event(a.Table)
+	comp := &compiler{schema: s, bools: c.bools}
+	var b strings.Builder
+	evKey := quoteName(ev.Key)
+	b.WriteString("SELECT " + evKey + " AS k, ")
+	var agg strings.Builder
+	comp.schema, comp.event = Schema{Table: ev.Name, Columns: ev.Columns, AsOf: s.AsOf}, ev
+	if err := comp.aggregateSQL(&agg, a); err != nil {
+		return "", withSource(err, measure)
+	}
+	b.WriteString(agg.String() + " AS v")
+	comp.schema = s
+	if err := comp.eventsOf(&b, a, ev); err != nil {
+		return "", withSource(err, measure)
+	}
+	b.WriteString(" GROUP BY " + evKey)
+	return b.String(), nil
 }
 
 // aggregateSQL writes a measured aggregate over one person's events.

@@ -282,3 +282,42 @@ func TestMeasure(t *testing.T) {
 		}
 	}
 }
+
+func TestPerPerson(t *testing.T) {
+	db := openEventsDB(t)
+	s := eventSchema(eventAsOf)
+	for measure, hand := range map[string]string{
+		"count(orders in last 90 days)": `SELECT "CustomerID", count(*) FROM orders WHERE "CustomerID" IS NOT NULL
+			AND "InvoiceDate" > TIMESTAMP '2011-12-10' - INTERVAL 90 DAY AND "InvoiceDate" <= TIMESTAMP '2011-12-10' GROUP BY 1`,
+		"sum(orders.Quantity * orders.UnitPrice where Quantity > 0)": `SELECT "CustomerID", sum("Quantity" * "UnitPrice") FROM orders
+			WHERE "CustomerID" IS NOT NULL AND "Quantity" > 0 GROUP BY 1`,
+	} {
+		q, err := rule.PerPerson(measure, s)
+		if err != nil {
+			t.Fatalf("%s: %v", measure, err)
+		}
+		var got, want int
+		db.QueryRow(`SELECT count(*) FROM (` + q + `)`).Scan(&got)
+		db.QueryRow(`SELECT count(*) FROM (` + hand + `)`).Scan(&want)
+		if got != want || got == 0 {
+			t.Errorf("%s: %d people, by hand %d", measure, got, want)
+		}
+		var mismatched int
+		if err := db.QueryRow(`SELECT count(*) FROM (` + q + `) a FULL JOIN (` + hand + `) h(k2, v2) ON a.k = h.k2 WHERE a.v IS DISTINCT FROM h.v2`).Scan(&mismatched); err != nil {
+			t.Fatal(err)
+		}
+		if mismatched != 0 {
+			t.Errorf("%s: %d people differ from the hand-written values", measure, mismatched)
+		}
+	}
+	for measure, want := range map[string]string{
+		"none(orders)":          "a measure is one event aggregate",
+		"count(orders) > 1":     "a measure is one event aggregate",
+		"count(nope)":           "unknown event table",
+		"sum(orders.InvoiceNo)": "sum needs a number",
+	} {
+		if _, err := rule.PerPerson(measure, s); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("PerPerson(%s) = %v, want %q", measure, err, want)
+		}
+	}
+}

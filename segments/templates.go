@@ -28,9 +28,11 @@ type Template struct {
 	build func(cutoffs []string) string
 }
 
-// Cutoff is a threshold in a template's rule: the Quantile of Column.
+// Cutoff is a threshold in a template's rule: the Quantile of Column, or of
+// an event Measure per person (sum(orders.amount)) among those with events.
 type Cutoff struct {
 	Column   string
+	Measure  string
 	Quantile float64
 	Value    float64
 }
@@ -93,9 +95,11 @@ func Fit(ctx context.Context, ws *query.Workspace, table string) (Fitting, error
 func (r roles) templates(s rule.Schema) ([]Template, []Unfit) {
 	var out []Template
 	var unfit []Unfit
-	for _, propose := range []func(roles) (Template, *Unfit){
-		churnRisk, lapsed, newcomers, highValue, champions, cannotLose, oneTimeBuyers,
-	} {
+	proposers := []func(roles) (Template, *Unfit){churnRisk, lapsed, newcomers, highValue, champions, cannotLose, oneTimeBuyers}
+	if ev, ok := eventRolesOf(s); ok {
+		proposers = ev.proposers(r)
+	}
+	for _, propose := range proposers {
 		t, why := propose(r)
 		if why != nil {
 			if !slices.Contains(unfit, *why) {
@@ -117,15 +121,18 @@ func (r roles) templates(s rule.Schema) ([]Template, []Unfit) {
 // rules with the measured values, rounded down to two significant digits so
 // they read well and still include the quantile itself.
 func TuneTemplates(ctx context.Context, ws *query.Workspace, table string, ts []Template) ([]Template, error) {
-	type want struct {
-		col string
-		q   float64
-	}
 	var wants []want
 	var exprs []string
 	index := map[want]int{}
+	measured := map[want]float64{}
 	for _, t := range ts {
 		for _, c := range t.Cutoffs {
+			if c.Measure != "" {
+				if err := measureCutoff(ctx, ws, table, c, measured); err != nil {
+					return nil, err
+				}
+				continue
+			}
 			w := want{c.Column, c.Quantile}
 			if _, ok := index[w]; !ok {
 				index[w] = len(wants)
@@ -134,29 +141,66 @@ func TuneTemplates(ctx context.Context, ws *query.Workspace, table string, ts []
 			}
 		}
 	}
-	if len(wants) == 0 {
+	if len(wants) == 0 && len(measured) == 0 {
 		return ts, nil
 	}
 	values := make([]sql.NullFloat64, len(wants))
-	dest := make([]any, len(values))
-	for i := range values {
-		dest[i] = &values[i]
-	}
-	q := "SELECT " + strings.Join(exprs, ", ") + " FROM main." + query.QuoteIdent(table)
-	if err := ws.DB().QueryRowContext(ctx, q).Scan(dest...); err != nil {
-		return nil, fmt.Errorf("measure template cutoffs on %s: %w", table, err)
+	if len(wants) > 0 {
+		dest := make([]any, len(values))
+		for i := range values {
+			dest[i] = &values[i]
+		}
+		q := "SELECT " + strings.Join(exprs, ", ") + " FROM main." + query.QuoteIdent(table)
+		if err := ws.DB().QueryRowContext(ctx, q).Scan(dest...); err != nil {
+			return nil, fmt.Errorf("measure template cutoffs on %s: %w", table, err)
+		}
 	}
 	out := slices.Clone(ts)
 	for i := range out {
 		out[i].Cutoffs = slices.Clone(out[i].Cutoffs)
 		for j, c := range out[i].Cutoffs {
-			if v := values[index[want{c.Column, c.Quantile}]]; v.Valid {
+			if v, ok := measured[want{c.Measure, c.Quantile}]; ok && c.Measure != "" {
+				out[i].Cutoffs[j].Value = floorSignificant(v)
+			} else if v := values[index[want{c.Column, c.Quantile}]]; c.Measure == "" && v.Valid {
 				out[i].Cutoffs[j].Value = floorSignificant(v.Float64)
 			}
 		}
 		out[i].Rule = out[i].render()
 	}
 	return out, nil
+}
+
+// want is a quantile to measure: of a column, or of an event measure.
+type want struct {
+	col string
+	q   float64
+}
+
+// measureCutoff measures an event measure's quantile over the people of
+// table who have events, into measured.
+func measureCutoff(ctx context.Context, ws *query.Workspace, table string, c Cutoff, measured map[want]float64) error {
+	w := want{c.Measure, c.Quantile}
+	if _, done := measured[w]; done {
+		return nil
+	}
+	s, err := Schema(ctx, ws, table)
+	if err != nil {
+		return err
+	}
+	per, err := rule.PerPerson(c.Measure, s)
+	if err != nil {
+		return fmt.Errorf("measure %s on %s: %w", c.Measure, table, err)
+	}
+	var v sql.NullFloat64
+	q := "SELECT quantile_cont(v, " + strconv.FormatFloat(c.Quantile, 'f', -1, 64) + ") FROM (" + per + ") WHERE k IN (SELECT " +
+		query.QuoteIdent(s.Key) + " FROM main." + query.QuoteIdent(table) + ")"
+	if err := ws.DB().QueryRowContext(ctx, q).Scan(&v); err != nil {
+		return fmt.Errorf("measure %s on %s: %w", c.Measure, table, err)
+	}
+	if v.Valid {
+		measured[w] = v.Float64
+	}
+	return nil
 }
 
 func (t Template) render() string {

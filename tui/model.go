@@ -19,6 +19,7 @@ import (
 	"github.com/segscope/segscope/tui/consentscreen"
 	"github.com/segscope/segscope/tui/datascreen"
 	"github.com/segscope/segscope/tui/dialog"
+	"github.com/segscope/segscope/tui/eventsetup"
 	"github.com/segscope/segscope/tui/exportscreen"
 	"github.com/segscope/segscope/tui/segmentsscreen"
 	"github.com/segscope/segscope/tui/slicescreen"
@@ -66,6 +67,10 @@ type Model struct {
 
 	dialogs dialog.Stack
 	help    help.Model
+	// evs is the events setup form, offered from the palette and the Data
+	// screen; its jobs' results reach it as results reach the screens.
+	evs  *eventsetup.Form
+	asOf task.Slot
 
 	spinner   spinner.Model
 	spinning  bool
@@ -97,6 +102,7 @@ func New(ctx context.Context, ws *query.Workspace, opts Options) *Model {
 	m.consent = consentscreen.New(env)
 	m.export = exportscreen.New(env)
 	m.audit = auditscreen.New(env)
+	m.evs = eventsetup.New(env)
 	m.screens = map[Screen]screen{
 		ScreenData: m.data, ScreenSlice: m.slice, ScreenSegments: m.segs, ScreenCompare: m.compare, ScreenConsent: m.consent,
 		ScreenExport: m.export, ScreenSQL: m.sql, ScreenAudit: m.audit,
@@ -112,7 +118,7 @@ func New(ctx context.Context, ws *query.Workspace, opts Options) *Model {
 
 // Init loads the first screen's data and asks the terminal for its background.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.env.ReadAsOf(&m.asOf)}
 	for _, s := range m.order {
 		cmds = append(cmds, initScreen(m.screens[s]))
 	}
@@ -165,13 +171,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.dialogs.Remove(msg.ID)
 	case common.EditSegmentMsg:
 		cmd = tea.Batch(m.segs.Update(msg), m.show(ScreenSegments))
+	case common.SetUpEventsMsg:
+		cmd = m.evs.Open(msg.Table)
+	case common.AsOfMsg:
+		if m.asOf.Finish(msg.ID) && msg.Err == nil {
+			m.env.AsOf = msg.AsOf
+		}
+	case common.EventsChangedMsg:
+		cmds := []tea.Cmd{m.env.ReadAsOf(&m.asOf)}
+		for _, s := range m.order {
+			cmds = append(cmds, m.screens[s].Update(msg))
+		}
+		cmd = tea.Batch(cmds...)
 	case common.NoticeMsg:
 		m.notice, m.noticeErr = msg.Text, msg.Err != nil
 		if msg.Err != nil {
 			m.notice = msg.Err.Error()
 		}
 	default:
-		var cmds []tea.Cmd
+		cmds := []tea.Cmd{m.evs.Update(msg)}
 		for _, s := range m.order {
 			cmds = append(cmds, m.screens[s].Update(msg))
 		}
@@ -191,6 +209,9 @@ func (m *Model) withSpinner(cmd tea.Cmd) tea.Cmd {
 
 // running is the job to show in the status line: the visible screen's first.
 func (m *Model) running() (task.Info, bool) {
+	if info, ok := m.evs.Running(); ok {
+		return info, true
+	}
 	if info, ok := running(m.screens[m.active]); ok {
 		return info, true
 	}
@@ -261,7 +282,8 @@ func (m *Model) show(s Screen) tea.Cmd {
 		m.dialogs.Clear()
 	}
 	m.active = s
-	return show(m.screens[s])
+	// The as-of time may have been set from the command line meanwhile.
+	return tea.Batch(show(m.screens[s]), m.env.ReadAsOf(&m.asOf))
 }
 
 // quit cancels every running query, then ends the program.
@@ -269,6 +291,7 @@ func (m *Model) quit() tea.Cmd {
 	for _, s := range m.order {
 		cancel(m.screens[s])
 	}
+	m.evs.Cancel()
 	m.cancel()
 	return tea.Quit
 }
@@ -295,5 +318,6 @@ func (m *Model) applyStyles() {
 		FullKey: st.HelpKey, FullDesc: st.HelpDesc, FullSeparator: st.HelpSep,
 	}
 	m.spinner.Style = st.StatusBusy
+	m.evs.SetStyles(st)
 	m.dialogs.SetStyles(st)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments/rule"
 	"github.com/segscope/segscope/tui/draw"
 )
 
@@ -76,6 +77,11 @@ func (m *Model) statusLine() string {
 			rows = draw.Count(scope.Matching) + " of " + rows + " (filtered)"
 		}
 		left += sep + st.StatusKey.Render(scope.Table.Name) + sep + st.Status.Render(rows)
+	}
+	// Every screen that counts people by a rule counts event windows and ago()
+	// from the as-of time, so it is in sight wherever the status line is.
+	if !m.env.AsOf.IsZero() {
+		left += sep + st.Status.Render("as of "+rule.AsOfDate(m.env.AsOf))
 	}
 	var right string
 	switch info, running := m.running(); {

@@ -9,6 +9,7 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/events"
 	"github.com/segscope/segscope/tui/styles"
 	"github.com/segscope/segscope/tui/task"
 )
@@ -26,6 +27,12 @@ type Env struct {
 	Styles  *styles.Styles
 	Now     func() time.Time
 	Version string
+	// AsOf is the workspace's as-of time, which ago() and the windows of
+	// event conditions count back from; zero means now. The root reads it
+	// (ReadAsOf) as the console opens, when a screen is shown and after an
+	// event table's setup, and the status line shows it on every screen, so
+	// no screen keeps a copy.
+	AsOf time.Time
 }
 
 // NewEnv builds the environment over ws; now is the clock (nil for
@@ -53,6 +60,23 @@ func Notice(text string) tea.Cmd {
 // Fail is a command that puts err in the status line as an error.
 func Fail(err error) tea.Cmd {
 	return func() tea.Msg { return NoticeMsg{Err: err} }
+}
+
+// AsOfMsg is the result of ReadAsOf.
+type AsOfMsg struct {
+	ID   uint64
+	AsOf time.Time
+	Err  error
+}
+
+// ReadAsOf reads the workspace's as-of time as slot's job.
+func (e *Env) ReadAsOf(slot *task.Slot) tea.Cmd {
+	ctx, id := e.Start(slot, "reading the as-of time")
+	ws := e.WS
+	return func() tea.Msg {
+		t, err := events.AsOf(ctx, ws)
+		return AsOfMsg{ID: id, AsOf: t, Err: err}
+	}
 }
 
 // SegmentsMsg is the result of ListSegments. Like every result it reaches

@@ -25,6 +25,15 @@ type ScopeMsg struct{ Scope Scope }
 // Table defined by Rule: "save as segment" from a screen with a filter.
 type EditSegmentMsg struct{ Table, Rule string }
 
+// EventsChangedMsg says that Table was set up as events of Audience (which
+// may be a table just made from them): screens that list tables, event
+// tables or per-person measures read them again, and the root the as-of time.
+type EventsChangedMsg struct{ Table, Audience string }
+
+// SetUpEventsMsg asks the root for the events setup form, on Table ("" to
+// choose one).
+type SetUpEventsMsg struct{ Table string }
+
 // NoticeMsg puts a short message in the status line until the next key press.
 type NoticeMsg struct {
 	Text string

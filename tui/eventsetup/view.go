@@ -1,0 +1,132 @@
+package eventsetup
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/segscope/segscope/tui/dialog"
+	"github.com/segscope/segscope/tui/draw"
+)
+
+// formDialog is the form on the root's stack: the form's state stays in the
+// Form, where its jobs' results arrive; the dialog hands it keys and draws it.
+type formDialog struct{ f *Form }
+
+func (d formDialog) ID() string         { return DialogID }
+func (d formDialog) SetSize(w, _ int)   { d.f.width = w }
+func (d formDialog) View() string       { return d.f.view() }
+func (d formDialog) CapturesText() bool { return true }
+
+// Closed puts the form away however it left the stack, stopping its reads;
+// a setup already running finishes (it is one transaction) and says so.
+func (d formDialog) Closed() {
+	d.f.open = false
+	d.f.load.Cancel()
+	d.f.cols.Cancel()
+}
+
+// ShortHelp is the form's keys, for the hints line.
+func (d formDialog) ShortHelp() []key.Binding {
+	k := d.f.keys
+	return []key.Binding{k.Submit, k.Next, k.Right, k.Close}
+}
+
+// Update hands a key or a paste to the form; once it has closed, so does
+// the dialog.
+func (d formDialog) Update(msg tea.Msg) dialog.Action {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		cmd = d.f.Key(msg)
+	case tea.PasteMsg:
+		cmd = d.f.Paste(msg)
+	}
+	if !d.f.open {
+		return dialog.Run{Fn: func() tea.Cmd { return cmd }}
+	}
+	return dialog.Cmd{Cmd: cmd}
+}
+
+const labelW = 10
+
+// view draws the form's box.
+func (f *Form) view() string {
+	st := f.env.Styles
+	w := min(76, f.width-4) - 4 // the dialog's border and padding
+	if w < 24 {
+		return ""
+	}
+	lines := []string{st.PanelTitle.Render("Set up an event table") + st.Muted.Render(" · events of the people of an audience"), ""}
+	valueW := w - labelW
+	switch {
+	case f.load.Running():
+		lines = append(lines, st.Muted.Render("reading the tables…"))
+	case len(f.tables) > 0:
+		for _, fl := range f.fields() {
+			label := st.Muted.Render(draw.Fit(fieldLabels[fl], labelW))
+			if fl == f.focus {
+				label = st.Selected.Render(draw.Fit(fieldLabels[fl], labelW-1)) + " "
+			}
+			lines = append(lines, label+draw.Fit(f.value(fl, valueW), valueW))
+		}
+		lines = append(lines, "", st.Faint.Render(draw.Fit(fieldHints[f.focus], w)))
+	}
+	if f.err != nil {
+		lines = append(lines, "")
+		for _, l := range strings.Split(ansi.Wrap("✗ "+f.err.Error(), w, " "), "\n") {
+			lines = append(lines, st.Error.Render(l))
+		}
+	}
+	foot := "enter set up · tab next field · ←/→ choose · esc close"
+	if f.save.Running() {
+		foot = "setting up… · esc cancels (nothing is half set up)"
+	}
+	lines = append(lines, "", st.Faint.Render(foot))
+	for i := range lines {
+		lines[i] = draw.Fit(lines[i], w)
+	}
+	return st.Dialog.Render(strings.Join(lines, "\n"))
+}
+
+// value draws one field's value: a choice between arrows when focused, a
+// text field as typed.
+func (f *Form) value(fl field, w int) string {
+	st := f.env.Styles
+	if in := f.input(fl); in != nil {
+		in.SetWidth(max(w-1, 4))
+		return in.View()
+	}
+	var text string
+	switch fl {
+	case fieldTable:
+		text = f.tables[f.table].Name
+	case fieldKey:
+		if f.colsOf == "" {
+			return st.Muted.Render("reading the columns…")
+		}
+		if f.key < len(f.columns) {
+			text = f.columns[f.key].Name
+		}
+	case fieldTime:
+		if f.colsOf == "" {
+			return ""
+		}
+		text = f.times()[min(f.time, len(f.times())-1)]
+		if text == "" {
+			text = "none"
+		}
+	case fieldAudience:
+		if f.newAudience() {
+			text = "a new table made from the events"
+		} else {
+			text = f.audiences()[f.audience]
+		}
+	}
+	if fl == f.focus {
+		return st.Accent.Render("‹ ") + st.Title.Render(text) + st.Accent.Render(" ›")
+	}
+	return st.Item.Render(text)
+}

@@ -8,10 +8,10 @@ type KeyMap struct {
 	Up, Down, First, Last key.Binding
 	Open, New, Template   key.Binding
 	Delete, History       key.Binding
-	Refresh               key.Binding
+	Refresh, RFM          key.Binding
 
-	// The delete confirmation.
-	Confirm, Keep key.Binding
+	// The delete confirmation, and the RFM cells'.
+	Confirm, Keep, Create key.Binding
 
 	// The editor.
 	Save, NextField, PrevField key.Binding
@@ -38,9 +38,11 @@ func DefaultKeyMap() KeyMap {
 		Delete:   key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete")),
 		History:  key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
 		Refresh:  key.NewBinding(key.WithKeys("r", "f5"), key.WithHelp("r", "recount sizes")),
+		RFM:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "RFM cells")),
 
 		Confirm: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "delete")),
 		Keep:    key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "keep")),
+		Create:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "create them")),
 
 		Save:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
 		NextField: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
@@ -64,7 +66,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap for the list.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.First, k.Last}, {k.Open, k.New, k.Template, k.History, k.Delete, k.Refresh}}
+	return [][]key.Binding{{k.Up, k.Down, k.First, k.Last}, {k.Open, k.New, k.Template, k.RFM, k.History, k.Delete, k.Refresh}}
 }
 
 // editorHelp is shown while the editor has the keyboard.

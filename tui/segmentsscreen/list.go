@@ -216,6 +216,8 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openNew(m.defaultTable(), "")
 	case key.Matches(msg, k.Template):
 		return m.openPicker()
+	case key.Matches(msg, k.RFM):
+		return m.measureRFM()
 	case key.Matches(msg, k.Refresh):
 		return m.reload("")
 	case key.Matches(msg, k.Open):

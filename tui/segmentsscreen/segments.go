@@ -38,7 +38,7 @@ type Model struct {
 	history history
 	picker  picker
 
-	load, sizes, save, remove, past, fit, preview, columns task.Slot
+	load, sizes, save, remove, past, fit, preview, columns, rfm task.Slot
 }
 
 // New builds the Segments screen.
@@ -46,7 +46,7 @@ func New(env *common.Env) *Model {
 	m := &Model{env: env, keys: DefaultKeyMap(), editor: newEditor()}
 	// The slots whose work the user waits for; the live size preview is not
 	// one of them, since the next keystroke replaces it anyway.
-	m.Jobs = task.Jobs{&m.load, &m.save, &m.remove, &m.past, &m.fit, &m.sizes}
+	m.Jobs = task.Jobs{&m.load, &m.save, &m.remove, &m.past, &m.fit, &m.sizes, &m.rfm}
 	m.SetStyles(env.Styles)
 	return m
 }
@@ -141,6 +141,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.onHistory(msg)
 	case templatesMsg:
 		m.onTemplates(msg)
+	case rfmMsg:
+		return m.onRFM(msg)
+	case rfmSavedMsg:
+		return m.onRFMSaved(msg)
 	case common.DebounceMsg:
 		return m.onPreviewTick(msg)
 	case previewMsg:

@@ -486,9 +486,30 @@ func (w *Workspace) RecordKey(ctx context.Context, tx *sql.Tx, table, column str
 }
 
 // TablesChanged forgets what the workspace keeps about its tables (columns,
-// personal data, row counts and orderings), as an import does: a change that
-// makes or replaces a table outside Import and SetKey calls it after it commits.
+// personal data, row counts, orderings and Memo's values), as an import does:
+// a change that makes or replaces a table outside Import and SetKey, or
+// changes metadata a Memo holds, calls it after it commits.
 func (w *Workspace) TablesChanged() {
 	w.generation.Add(1)
 	w.columns.Clear()
+	w.memo.Clear()
+}
+
+// Memo returns what load returns for key, loading it once per generation of
+// the workspace's tables (imports, SetKey and TablesChanged start a new one):
+// for metadata read on every rule's compilation that changes only with them.
+// An error is not kept. The value is shared: callers must not change it.
+func (w *Workspace) Memo(key string, load func() (any, error)) (any, error) {
+	// The generation is read before loading, so a value loaded across a
+	// change is kept under the generation that change ended.
+	k := fmt.Sprintf("%d\x00%s", w.generation.Load(), key)
+	if v, ok := w.memo.Load(k); ok {
+		return v, nil
+	}
+	v, err := load()
+	if err != nil {
+		return nil, err
+	}
+	w.memo.Store(k, v)
+	return v, nil
 }

@@ -47,6 +47,7 @@ type Workspace struct {
 	orderings  orderings
 	columns    sync.Map // generation and table name → []Column
 	personal   sync.Map // generation and table name → map[string]pii.Kind
+	memo       sync.Map // generation and a caller's key → what it read (Memo)
 	// anchor signs a checkpoint of the audit chain after each committed append.
 	anchor auditAnchor
 	// session is the open session of a workspace sealed at rest: DuckDB works

@@ -27,7 +27,7 @@ type asOfSetting struct {
 
 // AsOf reads the workspace's as-of time; zero means now.
 func AsOf(ctx context.Context, ws *query.Workspace) (time.Time, error) {
-	exists, _, err := storeExists(ctx, ws.DB(), "")
+	exists, err := storeExists(ctx, ws.DB())
 	if err != nil || !exists {
 		return time.Time{}, err
 	}
@@ -62,6 +62,7 @@ func SetAsOf(ctx context.Context, ws *query.Workspace, t time.Time, reason strin
 	if err != nil {
 		return fmt.Errorf("set the as-of time: %w", err)
 	}
+	ws.TablesChanged() // rules compiled from now on count back from it
 	return nil
 }
 

@@ -101,23 +101,31 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// storeExists reads whether the registry was ever made, with the key the
-// workspace records for table (when table is not ""), in one statement.
-func storeExists(ctx context.Context, q querier, table string) (exists bool, key string, err error) {
-	err = q.QueryRowContext(ctx, `SELECT
-		EXISTS (SELECT 1 FROM duckdb_tables() WHERE schema_name = 'segscope' AND table_name = 'event_tables'
-			AND database_name = current_database()),
-		(SELECT coalesce(max(key_column), '') FROM segscope.tables WHERE table_name = ?)`, table).Scan(&exists, &key)
+// storeExists reads whether the registry was ever made.
+func storeExists(ctx context.Context, q querier) (bool, error) {
+	var exists bool
+	err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM duckdb_tables() WHERE schema_name = 'segscope'
+		AND table_name = 'event_tables' AND database_name = current_database())`).Scan(&exists)
 	if err != nil {
-		return false, "", fmt.Errorf("read the event tables: %w", err)
+		return false, fmt.Errorf("read the event tables: %w", err)
 	}
-	return exists, key, nil
+	return exists, nil
+}
+
+// tableKey is the key the workspace records for table ("" for none).
+func tableKey(ctx context.Context, q querier, table string) (string, error) {
+	var key sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT key_column FROM segscope.tables WHERE table_name = ?`, table).Scan(&key)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("read the key of %s: %w", table, err)
+	}
+	return key.String, nil
 }
 
 // entries reads the registry, every entry or those whose event table or
 // audience is table.
 func entries(ctx context.Context, q querier, table string) ([]Entry, error) {
-	exists, _, err := storeExists(ctx, q, "")
+	exists, err := storeExists(ctx, q)
 	if err != nil || !exists {
 		return nil, err
 	}
@@ -183,17 +191,35 @@ type Audience struct {
 
 // ForAudience reads the audience table's key, the event tables of its
 // people and the workspace's as-of time. It is on the path of every rule's
-// compilation, so it reads the metadata in one statement, and in a second
-// only once an event table or an as-of time was ever set.
+// compilation, so what it reads is kept until the tables or the registry
+// change (query.Workspace.Memo): a compilation then reads no metadata.
 func ForAudience(ctx context.Context, ws *query.Workspace, table string) (Audience, error) {
-	exists, key, err := storeExists(ctx, ws.DB(), table)
-	if err != nil || !exists {
+	v, err := ws.Memo("events.audience\x00"+table, func() (any, error) { return readAudience(ctx, ws.DB(), table) })
+	if err != nil {
+		return Audience{}, err
+	}
+	a := v.(Audience)
+	a.Events = slices.Clone(a.Events)
+	return a, nil
+}
+
+// readAudience reads what ForAudience keeps: with the registry made, in one
+// statement after the look at the catalog.
+func readAudience(ctx context.Context, q querier, table string) (Audience, error) {
+	exists, err := storeExists(ctx, q)
+	if err != nil {
+		return Audience{}, err
+	}
+	if !exists {
+		key, err := tableKey(ctx, q, table)
 		return Audience{Key: key}, err
 	}
-	a := Audience{Key: key}
-	rows, err := ws.DB().QueryContext(ctx, `
+	var a Audience
+	rows, err := q.QueryContext(ctx, `
+		SELECT 'key', key_column, '' FROM segscope.tables WHERE table_name = $1
+		UNION ALL
 		SELECT 'event', config, coalesce(stats, '{}') FROM segscope.event_tables
-		WHERE json_extract_string(config, '$.audience') = ?
+		WHERE json_extract_string(config, '$.audience') = $1
 		UNION ALL
 		SELECT 'as_of', value, '' FROM segscope.settings WHERE name = 'as_of'`, table)
 	if err != nil {
@@ -201,24 +227,28 @@ func ForAudience(ctx context.Context, ws *query.Workspace, table string) (Audien
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var kind, value, stats string
+		var kind, stats string
+		var value sql.NullString
 		if err := rows.Scan(&kind, &value, &stats); err != nil {
 			return Audience{}, fmt.Errorf("read the event tables of %s: %w", table, err)
 		}
-		if kind == "as_of" {
-			if a.AsOf, err = decodeAsOf(value); err != nil {
+		switch kind {
+		case "key":
+			a.Key = value.String
+		case "as_of":
+			if a.AsOf, err = decodeAsOf(value.String); err != nil {
 				return Audience{}, err
 			}
-			continue
+		default:
+			var e Entry
+			if err := json.Unmarshal([]byte(value.String), &e.Config); err != nil {
+				return Audience{}, fmt.Errorf("the stored setup of an event table of %s is damaged: %w", table, err)
+			}
+			if err := json.Unmarshal([]byte(stats), &e.Stats); err != nil {
+				return Audience{}, fmt.Errorf("the stored figures of event table %s are damaged: %w", e.Table, err)
+			}
+			a.Events = append(a.Events, e)
 		}
-		var e Entry
-		if err := json.Unmarshal([]byte(value), &e.Config); err != nil {
-			return Audience{}, fmt.Errorf("the stored setup of an event table of %s is damaged: %w", table, err)
-		}
-		if err := json.Unmarshal([]byte(stats), &e.Stats); err != nil {
-			return Audience{}, fmt.Errorf("the stored figures of event table %s are damaged: %w", e.Table, err)
-		}
-		a.Events = append(a.Events, e)
 	}
 	if err := rows.Err(); err != nil {
 		return Audience{}, fmt.Errorf("read the event tables of %s: %w", table, err)

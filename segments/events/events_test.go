@@ -426,6 +426,19 @@ func TestSeveralEventTablesAndSchema(t *testing.T) {
 	if s, _ = segments.Schema(ctx, ws, "customers"); len(s.Events) != 1 {
 		t.Errorf("after removing views: %+v", s.Events)
 	}
+	// What Schema keeps between compilations follows every change.
+	if err := events.SetAsOf(ctx, ws, time.Time{}, "live again"); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ = segments.Schema(ctx, ws, "customers"); !s.AsOf.IsZero() {
+		t.Errorf("as of %v after setting it back to now", s.AsOf)
+	}
+	if err := ws.SetKey(ctx, "customers", query.SurrogateKey); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ = segments.Schema(ctx, ws, "customers"); s.Key != query.SurrogateKey {
+		t.Errorf("key %q after SetKey", s.Key)
+	}
 	if _, err := events.Remove(ctx, ws, "views", ""); err == nil || !strings.Contains(err.Error(), "not an event table") {
 		t.Errorf("second remove: %v", err)
 	}
@@ -511,5 +524,30 @@ func TestRetailFixtureShape(t *testing.T) {
 	}
 	if blanks == 0 || floats == 0 || cancelled == 0 {
 		t.Errorf("blanks %d, float ids %d, cancellations %d", blanks, floats, cancelled)
+	}
+}
+
+// Setting a derived audience up again with an amount makes it again with the
+// column, and the workspace's cached columns follow.
+func TestSetupAgainChangesTheDerivedAudience(t *testing.T) {
+	ws := retail(t, 700, 3)
+	c := ordersSetup
+	c.Amount = ""
+	setup(t, ws, c)
+	if cols, _ := ws.Columns(ctx, "customers"); len(cols) != 5 {
+		t.Fatalf("columns without an amount: %+v", cols)
+	}
+	e := setup(t, ws, ordersSetup)
+	if !e.Derived {
+		t.Error("setting up again dropped the derived mark")
+	}
+	cols, err := ws.Columns(ctx, "customers")
+	if err != nil || len(cols) != 6 || cols[5].Name != "amount" {
+		t.Fatalf("columns after adding the amount: %+v, %v", cols, err)
+	}
+	checkDerived(t, ws)
+	log, _ := ws.AuditLog(ctx, query.AuditFilter{Action: events.ActionSetup})
+	if len(log) != 2 || !strings.Contains(log[0].Details, `"previous":{`) {
+		t.Errorf("the second setup's audit entry lacks the previous setup: %+v", log)
 	}
 }

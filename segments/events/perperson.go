@@ -146,7 +146,7 @@ func perPerson(ctx context.Context, ws *query.Workspace, e Entry) (Distribution,
 	k := query.QuoteIdent(e.Key)
 	none := `0`
 	if !e.Derived {
-		_, audienceKey, err := storeExists(ctx, ws.DB(), e.Audience)
+		audienceKey, err := tableKey(ctx, ws.DB(), e.Audience)
 		if err != nil {
 			return Distribution{}, err
 		}

@@ -142,7 +142,7 @@ func check(ctx context.Context, ws *query.Workspace, c Config, derive bool, name
 		}
 		return p, nil
 	}
-	_, audienceKey, err := storeExists(ctx, ws.DB(), c.Audience)
+	audienceKey, err := tableKey(ctx, ws.DB(), c.Audience)
 	if err != nil {
 		return plan{}, err
 	}
@@ -261,9 +261,8 @@ func apply(ctx context.Context, ws *query.Workspace, p plan, action string, deta
 	if err != nil {
 		return Entry{}, err
 	}
-	if p.derive {
-		ws.TablesChanged()
-	}
+	// Rules compiled from now on see the new setup (and the derived table).
+	ws.TablesChanged()
 	return e, nil
 }
 
@@ -379,5 +378,6 @@ func Remove(ctx context.Context, ws *query.Workspace, table, reason string) (Ent
 	if err != nil {
 		return Entry{}, fmt.Errorf("events remove %s: %w", table, err)
 	}
+	ws.TablesChanged()
 	return removed, nil
 }

@@ -60,10 +60,15 @@ const (
 )
 
 // severities is each flag's severity: what it alone says of the segment.
+// Minors are medium, not high: the consent gate never lets a minor through,
+// and most broad audiences hold a few, so a high minors flag would gate nearly
+// every export and teach people to acknowledge without reading. A policy that
+// wants them to gate lists them in Block. Strict jurisdictions say which law
+// applies rather than that something is wrong: low.
 var severities = map[Code]Level{
-	Minors: High, SmallCell: High, SpecialCategory: High,
-	PersonalData: Medium, LowCoverage: Medium, Strict: Medium, NoConsent: Medium,
-	NoDescription: Low, NoReason: Low,
+	SmallCell: High, SpecialCategory: High,
+	Minors: Medium, PersonalData: Medium, LowCoverage: Medium, NoConsent: Medium,
+	Strict: Low, NoDescription: Low, NoReason: Low,
 }
 
 func codeNames() []string {

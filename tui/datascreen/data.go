@@ -13,6 +13,7 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/events"
 	"github.com/segscope/segscope/segments/rule"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/grid"
@@ -37,6 +38,7 @@ type Model struct {
 	rects         rects
 
 	tables     []query.TableInfo
+	evEntries  []events.Entry // the workspace's event tables, read with the tables
 	loadErr    error
 	sideCursor int
 	focus      focus
@@ -58,12 +60,14 @@ type Model struct {
 
 	showProfile bool
 	profiles    map[profileKey]profileResult
+	dists       map[string]distResult // events per person, by event table
 
 	bar  filterBar
 	imp  importJob
 	keyp keyPicker
+	tl   timeline
 
-	load, pages, prof, audit task.Slot
+	load, pages, prof, dist, audit task.Slot
 }
 
 // Options are the Data screen's own: what to open first.
@@ -83,18 +87,20 @@ func New(env *common.Env, opts Options) *Model {
 		grid:     grid.New(env.Styles),
 		cache:    newCache(),
 		profiles: map[profileKey]profileResult{},
+		dists:    map[string]distResult{},
 		bar:      newFilterBar(),
 	}
 	// The status line names the job the user waits for most first.
-	m.Jobs = task.Jobs{&m.imp.slot, &m.keyp.set, &m.keyp.list, &m.load, &m.bar.apply, &m.pages, &m.audit, &m.prof}
+	m.Jobs = task.Jobs{&m.imp.slot, &m.keyp.set, &m.keyp.list, &m.tl.load, &m.load, &m.bar.apply, &m.pages, &m.audit, &m.prof, &m.dist}
 	m.queueImport(opts.Import)
 	return m
 }
 
 type tablesMsg struct {
-	id     uint64
-	tables []query.TableInfo
-	err    error
+	id      uint64
+	tables  []query.TableInfo
+	entries []events.Entry
+	err     error
 }
 
 type columnsMsg struct {
@@ -119,7 +125,13 @@ func (m *Model) listTables() tea.Cmd {
 	ws := m.env.WS
 	return func() tea.Msg {
 		tables, err := ws.Tables(ctx)
-		return tablesMsg{id: id, tables: tables, err: err}
+		if err != nil {
+			return tablesMsg{id: id, err: err}
+		}
+		// Which tables hold events, and of whom: the sidebar says so, enter
+		// on a person shows their events, the profile their spread.
+		entries, err := events.List(ctx, ws)
+		return tablesMsg{id: id, tables: tables, entries: entries, err: err}
 	}
 }
 
@@ -150,6 +162,8 @@ func (m *Model) Help() help.KeyMap {
 		return importDoneHelp(m.keys)
 	case m.keyp.open:
 		return keyPickerHelp(m.keys)
+	case m.tl.open:
+		return timelineHelp(m.keys)
 	case m.bar.open:
 		return filterHelp(m.keys)
 	case m.focus == focusTables:
@@ -170,6 +184,8 @@ func (m *Model) Cancel() bool {
 		return true
 	case m.imp.shown, m.keyp.open:
 		return false
+	case m.tl.open:
+		return m.tl.load.Cancel()
 	}
 	return m.Jobs.Cancel()
 }
@@ -205,6 +221,16 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.onPage(msg)
 	case profileMsg:
 		return m.onProfile(msg)
+	case distMsg:
+		return m.onDist(msg)
+	case timelineMsg:
+		return m.onTimeline(msg)
+	case common.EventsChangedMsg:
+		// A setup may have made an audience table, and changes what the
+		// sidebar, enter and the profile say of events: read them again.
+		m.wantTable = m.table.Name
+		m.forget()
+		return m.listTables()
 	case grid.RevealMsg:
 		return m.grid.OnReveal(msg, &m.audit)
 	case countMsg, valuesMsg, common.DebounceMsg:
@@ -245,7 +271,7 @@ func (m *Model) onTables(msg tablesMsg) tea.Cmd {
 		m.loadErr = msg.err
 		return common.Fail(msg.err)
 	}
-	m.tables = msg.tables
+	m.tables, m.evEntries = msg.tables, msg.entries
 	if len(m.tables) == 0 {
 		return nil
 	}
@@ -313,6 +339,7 @@ func (m *Model) onColumns(msg columnsMsg) tea.Cmd {
 func (m *Model) forget() {
 	m.cache = newCache()
 	m.profiles = map[profileKey]profileResult{}
+	m.dists = map[string]distResult{}
 }
 
 func (m *Model) scopeChanged() tea.Cmd {
@@ -356,6 +383,10 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.saveAsSegment()
 	case key.Matches(msg, m.keys.ChooseKey):
 		return m.openKeyPicker()
+	case key.Matches(msg, m.keys.SetUpEvents):
+		return m.setUpEvents()
+	case key.Matches(msg, m.keys.Timeline):
+		return m.openTimeline()
 	}
 	col := m.grid.CurrentColumn()
 	if !m.grid.Update(msg) {
@@ -441,6 +472,12 @@ func (m *Model) Commands() []common.Command {
 		{Title: "Reveal PII column", Key: m.keys.Reveal, Run: m.reveal},
 		{Title: "Profile column", Key: m.keys.Profile, Run: m.ToggleProfile},
 		{Title: "Choose the table's key", Key: m.keys.ChooseKey, Run: m.openKeyPicker},
+	}
+	if _, ok := m.looksLikeEvents(); ok {
+		cmds = append(cmds, common.Command{Title: "Set up " + m.table.Name + " as events…", Key: m.keys.SetUpEvents, Run: m.setUpEvents})
+	}
+	if len(m.eventsOf(m.table.Name)) > 0 {
+		cmds = append(cmds, common.Command{Title: "Show this person's events", Key: m.keys.Timeline, Run: m.openTimeline})
 	}
 	if m.rule != "" {
 		cmds = append(cmds,

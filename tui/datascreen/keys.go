@@ -18,10 +18,16 @@ type KeyMap struct {
 	Open        key.Binding
 	SaveSegment key.Binding
 	ChooseKey   key.Binding
+	SetUpEvents key.Binding
+	Timeline    key.Binding
 
-	// In the key picker (it moves with the grid's up and down).
+	// In the key picker (it moves with the grid's up and down); the
+	// timeline closes with PickerClose too.
 	PickerUse   key.Binding
 	PickerClose key.Binding
+
+	// In one person's events: the next event table.
+	TimelineNext key.Binding
 
 	// While an import runs (Esc reaches the root first), and once it is over.
 	StopImport key.Binding
@@ -36,23 +42,26 @@ type KeyMap struct {
 // DefaultKeyMap returns the Data screen's default keys.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Grid:        grid.DefaultKeyMap(),
-		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort asc/desc/off")),
-		Reveal:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal PII column")),
-		Profile:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "column profile")),
-		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter rows")),
-		ClearFilter: key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "clear filter")),
-		Focus:       key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "tables/grid")),
-		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open table")),
-		SaveSegment: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "save filter as segment")),
-		ChooseKey:   key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "choose the key column")),
-		PickerUse:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "make it the key")),
-		PickerClose: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
-		StopImport:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel import")),
-		Dismiss:     key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter", "close summary")),
-		Apply:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
-		Complete:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
-		Close:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close filter")),
+		Grid:         grid.DefaultKeyMap(),
+		Sort:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort asc/desc/off")),
+		Reveal:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal PII column")),
+		Profile:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "column profile")),
+		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter rows")),
+		ClearFilter:  key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "clear filter")),
+		Focus:        key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "tables/grid")),
+		Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open table")),
+		SaveSegment:  key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "save filter as segment")),
+		ChooseKey:    key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "choose the key column")),
+		SetUpEvents:  key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "set up as events")),
+		Timeline:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "this person's events")),
+		PickerUse:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "make it the key")),
+		PickerClose:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+		TimelineNext: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next event table")),
+		StopImport:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel import")),
+		Dismiss:      key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter", "close summary")),
+		Apply:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
+		Complete:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
+		Close:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close filter")),
 	}
 }
 
@@ -65,7 +74,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	// The screen's own actions before the grid's movements, which a narrow help
 	// box cuts first and people guess anyway.
-	actions := []key.Binding{k.Filter, k.ClearFilter, k.SaveSegment, k.Sort, k.Profile, k.Reveal, k.ChooseKey, k.Focus, k.Open}
+	actions := []key.Binding{k.Filter, k.ClearFilter, k.SaveSegment, k.Sort, k.Profile, k.Reveal, k.ChooseKey, k.SetUpEvents, k.Timeline, k.Focus, k.Open}
 	return append([][]key.Binding{actions}, k.Grid.FullHelp()...)
 }
 
@@ -127,4 +136,15 @@ func (k keyPickerHelp) ShortHelp() []key.Binding {
 
 func (k keyPickerHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Grid.Up, k.Grid.Down, k.PickerUse, k.PickerClose}}
+}
+
+// timelineHelp is shown while one person's events are open.
+type timelineHelp KeyMap
+
+func (k timelineHelp) ShortHelp() []key.Binding {
+	return []key.Binding{k.Grid.Down, k.TimelineNext, k.PickerClose}
+}
+
+func (k timelineHelp) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Grid.Up, k.Grid.Down, k.Grid.PageDown, k.TimelineNext, k.PickerClose}}
 }

@@ -55,6 +55,10 @@ func (m *Model) fetchProfile() tea.Cmd {
 	if !ok {
 		return nil
 	}
+	if len(m.personTables()) > 0 {
+		m.prof.Cancel()
+		return m.fetchDist()
+	}
 	if _, cached := m.profiles[k]; cached {
 		m.prof.Cancel()
 		return nil
@@ -82,7 +86,9 @@ func (m *Model) profileView() string {
 	var lines []string
 	k, ok := m.profileKey()
 	res, have := m.profiles[k]
-	switch {
+	switch es := m.personTables(); {
+	case len(es) > 0:
+		lines = m.distLines(es, w, r.H)
 	case !ok:
 		lines = []string{st.PanelTitle.Render("Profile")}
 	case !have:

@@ -75,6 +75,9 @@ func (m *Model) sidebarView() string {
 			nameStyle, sizeStyle = st.ItemCursor, st.ItemCursor
 		}
 		size := draw.Count(t.Rows) + " " + draw.Plural(t.Rows, "row", "rows")
+		if e, ok := m.eventEntry(t.Name); ok {
+			size += " · events of " + e.Audience
+		}
 		lines = append(lines,
 			st.ItemActive.Render(marker)+nameStyle.Render(draw.Fit(t.Name, w-2)),
 			"  "+sizeStyle.Render(draw.Fit(size, w-2)))

@@ -49,6 +49,9 @@ func (m *Model) relayout() {
 		m.rects.grid.W--
 	}
 	m.grid.SetSize(m.rects.grid.W, m.rects.grid.H)
+	if m.tl.loaded {
+		m.sizeTimeline()
+	}
 	if m.focus == focusTables && sideW == 0 {
 		m.focus = focusGrid
 	}

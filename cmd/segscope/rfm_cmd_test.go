@@ -41,7 +41,7 @@ func TestRFMThroughTheCLI(t *testing.T) {
 	}
 	for _, c := range r.Cells {
 		got := strings.TrimSpace(mustRun(t, ws, "--no-sample", "segment", "count", c.Name, "--format", "csv"))
-		if lines := strings.Split(got, "\n"); lines[len(lines)-1] != strconv.FormatInt(c.People, 10) {
+		if got != "segment,count\n"+c.Name+","+strconv.FormatInt(c.People, 10) {
 			t.Errorf("%s: segment count says %q, rfm %d", c.Name, got, c.People)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/events"
 )
 
 func (a *app) sliceCmd() *cobra.Command {
@@ -25,10 +26,14 @@ func (a *app) sliceCmd() *cobra.Command {
 			"asked for: sum:COL, avg:COL, or rate:COL=VALUE (the share of the group's COL equal to VALUE, e.g.\n" +
 			"rate:churned=true). Numeric columns are binned into round ranges; --months groups dates by month.\n" +
 			"--rule limits the rows to those a rule selects. Groups by personal-data columns are masked unless\n" +
-			"--reveal is given (audited).",
+			"--reveal is given (audited).\n\n" +
+			"An audience with event tables (segscope events setup) can also be grouped by a measure of each\n" +
+			"person's events, binned like a number: count(TABLE) (events per person, 0 for none), amount(TABLE)\n" +
+			"(the setup's amount, summed) or days_since_last(TABLE) (to the as-of time; none for no events).",
 		Example: `  segscope slice subscribers --by plan --measure rate:churned=true
   segscope slice subscribers --by country,plan --rule "age >= 18" --format csv
-  segscope slice subscribers --by signup_date --months --measure avg:watch_hours_30d`,
+  segscope slice subscribers --by signup_date --months --measure avg:watch_hours_30d
+  segscope slice subscribers --by "count(views)" --measure rate:churned=true`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -59,7 +64,7 @@ func (a *app) sliceCmd() *cobra.Command {
 				g.Where = p.Where
 				a.note("%s of %s rows match the rule", thousands(p.Count), thousands(p.Total))
 			}
-			res, err := ws.Group(ctx, g)
+			res, err := events.Group(ctx, ws, g)
 			if err != nil {
 				return err
 			}
@@ -88,7 +93,7 @@ func (a *app) sliceCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVar(&by, "by", nil, "one or two columns to group by (comma-separated)")
+	f.StringSliceVar(&by, "by", nil, "one or two columns to group by (comma-separated), or a measure of events such as count(views)")
 	f.StringVar(&measure, "measure", "count", "count, share, sum:COL, avg:COL or rate:COL=VALUE (count and share are always shown)")
 	f.BoolVar(&months, "months", false, "group dates and timestamps by calendar month")
 	f.StringVar(&text, "rule", "", "only the rows this rule selects; "+ruleFlagHelp)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/segscope/segscope/query"
@@ -111,6 +112,32 @@ func Measure(ctx context.Context, ws *query.Workspace, audience, s string) (quer
 		return query.PerPerson{}, fmt.Errorf("%s has no key column to match events by: choose one with segscope key %s COLUMN", audience, audience)
 	}
 	return p, nil
+}
+
+// Group groups a table's rows as query.Group does, where By may also name a
+// per-person measure of the table's events as Measures writes them
+// (count(orders)): the one core of the Slice screen and segscope slice.
+func Group(ctx context.Context, ws *query.Workspace, g query.Grouping) (*query.Result, error) {
+	cols, err := ws.Columns(ctx, g.Table)
+	if err != nil {
+		return nil, err
+	}
+	g.By = slices.Clone(g.By)
+	for i, by := range g.By {
+		isColumn := slices.ContainsFunc(cols, func(c query.Column) bool { return c.Name == by })
+		if isColumn || !IsMeasure(by) {
+			continue
+		}
+		if g.PerPerson != nil {
+			return nil, fmt.Errorf("group %s: by one measure of events at a time (%s and %s)", g.Table, g.PerPerson.Name, by)
+		}
+		p, err := Measure(ctx, ws, g.Table, by)
+		if err != nil {
+			return nil, fmt.Errorf("group %s: %w", g.Table, err)
+		}
+		g.PerPerson, g.By[i] = &p, p.Name
+	}
+	return ws.Group(ctx, g)
 }
 
 // Distribution is how an event table's events spread over its people.

@@ -191,13 +191,12 @@ func TestGroupByMeasureMatchesHandWrittenSQL(t *testing.T) {
 	if got := strings.Join(specs, " "); got != "count(visits) amount(visits) days_since_last(visits)" {
 		t.Fatalf("measures of people: %s", got)
 	}
-	p, err := events.Measure(ctx, ws, "people", "count(Visits)")
+	res, err := events.Group(ctx, ws, query.Grouping{Table: "people", By: []string{"count(Visits)"}, Where: `name <> 'name 2'`})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := ws.Group(ctx, query.Grouping{Table: "people", By: []string{p.Name}, PerPerson: &p, Where: `name <> 'name 2'`})
-	if err != nil {
-		t.Fatal(err)
+	if res.Columns[0].Name != "count(visits)" {
+		t.Fatalf("the groups' column is %q, want the measure as the registry spells it", res.Columns[0].Name)
 	}
 	// Each group is a range of visit counts: compare it with the people whose
 	// count, with no visits counting 0, falls in it.
@@ -222,7 +221,11 @@ func TestGroupByMeasureMatchesHandWrittenSQL(t *testing.T) {
 		t.Fatalf("groups hold %d people, want 39 (40 less the one filtered out)", total)
 	}
 
-	p, err = events.Measure(ctx, ws, "people", "amount(visits)")
+	if _, err := events.Group(ctx, ws, query.Grouping{Table: "people", By: []string{"count(visits)", "amount(visits)"}}); err == nil ||
+		!strings.Contains(err.Error(), "by one measure of events at a time") {
+		t.Fatalf("two measures at once: %v", err)
+	}
+	p, err := events.Measure(ctx, ws, "people", "amount(visits)")
 	if err != nil {
 		t.Fatal(err)
 	}

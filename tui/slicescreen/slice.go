@@ -15,6 +15,7 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/colname"
 	"github.com/segscope/segscope/query/pii"
+	"github.com/segscope/segscope/segments/events"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/task"
 )
@@ -89,7 +90,10 @@ type groupMsg struct {
 type shapesMsg struct {
 	id     uint64
 	shapes []query.ColumnShape
-	err    error
+	// measures are the per-person measures of the table's events
+	// (count(orders)), offered to group by after the columns.
+	measures []events.MeasureChoice
+	err      error
 }
 
 // SetSize gives the screen its area.
@@ -163,6 +167,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case common.ScopeMsg:
 		return m.setScope(msg.Scope)
+	case common.EventsChangedMsg:
+		// The table may have gained event tables to group its people by.
+		if msg.Audience == m.scope.Table.Name {
+			return m.lookAt()
+		}
 	case shapesMsg:
 		return m.onShapes(msg)
 	case groupMsg:
@@ -199,14 +208,24 @@ func (m *Model) setScope(s common.Scope) tea.Cmd {
 	m.choice = [fieldCount]int{}
 	m.applyDefaults()
 	m.result, m.err = nil, nil
-	if s.Table.Name == "" {
+	return m.lookAt()
+}
+
+// lookAt starts the look at the table's columns and events behind the
+// defaults and the per-person measures.
+func (m *Model) lookAt() tea.Cmd {
+	if m.scope.Table.Name == "" {
 		return nil
 	}
-	ctx, id := m.env.Start(&m.look, "looking at the columns of "+s.Table.Name)
-	ws, table := m.env.WS, s.Table.Name
+	ctx, id := m.env.Start(&m.look, "looking at the columns of "+m.scope.Table.Name)
+	ws, table := m.env.WS, m.scope.Table.Name
 	return func() tea.Msg {
 		shapes, err := ws.ColumnShapes(ctx, table)
-		return shapesMsg{id: id, shapes: shapes, err: err}
+		if err != nil {
+			return shapesMsg{id: id, err: err}
+		}
+		a, err := events.ForAudience(ctx, ws, table)
+		return shapesMsg{id: id, shapes: shapes, measures: events.Measures(a), err: err}
 	}
 }
 
@@ -222,6 +241,11 @@ func (m *Model) onShapes(msg shapesMsg) tea.Cmd {
 		m.shapes[sh.Name] = sh
 	}
 	before := m.Grouping()
+	for _, c := range msg.measures {
+		if !slices.Contains(m.by, c.Spec) {
+			m.by = append(m.by, c.Spec)
+		}
+	}
 	chosen := m.measures[m.choice[fieldMeasure]].label
 	m.measures = m.measureOptions()
 	m.choice[fieldMeasure] = max(slices.IndexFunc(m.measures, func(ms measure) bool { return ms.label == chosen }), 0)
@@ -307,6 +331,9 @@ func (m *Model) groupRank(name string) int {
 	switch {
 	case len(words) > 0 && slices.Contains([]string{"id", "uuid", "guid", "key"}, words[len(words)-1]):
 		return 0
+	case typ == "" && events.IsMeasure(name):
+		return 1 // binned like a number: offered, never ahead of a column
+
 	case looked && sh.Distinct < 2:
 		return 0
 	// Numbers are binned and dates grouped by month, however many values they hold.
@@ -392,7 +419,7 @@ func (m *Model) run() tea.Cmd {
 	ctx, id := m.env.Start(&m.job, "grouping by "+strings.Join(g.By, ", "))
 	ws := m.env.WS
 	return func() tea.Msg {
-		res, err := ws.Group(ctx, g)
+		res, err := events.Group(ctx, ws, g)
 		return groupMsg{id: id, res: res, err: err}
 	}
 }

@@ -19,9 +19,10 @@ func (a *app) exportCmd() *cobra.Command {
 		as         string
 		encryptTo  []string
 		passphrase bool
+		step       string
 	)
 	cmd := &cobra.Command{
-		Use:   "export SEGMENT -o FILE [--as FORMAT] [--channel C] [--columns c1,c2] [--force]",
+		Use:   "export SEGMENT|PRIORITY -o FILE [--as FORMAT] [--channel C] [--columns c1,c2] [--arm A] [--step S] [--only-new] [--force]",
 		Short: "Write a segment's contactable members to a file, with a manifest beside it",
 		Long: "Export a segment. The file's format is --as (" + formatNames() + "),\n" +
 			"or else the one FILE's extension names (.csv, .tsv, .parquet, .json, .ndjson); a FILE whose\n" +
@@ -32,10 +33,16 @@ func (a *app) exportCmd() *cobra.Command {
 			"The key column is always written. FILE.manifest.json records the segment version, policy,\n" +
 			"counts excluded by reason and the file's SHA-256; the export is written to the audit log.\n" +
 			"In a CSV or TSV file, text cells a spreadsheet would run as formulas (beginning with =, @,\n" +
-			"tab or CR, or with + or - when not a number or phone number) get a leading ' unless --raw.",
+			"tab or CR, or with + or - when not a number or phone number) get a leading ' unless --raw.\n" +
+			"--arm writes one arm of the segment's split (segscope split); --step S makes the first argument a\n" +
+			"priority list and writes its step S: segment S less the members of the steps before it;\n" +
+			"--only-new writes only the members not in the last export of the same audience (channel, arm,\n" +
+			"step). Every export records a snapshot of the segment's members (segscope segment diff).",
 		Example: "  segscope export churn_risk --channel email --columns email,first_name -o churn.csv\n" +
 			"  segscope export churn_risk -o churn.parquet --format json\n" +
-			"  segscope export churn_risk --as google-ads -o churn_ads.csv",
+			"  segscope export churn_risk --as google-ads -o churn_ads.csv\n" +
+			"  segscope export churn_risk --arm treatment --channel email --only-new -o new_treatment.csv\n" +
+			"  segscope export q4 --step at_risk --channel email -o q4_at_risk.csv",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if req.Path == "" {
@@ -65,6 +72,9 @@ func (a *app) exportCmd() *cobra.Command {
 				return err
 			}
 			req.Segment = args[0]
+			if step != "" {
+				req.Priority, req.Segment = args[0], step
+			}
 			res, err := export.New(ws, export.Options{Version: version}).Export(ctx, req)
 			switch {
 			case errors.Is(err, export.ErrExists):
@@ -87,6 +97,9 @@ func (a *app) exportCmd() *cobra.Command {
 	f.StringVarP(&req.Path, "output", "o", "", "destination file")
 	f.BoolVar(&req.Force, "force", false, "replace an existing file")
 	f.StringVar(&req.Acknowledge, "acknowledge", "", "why a segment the compliance policy gates (see segscope risk) is exported all the same; audited with its flags")
+	f.StringVar(&req.Arm, "arm", "", "write only this arm of the segment's split")
+	f.StringVar(&step, "step", "", "the first argument is a priority list: write only this step of it")
+	f.BoolVar(&req.OnlyNew, "only-new", false, "write only the members not in the last export of the same audience")
 	f.BoolVar(&req.Raw, "raw", false, "write CSV/TSV cells as they are, even those a spreadsheet would run as formulas")
 	f.StringArrayVar(&encryptTo, "encrypt-to", nil, "write FILE.age, encrypted with age to this public key (age1…; repeatable); the plaintext is written only to private storage")
 	f.BoolVar(&passphrase, "passphrase", false, "write FILE.age, encrypted with age to a passphrase ($"+exportKeyEnv+" or a prompt)")
@@ -150,7 +163,11 @@ func (a *app) printExport(res *export.Result) error {
 			rows = append(rows, []string{"excluded: " + string(st), pr.count(n)})
 		}
 	}
-	rows = append(rows, []string{"segment size", pr.count(m.SegmentSize)})
+	size := "segment size"
+	if au := m.Audience; au != nil && (au.Arm != "" || au.Step != "" || au.OnlyNewSince != nil) {
+		size = "audience size" // the segment narrowed to an arm, a step or the new
+	}
+	rows = append(rows, []string{size, pr.count(m.SegmentSize)})
 	for _, field := range m.Columns { // a customer-match file's columns are its identifiers
 		if fc, ok := m.Identifiers[field]; ok && (fc.Invalid > 0 || fc.Missing > 0) {
 			rows = append(rows, []string{field + ": invalid", pr.count(fc.Invalid)}, []string{field + ": missing", pr.count(fc.Missing)})
@@ -174,6 +191,9 @@ func (a *app) printExport(res *export.Result) error {
 	}
 	if r := m.Risk; r != nil && r.Acknowledgement != nil {
 		a.note("risk %s acknowledged: %s", riskSummary(r.Assessment), r.Acknowledgement.Reason)
+	}
+	if au := m.Audience; au != nil {
+		a.noteAudience(au)
 	}
 	a.note("manifest: %s (sha256 %s)", res.ManifestPath, m.SHA256)
 	return nil

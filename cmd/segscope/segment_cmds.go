@@ -18,7 +18,8 @@ func (a *app) segmentCmd() *cobra.Command {
 		Short: "Define, inspect and evaluate segments",
 	}
 	cmd.AddCommand(a.segmentDefineCmd(), a.segmentPreviewCmd(), a.segmentListCmd(), a.segmentShowCmd(), a.segmentHistoryCmd(),
-		a.segmentCountCmd(), a.segmentMembersCmd(), a.segmentSQLCmd(), a.segmentDeleteCmd())
+		a.segmentCountCmd(), a.segmentMembersCmd(), a.segmentSQLCmd(), a.segmentDeleteCmd(),
+		a.segmentDiffCmd(), a.segmentTrendCmd())
 	return cmd
 }
 

@@ -365,9 +365,9 @@ func (s *Service) LastExport(ctx context.Context, segment string, scope Scope) (
 }
 
 func (sc Scope) describe() string {
-	var parts []string
+	parts := []string{"without a channel"}
 	if sc.Channel != "" {
-		parts = append(parts, "on channel "+sc.Channel)
+		parts[0] = "on channel " + sc.Channel
 	}
 	if sc.Arm != "" {
 		parts = append(parts, "of arm "+sc.Arm)
@@ -375,8 +375,8 @@ func (sc Scope) describe() string {
 	if sc.Step != "" {
 		parts = append(parts, "as step "+sc.Step+" of "+sc.Priority)
 	}
-	if len(parts) == 0 {
-		return " without a channel"
+	if sc.Arm == "" && sc.Step == "" {
+		parts = append(parts, "of the whole segment")
 	}
 	return " " + strings.Join(parts, ", ")
 }

@@ -11,7 +11,7 @@ import (
 // whose key is named subscriber_id (like the sample's consent events) has no
 // consent until its own setup is saved; the sample's consent keeps working.
 func TestConsentIsPerTable(t *testing.T) {
-	ws := filepath.Join(t.TempDir(), "w.duckdb")
+	ws := seededWorkspace(t)
 	dir := filepath.Dir(ws)
 	csv := filepath.Join(dir, "customers.csv")
 	if err := os.WriteFile(csv, []byte(`subscriber_id,email,plan,country,email_opt_in
@@ -43,7 +43,7 @@ func TestConsentIsPerTable(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Fatalf("a refused export wrote %s (%v)", out, err)
 	}
-	mustRun(t, ws, "export", "gold", "-o", filepath.Join(dir, "gold-internal.csv"))
+	mustRun(t, ws, "export", "gold", "--acknowledge", "two-row test fixture", "-o", filepath.Join(dir, "gold-internal.csv"))
 
 	// The proposal is the opt-in column, not the sample's consent events, whose
 	// people are nobody in customers; saving it is audited.
@@ -59,7 +59,7 @@ func TestConsentIsPerTable(t *testing.T) {
 	if !strings.Contains(cov, "gold,customers,email,all,granted,1\n") || !strings.Contains(cov, "gold,customers,email,all,denied,1\n") {
 		t.Fatalf("coverage after setup:\n%s", cov)
 	}
-	mustRun(t, ws, "export", "gold", "--channel", "email", "-o", out)
+	mustRun(t, ws, "export", "gold", "--acknowledge", "two-row test fixture", "--channel", "email", "-o", out)
 	data, err := os.ReadFile(out)
 	if err != nil || strings.Count(strings.TrimSpace(string(data)), "\n") != 1 || !strings.Contains(string(data), "900001") {
 		t.Fatalf("export after setup: %v\n%s", err, data)
@@ -70,7 +70,7 @@ func TestConsentIsPerTable(t *testing.T) {
 // unknown and those with events dated in the future, and --unknown-age changes how
 // an unknown age is treated, as an audited policy change.
 func TestConsentEdgeCasesCLI(t *testing.T) {
-	ws := filepath.Join(t.TempDir(), "w.duckdb")
+	ws := seededWorkspace(t)
 	dir := filepath.Dir(ws)
 	people := filepath.Join(dir, "people.csv")
 	events := filepath.Join(dir, "people_consent.csv")

@@ -25,7 +25,7 @@ func TestExportFormulaCells(t *testing.T) {
 	mustRun(t, ws, "segment", "define", "all", "--table", "hostile", "--rule", "id > 0")
 
 	out := filepath.Join(dir, "out.csv")
-	report := mustRun(t, ws, "export", "all", "-o", out)
+	report := mustRun(t, ws, "export", "all", "--acknowledge", "four-row test fixture", "-o", out)
 	if !strings.Contains(report, "2 cells that a spreadsheet would run as formulas got a leading '") {
 		t.Errorf("the report does not say what was quoted:\n%s", report)
 	}
@@ -38,7 +38,7 @@ func TestExportFormulaCells(t *testing.T) {
 	}
 
 	raw := filepath.Join(dir, "raw.csv")
-	report = mustRun(t, ws, "export", "all", "-o", raw, "--raw")
+	report = mustRun(t, ws, "export", "all", "--acknowledge", "four-row test fixture", "-o", raw, "--raw")
 	if !strings.Contains(report, "cells written as they are (--raw)") {
 		t.Errorf("the report does not say the cells are raw:\n%s", report)
 	}
@@ -50,9 +50,7 @@ func TestExportFormulaCells(t *testing.T) {
 // TestOpenSweepsKilledExports: any command that opens the workspace removes
 // the half-written file an export killed midway left, wherever it was writing.
 func TestOpenSweepsKilledExports(t *testing.T) {
-	dir := t.TempDir()
-	ws := filepath.Join(dir, "w.duckdb")
-	mustRun(t, ws, "tables") // creates and seeds the workspace
+	ws := seededWorkspace(t)
 
 	dead := exec.Command(os.Args[0], "-test.run=^$")
 	if err := dead.Run(); err != nil {

@@ -3,25 +3,36 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
 )
 
 // dressed matches a number written for people: a thousands separator, a
 // percentage or a "<0.0001".
 var dressed = regexp.MustCompile(`^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$|^[-+]?\d+(\.\d+)?\s*%$|^<\s*\d`)
 
-// machineWorkspace is the sample workspace with a segment, a second one, and
-// consent set up, so every command has something of more than 999 rows to say.
+// machine is the sample workspace with a segment, a second one, and consent
+// set up, so every command has something of more than 999 rows to say.
+var machine = querytest.NewFixture(func(tb testing.TB, ws string) *query.Workspace {
+	seeded.Copy(tb, ws)
+	mustRun(tb, ws, "segment", "define", "churn_risk", "--table", "subscribers", "--rule", "days_since_login > 30 or sessions_30d < 3")
+	mustRun(tb, ws, "segment", "define", "premium", "--table", "subscribers", "--rule", "plan = 'premium'")
+	mustRun(tb, ws, "consent", "setup", "--table", "subscribers", "--key", "subscriber_id", "--consent-table", "consent",
+		"--channel-col", "channel", "--status-col", "status", "--time-col", "event_time")
+	return openFile(tb, ws)
+})
+
+// machineWorkspace is a copy of machine, alone in a new directory.
 func machineWorkspace(t *testing.T) string {
 	t.Helper()
 	ws := filepath.Join(t.TempDir(), "w.duckdb")
-	mustRun(t, ws, "segment", "define", "churn_risk", "--table", "subscribers", "--rule", "days_since_login > 30 or sessions_30d < 3")
-	mustRun(t, ws, "segment", "define", "premium", "--table", "subscribers", "--rule", "plan = 'premium'")
-	mustRun(t, ws, "consent", "setup", "--table", "subscribers", "--key", "subscriber_id", "--consent-table", "consent",
-		"--channel-col", "channel", "--status-col", "status", "--time-col", "event_time")
+	machine.Copy(t, ws)
 	return ws
 }
 
@@ -133,10 +144,10 @@ func TestNotesSingularPlural(t *testing.T) {
 	}
 	mustRun(t, ws, "segment", "define", "one", "--table", "subscribers", "--rule", "subscriber_id = 7")
 	dir := t.TempDir()
-	if out := mustRun(t, ws, "export", "one", "-o", filepath.Join(dir, "one.csv")); !strings.Contains(out, "1 row of one written") {
+	if out := mustRun(t, ws, "export", "one", "--acknowledge", "one-row test fixture", "-o", filepath.Join(dir, "one.csv")); !strings.Contains(out, "1 row of one written") {
 		t.Errorf("export of one member:\n%s", out)
 	}
-	if out := mustRun(t, ws, "audit", "--report", filepath.Join(dir, "r.md")); !strings.Contains(out, "(3 segments, 1 export;") {
+	if out := mustRun(t, ws, "audit", "--report", filepath.Join(dir, "r.md")); !strings.Contains(out, fmt.Sprintf("(%d segments, 1 export;", len(sampleSegments())+2)) {
 		t.Errorf("audit report note:\n%s", out)
 	}
 }

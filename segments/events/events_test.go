@@ -551,13 +551,3 @@ func TestSetupAgainChangesTheDerivedAudience(t *testing.T) {
 		t.Errorf("the second setup's audit entry lacks the previous setup: %+v", log)
 	}
 }
-
-// The derived audience is in key order, whatever threads grouped the events.
-func TestDerivedAudienceInKeyOrder(t *testing.T) {
-	ws := retail(t, 3000, 10)
-	setup(t, ws, ordersSetup)
-	out := scalar[int64](t, ws, `SELECT count(*) FROM (SELECT CustomerID, lag(CustomerID) OVER () AS prev FROM customers) WHERE prev >= CustomerID`)
-	if out != 0 {
-		t.Errorf("%d customers follow a larger key", out)
-	}
-}

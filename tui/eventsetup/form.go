@@ -192,7 +192,7 @@ func (f *Form) Update(msg tea.Msg) tea.Cmd {
 }
 
 // pickTable is the table asked for, or else the first that may hold events
-// and is not set up yet, or else the first.
+// and is not set up yet, or else the first set up, or else the first.
 func (f *Form) pickTable() int {
 	for i, t := range f.tables {
 		if t.Name == f.want {
@@ -202,6 +202,12 @@ func (f *Form) pickTable() int {
 	// A table without a key of its own has many rows per anything in it.
 	for i, t := range f.tables {
 		if t.Key == query.SurrogateKey && f.entry(t.Name) == nil {
+			return i
+		}
+	}
+	// Else one set up already, to change its setup.
+	for i, t := range f.tables {
+		if f.entry(t.Name) != nil {
 			return i
 		}
 	}

@@ -45,11 +45,23 @@ func Compile(src string, s Schema, resolve SegmentResolver) (string, error) {
 // reference back to name is reported as a cycle rather than resolved to the
 // stored, possibly older, rule.
 func CompileNamed(name, src string, s Schema, resolve SegmentResolver) (string, error) {
-	c := &compiler{schema: s, resolve: resolve, top: name, done: map[string]string{}, bools: map[Expr]bool{}}
-	return c.rule(src)
+	return CompileFor(DuckDB, name, src, s, resolve)
+}
+
+// CompileFor is CompileNamed writing the SQL of another engine, d: the same
+// rule with the same members, or an error naming what d cannot express.
+func CompileFor(d *Dialect, name, src string, s Schema, resolve SegmentResolver) (string, error) {
+	c := &compiler{d: d, schema: s, resolve: resolve, top: name, done: map[string]string{}, bools: map[Expr]bool{}}
+	sql, err := c.rule(src)
+	if err == nil && len(sql) > MaxSQLBytes {
+		err = fmt.Errorf("rule is too large once written for %s (over %d bytes of SQL)", d.Name, MaxSQLBytes)
+	}
+	return sql, err
 }
 
 type compiler struct {
+	d       *Dialect
+	err     error // what the dialect could not write, found while writing
 	schema  Schema
 	resolve SegmentResolver
 	top     string            // name of the segment being compiled, if known
@@ -74,6 +86,9 @@ func (c *compiler) rule(src string) (string, error) {
 	if err := c.emit(&b, e); err != nil {
 		return "", withSource(err, src)
 	}
+	if c.err != nil {
+		return "", c.err
+	}
 	return b.String(), nil
 }
 
@@ -91,15 +106,19 @@ func (c *compiler) emit(b *strings.Builder, e Expr) error {
 		return c.eventCondition(b, nil, e)
 	case *Ident:
 		col, _, _ := c.schema.Lookup(e.Name)
-		b.WriteString(quoteName(col.Name))
+		b.WriteString(c.ident(col.Name))
 	case *Number:
 		c.literal(b, e, formatNumber(e))
 	case *String:
-		c.literal(b, e, quoteString(e.Value))
+		c.literal(b, e, c.d.str(e.Value))
 	case *Bool:
 		b.WriteString(boolSQL(e.Value))
 	case *Temporal:
-		b.WriteString(literalSQL(e))
+		if e.Type == TypeDate {
+			b.WriteString(c.d.date(formatTemporal(e)))
+		} else {
+			b.WriteString(c.d.timestamp(formatTemporal(e)))
+		}
 	case *Ago:
 		b.WriteString(c.timeAgo(e.Amount, e.Unit))
 	case *SegmentRef:
@@ -124,6 +143,9 @@ func (c *compiler) emit(b *strings.Builder, e Expr) error {
 		// false give unknown or false, never true.
 		return c.list(b, "(", " "+strings.ToUpper(e.Op)+" ", ")", e.Terms, c.emit)
 	case *Binary:
+		if c.d != DuckDB {
+			return c.binary(b, e)
+		}
 		b.WriteByte('(')
 		var err error
 		if isArithmetic(e.Op) && !isDouble(e.R) {
@@ -137,6 +159,9 @@ func (c *compiler) emit(b *strings.Builder, e Expr) error {
 		b.WriteString(" " + strings.ToUpper(notPrefix(e.Not)) + strings.ToUpper(e.Op) + " ")
 		return c.close(b, c.value(b, e.R))
 	case *In:
+		if c.d != DuckDB {
+			return c.inList(b, e)
+		}
 		b.WriteByte('(')
 		if err := c.value(b, e.X); err != nil {
 			return err
@@ -146,6 +171,9 @@ func (c *compiler) emit(b *strings.Builder, e Expr) error {
 		}
 		b.WriteByte(')')
 	case *Between:
+		if c.d != DuckDB {
+			return c.between(b, e)
+		}
 		b.WriteByte('(')
 		if err := c.value(b, e.X); err != nil {
 			return err
@@ -165,9 +193,9 @@ func (c *compiler) emit(b *strings.Builder, e Expr) error {
 	case *Call:
 		if e.Not {
 			b.WriteString("(NOT ")
-			return c.close(b, c.list(b, e.Name+"(", ", ", ")", e.Args, c.value))
+			return c.close(b, c.callSQL(b, e))
 		}
-		return c.list(b, e.Name+"(", ", ", ")", e.Args, c.value)
+		return c.callSQL(b, e)
 	}
 	return nil
 }
@@ -269,7 +297,7 @@ func (c *compiler) double(b *strings.Builder, e Expr) error {
 	if err := c.emit(b, e); err != nil {
 		return err
 	}
-	b.WriteString(" AS DOUBLE)")
+	b.WriteString(" AS " + c.d.double + ")")
 	return nil
 }
 
@@ -354,9 +382,4 @@ func formatTemporal(t *Temporal) string {
 		return t.Value.Format("2006-01-02")
 	}
 	return t.Value.Format("2006-01-02 15:04:05.999999")
-}
-
-// literalSQL renders a date or timestamp literal.
-func literalSQL(e *Temporal) string {
-	return strings.ToUpper(e.Type.String()) + " " + quoteString(formatTemporal(e))
 }

@@ -233,8 +233,8 @@ func (c *compiler) eventCondition(b *strings.Builder, cond Expr, a *Aggregate) e
 	if members {
 		in = " NOT IN ("
 	}
-	evKey := quoteName(ev.Key)
-	b.WriteString("(" + quoteName(key.Name) + in + "SELECT " + evKey)
+	evKey := c.ident(ev.Key)
+	b.WriteString("(" + c.ident(key.Name) + in + "SELECT " + evKey)
 	outer := c.schema
 	defer func() { c.schema, c.having = outer, nil }()
 	if err := c.eventsOf(b, a, ev); err != nil {
@@ -263,8 +263,8 @@ func (c *compiler) eventCondition(b *strings.Builder, cond Expr, a *Aggregate) e
 // those with a key, passing its where and inside its window. From here on
 // the compiler's schema is the event table's.
 func (c *compiler) eventsOf(b *strings.Builder, a *Aggregate, ev EventTable) error {
-	evKey := quoteName(ev.Key)
-	b.WriteString(" FROM " + quoteName(ev.Name) + " WHERE " + evKey + " IS NOT NULL")
+	evKey := c.ident(ev.Key)
+	b.WriteString(" FROM " + c.ident(ev.Name) + " WHERE " + evKey + " IS NOT NULL")
 	c.schema, c.event = Schema{Table: ev.Name, Columns: ev.Columns, AsOf: c.schema.AsOf}, ev
 	if a.Where != nil {
 		b.WriteString(" AND ")
@@ -273,7 +273,10 @@ func (c *compiler) eventsOf(b *strings.Builder, a *Aggregate, ev EventTable) err
 		}
 	}
 	if w := a.Window; w != nil {
-		t := quoteName(ev.Time)
+		t := c.ident(ev.Time)
+		if col, _, _ := c.schema.Lookup(ev.Time); col.Type == TypeDate && c.d.dateToTimestamp != "" {
+			t = fmt.Sprintf(c.d.dateToTimestamp, t)
+		}
 		fmt.Fprintf(b, " AND %s > %s AND %s <= %s", t, c.timeAgo(w.Amount, w.Unit), t, c.now())
 	}
 	return nil
@@ -299,7 +302,7 @@ func PerPerson(measure string, s Schema) (string, error) {
 		return "", withSource(err, measure)
 	}
 	ev, _ := s.Event(a.Table)
-	comp := &compiler{schema: s, bools: c.bools}
+	comp := &compiler{d: DuckDB, schema: s, bools: c.bools}
 	var b strings.Builder
 	evKey := quoteName(ev.Key)
 	b.WriteString("SELECT " + evKey + " AS k, ")
@@ -325,7 +328,7 @@ func (c *compiler) aggregateSQL(b *strings.Builder, a *Aggregate) error {
 		return nil
 	case "first", "last":
 		fn := map[string]string{"first": "min", "last": "max"}[a.Func]
-		b.WriteString(fn + "(" + quoteName(c.event.Time) + ")")
+		b.WriteString(fn + "(" + c.ident(c.event.Time) + ")")
 		return nil
 	case "count_distinct":
 		b.WriteString("count(DISTINCT ")
@@ -337,6 +340,9 @@ func (c *compiler) aggregateSQL(b *strings.Builder, a *Aggregate) error {
 	}
 	if err := c.emit(b, a.Arg); err != nil {
 		return err
+	}
+	if (a.Func == "min" || a.Func == "max") && c.d.collate != "" && c.kind(a.Arg) == TypeString {
+		b.WriteString(c.d.collate)
 	}
 	if a.Func == "sum" {
 		b.WriteString("), 0)")
@@ -408,23 +414,6 @@ func compareNumbers(l float64, op string, r float64) bool {
 	return false
 }
 
-// now is the as-of time in SQL: the schema's, or the current time.
-func (c *compiler) now() string {
-	if c.schema.AsOf.IsZero() {
-		return "CAST(current_timestamp AS TIMESTAMP)"
-	}
-	return "TIMESTAMP " + quoteString(c.schema.AsOf.UTC().Format("2006-01-02 15:04:05.999999"))
-}
-
-// timeAgo is the as-of time minus an interval, as a plain TIMESTAMP so that
-// it compares with DATE and TIMESTAMP columns alike.
-func (c *compiler) timeAgo(amount int64, unit string) string {
-	if c.schema.AsOf.IsZero() {
-		return fmt.Sprintf("CAST(current_timestamp - INTERVAL %d %s AS TIMESTAMP)", amount, strings.ToUpper(unit))
-	}
-	return fmt.Sprintf("(%s - INTERVAL %d %s)", c.now(), amount, strings.ToUpper(unit))
-}
-
 // AsOfDate formats an as-of time for people: the date alone at midnight.
 func AsOfDate(t time.Time) string {
 	if t.IsZero() {
@@ -456,7 +445,7 @@ func Measure(text string, ev EventTable) (ruleText, sql string, err error) {
 		return "", "", withSource(err, text)
 	}
 	var q strings.Builder
-	if err := (&compiler{schema: s, bools: c.bools}).double(&q, e); err != nil {
+	if err := (&compiler{d: DuckDB, schema: s, bools: c.bools}).double(&q, e); err != nil {
 		return "", "", withSource(err, text)
 	}
 	ruleText = b.String()

@@ -238,7 +238,7 @@ func writePeople(ctx context.Context, opts Options, subW, consentW, viewsW io.Wr
 		if vw != nil {
 			views := vg.events(&s)
 			for i := range views {
-				rec = views[i].appendRecord(rec, id)
+				rec = views[i].appendRecord(rec, st.Views+i+1, id)
 				if err := vw.Write(rec); err != nil {
 					return Stats{}, err
 				}

@@ -34,7 +34,7 @@ func TestSeedFSClosedEarly(t *testing.T) {
 	if _, err := io.ReadFull(f, head); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.HasPrefix(head, []byte("subscriber_id,title,")) {
+	if !bytes.HasPrefix(head, []byte("view_id,subscriber_id,title,")) {
 		t.Errorf("views.csv starts %q", head)
 	}
 	if err := f.Close(); err != nil {

@@ -8,7 +8,10 @@ import (
 	"time"
 )
 
-var viewHeader = []string{"subscriber_id", "title", "genre", "minutes", "completed", "device", "time"}
+// view_id numbers the views 1…N in file order: event exports carry an id,
+// and with one the import needs no row-position key (making one costs more
+// than reading the file).
+var viewHeader = []string{"view_id", "subscriber_id", "title", "genre", "minutes", "completed", "device", "time"}
 
 // viewDays is how far back the viewing events go: the two 30-day windows the
 // subscriber columns describe, so every event is accounted for by a column.
@@ -206,7 +209,7 @@ func (g *viewGen) instant(r *rand.Rand, s *subscriber, daysBack int) int64 {
 	return t
 }
 
-func (v *view) appendRecord(rec []string, id int) []string {
-	return append(rec[:0], strconv.Itoa(id), v.title, v.genre, strconv.Itoa(v.minutes),
+func (v *view) appendRecord(rec []string, viewID, subscriberID int) []string {
+	return append(rec[:0], strconv.Itoa(viewID), strconv.Itoa(subscriberID), v.title, v.genre, strconv.Itoa(v.minutes),
 		strconv.FormatBool(v.completed), v.device, timestamp(v.at))
 }

@@ -14,7 +14,7 @@ import (
 
 // loadSet generates opts into a directory and imports its subscribers and
 // views into an in-memory workspace the way segscope imports any file.
-func loadSet(t *testing.T, opts sampledata.Options) *sql.DB {
+func loadSet(t *testing.T, opts sampledata.Options) *query.Workspace {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -31,7 +31,7 @@ func loadSet(t *testing.T, opts sampledata.Options) *sql.DB {
 			t.Fatal(err)
 		}
 	}
-	return ws.DB()
+	return ws
 }
 
 // perSubscriber aggregates the views of each subscriber over the two 30-day
@@ -97,7 +97,7 @@ func checkRules(t *testing.T, db *sql.DB, rate int) {
 
 func TestViewsAgreeWithSubscribers(t *testing.T) {
 	opts := sampledata.DefaultOptions()
-	db := loadSet(t, opts)
+	db := loadSet(t, opts).DB()
 	if _, err := db.Exec(perSubscriber); err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestViewsAgreeWithSubscribers(t *testing.T) {
 // sessions merged into fewer views.
 func TestViewsAgreeAtAnotherRate(t *testing.T) {
 	opts := sampledata.Options{Rows: 4000, Seed: 11, ViewsPerSubscriber: 10}
-	db := loadSet(t, opts)
+	db := loadSet(t, opts).DB()
 	if _, err := db.Exec(perSubscriber); err != nil {
 		t.Fatal(err)
 	}
@@ -175,9 +175,12 @@ func TestViewsAgreeAtAnotherRate(t *testing.T) {
 }
 
 func TestViewsColumnsImportTyped(t *testing.T) {
-	db := loadSet(t, sampledata.Options{Rows: 50, Seed: 2, ViewsPerSubscriber: 30})
+	ws := loadSet(t, sampledata.Options{Rows: 50, Seed: 2, ViewsPerSubscriber: 30})
+	if info, err := ws.Table(context.Background(), "views"); err != nil || info.Key != "view_id" {
+		t.Errorf("views' key: %q (%v), want view_id", info.Key, err)
+	}
 	var got []string
-	rows, err := db.Query(`SELECT column_name || ' ' || data_type FROM information_schema.columns WHERE table_name = 'views' ORDER BY ordinal_position`)
+	rows, err := ws.DB().Query(`SELECT column_name || ' ' || data_type FROM information_schema.columns WHERE table_name = 'views' ORDER BY ordinal_position`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,8 +192,7 @@ func TestViewsColumnsImportTyped(t *testing.T) {
 		}
 		got = append(got, c)
 	}
-	// Views have no unique column, so the import gives them a row-position key.
-	want := "row_id BIGINT, subscriber_id BIGINT, title VARCHAR, genre VARCHAR, minutes BIGINT, completed BOOLEAN, device VARCHAR, time TIMESTAMP"
+	want := "view_id BIGINT, subscriber_id BIGINT, title VARCHAR, genre VARCHAR, minutes BIGINT, completed BOOLEAN, device VARCHAR, time TIMESTAMP"
 	if g := strings.Join(got, ", "); g != want {
 		t.Errorf("views imports as\n%s\nwant\n%s", g, want)
 	}

@@ -170,8 +170,7 @@ func (w *Workspace) importFile(ctx context.Context, path string, opts ImportOpti
 		}
 		return ImportResult{}, err
 	}
-	w.generation.Add(1)
-	w.columns.Clear()
+	w.TablesChanged()
 	return res, nil
 }
 

@@ -447,8 +447,7 @@ func (w *Workspace) SetKey(ctx context.Context, table, column string) error {
 	if err != nil {
 		return fmt.Errorf("set the key of %s: %w", table, err)
 	}
-	w.generation.Add(1)
-	w.columns.Clear()
+	w.TablesChanged()
 	return nil
 }
 

@@ -96,12 +96,12 @@ func (m *Model) distLines(entries []events.Entry, w, h int) []string {
 			}
 		default:
 			d := r.d
-			who := draw.Count(d.People) + " with events"
+			who := draw.Count(d.Events) + " " + draw.Plural(d.Events, "event", "events") + " of " + draw.Count(d.People)
 			if d.None > 0 {
-				who += " · " + draw.Count(d.None) + " of " + e.Audience + " without"
+				who += " · " + draw.Count(d.None) + " without"
 			}
 			part = append(part, st.Muted.Render(who),
-				st.Muted.Render(fmt.Sprintf("median %s · most %s · %s", num(&d.Median), draw.Count(d.Max), draw.Count(d.Events)+" "+draw.Plural(d.Events, "event", "events"))))
+				st.Muted.Render(fmt.Sprintf("median %s · most %s", num(&d.Median), draw.Count(d.Max))))
 			if room := each - len(part) - 1; len(d.Bins) > 0 && room >= 3 {
 				part = append(part, m.histogram(d.Bins, w, min(room, 8))...)
 			}

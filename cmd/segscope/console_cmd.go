@@ -22,13 +22,13 @@ func (a *app) runConsole(cmd *cobra.Command, args []string) error {
 	}
 	opts := tui.Options{NoColor: a.noColor, Version: version, Import: args}
 	// The console opens where the user left off: the table imported last. In the
-	// demo that would be the sample's consent log, so the subscribers stand in for it.
+	// demo that would be the sample's viewing events, so the subscribers stand in for it.
 	latest, err := ws.LatestTable(cmd.Context())
 	if err != nil {
 		return err
 	}
 	opts.Table = latest
-	if slices.ContainsFunc(sampledata.Tables, func(t sampledata.Table) bool { return t.Name == latest }) {
+	if slices.ContainsFunc(slices.Concat(sampledata.Tables, sampledata.EventTables), func(t sampledata.Table) bool { return t.Name == latest }) {
 		if _, err := ws.Table(cmd.Context(), sampledata.Tables[0].Name); err == nil {
 			opts.Table = sampledata.Tables[0].Name
 		}

@@ -16,10 +16,9 @@ import (
 // signed) sidecar fools the sidecar, not the checkpoint an export's manifest or
 // an audit report carries.
 func TestAuditVerifyAgainstManifestAndReport(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", home)
-	dir := t.TempDir()
-	ws := filepath.Join(dir, "w.duckdb")
+	home := os.Getenv("XDG_CONFIG_HOME") // the test binary's own (TestMain)
+	ws := seededWorkspace(t)
+	dir := filepath.Dir(ws)
 	mustRun(t, ws, "segment", "define", "churn_risk", "--table", "subscribers", "--rule", "days_since_login > 30", "--reason", "first cut")
 	before, err := os.ReadFile(anchor.Sidecar(ws))
 	if err != nil {

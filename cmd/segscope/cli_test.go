@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,13 +15,13 @@ import (
 )
 
 // run executes one segscope command line in-process against a workspace file.
-func run(t *testing.T, workspace string, args ...string) (stdout, stderr string, err error) {
+func run(t testing.TB, workspace string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	return runWithInput(t, nil, workspace, args...)
 }
 
 // runWithInput is run with stdin reading from in.
-func runWithInput(t *testing.T, in io.Reader, workspace string, args ...string) (stdout, stderr string, err error) {
+func runWithInput(t testing.TB, in io.Reader, workspace string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	a := newApp(&out, &errOut)
@@ -34,7 +35,7 @@ func runWithInput(t *testing.T, in io.Reader, workspace string, args ...string) 
 	return out.String(), errOut.String(), err
 }
 
-func mustRun(t *testing.T, workspace string, args ...string) string {
+func mustRun(t testing.TB, workspace string, args ...string) string {
 	t.Helper()
 	out, errOut, err := run(t, workspace, args...)
 	if err != nil {
@@ -44,8 +45,8 @@ func mustRun(t *testing.T, workspace string, args ...string) string {
 }
 
 func TestSampleImportTables(t *testing.T) {
-	dir := t.TempDir()
-	ws := filepath.Join(dir, "w.duckdb")
+	ws := seededWorkspace(t)
+	dir := filepath.Dir(ws)
 	data := filepath.Join(dir, "s")
 	mustRun(t, ws, "sample", "--rows", "3000", "--out", data)
 	for _, f := range []string{"subscribers.csv", "subscribers.parquet", "consent.csv", "consent.parquet", "creators.csv"} {
@@ -86,7 +87,7 @@ func TestSampleImportTables(t *testing.T) {
 }
 
 func TestQueryRefusesWrites(t *testing.T) {
-	ws := filepath.Join(t.TempDir(), "w.duckdb")
+	ws := seededWorkspace(t)
 	_, _, err := run(t, ws, "query", "drop table subscribers")
 	if err == nil || !strings.Contains(err.Error(), "read-only") {
 		t.Fatalf("drop: %v", err)
@@ -97,8 +98,8 @@ func TestQueryRefusesWrites(t *testing.T) {
 }
 
 func TestImportFailureExitsNonZero(t *testing.T) {
-	dir := t.TempDir()
-	ws := filepath.Join(dir, "w.duckdb")
+	ws := seededWorkspace(t)
+	dir := filepath.Dir(ws)
 	before := mustRun(t, ws, "tables", "--format", "csv")
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("\x00\x01binary"), 0o644)
@@ -116,7 +117,7 @@ func TestImportFailureExitsNonZero(t *testing.T) {
 }
 
 func TestSegmentLifecycleAndAudit(t *testing.T) {
-	ws := filepath.Join(t.TempDir(), "w.duckdb")
+	ws := seededWorkspace(t)
 	rule := "days_since_login > 30 and watch_hours_30d < watch_hours_prev_30d / 2"
 	mustRun(t, ws, "segment", "define", "churn_risk", "--table", "subscribers", "--rule", rule, "--reason", "first cut")
 	count := strings.TrimSpace(mustRun(t, ws, "segment", "count", "churn_risk"))
@@ -149,13 +150,19 @@ func TestSegmentLifecycleAndAudit(t *testing.T) {
 			t.Fatalf("%s: %v\n%s", name, err, data)
 		}
 	}
-	// Tamper with the file directly, as an attacker with the file would. The
-	// segment's first version is entry 6: three imports and the sample's two
-	// consent setups seed the workspace.
-	tamper(t, ws, `UPDATE segscope.audit SET details = replace(details, 'first cut', 'nothing to see') WHERE seq = 6`)
+	// Tamper with the file directly, as an attacker with the file would: the
+	// entry of the version given "first cut" (after the sample's seeding).
+	var seq int64
+	w := openFile(t, ws)
+	err = w.DB().QueryRow(`SELECT seq FROM segscope.audit WHERE details LIKE '%first cut%'`).Scan(&seq)
+	w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tamper(t, ws, fmt.Sprintf(`UPDATE segscope.audit SET details = replace(details, 'first cut', 'nothing to see') WHERE seq = %d`, seq))
 	_, _, err = run(t, ws, "audit", "--verify")
-	if err == nil || !strings.Contains(err.Error(), "entry 6") {
-		t.Fatalf("tampered verify: %v", err)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("entry %d", seq)) {
+		t.Fatalf("tampered verify of entry %d: %v", seq, err)
 	}
 }
 

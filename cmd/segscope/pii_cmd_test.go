@@ -21,8 +21,8 @@ var fullEmail = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9
 // "contact", with a segment on it.
 func piiWorkspace(t *testing.T) (ws, dir string) {
 	t.Helper()
-	dir = t.TempDir()
-	ws = filepath.Join(dir, "w.duckdb")
+	ws = seededWorkspace(t)
+	dir = filepath.Dir(ws)
 	var csv strings.Builder
 	csv.WriteString("customer_id,contact,tier,spend\n")
 	for i := range 40 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,8 +10,7 @@ import (
 // The adversarial suite through `segscope query`: every statement is refused
 // or returns workspace data only, and no output or error carries a planted secret.
 func TestQueryHostileSQL(t *testing.T) {
-	ws := filepath.Join(t.TempDir(), "w.duckdb")
-	mustRun(t, ws, "tables") // seeds the sample before the secrets are planted
+	ws := seededWorkspace(t)
 	secrets := querytest.PlantSecrets(t)
 	statements := querytest.HostileStatements(secrets)
 	if len(statements) < 80 {
@@ -29,7 +27,7 @@ func TestQueryHostileSQL(t *testing.T) {
 }
 
 func TestQueryStopsAtTheLimit(t *testing.T) {
-	ws := filepath.Join(t.TempDir(), "w.duckdb")
+	ws := seededWorkspace(t)
 	out, errOut, err := run(t, ws, "query", "select * from range(10000000000)", "--limit", "5", "--format", "csv")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errOut)
@@ -43,7 +41,7 @@ func TestQueryStopsAtTheLimit(t *testing.T) {
 }
 
 func TestQueryMemoryLimitFlag(t *testing.T) {
-	ws := filepath.Join(t.TempDir(), "w.duckdb")
+	ws := seededWorkspace(t)
 	// A list of 100 million integers needs about 800 MB.
 	_, _, err := run(t, ws, "query", "select list(range) from range(100000000)", "--memory-limit", "64MiB")
 	if err == nil || !strings.Contains(err.Error(), "memory") {

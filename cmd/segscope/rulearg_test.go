@@ -22,9 +22,8 @@ func longRule() string {
 }
 
 func TestSegmentDefineReadsTheRuleFromAFileOrStdin(t *testing.T) {
-	dir := t.TempDir()
-	ws := filepath.Join(dir, "w.duckdb")
-	mustRun(t, ws, "sample", "--rows", "2000", "--out", filepath.Join(dir, "s"))
+	ws := seededWorkspace(t)
+	dir := filepath.Dir(ws)
 	text := longRule()
 	file := filepath.Join(dir, "long.rule")
 	if err := os.WriteFile(file, []byte(text+"\n"), 0o644); err != nil {

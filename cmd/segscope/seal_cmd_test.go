@@ -12,15 +12,12 @@ import (
 	"github.com/segscope/segscope/query/seal"
 )
 
-// cheapSeals lowers scrypt's work for the test and keeps the audit key out of
-// the user's config directory.
-func cheapSeals(t *testing.T) string {
+// cheapSeals lowers scrypt's work for the test.
+func cheapSeals(t *testing.T) {
 	t.Helper()
 	old := sealOptions
 	sealOptions = seal.Options{WorkFactor: 10}
 	t.Cleanup(func() { sealOptions = old })
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	return t.TempDir()
 }
 
 func mustBeSealed(t *testing.T, path string, want bool) {
@@ -31,7 +28,9 @@ func mustBeSealed(t *testing.T, path string, want bool) {
 }
 
 func TestEncryptedWorkspaceThroughTheCLI(t *testing.T) {
-	path := filepath.Join(cheapSeals(t), "w.duckdb")
+	cheapSeals(t)
+	// A new path: the first command makes the workspace sealed and seeds it.
+	path := filepath.Join(t.TempDir(), "w.duckdb")
 	t.Setenv(keyEnv, "s3cret passphrase")
 	mustRun(t, path, "--encrypt", "tables")
 	mustBeSealed(t, path, true)
@@ -67,7 +66,8 @@ func TestEncryptedWorkspaceThroughTheCLI(t *testing.T) {
 }
 
 func TestSealRekeyUnsealCommands(t *testing.T) {
-	path := filepath.Join(cheapSeals(t), "w.duckdb")
+	cheapSeals(t)
+	path := seededWorkspace(t)
 	before := mustRun(t, path, "--format", "csv", "tables")
 
 	t.Setenv(keyEnv, "first")
@@ -108,8 +108,9 @@ func TestSealRekeyUnsealCommands(t *testing.T) {
 }
 
 func TestEncryptedExportThroughTheCLI(t *testing.T) {
-	dir := cheapSeals(t)
-	ws := filepath.Join(dir, "w.duckdb")
+	cheapSeals(t)
+	ws := seededWorkspace(t)
+	dir := filepath.Dir(ws)
 	mustRun(t, ws, "segment", "define", "churn_risk", "--table", "subscribers", "--rule", "days_since_login > 30", "--reason", "test")
 	id, err := age.GenerateX25519Identity()
 	if err != nil {

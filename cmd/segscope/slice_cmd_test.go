@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,7 +20,7 @@ func csvRecords(t *testing.T, out string) [][]string {
 // TestSliceMatchesHandWrittenSQL checks the slice command's groups against SQL
 // written out by hand, with a rule narrowing the rows and a rate measure.
 func TestSliceMatchesHandWrittenSQL(t *testing.T) {
-	ws := filepath.Join(t.TempDir(), "w.duckdb")
+	ws := seededWorkspace(t)
 	got := csvRecords(t, mustRun(t, ws, "slice", "subscribers", "--by", "plan", "--rule", "age >= 30",
 		"--measure", "rate:churned=true", "--format", "csv"))
 	want := csvRecords(t, mustRun(t, ws, "query", `select plan, count(*) as n, count(*) / sum(count(*)) over () as share,
@@ -62,7 +61,7 @@ func TestSliceMatchesHandWrittenSQL(t *testing.T) {
 }
 
 func TestSliceRefusesAndMasks(t *testing.T) {
-	ws := filepath.Join(t.TempDir(), "w.duckdb")
+	ws := seededWorkspace(t)
 	for _, c := range []struct {
 		args []string
 		want string

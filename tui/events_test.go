@@ -76,3 +76,22 @@ func TestEventsSetupFromThePaletteToATimeline(t *testing.T) {
 		t.Fatal("esc left the timeline open")
 	}
 }
+
+// The form and the timeline fit the smallest terminals the console draws in.
+func TestEventDialogsFitSmallTerminals(t *testing.T) {
+	t.Parallel()
+	ws := tuitest.Purchases.Open(t)
+	tuitest.SetUpPurchases(t, ws)
+	for _, size := range [][2]int{{80, 24}, {60, 16}, {40, 10}} {
+		m := openModel(t, ws, "customers", size[0], size[1], styles.Dark)
+		press(t, m, "j", "enter")
+		if f := m.dialogs.Front(); f == nil || f.ID() != datascreen.TimelineDialog {
+			t.Fatalf("%v: enter opened %v", size, f)
+		}
+		requireFits(t, m, size[0], size[1], "timeline")
+		press(t, m, "esc", "ctrl+p")
+		typeText(t, m, "set up an event")
+		press(t, m, "enter")
+		requireFits(t, m, size[0], size[1], "events setup form")
+	}
+}

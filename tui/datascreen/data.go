@@ -142,8 +142,11 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 	return m.fetchRows()
 }
 
-// SetStyles switches the grid's theme.
-func (m *Model) SetStyles(st *styles.Styles) { m.grid.SetStyles(st) }
+// SetStyles switches the grids' theme (the table's and a timeline's).
+func (m *Model) SetStyles(st *styles.Styles) {
+	m.grid.SetStyles(st)
+	m.tl.grid.SetStyles(st)
+}
 
 // Scope is the open table and its filter.
 func (m *Model) Scope() common.Scope {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -16,7 +17,7 @@ import (
 type formDialog struct{ f *Form }
 
 func (d formDialog) ID() string         { return DialogID }
-func (d formDialog) SetSize(w, _ int)   { d.f.width = w }
+func (d formDialog) SetSize(w, _ int)   { d.f.setWidth(w) }
 func (d formDialog) View() string       { return d.f.view() }
 func (d formDialog) CapturesText() bool { return true }
 
@@ -52,10 +53,22 @@ func (d formDialog) Update(msg tea.Msg) dialog.Action {
 
 const labelW = 10
 
+// innerWidth is the box's inside for a frame width cells wide: the dialog's
+// border and padding take four.
+func innerWidth(width int) int { return min(76, width-4) - 4 }
+
+// setWidth sizes the text fields to the frame's width.
+func (f *Form) setWidth(width int) {
+	f.width = width
+	for _, in := range []*textinput.Model{&f.newName, &f.amount, &f.reason} {
+		in.SetWidth(max(innerWidth(width)-labelW-1, 4))
+	}
+}
+
 // view draws the form's box.
 func (f *Form) view() string {
 	st := f.env.Styles
-	w := min(76, f.width-4) - 4 // the dialog's border and padding
+	w := innerWidth(f.width)
 	if w < 24 {
 		return ""
 	}
@@ -96,7 +109,6 @@ func (f *Form) view() string {
 func (f *Form) value(fl field, w int) string {
 	st := f.env.Styles
 	if in := f.input(fl); in != nil {
-		in.SetWidth(max(w-1, 4))
 		return in.View()
 	}
 	var text string

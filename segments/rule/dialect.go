@@ -390,7 +390,7 @@ func (c *compiler) comparable(ordering bool, operands []Expr) ([]string, error) 
 			s = fmt.Sprintf(c.d.dateToTimestamp, s)
 		}
 		if ordering && c.d.collate != "" && kinds[i] == TypeString && !collated {
-			s, collated = s+c.d.collate, true
+			s, collated = "("+s+c.d.collate+")", true
 		}
 		out[i] = s
 	}
@@ -468,9 +468,6 @@ func (c *compiler) between(b *strings.Builder, e *Between) error {
 	ops, err := c.comparable(true, []Expr{e.X, e.Lo, e.Hi})
 	if err != nil {
 		return err
-	}
-	if c.d.collate != "" && c.kind(e.X) == TypeString {
-		ops[1], ops[2] = ops[1]+c.d.collate, ops[2]+c.d.collate
 	}
 	b.WriteString("(" + ops[0] + " " + strings.ToUpper(notPrefix(e.Not)) + "BETWEEN " + ops[1] + " AND " + ops[2] + ")")
 	return nil

@@ -62,6 +62,10 @@ type Model struct {
 	preview    *export.Preview
 	previewErr error
 
+	// ack is the reason given for exporting the form's segment despite its
+	// risk; any change of the form asks again.
+	ack string
+
 	runID     uint64 // the export whose progress is shown
 	progress  export.Progress
 	confirm   bool // the destination exists and waits for y or n
@@ -161,7 +165,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case progressMsg:
 		return m.onProgress(msg)
 	case doneMsg:
-		m.onDone(msg)
+		return m.onDone(msg)
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	case tea.PasteMsg:

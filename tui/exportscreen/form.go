@@ -129,7 +129,7 @@ func (m *Model) effectiveGate() string {
 // request is what the form asks for. The key and the ticked columns are named
 // explicitly, so the exporter never widens an empty list to every column.
 func (m *Model) request() export.Request {
-	req := export.Request{Segment: m.segment().Name, Format: m.chosenFormat(), Channel: m.gate(), Path: m.dest.Value()}
+	req := export.Request{Segment: m.segment().Name, Format: m.chosenFormat(), Channel: m.gate(), Path: m.dest.Value(), Acknowledge: m.ack}
 	if m.customerMatch() {
 		return req
 	}

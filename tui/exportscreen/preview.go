@@ -26,7 +26,7 @@ func (m *Model) changed() tea.Cmd {
 // edited notes any change of the form: the last export's outcome makes way,
 // and the preview is counted again once the form rests.
 func (m *Model) edited() tea.Cmd {
-	m.result, m.runErr, m.cancelled = nil, nil, false
+	m.result, m.runErr, m.cancelled, m.ack = nil, nil, false, ""
 	m.check.Cancel()
 	return m.rest.Edit()
 }

@@ -56,8 +56,14 @@ func (f *feed) next(id uint64) tea.Cmd {
 	}
 }
 
-// start exports what the form asks for, unless the destination exists.
-func (m *Model) start() tea.Cmd { return m.exportTo(false) }
+// start exports what the form asks for, unless the destination exists; a
+// segment the compliance policy gates asks for a reason first.
+func (m *Model) start() tea.Cmd {
+	if as, ok := m.gated(); ok && !m.run.Running() {
+		return m.askAcknowledgement(as)
+	}
+	return m.exportTo(false)
+}
 
 // exportTo runs the export; force replaces an existing file. The export runs
 // in one command while a second relays its progress.
@@ -99,19 +105,25 @@ func (m *Model) onProgress(msg progressMsg) tea.Cmd {
 	return msg.feed.next(msg.id)
 }
 
-func (m *Model) onDone(msg doneMsg) {
+func (m *Model) onDone(msg doneMsg) tea.Cmd {
 	if !m.run.Finish(msg.id) {
-		return
+		return nil
 	}
 	switch {
 	case errors.Is(msg.err, export.ErrExists):
 		m.confirm = true
+	case errors.Is(msg.err, export.ErrUnacknowledged):
+		// The preview was out of date or not yet counted: count it again, and
+		// the next start asks for the reason.
+		m.runErr = msg.err
+		return m.rest.Edit()
 	case msg.err != nil:
 		m.runErr = msg.err
 	default:
 		m.result = msg.res
 		m.progress.Rows = msg.res.Manifest.Rows
 	}
+	return nil
 }
 
 func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {

@@ -194,16 +194,28 @@ func (m *Model) previewView(w int) []string {
 	if p.Members > 0 {
 		lines = append(lines, "  "+st.Bar.Render(draw.HBar(float64(p.Included), float64(p.Members), tw-2)))
 	}
-	if p.Channel != "" {
+	if _, listed := p.Excluded[consent.Suppressed]; p.Channel != "" || listed {
 		kept := p.Members - p.Included
 		lines = append(lines, row("✗ kept out", kept, st.Warn.Render))
-		for _, s := range consent.States {
+		for _, s := range keptOutReasons {
 			if n, ok := p.Excluded[s]; ok {
 				lines = append(lines, row("    "+string(s), n, st.Muted.Render))
 			}
 		}
 	}
 	lines = append(lines, "")
+	if r := p.Risk; r != nil {
+		text := "risk " + string(r.Score)
+		if len(r.Flags) > 0 {
+			text += ": " + strings.Join(r.Codes(), ", ")
+		}
+		style := st.Muted.Render
+		if r.Gated {
+			text += " · needs a reason to export"
+			style = st.Warn.Render
+		}
+		lines = append(append(lines, wrap(style, text, w)...), "")
+	}
 	n := int64(len(p.Columns))
 	lines = append(lines, wrap(st.Muted.Render, fmt.Sprintf("%d %s: %s", n, draw.Plural(n, "column", "columns"), joinShort(p.Columns, 4)), w)...)
 	if names := m.piiChosen(); len(names) > 0 && !m.customerMatch() {
@@ -252,7 +264,7 @@ func (m *Model) manifestView(w int) []string {
 	}
 	kv("gate", gate)
 	var kept []string
-	for _, s := range consent.States {
+	for _, s := range keptOutReasons {
 		if n := mf.Excluded[s]; n > 0 {
 			kept = append(kept, fmt.Sprintf("%s %s", s, draw.Count(n)))
 		}
@@ -265,6 +277,9 @@ func (m *Model) manifestView(w int) []string {
 			}
 			lines = append(lines, st.Muted.Render(draw.Fit(k, keyW))+st.Item.Render(l))
 		}
+	}
+	if r := mf.Risk; r != nil && r.Acknowledgement != nil {
+		kv("risk", string(r.Score)+", acknowledged: "+r.Acknowledgement.Reason)
 	}
 	kv("format", string(mf.Format)+fmt.Sprintf(" · %s bytes", draw.Count(mf.Bytes)))
 	for _, f := range mf.Columns {
@@ -305,3 +320,7 @@ func wrap(style func(...string) string, text string, w int) []string {
 	}
 	return out
 }
+
+// keptOutReasons are the reasons a member is not written, in the order shown:
+// a suppression list first, since it overrides any consent.
+var keptOutReasons = append([]consent.State{consent.Suppressed}, consent.States...)

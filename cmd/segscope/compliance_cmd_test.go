@@ -55,6 +55,12 @@ func TestSuppressThroughTheCLI(t *testing.T) {
 		t.Fatalf("exported:\n%s", data)
 	}
 
+	// Consent coverage counts the suppressed apart: a key matches any table's key.
+	mustRun(t, ws, "suppress", "add", "--list", "do-not-contact", "--key", "--value", " 1 ", "--reason", "asked us")
+	if cov := mustRun(t, ws, "consent", "--channel", "email", "--format", "csv"); !strings.Contains(cov, "all of subscribers,subscribers,email,all,suppressed,1\n") {
+		t.Fatalf("coverage with a suppressed key:\n%s", cov)
+	}
+
 	for _, bad := range []struct {
 		args []string
 		want string

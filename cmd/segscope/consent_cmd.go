@@ -11,6 +11,7 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/suppress"
 )
 
 func (a *app) consentCmd() *cobra.Command {
@@ -37,6 +38,10 @@ func (a *app) consentCmd() *cobra.Command {
 			}
 			var all []*consent.Coverage
 			for _, pop := range pops {
+				// People on a suppression list are counted apart: no grant makes them contactable.
+				if pop.Suppressed, err = suppress.New(ws).Predicate(ctx, pop.Table); err != nil {
+					return err
+				}
 				cov, err := svc.Coverage(ctx, pop, channels)
 				if err != nil {
 					return err
@@ -89,11 +94,11 @@ func (a *app) printCoverage(all []*consent.Coverage) error {
 		var rows [][]string
 		for _, cov := range all {
 			for _, c := range cov.Channels {
-				for _, st := range consent.States {
+				for _, st := range coverageStates(cov) {
 					rows = append(rows, []string{cov.Population.Name(), cov.Population.Table, c.Channel, "all", string(st), fmt.Sprint(c.Counts[st])})
 				}
 				for _, j := range c.Jurisdictions {
-					for _, st := range consent.States {
+					for _, st := range coverageStates(cov) {
 						rows = append(rows, []string{cov.Population.Name(), cov.Population.Table, c.Channel, string(j.Jurisdiction), string(st), fmt.Sprint(j.Counts[st])})
 					}
 				}
@@ -101,8 +106,14 @@ func (a *app) printCoverage(all []*consent.Coverage) error {
 		}
 		return p.table([]string{"population", "table", "channel", "jurisdiction", "state", "count"}, rows, nil, nil)
 	}
+	states := consent.States
+	for _, cov := range all {
+		if len(coverageStates(cov)) > len(states) {
+			states = coverageStates(cov)
+		}
+	}
 	headers := []string{"channel"}
-	for _, st := range consent.States {
+	for _, st := range states {
 		headers = append(headers, string(st))
 	}
 	headers = append(headers, "contactable")
@@ -120,9 +131,12 @@ func (a *app) printCoverage(all []*consent.Coverage) error {
 		if cov.AgeUnknown > 0 {
 			a.note("%s members' age is unknown: %s", thousands(cov.AgeUnknown), policy.UnknownAgeRule())
 		}
+		if len(states) > len(consent.States) {
+			a.note("suppressed: on a suppression list, counted apart from their consent and never contactable")
+		}
 		var rows [][]string
 		for _, c := range cov.Channels {
-			rows = append(rows, tallyRow(c.Channel, c.Tally))
+			rows = append(rows, tallyRow(c.Channel, c.Tally, states))
 		}
 		if err := p.table(headers, rows, numeric, nil); err != nil {
 			return err
@@ -130,7 +144,7 @@ func (a *app) printCoverage(all []*consent.Coverage) error {
 		var byJurisdiction [][]string
 		for _, c := range cov.Channels {
 			for _, j := range c.Jurisdictions {
-				byJurisdiction = append(byJurisdiction, tallyRow(c.Channel+" · "+string(j.Jurisdiction), j.Tally))
+				byJurisdiction = append(byJurisdiction, tallyRow(c.Channel+" · "+string(j.Jurisdiction), j.Tally, states))
 			}
 		}
 		if err := p.table(append([]string{"channel · jurisdiction"}, headers[1:]...), byJurisdiction, numeric, nil); err != nil {
@@ -148,12 +162,23 @@ func (a *app) printCoverage(all []*consent.Coverage) error {
 	return nil
 }
 
-func tallyRow(label string, t consent.Tally) []string {
+func tallyRow(label string, t consent.Tally, states []consent.State) []string {
 	row := []string{label}
-	for _, st := range consent.States {
+	for _, st := range states {
 		row = append(row, thousands(t.Counts[st]))
 	}
 	return append(row, fmt.Sprintf("%s (%.1f%%)", thousands(t.Contactable), 100*t.Share))
+}
+
+// coverageStates are the states a coverage counts: suppressed first when it was
+// asked with the suppression lists.
+func coverageStates(cov *consent.Coverage) []consent.State {
+	if len(cov.Channels) > 0 {
+		if _, ok := cov.Channels[0].Counts[consent.Suppressed]; ok {
+			return append([]consent.State{consent.Suppressed}, consent.States...)
+		}
+	}
+	return consent.States
 }
 
 func tableOf(c consent.Config) string {

@@ -230,8 +230,7 @@ func call(name string) func([]string) string {
 	return func(a []string) string { return name + "(" + strings.Join(a, ", ") + ")" }
 }
 
-// Snowflake takes backslash escapes in strings, and LIKE has no default
-// escape character. Its LEAST and GREATEST return NULL for any NULL
+// Snowflake takes backslash escapes in strings. Its LEAST and GREATEST return NULL for any NULL
 // argument, and a division by zero stops the query.
 var Snowflake = &Dialect{
 	Name:  "snowflake",
@@ -242,7 +241,11 @@ var Snowflake = &Dialect{
 	minus: func(t string, n int64, unit string) string {
 		return fmt.Sprintf("DATEADD(%s, %d, %s)", strings.ToUpper(unit), -n, t)
 	},
-	divide: infinityDivide("CAST('inf' AS DOUBLE)"),
+	// Whether its LIKE escapes with a backslash by default or not, naming
+	// the backslash and doubling it in the pattern means DuckDB's LIKE.
+	likeEscape: `\`,
+	like:       func(x, op, p string) string { return x + " " + op + " " + p + ` ESCAPE '\\'` },
+	divide:     infinityDivide("CAST('inf' AS DOUBLE)"),
 	funcs: map[string]func([]string) string{
 		"starts_with": call("STARTSWITH"),
 		"year":        extract("YEAR"), "month": extract("MONTH"), "day": extract("DAY"),

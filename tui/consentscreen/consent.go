@@ -17,6 +17,7 @@ import (
 
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/suppress"
 	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
@@ -264,13 +265,17 @@ func (m *Model) open() tea.Cmd {
 	m.setup.reason.Reset()
 	m.setup.reason.Blur()
 	ctx, id := m.env.Start(&m.detail, "counting consent states of "+row.Segment)
-	store, svc, name := m.env.Store, m.env.Consent, row.Segment
+	store, svc, lists, name := m.env.Store, m.env.Consent, suppress.New(m.env.WS), row.Segment
 	return func() tea.Msg {
 		c, err := store.Compile(ctx, name)
 		if err != nil {
 			return coverageMsg{id: id, err: err}
 		}
-		cov, err := svc.Coverage(ctx, consent.SegmentMembers(c), nil)
+		pop := consent.SegmentMembers(c)
+		if pop.Suppressed, err = lists.Predicate(ctx, c.Table); err != nil {
+			return coverageMsg{id: id, err: err}
+		}
+		cov, err := svc.Coverage(ctx, pop, nil)
 		if !errors.Is(err, consent.ErrNotConfigured) {
 			return coverageMsg{id: id, cov: cov, err: err}
 		}

@@ -173,6 +173,11 @@ func (m *Model) Help() help.KeyMap {
 		return tablesHelp(m.keys)
 	case m.rule != "":
 		return filteredHelp(m.keys)
+	case len(m.eventsOf(m.table.Name)) > 0:
+		return audienceHelp(m.keys)
+	}
+	if _, ok := m.looksLikeEvents(); ok {
+		return eventsHelp(m.keys)
 	}
 	return m.keys
 }

@@ -148,3 +148,22 @@ func (k timelineHelp) ShortHelp() []key.Binding {
 func (k timelineHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Grid.Up, k.Grid.Down, k.Grid.PageDown, k.TimelineNext, k.PickerClose}}
 }
+
+// audienceHelp is shown on an audience with event tables, whose people's
+// events enter shows.
+type audienceHelp KeyMap
+
+func (k audienceHelp) ShortHelp() []key.Binding {
+	return []key.Binding{k.Filter, k.Timeline, k.Sort, k.Profile, k.Reveal}
+}
+
+func (k audienceHelp) FullHelp() [][]key.Binding { return KeyMap(k).FullHelp() }
+
+// eventsHelp is shown on a table that looks like events not set up yet.
+type eventsHelp KeyMap
+
+func (k eventsHelp) ShortHelp() []key.Binding {
+	return []key.Binding{k.Filter, k.SetUpEvents, k.Sort, k.Profile, k.Reveal}
+}
+
+func (k eventsHelp) FullHelp() [][]key.Binding { return KeyMap(k).FullHelp() }

@@ -10,6 +10,7 @@ import (
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/risk"
+	"github.com/segscope/segscope/segments/rule"
 )
 
 func (a *app) segmentCmd() *cobra.Command {
@@ -312,22 +313,37 @@ func (a *app) segmentMembersCmd() *cobra.Command {
 }
 
 func (a *app) segmentSQLCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "sql NAME",
+	var dialect, sel string
+	cmd := &cobra.Command{
+		Use:   "sql NAME [--dialect duckdb|postgres|bigquery|snowflake|databricks] [--select members|count]",
 		Short: "Print the SQL that selects a segment's members, to run elsewhere",
-		Args:  cobra.ExactArgs(1),
+		Long: "Print a query that selects a segment's members (or counts them) from a table of the same name and\n" +
+			"columns in another engine. The SQL is written for the dialect from the rule itself; a rule the\n" +
+			"engine cannot express with the same meaning is an error naming what cannot be written.",
+		Args: cobra.ExactArgs(1),
 		RunE: a.withStore(func(cmd *cobra.Command, store *segments.Store, args []string) error {
-			text, err := store.SQL(cmd.Context(), args[0])
+			d, err := rule.DialectNamed(dialect)
+			if err != nil {
+				return err
+			}
+			what, err := segments.ParseSelect(sel)
+			if err != nil {
+				return err
+			}
+			text, err := store.SQLFor(cmd.Context(), args[0], d, what)
 			if err != nil {
 				return err
 			}
 			if a.format == "json" {
-				return a.printer().json(map[string]string{"segment": args[0], "sql": text})
+				return a.printer().json(map[string]string{"segment": args[0], "dialect": d.Name, "select": string(what), "sql": text})
 			}
 			fmt.Fprintln(a.out, strings.TrimSpace(text)+";")
 			return nil
 		}),
 	}
+	cmd.Flags().StringVar(&dialect, "dialect", "duckdb", "SQL dialect: duckdb, postgres, bigquery, snowflake or databricks")
+	cmd.Flags().StringVar(&sel, "select", "members", "what the query returns: members (their rows) or count")
+	return cmd
 }
 
 func (a *app) segmentDeleteCmd() *cobra.Command {

@@ -153,7 +153,13 @@ func (m *Model) onTimeline(msg timelineMsg) tea.Cmd {
 				cols[i].PII = k
 			}
 		}
-		t.grid.SetColumns(cols, t.entries[t.tab].Key)
+		// The time stays in sight as the columns scroll: every row is the
+		// same person's, so their key would say nothing.
+		frozen := t.entries[t.tab].Time
+		if frozen == "" {
+			frozen = t.entries[t.tab].Key
+		}
+		t.grid.SetColumns(cols, frozen)
 		t.rows, t.loaded = nil, true
 		m.sizeTimeline()
 	}

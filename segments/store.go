@@ -125,7 +125,7 @@ func (s *Store) Save(ctx context.Context, d Definition, mode Mode) (Segment, err
 }
 
 func (s *Store) define(ctx context.Context, d Definition, mode Mode) (Segment, error) {
-	p, err := s.prepare(ctx, d, mode)
+	p, err := s.prepare(ctx, d, mode, s.resolver(ctx, d.Table))
 	if err != nil {
 		return Segment{}, err
 	}
@@ -138,11 +138,20 @@ func (s *Store) define(ctx context.Context, d Definition, mode Mode) (Segment, e
 }
 
 // SaveAll saves several definitions as one change: every one is checked and
-// compiled first, and then all are written in one transaction, or none.
+// compiled first, and then all are written in one transaction, or none. A
+// definition may use another of the same change, segment('x'), before x is
+// stored.
 func (s *Store) SaveAll(ctx context.Context, defs []Definition, mode Mode) ([]Segment, error) {
+	return s.SaveAllWith(ctx, defs, mode, nil)
+}
+
+// SaveAllWith is SaveAll doing also's writes in the same transaction, after
+// the definitions': a change that goes with the segments (an import's
+// consent setups) commits with them or not at all.
+func (s *Store) SaveAllWith(ctx context.Context, defs []Definition, mode Mode, also func(tx *sql.Tx) error) ([]Segment, error) {
 	ps := make([]prepared, len(defs))
 	for i, d := range defs {
-		p, err := s.prepare(ctx, d, mode)
+		p, err := s.prepare(ctx, d, mode, s.batchResolver(ctx, d.Table, defs))
 		if err != nil {
 			return nil, fmt.Errorf("%s segment %s: %w", mode, d.Name, err)
 		}
@@ -156,6 +165,9 @@ func (s *Store) SaveAll(ctx context.Context, defs []Definition, mode Mode) ([]Se
 				return fmt.Errorf("%s segment %s: %w", mode, p.Name, err)
 			}
 			segs[i] = seg
+		}
+		if also != nil {
+			return also(tx)
 		}
 		return nil
 	})
@@ -171,7 +183,7 @@ type prepared struct {
 	key, compiled string
 }
 
-func (s *Store) prepare(ctx context.Context, d Definition, mode Mode) (prepared, error) {
+func (s *Store) prepare(ctx context.Context, d Definition, mode Mode, resolve rule.SegmentResolver) (prepared, error) {
 	if err := ValidName(d.Name); err != nil {
 		return prepared{}, err
 	}
@@ -195,7 +207,7 @@ func (s *Store) prepare(ctx context.Context, d Definition, mode Mode) (prepared,
 		return prepared{}, err
 	}
 	// Compiled under its own name, so a cycle back through this segment is caught now.
-	compiled, err := rule.CompileNamed(d.Name, d.Rule, schema, s.resolver(ctx, d.Table))
+	compiled, err := rule.CompileNamed(d.Name, d.Rule, schema, resolve)
 	if err != nil {
 		return prepared{}, fmt.Errorf("rule: %w", err)
 	}
@@ -388,6 +400,24 @@ func (s *Store) dependents(ctx context.Context, seg Segment) ([]string, error) {
 // resolver looks up other segments' rules for segment('name') references.
 func (s *Store) resolver(ctx context.Context, table string) rule.SegmentResolver {
 	return s.resolverWithout(ctx, table, "")
+}
+
+// batchResolver resolves names to the rules of defs, a change being saved,
+// before the stored segments.
+func (s *Store) batchResolver(ctx context.Context, table string, defs []Definition) rule.SegmentResolver {
+	stored := s.resolver(ctx, table)
+	return func(name string) (string, error) {
+		for _, d := range defs {
+			if d.Name != name {
+				continue
+			}
+			if d.Table != table {
+				return "", fmt.Errorf("segment %q is defined on table %s, not %s", name, d.Table, table)
+			}
+			return d.Rule, nil
+		}
+		return stored(name)
+	}
 }
 
 // resolverWithout resolves names as the store does, except missing, which it treats

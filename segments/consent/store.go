@@ -20,14 +20,34 @@ const configTable = `CREATE TABLE IF NOT EXISTS segscope.consent_config (
 // Setup validates and stores a table's consent configuration, replacing any earlier
 // one. The change and its audit entry (old and new configuration, and why) commit together.
 func (s *Service) Setup(ctx context.Context, c Config, reason string) (Config, error) {
+	c, err := s.Check(ctx, c)
+	if err != nil {
+		return Config{}, err
+	}
+	if err := s.ws.WriteTx(ctx, func(tx *sql.Tx) error { return s.SetupTx(ctx, tx, c, reason) }); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// Check validates a configuration against the workspace's tables as Setup
+// does, without storing it: a change that brings several (an import of
+// segment definitions) checks them all before writing any.
+func (s *Service) Check(ctx context.Context, c Config) (Config, error) {
 	if _, err := s.validate(ctx, &c); err != nil {
 		return Config{}, fmt.Errorf("consent setup for %s: %w", c.Table, err)
 	}
+	return c, nil
+}
+
+// SetupTx stores a configuration that Check accepted, in tx, with its audit
+// entry, replacing any earlier one.
+func (s *Service) SetupTx(ctx context.Context, tx *sql.Tx, c Config, reason string) error {
 	text, err := json.Marshal(c)
 	if err != nil {
-		return Config{}, fmt.Errorf("consent setup for %s: %w", c.Table, err)
+		return fmt.Errorf("consent setup for %s: %w", c.Table, err)
 	}
-	err = s.ws.WriteTx(ctx, func(tx *sql.Tx) error {
+	err = func() error {
 		if _, err := tx.ExecContext(ctx, configTable); err != nil {
 			return err
 		}
@@ -48,11 +68,11 @@ func (s *Service) Setup(ctx context.Context, c Config, reason string) (Config, e
 		}
 		_, err = s.ws.AppendAudit(ctx, tx, query.ActionPolicyChange, "consent:"+c.Table, details)
 		return err
-	})
+	}()
 	if err != nil {
-		return Config{}, fmt.Errorf("consent setup for %s: save: %w", c.Table, err)
+		return fmt.Errorf("consent setup for %s: save: %w", c.Table, err)
 	}
-	return c, nil
+	return nil
 }
 
 // Config returns a table's confirmed consent setup. A table without one has no

@@ -2,10 +2,13 @@ package consent
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/segscope/segscope/query"
 )
 
 // Coverage is who in a population may be contacted on each channel, and why the
@@ -103,9 +106,47 @@ func (s *Service) coverage(ctx context.Context, pop Population, asked []string) 
 		return nil, err
 	}
 	states := p.statesSQL(statesSpec{where: pop.Where, suppressed: pop.Suppressed, channels: channels, now: now, narrow: narrow})
-	rows, err := s.ws.DB().QueryContext(ctx, `SELECT channel, jurisdiction, state, count(*), count(*) FILTER (WHERE unrecognized),
+	return s.tally(ctx, s.ws.DB(), p, p.Config, pop, channels, now, "channel", "state", "("+states+")")
+}
+
+// GateCoverage is the coverage of the gate's population on the gate's channel,
+// as Coverage would count it without the suppression lists, read from the states
+// GateOn kept on conn rather than worked out again: an export assesses its
+// segment's risk (which needs this coverage) as well as gating it. Call it
+// before GateOn's drop.
+func (s *Service) GateCoverage(ctx context.Context, conn *sql.Conn, g Gate) (*Coverage, error) {
+	if g.table == "" {
+		return nil, fmt.Errorf("consent coverage of %s: the gate kept no states", g.Population.Name())
+	}
+	state := "state"
+	if g.Population.Suppressed != "" {
+		state = "consent_state"
+	}
+	pop := g.Population
+	pop.Suppressed = ""
+	// The gate has confirmed its channel: no plan is needed to check it.
+	cov, err := s.tally(ctx, conn, nil, g.Config, pop, []string{g.Channel}, g.AsOf, query.QuoteString(g.Channel), state, g.table)
+	if err != nil {
+		return nil, fmt.Errorf("consent coverage of %s: %w", g.Population.Name(), err)
+	}
+	return cov, nil
+}
+
+// querier is what *sql.DB and *sql.Conn have in common: a tally reads a
+// gate's temporary table on the connection that holds it.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// tally counts the states in from (the states query, or a table holding its
+// rows) into a Coverage of pop on channels; channel and state are the
+// expressions over from that give each row's channel and state. With a plan, the
+// channels asked are checked against the consent data (and none means all);
+// without one they are taken as confirmed.
+func (s *Service) tally(ctx context.Context, q querier, p *plan, config Config, pop Population, channels []string, now time.Time, channel, state, from string) (*Coverage, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+channel+`, jurisdiction, `+state+`, count(*), count(*) FILTER (WHERE unrecognized),
 		count(*) FILTER (WHERE future_dated), count(*) FILTER (WHERE age_unknown)
-		FROM (`+states+`) GROUP BY ALL`)
+		FROM `+from+` GROUP BY ALL`)
 	if err != nil {
 		return nil, err
 	}
@@ -142,8 +183,10 @@ func (s *Service) coverage(ctx context.Context, pop Population, asked []string) 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if err := s.confirmChannels(ctx, p, channels, recorded); err != nil {
-		return nil, err
+	if p != nil {
+		if err := s.confirmChannels(ctx, p, channels, recorded); err != nil {
+			return nil, err
+		}
 	}
 	if len(channels) == 0 {
 		// Every channel was asked for: those the members have, or, for nobody, all.
@@ -154,7 +197,7 @@ func (s *Service) coverage(ctx context.Context, pop Population, asked []string) 
 			}
 		}
 	}
-	cov := &Coverage{Population: pop, AsOf: now.UTC(), Config: p.Config}
+	cov := &Coverage{Population: pop, AsOf: now.UTC(), Config: config}
 	for _, c := range channels {
 		cc := byChannel[c]
 		if cc == nil {

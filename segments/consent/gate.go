@@ -92,14 +92,14 @@ func (s *Service) gate(ctx context.Context, conn *sql.Conn, pop Population, chan
 	if pop.Suppressed != "" {
 		g.Excluded[Suppressed] = 0
 	}
-	var q interface {
-		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	} = s.ws.DB()
+	var q querier = s.ws.DB()
 	counted := "(" + states + ")"
 	if conn != nil {
 		q = conn
 		g.table = "temp.segscope_gate_" + strconv.FormatInt(gateTables.Add(1), 10)
-		if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE "+g.table+" AS SELECT person, state, unrecognized FROM "+counted); err != nil {
+		// Every column but the channel (the gate has one) is kept, so that
+		// GateCoverage can count the same rows.
+		if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE "+g.table+" AS SELECT * EXCLUDE (channel) FROM "+counted); err != nil {
 			return Gate{}, err
 		}
 		counted = g.table

@@ -190,9 +190,11 @@ func sqlTime(t time.Time) string {
 
 // statesSQL is the one query every consent answer is built on. It yields a row per
 // member and channel: person (the audience key), channel, jurisdiction, state,
-// unrecognized (the latest status word meant nothing known), future_dated (the
-// person has an event on the channel dated in the future) and age_unknown (the
-// age column has no believable age), then the flags.
+// with suppression lists consent_state (the state consent alone gives, which
+// state puts Suppressed ahead of), unrecognized (the latest status word meant
+// nothing known), future_dated (the person has an event on the channel dated in
+// the future) and age_unknown (the age column has no believable age), then the
+// flags.
 func (p *plan) statesSQL(spec statesSpec) string {
 	var b strings.Builder
 	b.WriteString("WITH " + p.membersSQL(spec))
@@ -220,18 +222,21 @@ func (p *plan) statesSQL(spec statesSpec) string {
 			p.wideFactsSQL(spec) + "\n\t)\n)")
 	}
 	is := func(s severity) string { return "severity = " + strconv.Itoa(int(s)) }
-	b.WriteString("\nSELECT person, channel, jurisdiction, CASE")
-	if spec.suppressed != "" {
-		b.WriteString(" WHEN suppressed THEN '" + string(Suppressed) + "'")
-	}
-	b.WriteString(" WHEN minor THEN '" + string(Minor) + "'" +
+	consentState := "CASE WHEN minor THEN '" + string(Minor) + "'" +
 		" WHEN severity IS NULL THEN '" + string(Unknown) + "'" +
 		" WHEN " + is(severityGranted) + " AND fresh THEN '" + string(Granted) + "'" +
 		" WHEN " + is(severityGranted) + " THEN '" + string(Stale) + "'" +
 		" WHEN " + is(severityDenied) + " THEN '" + string(Denied) + "'" +
 		" WHEN " + is(severityWithdrawn) + " THEN '" + string(Withdrawn) + "'" +
-		" ELSE '" + string(Unknown) + "' END AS state,\n" +
-		"\tNOT minor AND coalesce(" + is(severityUnrecognized) + ", false) AS unrecognized, future_dated, age_unknown")
+		" ELSE '" + string(Unknown) + "' END"
+	b.WriteString("\nSELECT person, channel, jurisdiction, ")
+	if spec.suppressed != "" {
+		b.WriteString("CASE WHEN suppressed THEN '" + string(Suppressed) + "' ELSE " + consentState + " END AS state, " +
+			consentState + " AS consent_state")
+	} else {
+		b.WriteString(consentState + " AS state")
+	}
+	b.WriteString(",\n\tNOT minor AND coalesce(" + is(severityUnrecognized) + ", false) AS unrecognized, future_dated, age_unknown")
 	for i := range spec.flags {
 		b.WriteString(", s" + strconv.Itoa(i))
 	}

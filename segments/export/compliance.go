@@ -38,8 +38,10 @@ type Acknowledgement struct {
 	Actor  string `json:"actor"`
 }
 
-func (e *Exporter) assess(ctx context.Context, p *Preview) error {
-	as, err := e.risk.Assess(ctx, p.seg.Name)
+// assess assesses the segment's risk; counted, if not nil, is its consent
+// coverage counted already (see risk.Assessor.AssessWith).
+func (e *Exporter) assess(ctx context.Context, p *Preview, counted *consent.Coverage) error {
+	as, err := e.risk.AssessWith(ctx, p.seg.Name, counted)
 	if err != nil {
 		return err
 	}

@@ -214,14 +214,14 @@ func (e *Exporter) previewOn(ctx context.Context, req Request, conn *sql.Conn, d
 	} else if p.Columns, p.WithheldPII, err = chooseColumns(cols, personal, seg.Key, req.Columns, channel); err != nil {
 		return nil, err
 	}
-	if err := e.assess(ctx, p); err != nil {
-		return nil, err
-	}
 	suppressed, err := e.suppress.Predicate(ctx, seg.Table)
 	if err != nil {
 		return nil, err
 	}
 	if channel == "" {
+		if err := e.assess(ctx, p, nil); err != nil {
+			return nil, err
+		}
 		return p, e.ungated(ctx, p, suppressed)
 	}
 	pop := consent.SegmentMembers(seg)
@@ -244,6 +244,17 @@ func (e *Exporter) previewOn(ctx context.Context, req Request, conn *sql.Conn, d
 	}
 	p.gate, p.Channel, p.Members, p.Included, p.Excluded, p.where = &g, g.Channel, g.Members, g.Included, g.Excluded, g.Where
 	p.granted = g.Granted
+	// The risk's consent coverage is counted from the states the gate kept,
+	// when it did: one pass over the consent data for both.
+	var counted *consent.Coverage
+	if conn != nil {
+		if counted, err = e.consent.GateCoverage(ctx, conn, g); err != nil {
+			return nil, err
+		}
+	}
+	if err := e.assess(ctx, p, counted); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

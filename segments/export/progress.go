@@ -78,11 +78,11 @@ func registerFunctions(ctx context.Context, db *sql.DB) error {
 	registering.Lock()
 	defer registering.Unlock()
 	for name, fn := range counting {
-		var exists bool
-		if err := db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_functions() WHERE function_name = ?`, name).Scan(&exists); err != nil {
-			return fmt.Errorf("prepare progress reporting: %w", err)
-		}
-		if exists {
+		// A call that binds shows the function is there; preparing it runs
+		// nothing. (A look in duckdb_functions() lists every function DuckDB has,
+		// which cost an export 20-40 ms.)
+		if stmt, err := db.PrepareContext(ctx, "SELECT "+name+"()"); err == nil {
+			stmt.Close()
 			continue
 		}
 		conn, err := db.Conn(ctx)

@@ -146,11 +146,20 @@ func New(ws *query.Workspace, c *consent.Service) *Assessor {
 
 // Assess works out a live segment's flags and score now, under the stored policy.
 func (a *Assessor) Assess(ctx context.Context, name string) (Assessment, error) {
+	return a.AssessWith(ctx, name, nil)
+}
+
+// AssessWith is Assess given the segment's consent coverage on one channel,
+// counted already (an export counts it from the states its gate keeps, see
+// consent.Service.GateCoverage): it stands in for the pass over the data when
+// it is of the segment as it is now and on the channel Assess would judge;
+// otherwise the coverage is counted afresh, as Assess does.
+func (a *Assessor) AssessWith(ctx context.Context, name string, counted *consent.Coverage) (Assessment, error) {
 	p, err := a.Policy(ctx)
 	if err != nil {
 		return Assessment{}, err
 	}
-	as, err := a.assess(ctx, name, p)
+	as, err := a.assess(ctx, name, p, counted)
 	if err != nil {
 		return Assessment{}, fmt.Errorf("risk of %s: %w", name, err)
 	}
@@ -172,7 +181,7 @@ func (a *Assessor) AssessAll(ctx context.Context, names []string, each func(Asse
 	g.SetLimit(segments.SizeLimit)
 	for i, name := range names {
 		g.Go(func() error {
-			as, err := a.assess(ctx, name, p)
+			as, err := a.assess(ctx, name, p, nil)
 			if err != nil {
 				as = Assessment{Segment: name, Err: fmt.Errorf("risk of %s: %w", name, err)}
 			}
@@ -189,7 +198,7 @@ func (a *Assessor) AssessAll(ctx context.Context, names []string, each func(Asse
 	return out, nil
 }
 
-func (a *Assessor) assess(ctx context.Context, name string, p Policy) (Assessment, error) {
+func (a *Assessor) assess(ctx context.Context, name string, p Policy, counted *consent.Coverage) (Assessment, error) {
 	seg, err := a.segments.Compile(ctx, name)
 	if err != nil {
 		return Assessment{}, err
@@ -226,7 +235,7 @@ func (a *Assessor) assess(ctx context.Context, name string, p Policy) (Assessmen
 		raise(SpecialCategory, "the rule or the segment's name touches special categories of data (GDPR Art. 9): %s", strings.Join(found, "; "))
 	}
 
-	cov, err := a.coverage(ctx, seg, p)
+	cov, err := a.coverage(ctx, seg, p, counted)
 	switch {
 	case errors.Is(err, consent.ErrNotConfigured):
 		raise(NoConsent, "table %s has no consent set up, so minors, consent coverage and jurisdictions cannot be checked", seg.Table)
@@ -275,17 +284,21 @@ type mainCoverage struct {
 
 // coverage counts the segment's consent on the policy's main channel, or, when
 // it names none, on every channel at once and then picks email (or the first).
-func (a *Assessor) coverage(ctx context.Context, seg segments.Compiled, p Policy) (mainCoverage, error) {
+func (a *Assessor) coverage(ctx context.Context, seg segments.Compiled, p Policy, counted *consent.Coverage) (mainCoverage, error) {
 	var asked []string
 	if p.MainChannel != "" {
 		asked = []string{p.MainChannel}
 	}
-	cov, err := a.consent.Coverage(ctx, consent.SegmentMembers(seg), asked)
+	cov := counted
+	var err error
+	if !judges(counted, seg, p) {
+		cov, err = a.consent.Coverage(ctx, consent.SegmentMembers(seg), asked)
+	}
 	if errors.Is(err, consent.ErrUnknownChannel) && asked != nil {
 		// The policy's main channel is not one this table's consent knows: judge
 		// the table on its own channels, as if the policy named none.
 		p.MainChannel = ""
-		return a.coverage(ctx, seg, p)
+		return a.coverage(ctx, seg, p, counted)
 	}
 	if err != nil {
 		return mainCoverage{}, err
@@ -301,6 +314,18 @@ func (a *Assessor) coverage(ctx context.Context, seg segments.Compiled, p Policy
 	return mainCoverage{Channel: main.Channel, Members: cov.Members, ChannelCoverage: main, AgeUnknown: cov.AgeUnknown,
 		MinorAge: pol.MinorAge, MinorAgeEU: pol.MinorAgeEU, AgeColumn: pol.AgeColumn,
 		UnknownAgeBars: pol.UnknownAge != consent.Contactable}, nil
+}
+
+// judges reports whether a coverage counted already is the one coverage would
+// count for seg: of the same members, without suppression lists, on the
+// policy's main channel or, when it names none, on email (which coverage picks
+// whenever the consent data has it, and a coverage on email shows it has).
+func judges(counted *consent.Coverage, seg segments.Compiled, p Policy) bool {
+	if counted == nil || len(counted.Channels) != 1 || counted.Population != consent.SegmentMembers(seg) {
+		return false
+	}
+	c := counted.Channels[0].Channel
+	return c == p.MainChannel || p.MainChannel == "" && c == "email"
 }
 
 // strictJurisdictions are those with the strictest privacy law a segment's

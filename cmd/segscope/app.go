@@ -46,6 +46,9 @@ func (a *app) resolvePath() (string, error) {
 	return path, nil
 }
 
+// seed fills a new workspace; tests stop it midway.
+var seed = seedSample
+
 // workspace opens the workspace on first use, seeding a new one with the sample data.
 func (a *app) workspace(ctx context.Context) (*query.Workspace, error) {
 	if a.ws != nil {
@@ -78,9 +81,19 @@ func (a *app) workspace(ctx context.Context) (*query.Workspace, error) {
 		}
 	}
 	if ws.Created() && !a.noSample {
-		if err := seedSample(ctx, ws); err != nil {
+		if path != query.Memory {
+			fmt.Fprintf(a.errOut, "note: a new workspace at %s: adding the sample data (once, a few seconds)\n", path)
+		}
+		if err := seed(ctx, ws); err != nil {
 			ws.Close()
-			return nil, fmt.Errorf("seed the new workspace with sample data: %w", err)
+			// The workspace was made a moment ago and holds nothing of anyone's:
+			// without it the next run seeds afresh rather than opening half a
+			// sample that would never be completed.
+			if path != query.Memory {
+				os.Remove(path)
+				os.Remove(path + ".wal")
+			}
+			return nil, fmt.Errorf("seed the new workspace with sample data (nothing was kept; run again to retry): %w", err)
 		}
 	}
 	a.ws = ws

@@ -2,11 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/segscope/segscope/query"
+	sampledata "github.com/segscope/segscope/sample-data"
 )
 
 // The first run leaves a workspace with the sample's tables, its viewing
@@ -145,5 +151,31 @@ func TestSampleWritesViews(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "bad")); !os.IsNotExist(err) {
 			t.Errorf("a refused sample left %s behind (%v)", filepath.Join(dir, "bad"), err)
 		}
+	}
+}
+
+// A first run stopped while the sample is being added (Ctrl+C) keeps nothing:
+// the next run seeds a whole workspace rather than opening half of one.
+func TestStoppedSeedingKeepsNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	var out, errOut bytes.Buffer
+	a := newApp(&out, &errOut)
+	a.workspacePath = path
+	// Stopped after the first table, as Ctrl+C would stop it.
+	seed = func(ctx context.Context, ws *query.Workspace) error {
+		if _, err := ws.ImportFS(ctx, sampledata.SeedFS, sampledata.Tables[0].File, sampledata.Tables[0].Name); err != nil {
+			return err
+		}
+		return context.Canceled
+	}
+	defer func() { seed = seedSample }()
+	if _, err := a.workspace(context.Background()); err == nil || !strings.Contains(err.Error(), "nothing was kept") {
+		t.Fatalf("seeding under a cancelled context: %v", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the half-seeded workspace is still there: %v", err)
+	}
+	if !strings.Contains(errOut.String(), "adding the sample data") {
+		t.Errorf("the first run did not say what it was doing: %q", errOut.String())
 	}
 }

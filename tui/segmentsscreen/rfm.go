@@ -3,8 +3,10 @@ package segmentsscreen
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/tui/common"
@@ -53,15 +55,16 @@ func (m *Model) onRFM(msg rfmMsg) tea.Cmd {
 	}
 	r := msg.rfm
 	lines := func(st *styles.Styles, w int) []string {
-		out := []string{
-			st.Title.Render(fmt.Sprintf("Create %d RFM segments on %s?", len(r.Cells), r.Audience)),
-			st.Muted.Render(draw.Fit(fmt.Sprintf("%s people scored on %s; %s without a timed event are in no cell.",
-				draw.Count(r.People), r.Events, draw.Count(r.Unscored)), w)),
-			"",
+		out := []string{st.Title.Render(fmt.Sprintf("Create %d RFM segments on %s?", len(r.Cells), r.Audience))}
+		said := fmt.Sprintf("%s people scored on %s; %s without a timed event are in no cell.",
+			draw.Count(r.People), r.Events, draw.Count(r.Unscored))
+		for _, l := range strings.Split(ansi.Wordwrap(said, w, " "), "\n") {
+			out = append(out, st.Muted.Render(l))
 		}
+		out = append(out, "")
 		for _, c := range r.Cells {
 			share := float64(c.People) / float64(r.People) * 100
-			out = append(out, st.Item.Render(draw.Fit(fmt.Sprintf("%-22s %9s %5.1f%%", c.Name, draw.Count(c.People), share), w)))
+			out = append(out, st.Item.Render(draw.Fit(fmt.Sprintf("%-24s %9s %5.1f%%", c.Name, draw.Count(c.People), share), w)))
 		}
 		return append(out, "", st.Muted.Render(draw.Fit("Cells that exist get a new version; one change, audited.", w)))
 	}

@@ -202,3 +202,16 @@ func TestGateNeedsAcknowledgement(t *testing.T) {
 		t.Fatalf("an ungated export's risk: %+v", r)
 	}
 }
+
+// BenchmarkRiskAssess is what every export adds before it writes: the segment's
+// assessment (its consent coverage on the main channel is the pass over the
+// data). Beside BenchmarkExportCSV on the same data, it says what the gate costs.
+func BenchmarkRiskAssess(b *testing.B) {
+	e, _ := benchLoaded(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := e.risk.Assess(ctx, "adults"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -237,13 +237,20 @@ func (a *Assessor) assess(ctx context.Context, name string, p Policy, counted *c
 
 	cov, err := a.coverage(ctx, seg, p, counted)
 	switch {
-	case errors.Is(err, consent.ErrNotConfigured):
-		raise(NoConsent, "table %s has no consent set up, so minors, consent coverage and jurisdictions cannot be checked", seg.Table)
+	case err != nil && ctx.Err() != nil:
+		return Assessment{}, err
+	case err != nil:
+		// A setup that no longer fits its data is no reason to refuse the rest
+		// of the assessment (and the exports without a channel that need no
+		// consent): it is a risk of its own.
+		why := fmt.Sprintf("table %s has no consent set up", seg.Table)
+		if !errors.Is(err, consent.ErrNotConfigured) {
+			why = fmt.Sprintf("the consent of table %s could not be counted (%v)", seg.Table, err)
+		}
+		raise(NoConsent, "%s, so minors, consent coverage and jurisdictions cannot be checked", why)
 		if as.Members, err = a.ws.Count(ctx, seg.Table, seg.Where); err != nil {
 			return Assessment{}, err
 		}
-	case err != nil:
-		return Assessment{}, err
 	default:
 		as.Members, as.Channel = cov.Members, cov.Channel
 		consentFlags(cov, p, raise)
@@ -282,34 +289,34 @@ type mainCoverage struct {
 	UnknownAgeBars bool
 }
 
-// coverage counts the segment's consent on the policy's main channel, or, when
-// it names none, on every channel at once and then picks email (or the first).
+// defaultChannel is the main channel when the policy names none.
+const defaultChannel = "email"
+
+// coverage counts the segment's consent on the policy's main channel (email when
+// it names none); only when the table's consent does not know that channel, on
+// every channel at once, taking the first. One channel is asked, not all: every
+// export pays for this count unless its gate counted it already (counted), and
+// each channel asked adds to it.
 func (a *Assessor) coverage(ctx context.Context, seg segments.Compiled, p Policy, counted *consent.Coverage) (mainCoverage, error) {
-	var asked []string
-	if p.MainChannel != "" {
-		asked = []string{p.MainChannel}
-	}
 	cov := counted
-	var err error
 	if !judges(counted, seg, p) {
-		cov, err = a.consent.Coverage(ctx, consent.SegmentMembers(seg), asked)
-	}
-	if errors.Is(err, consent.ErrUnknownChannel) && asked != nil {
-		// The policy's main channel is not one this table's consent knows: judge
-		// the table on its own channels, as if the policy named none.
-		p.MainChannel = ""
-		return a.coverage(ctx, seg, p, counted)
-	}
-	if err != nil {
-		return mainCoverage{}, err
+		channel := p.MainChannel
+		if channel == "" {
+			channel = defaultChannel
+		}
+		var err error
+		cov, err = a.consent.Coverage(ctx, consent.SegmentMembers(seg), []string{channel})
+		if errors.Is(err, consent.ErrUnknownChannel) {
+			cov, err = a.consent.Coverage(ctx, consent.SegmentMembers(seg), nil)
+		}
+		if err != nil {
+			return mainCoverage{}, err
+		}
 	}
 	if len(cov.Channels) == 0 {
 		return mainCoverage{Members: cov.Members}, nil
 	}
 	main := cov.Channels[0]
-	if cc, ok := cov.Channel("email"); ok && p.MainChannel == "" {
-		main = cc
-	}
 	pol := cov.Config.Policy
 	return mainCoverage{Channel: main.Channel, Members: cov.Members, ChannelCoverage: main, AgeUnknown: cov.AgeUnknown,
 		MinorAge: pol.MinorAge, MinorAgeEU: pol.MinorAgeEU, AgeColumn: pol.AgeColumn,
@@ -318,8 +325,8 @@ func (a *Assessor) coverage(ctx context.Context, seg segments.Compiled, p Policy
 
 // judges reports whether a coverage counted already is the one coverage would
 // count for seg: of the same members, without suppression lists, on the
-// policy's main channel or, when it names none, on email (which coverage picks
-// whenever the consent data has it, and a coverage on email shows it has).
+// policy's main channel or, when it names none, on email (which coverage asks
+// first, and a coverage on email shows the consent data has it).
 func judges(counted *consent.Coverage, seg segments.Compiled, p Policy) bool {
 	if counted == nil || len(counted.Channels) != 1 || counted.Population != consent.SegmentMembers(seg) {
 		return false

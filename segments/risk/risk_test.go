@@ -234,3 +234,59 @@ func TestPolicyGatesAndIsAudited(t *testing.T) {
 		t.Errorf("refused changes were audited: %d entries, then %d", len(entries), len(again))
 	}
 }
+
+// Coverage is judged on the policy's main channel, else email, else the first
+// channel the table's consent knows; a main channel the table does not know
+// falls back the same way.
+func TestMainChannel(t *testing.T) {
+	ws := people(t)
+	ctx := context.Background()
+	a := newAssessor(ws)
+	querytest.ImportCSV(t, ws, "texters", "id,sms_opt_in,tag\n1,yes,a\n2,no,a\n3,no,a\n")
+	c := consent.Config{Table: "texters", Layout: consent.Wide, Policy: consent.DefaultPolicy(),
+		Wide: []consent.WideColumn{{Column: "sms_opt_in", Channel: "sms"}}}
+	if _, err := consent.New(ws).Setup(ctx, c, "test setup"); err != nil {
+		t.Fatal(err)
+	}
+	define(t, ws, segments.Definition{Name: "texts", Table: "texters", Rule: "tag = 'a'", Description: "d", Reason: "r"})
+	define(t, ws, segments.Definition{Name: "mails", Table: "people", Rule: "tag = 'a'", Description: "d", Reason: "r"})
+	channel := func(name string) (string, Assessment) {
+		as, err := a.Assess(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return as.Channel, as
+	}
+	if ch, _ := channel("mails"); ch != "email" {
+		t.Errorf("people judged on %q, want email", ch)
+	}
+	if ch, as := channel("texts"); ch != "sms" || !slices.Contains(codes(as), LowCoverage) {
+		t.Errorf("texters judged on %q (%v), want sms with low coverage (1 of 3)", ch, codes(as))
+	}
+	p, _ := a.Policy(ctx)
+	p.MainChannel = "push"
+	if _, err := a.SetPolicy(ctx, p, "push first"); err != nil {
+		t.Fatal(err)
+	}
+	if ch, _ := channel("mails"); ch != "email" {
+		t.Errorf("with an unknown main channel, people judged on %q, want email", ch)
+	}
+}
+
+// A consent setup that no longer fits its table is a flag of its own, with the
+// reason, not a failure of the assessment.
+func TestBrokenConsentIsAFlag(t *testing.T) {
+	ws := people(t)
+	ctx := context.Background()
+	define(t, ws, segments.Definition{Name: "s", Table: "people", Rule: "tag = 'a'", Description: "d", Reason: "r"})
+	// Imported again without its opt-in column.
+	querytest.ImportCSV(t, ws, "people", "id,email,country,age,tag\n1,a@x.co,US,30,a\n")
+	as, err := newAssessor(ws).Assess(ctx, "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(codes(as), NoConsent) || !strings.Contains(as.Flags[0].Reason, "could not be counted") ||
+		!strings.Contains(as.Flags[0].Reason, "email_opt_in") || as.Members != 1 {
+		t.Fatalf("flags %+v, members %d", as.Flags, as.Members)
+	}
+}

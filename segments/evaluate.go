@@ -93,7 +93,7 @@ func (s *Store) SQLFor(ctx context.Context, name string, d *rule.Dialect, sel Se
 	if err != nil {
 		return "", err
 	}
-	table, err := d.Ident(c.Table)
+	table, err := d.Table(c.Table)
 	if err != nil {
 		return "", fmt.Errorf("segment %s for %s: %w", name, d.Name, err)
 	}

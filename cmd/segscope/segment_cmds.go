@@ -20,7 +20,7 @@ func (a *app) segmentCmd() *cobra.Command {
 	}
 	cmd.AddCommand(a.segmentDefineCmd(), a.segmentPreviewCmd(), a.segmentListCmd(), a.segmentShowCmd(), a.segmentHistoryCmd(),
 		a.segmentCountCmd(), a.segmentMembersCmd(), a.segmentSQLCmd(), a.segmentDeleteCmd(),
-		a.segmentDiffCmd(), a.segmentTrendCmd())
+		a.segmentDiffCmd(), a.segmentTrendCmd(), a.segmentExportDefsCmd(), a.segmentImportDefsCmd())
 	return cmd
 }
 

@@ -234,3 +234,20 @@ func EventTables(e Expr) []string {
 	walk(e)
 	return names
 }
+
+// Segments returns the segments a rule uses, segment('name'), in order of
+// first appearance; not those that they use in turn.
+func Segments(e Expr) []string {
+	var names []string
+	var walk func(Expr)
+	walk = func(e Expr) {
+		if r, ok := e.(*SegmentRef); ok && !slices.Contains(names, r.Name) {
+			names = append(names, r.Name)
+		}
+		for _, c := range children(e) {
+			walk(c)
+		}
+	}
+	walk(e)
+	return names
+}

@@ -143,7 +143,7 @@ func (c *compiler) emit(b *strings.Builder, e Expr) error {
 		// false give unknown or false, never true.
 		return c.list(b, "(", " "+strings.ToUpper(e.Op)+" ", ")", e.Terms, c.emit)
 	case *Binary:
-		if c.d != DuckDB {
+		if !c.d.direct {
 			return c.binary(b, e)
 		}
 		b.WriteByte('(')
@@ -159,7 +159,7 @@ func (c *compiler) emit(b *strings.Builder, e Expr) error {
 		b.WriteString(" " + strings.ToUpper(notPrefix(e.Not)) + strings.ToUpper(e.Op) + " ")
 		return c.close(b, c.value(b, e.R))
 	case *In:
-		if c.d != DuckDB {
+		if !c.d.direct {
 			return c.inList(b, e)
 		}
 		b.WriteByte('(')
@@ -171,7 +171,7 @@ func (c *compiler) emit(b *strings.Builder, e Expr) error {
 		}
 		b.WriteByte(')')
 	case *Between:
-		if c.d != DuckDB {
+		if !c.d.direct {
 			return c.between(b, e)
 		}
 		b.WriteByte('(')

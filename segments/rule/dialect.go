@@ -26,6 +26,10 @@ import (
 // CAST(current_timestamp AS TIMESTAMP) is.
 type Dialect struct {
 	Name string
+	// direct is DuckDB's, whose forms compile.go writes itself.
+	direct bool
+	// table writes a table's name where a rule reads it; nil quotes it.
+	table func(string) string
 
 	quote   func(string) string // a quoted identifier
 	maxName int                 // the longest identifier in bytes; 0 for no limit
@@ -92,6 +96,23 @@ func (d *Dialect) Ident(name string) (string, error) {
 	return d.quote(name), nil
 }
 
+// Table writes the name of a table a query reads: quoted, or as WithTables says.
+func (d *Dialect) Table(name string) (string, error) {
+	if d.table != nil {
+		return d.table(name), nil
+	}
+	return d.Ident(name)
+}
+
+// WithTables returns d writing each table a rule reads, its audience and
+// the event tables of its conditions, as ref has it rather than quoted:
+// dbt's {{ source('segscope', 'orders') }}.
+func (d *Dialect) WithTables(ref func(name string) string) *Dialect {
+	c := *d
+	c.table = ref
+	return &c
+}
+
 // Literal writes a string literal for the dialect.
 func (d *Dialect) Literal(s string) string { return d.str(s) }
 
@@ -108,7 +129,7 @@ func backslashString(s, quote string) string {
 
 // DuckDB is the workspace's own engine and the compiler's default.
 var DuckDB = &Dialect{
-	Name:  "duckdb",
+	Name: "duckdb", direct: true,
 	quote: doubleQuote, str: quoteString, double: "DOUBLE",
 	date:      func(v string) string { return "DATE " + quoteString(v) },
 	timestamp: func(v string) string { return "TIMESTAMP " + quoteString(v) },
@@ -299,6 +320,15 @@ func (c *compiler) ident(name string) string {
 	return q
 }
 
+// tableRef writes the name of a table the rule reads.
+func (c *compiler) tableRef(name string) string {
+	q, err := c.d.Table(name)
+	if err != nil && c.err == nil {
+		c.err = err
+	}
+	return q
+}
+
 // now is the as-of time in SQL: the schema's, or the current time.
 func (c *compiler) now() string {
 	if c.schema.AsOf.IsZero() {
@@ -310,7 +340,7 @@ func (c *compiler) now() string {
 // timeAgo is the as-of time minus an interval, as a plain timestamp so that
 // it compares with DATE and TIMESTAMP columns alike.
 func (c *compiler) timeAgo(amount int64, unit string) string {
-	if c.schema.AsOf.IsZero() && c.d == DuckDB {
+	if c.schema.AsOf.IsZero() && c.d.direct {
 		return c.d.minus("", amount, unit)
 	}
 	return c.d.minus(c.now(), amount, unit)
@@ -485,7 +515,7 @@ func (c *compiler) cannot(e Expr, what, why string) error {
 
 // callSQL writes a whitelisted function in the dialect.
 func (c *compiler) callSQL(b *strings.Builder, e *Call) error {
-	if c.d == DuckDB {
+	if c.d.direct {
 		return c.list(b, e.Name+"(", ", ", ")", e.Args, c.value)
 	}
 	var args []string

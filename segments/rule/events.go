@@ -264,7 +264,7 @@ func (c *compiler) eventCondition(b *strings.Builder, cond Expr, a *Aggregate) e
 // the compiler's schema is the event table's.
 func (c *compiler) eventsOf(b *strings.Builder, a *Aggregate, ev EventTable) error {
 	evKey := c.ident(ev.Key)
-	b.WriteString(" FROM " + c.ident(ev.Name) + " WHERE " + evKey + " IS NOT NULL")
+	b.WriteString(" FROM " + c.tableRef(ev.Name) + " WHERE " + evKey + " IS NOT NULL")
 	c.schema, c.event = Schema{Table: ev.Name, Columns: ev.Columns, AsOf: c.schema.AsOf}, ev
 	if a.Where != nil {
 		b.WriteString(" AND ")

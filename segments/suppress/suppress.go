@@ -267,29 +267,28 @@ func (s *Service) add(ctx context.Context, req AddRequest) (Added, error) {
 		for i, n := range normalized {
 			hashes[i] = Hash(salt, req.Kind, n)
 		}
-		listed, err := listedAmong(ctx, tx, req.List, req.Kind, hashes)
-		if err != nil {
-			return err
-		}
-		var fresh []string
-		for _, h := range hashes {
-			if !listed[h] {
-				fresh = append(fresh, h)
-			}
-		}
-		res.AlreadyListed, res.Added = len(hashes)-len(fresh), len(fresh)
 		now := time.Now().UTC()
-		for chunk := range slices.Chunk(fresh, 1000) {
+		// The hashes are distinct already; those the list holds are left out in
+		// the insert itself, so a long list is never read into memory.
+		for chunk := range slices.Chunk(hashes, 10000) {
 			values := make([]string, len(chunk))
 			for i, h := range chunk {
 				// A hash is hex: quoting it is for form's sake.
 				values[i] = "(" + query.QuoteString(h) + ")"
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO segscope.suppressions SELECT ?, ?, h, ?, ? FROM (VALUES `+
-				strings.Join(values, ", ")+`) AS v(h)`, req.List, string(req.Kind), now, s.ws.Actor()); err != nil {
+			r, err := tx.ExecContext(ctx, `INSERT INTO segscope.suppressions SELECT ?, ?, h, ?, ? FROM (VALUES `+
+				strings.Join(values, ", ")+`) AS v(h) WHERE h NOT IN (SELECT hash FROM segscope.suppressions WHERE list = ? AND kind = ?)`,
+				req.List, string(req.Kind), now, s.ws.Actor(), req.List, string(req.Kind))
+			if err != nil {
 				return err
 			}
+			n, err := r.RowsAffected()
+			if err != nil {
+				return err
+			}
+			res.Added += int(n)
 		}
+		res.AlreadyListed = len(hashes) - res.Added
 		_, err = s.ws.AppendAudit(ctx, tx, ActionAdd, req.List, map[string]any{
 			"kind": req.Kind, "read": res.Read, "added": res.Added, "already_listed": res.AlreadyListed,
 			"duplicates": res.Duplicates, "skipped_invalid": len(res.Skipped), "source": req.Source, "reason": req.Reason,
@@ -480,30 +479,6 @@ func ensureSalt(ctx context.Context, tx *sql.Tx) (string, error) {
 	salt = hex.EncodeToString(b)
 	_, err = tx.ExecContext(ctx, `INSERT INTO segscope.suppression_salt VALUES (?)`, salt)
 	return salt, err
-}
-
-// listedAmong reports which of hashes the list already holds for kind.
-func listedAmong(ctx context.Context, q querier, list string, k Kind, hashes []string) (map[string]bool, error) {
-	rows, err := q.QueryContext(ctx, `SELECT hash FROM segscope.suppressions WHERE list = ? AND kind = ?`, list, string(k))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	want := make(map[string]bool, len(hashes))
-	for _, h := range hashes {
-		want[h] = true
-	}
-	out := map[string]bool{}
-	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
-			return nil, err
-		}
-		if want[h] {
-			out[h] = true
-		}
-	}
-	return out, rows.Err()
 }
 
 func hasTable(ctx context.Context, q querier, name string) (bool, error) {

@@ -52,13 +52,13 @@ func segscopeBinary(t *testing.T) string {
 	return built.bin
 }
 
-// TestMain removes what the package's tests build or generate once for all.
+// TestMain removes what the package's tests build or generate once for all
+// (querytest.Main: the fixtures and generated data).
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := querytest.Main(m)
 	if built.dir != "" {
 		os.RemoveAll(built.dir)
 	}
-	querytest.Cleanup()
 	os.Exit(code)
 }
 

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -35,6 +36,7 @@ var (
 	dirOnce sync.Once
 	dir     string
 	dirErr  error
+	mainRan bool
 )
 
 func makeDir() { dir, dirErr = os.MkdirTemp("", "segscope-fixtures-") }
@@ -51,6 +53,7 @@ func Main(m *testing.M) int {
 	dirOnce.Do(makeDir)
 	if dirErr == nil {
 		os.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+		mainRan = true
 	}
 	code := m.Run()
 	if dir != "" {
@@ -64,6 +67,10 @@ func Main(m *testing.M) int {
 // test has yet.
 func (f *Fixture) Copy(tb testing.TB, path string) {
 	tb.Helper()
+	if !mainRan {
+		tb.Fatal("querytest: a package using fixtures runs its tests from querytest.Main (TestMain), " +
+			"so that the fixtures' audit key is not the user's")
+	}
 	f.once.Do(func() { f.path, f.err = f.make(tb) })
 	if f.err != nil {
 		tb.Fatalf("building the fixture: %v", f.err)
@@ -135,4 +142,30 @@ func EmptyFile(tb testing.TB, path string) *query.Workspace {
 	}
 	ws.SetActor("tester")
 	return ws
+}
+
+var samples struct {
+	sync.Mutex
+	byTables map[string]*Fixture
+}
+
+// SampleCopy is SampleFile without the import in every test: the sample
+// tables named (all of them when none are) are imported once per test binary
+// and each test opens a copy.
+func SampleCopy(tb testing.TB, tables ...string) *query.Workspace {
+	tb.Helper()
+	key := strings.Join(tables, ",")
+	samples.Lock()
+	f := samples.byTables[key]
+	if f == nil {
+		f = NewFixture(func(tb testing.TB, path string) *query.Workspace {
+			return SampleFile(tb, path, tables...)
+		})
+		if samples.byTables == nil {
+			samples.byTables = map[string]*Fixture{}
+		}
+		samples.byTables[key] = f
+	}
+	samples.Unlock()
+	return f.Open(tb)
 }

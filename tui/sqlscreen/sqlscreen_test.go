@@ -3,7 +3,7 @@ package sqlscreen
 import (
 	"context"
 	"errors"
-	"path/filepath"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,9 +16,11 @@ import (
 	"github.com/segscope/segscope/tui/styles"
 )
 
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
+
 func newScreen(t *testing.T, tables ...string) *Model {
 	t.Helper()
-	ws := querytest.SampleFile(t, filepath.Join(t.TempDir(), "w.duckdb"), tables...)
+	ws := querytest.SampleCopy(t, tables...)
 	m := New(common.NewEnv(context.Background(), ws, styles.New(styles.NoColor), time.Now, ""))
 	m.SetSize(140, 40)
 	return m

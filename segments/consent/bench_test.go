@@ -25,11 +25,7 @@ func benchFiles(b *testing.B) (subscribers, events string) {
 	return filepath.Join(dir, "subscribers.parquet"), filepath.Join(dir, "consent.parquet")
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	querytest.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 // benchLoaded returns a segscope service and a raw database holding the same tables.
 func benchLoaded(b *testing.B) (*Service, *sql.DB) {

@@ -28,15 +28,25 @@ func newService(ws *query.Workspace) *Service {
 	return s
 }
 
-// sample is a workspace holding the sample tables named (all when none are) with
-// the sample's consent set up, as a new workspace is seeded.
+// samples are sample's workspaces by the tables named, each built once per
+// test binary: the import and the setup cost more than most tests here.
+var samples = map[string]*querytest.Fixture{}
+
+// sample is a copy of a workspace holding the sample tables named (all when
+// none are) with the sample's consent set up, as a new workspace is seeded.
 func sample(t testing.TB, tables ...string) *query.Workspace {
 	t.Helper()
-	ws := querytest.Sample(t, tables...)
-	if err := New(ws).SetupSample(context.Background()); err != nil {
-		t.Fatal(err)
+	key := strings.Join(tables, ",")
+	if samples[key] == nil {
+		samples[key] = querytest.NewFixture(func(tb testing.TB, path string) *query.Workspace {
+			ws := querytest.SampleFile(tb, path, tables...)
+			if err := New(ws).SetupSample(context.Background()); err != nil {
+				tb.Fatal(err)
+			}
+			return ws
+		})
 	}
-	return ws
+	return samples[key].Open(t)
 }
 
 func define(t testing.TB, ws *query.Workspace, name, table, rule string) segments.Compiled {

@@ -13,7 +13,7 @@ import (
 
 func TestSetupStoresAndAudits(t *testing.T) {
 	ctx := context.Background()
-	ws := querytest.Sample(t)
+	ws := querytest.SampleCopy(t)
 	s := newService(ws)
 	cfg := Config{
 		Table: "subscribers", Key: "subscriber_id", Layout: Long,
@@ -74,7 +74,7 @@ func TestSetupStoresAndAudits(t *testing.T) {
 
 func TestSetupRejectsBadConfigs(t *testing.T) {
 	ctx := context.Background()
-	ws := querytest.Sample(t)
+	ws := querytest.SampleCopy(t)
 	s := newService(ws)
 	long := func(edit func(*Config)) Config {
 		c := Config{Table: "subscribers", Layout: Long, Policy: DefaultPolicy(),

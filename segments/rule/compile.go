@@ -53,7 +53,9 @@ func CompileNamed(name, src string, s Schema, resolve SegmentResolver) (string, 
 func CompileFor(d *Dialect, name, src string, s Schema, resolve SegmentResolver) (string, error) {
 	c := &compiler{d: d, schema: s, resolve: resolve, top: name, done: map[string]string{}, bools: map[Expr]bool{}}
 	sql, err := c.rule(src)
-	if err == nil && len(sql) > MaxSQLBytes {
+	// Other engines' forms can be longer than DuckDB's (a guarded division
+	// writes its operands twice), so their whole text is bounded too.
+	if err == nil && !d.direct && len(sql) > MaxSQLBytes {
 		err = fmt.Errorf("rule is too large once written for %s (over %d bytes of SQL)", d.Name, MaxSQLBytes)
 	}
 	return sql, err

@@ -22,7 +22,9 @@
 // and spend 0, and have no first, last, average, least or most.
 //
 // Parse builds the syntax tree, Check type-checks it against a Schema and
-// Compile does both and produces SQL. Every error is an *Error that says
+// Compile does both and produces SQL. CompileFor writes the same rule for
+// another engine (Postgres, BigQuery, Snowflake, Databricks: see Dialect)
+// with the same members, or says what that engine cannot express. Every error is an *Error that says
 // where, what was found and what would have been accepted. Tokens splits a
 // rule for syntax highlighting without ever failing.
 //

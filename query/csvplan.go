@@ -26,8 +26,15 @@ type csvPlan struct {
 	headerLine string
 }
 
-// reader is the read_csv call of the plan.
+// reader is the read_csv call of the plan, keeping rejected rows aside.
 func (p *csvPlan) reader() string {
+	opts := append(p.arguments(), "store_rejects = true", "rejects_table = '"+rejectsTable+"'", "rejects_scan = '"+rejectsScan+"'")
+	return "read_csv(" + strings.Join(opts, ", ") + ")"
+}
+
+// arguments are read_csv's arguments for the plan: the path, the dialect and
+// the types forced on the reader.
+func (p *csvPlan) arguments() []string {
 	opts := slices.Clone(p.options)
 	if len(p.types) > 0 {
 		var fields []string
@@ -36,8 +43,7 @@ func (p *csvPlan) reader() string {
 		}
 		opts = append(opts, "types = {"+strings.Join(fields, ", ")+"}")
 	}
-	opts = append(opts, "store_rejects = true", "rejects_table = '"+rejectsTable+"'", "rejects_scan = '"+rejectsScan+"'")
-	return "read_csv(" + strings.Join(opts, ", ") + ")"
+	return opts
 }
 
 // planCSV sniffs the file and decides how to read it.

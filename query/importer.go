@@ -57,6 +57,11 @@ type ImportResult struct {
 	Replaced  bool           `json:"replaced"`
 	Changes   []ImportChange `json:"changes"`
 	Notes     []string       `json:"notes,omitempty"`
+	// Attached says the files stay where they are (Attach): the table is a
+	// view of Files files, checked for changes by Check (CheckSHA256 or CheckMtime).
+	Attached bool   `json:"attached,omitempty"`
+	Files    int    `json:"files,omitempty"`
+	Check    string `json:"check,omitempty"`
 }
 
 // Import reads path into a table, replacing any table of the same name in one
@@ -122,11 +127,16 @@ func (w *Workspace) importFile(ctx context.Context, path string, opts ImportOpti
 	}
 
 	err = w.WriteTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?`, table).Scan(&res.Replaced); err != nil {
+		kind, err := relationKind(ctx, tx, table)
+		if err != nil {
 			return err
 		}
+		res.Replaced = kind != ""
 		var previousKey string
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(key_column), '') FROM segscope.tables WHERE table_name = ?`, table).Scan(&previousKey); err != nil {
+			return err
+		}
+		if err := dropAttached(ctx, tx, table); err != nil {
 			return err
 		}
 		if err := w.load(ctx, tx, src, link, &res, phase); err != nil {

@@ -127,7 +127,8 @@ func (w *Workspace) orderedPage(ctx context.Context, p Page, src rowSource, ord 
 
 // rowSource says how pages of a table name their rows' positions. Normally that
 // is DuckDB's rowid pseudo-column, but a user column called rowid (any case)
-// shadows it, and then it would sort and join on the user's values. Such a table
+// shadows it, and then it would sort and join on the user's values (and an
+// attached table's view has none). Such a table
 // is read through a numbering of its rows in insertion order instead: slower
 // (every page numbers the table from the top), but right.
 type rowSource struct {
@@ -148,7 +149,12 @@ func (w *Workspace) rowSource(ctx context.Context, table string) (rowSource, err
 	for _, c := range cols {
 		taken[strings.ToLower(c.Name)] = true
 	}
-	if !taken["rowid"] {
+	// A view of attached files has no rowid at all.
+	attached, err := w.IsAttached(ctx, table)
+	if err != nil {
+		return rowSource{}, err
+	}
+	if !taken["rowid"] && !attached {
 		return src, nil
 	}
 	// A position column name that no column of the table takes, ignoring case as DuckDB does.

@@ -30,9 +30,19 @@ func (r ImportResult) Summary() []string {
 	if r.Replaced {
 		verb = "replaced"
 	}
+	from := r.Path
+	if r.Attached {
+		verb = "attached"
+		if r.Files > 1 {
+			from = fmt.Sprintf("%s (%s)", r.Path, CountOf(int64(r.Files), "file", "files"))
+		}
+	}
 	lines := []string{
-		fmt.Sprintf("%s %s from %s: %s, %s", verb, r.Table, r.Path, CountOf(r.Rows, "row", "rows"), CountOf(int64(r.Columns), "column", "columns")),
+		fmt.Sprintf("%s %s from %s: %s, %s", verb, r.Table, from, CountOf(r.Rows, "row", "rows"), CountOf(int64(r.Columns), "column", "columns")),
 		fmt.Sprintf("key: %s (%s)", r.Key, r.KeyReason),
+	}
+	if r.Key == "" {
+		lines[1] = "key: " + r.KeyReason
 	}
 	for _, c := range r.Changes {
 		if c.Kind == "type" {

@@ -28,18 +28,29 @@ type TableInfo struct {
 	Columns int    `json:"columns"`
 	Key     string `json:"key_column"`
 	Source  string `json:"source"`
+	// Attached says the table is a view of files that stay where they are
+	// (Attach); Rows is then the count recorded when they were attached.
+	Attached bool `json:"attached,omitempty"`
+	// Problem says why an attached table can't be read as it was attached (a
+	// file changed or went missing); "" when it can.
+	Problem string `json:"problem,omitempty"`
 }
 
 // ErrNoTable is wrapped by errors about a table that is not in the workspace.
 var ErrNoTable = errors.New("no such table")
 
-// tableCatalogQuery lists the workspace's own tables with their column counts;
-// a caller may narrow it. It reads the catalog alone: joined in SQL to the
-// metadata tables it cost a listing about a third more than the same three
-// reads run apart and matched in Go (see tableInfos).
+// tableCatalogQuery lists the workspace's own tables, and the views of
+// attached tables, with their column counts; a caller may narrow it by
+// table_name. It reads the catalog alone: joined in SQL to the metadata tables
+// it cost a listing about a third more than the same three reads run apart and
+// matched in Go (see tableInfos).
 const tableCatalogQuery = `
-	SELECT table_name, column_count FROM duckdb_tables()
-	WHERE schema_name = 'main' AND database_name = current_database() AND NOT temporary`
+	SELECT * FROM (
+		SELECT table_name, column_count, false AS is_view FROM duckdb_tables()
+		WHERE schema_name = 'main' AND database_name = current_database() AND NOT temporary
+		UNION ALL SELECT view_name, column_count, true FROM duckdb_views()
+		WHERE schema_name = 'main' AND database_name = current_database() AND NOT temporary AND NOT internal)
+	WHERE true`
 
 // tableMetaQuery reads every table's key and source as segscope recorded them
 // (one row a table: an import replaces its table's row, SetKey updates it).
@@ -60,6 +71,9 @@ func (w *Workspace) Table(ctx context.Context, name string) (TableInfo, error) {
 		return TableInfo{}, err
 	}
 	if len(tables) == 1 {
+		if tables[0].Problem != "" {
+			return tables[0], fmt.Errorf("table %q: %w", name, w.checkAttached(ctx, name))
+		}
 		return tables[0], nil
 	}
 	names, err := w.TableNames(ctx)
@@ -108,7 +122,7 @@ func (w *Workspace) tableInfos(ctx context.Context, name string) ([]TableInfo, e
 	var tables []TableInfo
 	for rows.Next() {
 		var t TableInfo
-		if err := rows.Scan(&t.Name, &t.Columns); err != nil {
+		if err := rows.Scan(&t.Name, &t.Columns, &t.Attached); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("list tables: %w", err)
 		}
@@ -129,7 +143,34 @@ func (w *Workspace) tableInfos(ctx context.Context, name string) ([]TableInfo, e
 	if err := w.countRows(ctx, tables); err != nil {
 		return nil, err
 	}
+	if err := w.attachedInfo(ctx, tables); err != nil {
+		return nil, err
+	}
 	return tables, nil
+}
+
+// attachedInfo gives the attached tables their recorded row counts, which a
+// listing must not pay a scan of every file for, and checks their files.
+func (w *Workspace) attachedInfo(ctx context.Context, tables []TableInfo) error {
+	att, err := w.attachments(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range tables {
+		t := &tables[i]
+		files, ok := att[t.Name]
+		if !t.Attached || !ok {
+			continue
+		}
+		t.Rows = 0
+		for _, f := range files {
+			t.Rows += f.rows
+		}
+		if err := w.checkAttached(ctx, t.Name); err != nil {
+			t.Problem = err.Error()
+		}
+	}
+	return nil
 }
 
 // tableMeta fills in the key and source segscope recorded for each of tables;
@@ -165,9 +206,14 @@ func (w *Workspace) countRows(ctx context.Context, tables []TableInfo) error {
 	if len(tables) == 0 {
 		return nil
 	}
-	parts := make([]string, len(tables))
+	var parts []string
 	for i, t := range tables {
-		parts[i] = fmt.Sprintf(`SELECT %d, count(*) FROM main.%s`, i, QuoteIdent(t.Name))
+		if !t.Attached { // an attached table's count is recorded (attachedInfo)
+			parts = append(parts, fmt.Sprintf(`SELECT %d, count(*) FROM main.%s`, i, QuoteIdent(t.Name)))
+		}
+	}
+	if len(parts) == 0 {
+		return nil
 	}
 	rows, err := w.db.QueryContext(ctx, strings.Join(parts, " UNION ALL "))
 	if err != nil {
@@ -203,6 +249,11 @@ func (w *Workspace) LatestTable(ctx context.Context) (string, error) {
 // Columns lists a table's columns in order. Tables change only by import, so the
 // answer is kept until the next one: every segment evaluation asks.
 func (w *Workspace) Columns(ctx context.Context, table string) ([]Column, error) {
+	// Every reading of a table asks for its columns first, so this is where an
+	// attached table whose files changed stops being read.
+	if err := w.checkAttached(ctx, table); err != nil {
+		return nil, fmt.Errorf("table %q: %w", table, err)
+	}
 	key := fmt.Sprintf("%d\x00%s", w.generation.Load(), table)
 	if cols, ok := w.columns.Load(key); ok {
 		return slices.Clone(cols.([]Column)), nil

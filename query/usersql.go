@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -78,6 +79,13 @@ func (w *Workspace) userQuery(ctx context.Context, text string, limit int) (*Res
 		defer conn.Close()
 		return runUserSQL(ctx, conn, text, limit)
 	}
+	// Attached tables are views over files that the private instance must read:
+	// it may open exactly those (the files of tables that changed since they were
+	// attached are left out, so their views fail rather than read something new).
+	allowed, changed, err := w.attachedPaths(ctx)
+	if err != nil {
+		return nil, err
+	}
 	w.checkpointLongLog(ctx, file)
 	// The private instance reads the file as of the last checkpoint plus the
 	// write-ahead log. A checkpoint by this process while the query runs may
@@ -88,7 +96,16 @@ func (w *Workspace) userQuery(ctx context.Context, text string, limit int) (*Res
 		if err != nil {
 			return nil, err
 		}
-		res, err := w.queryLockedInstance(ctx, file, text, limit)
+		res, err := w.queryLockedInstance(ctx, file, allowed, text, limit)
+		if err != nil && len(changed) > 0 && ctx.Err() == nil {
+			// Most likely the query read a table whose files are shut out:
+			// say which, in words a refusal may carry as they are.
+			msgs := make([]string, len(changed))
+			for i, c := range changed {
+				msgs[i] = c.Error()
+			}
+			err = &refusal{msg: "query refused: it may read an attached table whose files changed: " + strings.Join(msgs, "; ")}
+		}
 		after, iterErr := checkpointIteration(file)
 		if iterErr != nil {
 			return nil, iterErr
@@ -127,9 +144,9 @@ func (w *Workspace) databaseFile(ctx context.Context) (string, error) {
 }
 
 // queryLockedInstance runs user SQL on a new in-memory DuckDB instance that can
-// see the workspace file and nothing else on disk.
-func (w *Workspace) queryLockedInstance(ctx context.Context, file, text string, limit int) (*Result, error) {
-	conn, closeAll, err := w.openLockedInstance(ctx, file)
+// see the workspace file, the attached files allowed, and nothing else on disk.
+func (w *Workspace) queryLockedInstance(ctx context.Context, file string, allowed []string, text string, limit int) (*Result, error) {
+	conn, closeAll, err := w.openLockedInstance(ctx, file, allowed)
 	if err != nil {
 		return nil, err
 	}
@@ -138,8 +155,13 @@ func (w *Workspace) queryLockedInstance(ctx context.Context, file, text string, 
 }
 
 // openLockedInstance starts the private instance for one query; closing it
-// frees all the memory the query used.
-func (w *Workspace) openLockedInstance(ctx context.Context, file string) (*sql.Conn, func(), error) {
+// frees all the memory the query used. With no attached files, DuckDB's local
+// file system is switched off entirely. With some, it stays on but external
+// access is off and allowed_paths names exactly those files: DuckDB then opens
+// no other path (checked in usersql_hostile_test.go). It would let a COPY or
+// ATTACH write those files, which is why the parse-tree and statement-type
+// checks that let only a SELECT run matter the more there.
+func (w *Workspace) openLockedInstance(ctx context.Context, file string, allowed []string) (*sql.Conn, func(), error) {
 	var catalog string
 	if err := w.db.QueryRowContext(ctx, `SELECT current_database()`).Scan(&catalog); err != nil {
 		return nil, nil, fmt.Errorf("find the workspace name: %w", err)
@@ -182,6 +204,15 @@ func (w *Workspace) openLockedInstance(ctx context.Context, file string) (*sql.C
 		"SET enable_external_access = false",
 		"SET disabled_filesystems = 'LocalFileSystem'",
 		"SET lock_configuration = true",
+	}
+	if len(allowed) > 0 {
+		quoted := make([]string, len(allowed))
+		for i, p := range allowed {
+			quoted[i] = QuoteString(p)
+		}
+		at := slices.Index(setup, "SET enable_external_access = false")
+		setup = slices.Concat(setup[:at], []string{"SET allowed_paths = [" + strings.Join(quoted, ", ") + "]",
+			"SET enable_external_access = false", "SET lock_configuration = true"})
 	}
 	for _, stmt := range setup {
 		if _, err := conn.ExecContext(ctx, stmt); err != nil {

@@ -48,6 +48,7 @@ type Workspace struct {
 	columns    sync.Map // generation and table name → []Column
 	personal   sync.Map // generation and table name → map[string]pii.Kind
 	memo       sync.Map // generation and a caller's key → what it read (Memo)
+	rehashed   sync.Map // an attached file's path, size and time → whether its hash still matches
 	// anchor signs a checkpoint of the audit chain after each committed append.
 	anchor auditAnchor
 	// session is the open session of a workspace sealed at rest: DuckDB works
@@ -213,7 +214,7 @@ func currentActor() string {
 // schemaVersion is the version of the metadata schema ("segscope") this build
 // reads and writes. A change to the schema raises it and adds its step to
 // migrations, so that every older workspace is brought up to date on open.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // migrations[v] takes the metadata schema from version v to v+1. Version 0 is a
 // workspace from before versions were recorded (with any of the tables older
@@ -240,11 +241,17 @@ var migrations = [schemaVersion][]string{
 		// One row per migration applied; the highest version is the schema's.
 		`CREATE TABLE IF NOT EXISTS segscope.schema_version (version INTEGER, migrated_at TIMESTAMP)`,
 	},
+	{
+		// The files of attached tables (Attach), one row each; sha256 is NULL
+		// for a set checked by modification times.
+		`CREATE TABLE IF NOT EXISTS segscope.attached_files (
+			import_id BIGINT, path VARCHAR, size BIGINT, mtime TIMESTAMP, sha256 VARCHAR, rows BIGINT)`,
+	},
 }
 
 // metadataTables are the tables the migrations make: the check on open names
 // them all, so that one dropped outside segscope is made again as it always was.
-var metadataTables = []string{"imports", "tables", "segments", "segment_versions", "audit", "export_temps", "schema_version"}
+var metadataTables = []string{"imports", "tables", "segments", "segment_versions", "audit", "export_temps", "schema_version", "attached_files"}
 
 // schemaCheck reads the schema version in one statement that binds every
 // metadata table (and reads none of them but two): it fails if one is missing.

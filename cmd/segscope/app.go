@@ -154,6 +154,7 @@ func (a *app) root() *cobra.Command {
 		"memory one SQL query may use, in the query command and the SQL screen, e.g. 2GB or 30% (also $SEGSCOPE_MEMORY_LIMIT; default a quarter of the machine's memory)")
 	root.AddCommand(
 		a.importCmd(),
+		a.attachCmd(),
 		a.tablesCmd(),
 		a.keyCmd(),
 		a.eventsCmd(),

@@ -42,6 +42,45 @@ func (a *app) importCmd() *cobra.Command {
 	return cmd
 }
 
+func (a *app) attachCmd() *cobra.Command {
+	var opts query.AttachOptions
+	cmd := &cobra.Command{
+		Use:   "attach FILE|PATTERN --as NAME [--glob] [--key COL]",
+		Short: "Use Parquet or CSV files as a table where they are, without importing them",
+		Long: "Attach registers Parquet or CSV files as a table that reads them where they lie (a view), for data\n" +
+			"too big to import. The table is named after the file (or --as NAME; a glob needs --as). A path is\n" +
+			"a path: with --glob it is a pattern (*, ?, [...]) matched once, now. The files' sizes and SHA-256\n" +
+			"hashes (modification times for sets over 1 GB) are recorded: when one changes or goes, the table\n" +
+			"says so until it is attached again. The key is detected as an import detects it (judged on a\n" +
+			"random million rows above ten million) or named with --key; there is no row-position key.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := a.workspace(cmd.Context())
+			if err != nil {
+				return err
+			}
+			res, err := ws.Attach(cmd.Context(), args[0], opts)
+			if err != nil {
+				return err
+			}
+			if a.format == "json" {
+				return a.printer().json(res)
+			}
+			for i, line := range res.Summary() {
+				if i > 0 {
+					line = "  " + line
+				}
+				a.note("%s", line)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&opts.Table, "as", "", "table name (default: from the file name; required with --glob)")
+	cmd.Flags().BoolVar(&opts.Glob, "glob", false, "read the path as a pattern (*, ?, [...]) of several files")
+	cmd.Flags().StringVar(&opts.Key, "key", "", "key column (default: kept from before, else detected)")
+	return cmd
+}
+
 // importFiles imports each file, reporting as it goes; it stops at the first
 // failed import. Event tables and audiences made from them follow each import
 // (events.AfterImport); one that can't is reported after the rest, and the
@@ -91,7 +130,14 @@ func (a *app) tablesCmd() *cobra.Command {
 			pr := a.printer()
 			rows := make([][]string, len(tables))
 			for i, t := range tables {
-				rows[i] = []string{t.Name, pr.count(t.Rows), fmt.Sprint(t.Columns), t.Key, t.Source}
+				source := t.Source
+				if t.Attached {
+					source = "attached: " + source
+				}
+				rows[i] = []string{t.Name, pr.count(t.Rows), fmt.Sprint(t.Columns), t.Key, source}
+				if t.Problem != "" && a.format != "json" {
+					a.note("%s: %s", t.Name, t.Problem)
+				}
 			}
 			if tables == nil {
 				tables = []query.TableInfo{}

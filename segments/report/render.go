@@ -96,7 +96,9 @@ No segments are defined.
 - Rule: ` + "`{{md .Rule}}`" + `
 {{if .Problem}}- **Problem:** {{md .Problem}}
 {{else}}- Size: {{count .Size}} of {{count .Base}} ({{pct .Share}})
-{{end}}
+{{end}}{{with .Risk}}- Risk: **{{.Score}}**{{if .Gated}}, exported only with an acknowledged reason{{end}}
+{{range .Flags}}  - {{.Code}} ({{.Severity}}): {{md .Reason}}
+{{end}}{{end}}
 | version | time | author | reason | rule |
 |---:|---|---|---|---|
 {{range .History}}| {{.Version}} | {{when .Time}} | {{.Author}} | {{md .Reason}} | ` + "`{{md .Rule}}`" + ` |
@@ -157,7 +159,8 @@ whether the log still holds that entry.</p>
 {{if .Description}}<p>{{.Description}}</p>{{end}}
 <ul><li>Table: {{.Table}} (key {{.Key}}); owner {{.Owner}}; version {{.Version}}, changed {{when .Updated}}</li>
 <li>Rule: <code>{{.Rule}}</code></li>
-{{if .Problem}}<li class="bad">Problem: {{.Problem}}</li>{{else}}<li>Size: {{count .Size}} of {{count .Base}} ({{pct .Share}})</li>{{end}}</ul>
+{{if .Problem}}<li class="bad">Problem: {{.Problem}}</li>{{else}}<li>Size: {{count .Size}} of {{count .Base}} ({{pct .Share}})</li>{{end}}
+{{with .Risk}}<li>Risk: <b{{if eq .Score "high"}} class="bad"{{end}}>{{.Score}}</b>{{if .Gated}}, exported only with an acknowledged reason{{end}}{{if .Flags}}<ul>{{range .Flags}}<li>{{.Code}} ({{.Severity}}): {{.Reason}}</li>{{end}}</ul>{{end}}</li>{{end}}</ul>
 <table><tr><th class="n">version</th><th>time</th><th>author</th><th>reason</th><th>rule</th></tr>
 {{range .History}}<tr><td class="n">{{.Version}}</td><td>{{when .Time}}</td><td>{{.Author}}</td><td>{{.Reason}}</td><td><code>{{.Rule}}</code></td></tr>
 {{end}}</table>

@@ -14,6 +14,7 @@ import (
 	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/risk"
 )
 
 // Report is everything the rendered document shows.
@@ -42,6 +43,8 @@ type Segment struct {
 	Consent  *consent.Coverage  `json:"consent,omitempty"`
 	Problem  string             `json:"problem,omitempty"` // why a figure is missing
 	Composed []Composition      `json:"composition,omitempty"`
+	// Risk is the segment's risk flags, with their reasons, and score now.
+	Risk *risk.Assessment `json:"risk,omitempty"`
 }
 
 // Composition is the share of a segment's members per value of a column.
@@ -135,6 +138,12 @@ func BuildWith(ctx context.Context, ws *query.Workspace, opts Options) (*Report,
 // scrub masks the personal data free text of a segment may carry.
 func (s *Segment) scrub() {
 	s.Rule, s.Description, s.Problem = pii.Scrub(s.Rule), pii.Scrub(s.Description), pii.Scrub(s.Problem)
+	if s.Risk != nil {
+		for i := range s.Risk.Flags {
+			// A special category's reason quotes the rule's values.
+			s.Risk.Flags[i].Reason = pii.Scrub(s.Risk.Flags[i].Reason)
+		}
+	}
 	for i := range s.History {
 		h := &s.History[i]
 		h.Rule, h.Reason = pii.Scrub(h.Rule), pii.Scrub(h.Reason)
@@ -187,7 +196,15 @@ func buildSegment(ctx context.Context, ws *query.Workspace, store *segments.Stor
 	if errors.Is(err, consent.ErrNotConfigured) {
 		s.Consent, err = nil, nil
 	}
-	return s, err
+	if err != nil {
+		return s, err
+	}
+	as, err := risk.New(ws, consents).Assess(ctx, seg.Name)
+	if err != nil {
+		return s, err
+	}
+	s.Risk = &as
+	return s, nil
 }
 
 func hasColumn(cols []query.Column, name string) bool {

@@ -3,7 +3,6 @@ package events_test
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/querytest"
@@ -55,21 +54,7 @@ func BenchmarkDeriveVsRaw(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	derive()
-	raw()
-	b.ResetTimer()
-	var seg, twin time.Duration
-	for b.Loop() {
-		start := time.Now()
-		derive()
-		seg += time.Since(start)
-		start = time.Now()
-		raw()
-		twin += time.Since(start)
-	}
-	b.ReportMetric(seg.Seconds()/float64(b.N), "segscope-s/op")
-	b.ReportMetric(twin.Seconds()/float64(b.N), "raw-s/op")
-	b.ReportMetric(seg.Seconds()/twin.Seconds(), "ratio")
+	byTurns(b, derive, raw)
 }
 
 // The twin answers the same question: the benchmark's audience is the

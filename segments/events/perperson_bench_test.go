@@ -9,8 +9,8 @@ import (
 )
 
 // byTurns runs segscope's way and the hand-written twin by turns on one load
-// of the data, reporting each side's seconds per run and their ratio, as
-// BenchmarkDeriveVsRaw does.
+// of the data (the shared machine's load falls on both alike), reporting each
+// side's seconds per run and their ratio.
 func byTurns(b *testing.B, seg, raw func()) {
 	seg()
 	raw()

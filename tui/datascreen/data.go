@@ -5,6 +5,7 @@ package datascreen
 
 import (
 	"fmt"
+	"slices"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -39,6 +40,7 @@ type Model struct {
 
 	tables     []query.TableInfo
 	evEntries  []events.Entry // the workspace's event tables, read with the tables
+	keep       bool           // the tables are read again only for the event tables' sake
 	loadErr    error
 	sideCursor int
 	focus      focus
@@ -235,9 +237,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.onTimeline(msg)
 	case common.EventsChangedMsg:
 		// A setup may have made an audience table, and changes what the
-		// sidebar, enter and the profile say of events: read them again.
-		m.wantTable = m.table.Name
-		m.forget()
+		// sidebar, enter and the profile say of events: read them again,
+		// keeping the open table's filter and sort unless it changed.
+		m.wantTable, m.keep = m.table.Name, true
+		m.dists = map[string]distResult{}
 		return m.listTables()
 	case grid.RevealMsg:
 		return m.grid.OnReveal(msg, &m.audit)
@@ -282,6 +285,14 @@ func (m *Model) onTables(msg tablesMsg) tea.Cmd {
 	m.tables, m.evEntries = msg.tables, msg.entries
 	if len(m.tables) == 0 {
 		return nil
+	}
+	if keep := m.keep; keep {
+		m.keep = false
+		if i := slices.Index(m.tables, m.table); i >= 0 && m.ready {
+			m.sideCursor = i
+			return m.fetchProfile()
+		}
+		m.forget() // the open table was made again
 	}
 	pick := 0
 	for i, t := range m.tables {

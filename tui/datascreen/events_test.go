@@ -147,3 +147,22 @@ func TestEventsTableIsOfferedForSetup(t *testing.T) {
 	}
 	tuitest.MustShow(t, m.View(), "360 rows · events of cus")
 }
+
+// A setup elsewhere keeps the open table's filter; the table made again by
+// it is opened afresh.
+func TestEventsSetupKeepsTheOpenFilter(t *testing.T) {
+	t.Parallel()
+	ws := tuitest.Purchases.Open(t)
+	m, hs := openOn(t, ws, "customers", 160, 40)
+	tuitest.Press(t, hs, "/")
+	tuitest.Type(t, hs, "plan = 'gold'")
+	tuitest.Press(t, hs, "enter")
+	if m.rule != "plan = 'gold'" {
+		t.Fatalf("filter %q", m.rule)
+	}
+	tuitest.SetUpPurchases(t, ws)
+	tuitest.Send(t, hs, common.EventsChangedMsg{Table: "purchases", Audience: "customers"})
+	if m.rule != "plan = 'gold'" || m.table.Name != "customers" || len(m.eventsOf("customers")) != 1 {
+		t.Fatalf("after the setup: table %s, filter %q, event tables %v", m.table.Name, m.rule, m.eventsOf("customers"))
+	}
+}

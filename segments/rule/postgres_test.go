@@ -35,13 +35,18 @@ func startPostgres(t *testing.T) *pgx.Conn {
 			t.Skipf("PostgreSQL 15 is not installed (%s/%s missing): apt-get install postgresql-15, as .ci/run does", pgBin, p)
 		}
 	}
-	dir, err := os.MkdirTemp("", "segscope-pg-")
+	// initdb refuses to run as root: the server runs as postgres, which
+	// must own its directory and reach it, so it goes under /tmp rather
+	// than a TMPDIR that may be root's alone.
+	base := ""
+	if os.Geteuid() == 0 {
+		base = "/tmp"
+	}
+	dir, err := os.MkdirTemp(base, "segscope-pg-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	// initdb refuses to run as root: the server runs as postgres, which
-	// must own its directory.
 	var cred *syscall.Credential
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
@@ -72,9 +77,6 @@ func startPostgres(t *testing.T) *pgx.Conn {
 			return fmt.Errorf("%s: %w\n%s", name, err, out)
 		}
 		return nil
-	}
-	if cred != nil {
-		os.Chown(dir, int(cred.Uid), int(cred.Gid))
 	}
 	data := filepath.Join(dir, "data")
 	if err := run("initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8",

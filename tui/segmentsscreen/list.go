@@ -10,6 +10,7 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/risk"
 	"github.com/segscope/segscope/tui/common"
 )
 
@@ -25,6 +26,9 @@ type list struct {
 	sizesID uint64 // the size job whose answers are still wanted
 	pending int    // answers it still owes
 
+	risksID      uint64 // the risk job whose answers are still wanted
+	risksPending int    // answers it still owes
+
 	cols columns
 }
 
@@ -34,6 +38,7 @@ type item struct {
 	size  int64
 	sized bool
 	err   error // the count failed: the rule no longer compiles, say
+	risk  *risk.Assessment
 }
 
 type listMsg struct {
@@ -96,7 +101,7 @@ func (m *Model) onList(msg listMsg) tea.Cmd {
 	for i, seg := range msg.segs {
 		l.items[i] = item{seg: seg}
 		if old, ok := known[seg.Name]; ok && old.seg.Version == seg.Version && old.seg.Table == seg.Table {
-			l.items[i].size, l.items[i].sized, l.items[i].err = old.size, old.sized, old.err
+			l.items[i].size, l.items[i].sized, l.items[i].err, l.items[i].risk = old.size, old.sized, old.err, old.risk
 		}
 		if seg.Name == msg.pick {
 			l.cursor = i
@@ -106,7 +111,7 @@ func (m *Model) onList(msg listMsg) tea.Cmd {
 	m.editor.setTables(msg.tables)
 	m.relayout()
 	m.scrollList()
-	return m.countSizes()
+	return m.recountList()
 }
 
 // countSizes counts the segments a few at a time (segments.Store.Sizes), each

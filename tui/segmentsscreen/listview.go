@@ -36,7 +36,7 @@ func (l *list) layout(width int) {
 	}
 	c := columns{name: min(name, 24), table: min(table, 16), bar: 10}
 	fixed := func() int {
-		return marker + c.name + gap + c.table + gap + sizeW + gap + shareW + 1 + c.bar + gap + versionW + gap + changedW
+		return marker + c.name + gap + c.table + gap + sizeW + gap + shareW + 1 + c.bar + gap + riskW + gap + versionW + gap + changedW
 	}
 	if over := fixed() - width; over > 0 {
 		c.bar = max(c.bar-over, 8)
@@ -115,7 +115,7 @@ func (m *Model) headerRow() string {
 	c := m.list.cols
 	row := strings.Repeat(" ", marker) + draw.Fit("name", c.name) + pad() + draw.Fit("table", c.table) + pad() +
 		draw.FitRight("size", sizeW) + pad() + draw.FitRight("share", shareW) + " " + draw.Fit("", c.bar) + pad() +
-		draw.FitRight("ver", versionW) + pad() + draw.Fit("changed", changedW)
+		draw.Fit("risk", riskW) + pad() + draw.FitRight("ver", versionW) + pad() + draw.Fit("changed", changedW)
 	if c.desc > 0 {
 		row += pad() + "description"
 	}
@@ -152,16 +152,18 @@ func (m *Model) itemRow(i int) string {
 			bar = draw.HBar(float64(it.size), float64(total), c.bar)
 		}
 	}
+	riskText, riskSt := m.riskCell(it)
 	base, mark := st.Item, "  "
 	if i == l.cursor {
 		// One style across the row, so the cursor row reads as one bar.
 		base, mark = st.ItemCursor, "▸ "
-		sizeSt, shareSt, barSt = base, base, base
+		sizeSt, shareSt, barSt, riskSt = base, base, base, base.Render
 	}
 	sp := base.Render(pad())
 	row := base.Render(mark+draw.Fit(seg.Name, c.name)) + sp + base.Render(draw.Fit(seg.Table, c.table)) + sp +
 		sizeSt.Render(draw.FitRight(size, sizeW)) + sp + shareSt.Render(draw.FitRight(share, shareW)) + base.Render(" ") +
-		barSt.Render(draw.Fit(bar, c.bar)) + sp + base.Render(draw.FitRight("v"+strconv.Itoa(seg.Version), versionW)) + sp +
+		barSt.Render(draw.Fit(bar, c.bar)) + sp + riskSt(draw.Fit(riskText, riskW)) + sp +
+		base.Render(draw.FitRight("v"+strconv.Itoa(seg.Version), versionW)) + sp +
 		base.Render(draw.Fit(ago(m.env.Now(), seg.Updated), changedW))
 	if c.desc > 0 {
 		row += sp + base.Render(draw.Fit(seg.Description, c.desc))
@@ -195,6 +197,9 @@ func (m *Model) detail(h int) []string {
 	}
 	if it.broken() {
 		lines = append(lines, " "+st.Error.Render("✗ "+it.err.Error()))
+	}
+	for _, r := range m.riskLines(it) {
+		lines = append(lines, draw.Fit(r, w))
 	}
 	lines = append(lines, "")
 	for _, r := range ruleview.RuleRows(st, seg.Rule, -1, w-4, draw.Span{}) {

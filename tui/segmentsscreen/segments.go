@@ -38,7 +38,7 @@ type Model struct {
 	history history
 	picker  picker
 
-	load, sizes, save, remove, past, fit, preview, columns, rfm task.Slot
+	load, sizes, risks, save, remove, past, fit, preview, columns, rfm task.Slot
 }
 
 // New builds the Segments screen.
@@ -46,7 +46,7 @@ func New(env *common.Env) *Model {
 	m := &Model{env: env, keys: DefaultKeyMap(), editor: newEditor()}
 	// The slots whose work the user waits for; the live size preview is not
 	// one of them, since the next keystroke replaces it anyway.
-	m.Jobs = task.Jobs{&m.load, &m.save, &m.remove, &m.past, &m.fit, &m.sizes, &m.rfm}
+	m.Jobs = task.Jobs{&m.load, &m.save, &m.remove, &m.past, &m.fit, &m.sizes, &m.risks, &m.rfm}
 	m.SetStyles(env.Styles)
 	return m
 }
@@ -108,7 +108,7 @@ func (m *Model) Commands() []common.Command {
 	cmds := []common.Command{
 		{Title: "New segment", Key: m.keys.New, Run: func() tea.Cmd { return m.openNew(m.defaultTable(), "") }},
 		{Title: "New segment from a template", Key: m.keys.Template, Run: m.openPicker},
-		{Title: "Recount segment sizes", Key: m.keys.Refresh, Run: m.countSizes},
+		{Title: "Recount segment sizes and risks", Key: m.keys.Refresh, Run: m.recountList},
 	}
 	if seg, ok := m.current(); ok {
 		cmds = append(cmds,
@@ -135,6 +135,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.onList(msg)
 	case sizeMsg:
 		return m.onSize(msg)
+	case riskMsg:
+		return m.onRisk(msg)
 	case deletedMsg:
 		return m.onDeleted(msg)
 	case historyMsg:

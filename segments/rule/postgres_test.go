@@ -23,18 +23,45 @@ import (
 // pgBin is where Debian's postgresql-15 package puts the server's programs.
 const pgBin = "/usr/lib/postgresql/15/bin"
 
-// startPostgres runs a throwaway PostgreSQL server on a loopback port in a
-// temporary directory, stopped and removed when the test ends. Its default
-// collation is ICU's en-US, which does not order text by bytes as DuckDB
-// does, so the SQL must say how to compare. It skips the test only when the
-// server's programs are not installed (.ci/run installs them).
-func startPostgres(t *testing.T) *pgx.Conn {
+// startPostgres starts a throwaway PostgreSQL server on a loopback port in a
+// temporary directory, stopped and removed when the test ends, while the
+// test goes on: Conn waits for it. Its default collation is ICU's en-US,
+// which does not order text by bytes as DuckDB does, so the SQL must say how
+// to compare. It skips the test only when the server's programs are not
+// installed (.ci/run installs them). The caller defers Conn, so the server
+// is running (and set to stop) before the test ends, however it ends.
+func startPostgres(t *testing.T) *pgServer {
 	t.Helper()
 	for _, p := range []string{"initdb", "pg_ctl", "postgres"} {
 		if _, err := os.Stat(filepath.Join(pgBin, p)); err != nil {
 			t.Skipf("PostgreSQL 15 is not installed (%s/%s missing): apt-get install postgresql-15, as .ci/run does", pgBin, p)
 		}
 	}
+	s := &pgServer{t: t, ready: make(chan struct{})}
+	go func() {
+		defer close(s.ready)
+		s.conn, s.err = launchPostgres(t)
+	}()
+	return s
+}
+
+type pgServer struct {
+	t     *testing.T
+	ready chan struct{}
+	conn  *pgx.Conn
+	err   error
+}
+
+// Conn waits for the server and returns a connection to it.
+func (s *pgServer) Conn() *pgx.Conn {
+	<-s.ready
+	if s.err != nil {
+		s.t.Fatal(s.err)
+	}
+	return s.conn
+}
+
+func launchPostgres(t *testing.T) (*pgx.Conn, error) {
 	// initdb refuses to run as root: the server runs as postgres, which
 	// must own its directory and reach it, so it goes under /tmp rather
 	// than a TMPDIR that may be root's alone.
@@ -44,20 +71,20 @@ func startPostgres(t *testing.T) *pgx.Conn {
 	}
 	dir, err := os.MkdirTemp(base, "segscope-pg-")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	var cred *syscall.Credential
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
-			t.Fatalf("running as root needs the postgres user to run the server: %v", err)
+			return nil, fmt.Errorf("running as root needs the postgres user to run the server: %w", err)
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
 		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 		if err := os.Chown(dir, uid, gid); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 	}
 	run := func(name string, args ...string) error {
@@ -81,30 +108,26 @@ func startPostgres(t *testing.T) *pgx.Conn {
 	data := filepath.Join(dir, "data")
 	if err := run("initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8",
 		"--locale-provider=icu", "--icu-locale=en-US", "--no-sync"); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	port := freePort(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off", port, dir)
 	if err := run("pg_ctl", "-D", data, "-o", opts, "-w", "-l", filepath.Join(dir, "server.log"), "start"); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	t.Cleanup(func() { run("pg_ctl", "-D", data, "-m", "immediate", "stop") })
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port))
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	t.Cleanup(func() { conn.Close(ctx) })
-	return conn
-}
-
-func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return conn, nil
 }
 
 // pgType is the PostgreSQL type a DuckDB column is loaded as.
@@ -165,8 +188,10 @@ func ident(t *testing.T, d *rule.Dialect, name string) string {
 // real PostgreSQL holding the same rows, and checks that both select the
 // very same people, key by key.
 func TestPostgresDifferential(t *testing.T) {
-	conn := startPostgres(t)
+	server := startPostgres(t)
+	defer server.Conn()
 	db := dialectFixture(t)
+	conn := server.Conn()
 	ctx := context.Background()
 	// "Now" is local time in both engines: the same zone in both.
 	var zone string

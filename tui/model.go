@@ -35,6 +35,9 @@ type Options struct {
 	// Import names files to import as the console opens; the Data screen shows
 	// the progress and summary, then opens the first table imported.
 	Import []string
+	// Attach attaches the Import files where they are instead of importing
+	// them (segscope --attach FILE...).
+	Attach bool
 	// NoColor draws without colour (NO_COLOR in the environment does too).
 	NoColor bool
 	// Now is the clock for elapsed times; nil means time.Now. Tests fix it.
@@ -94,7 +97,7 @@ func New(ctx context.Context, ws *query.Workspace, opts Options) *Model {
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		active:  ScreenData,
 	}
-	m.data = datascreen.New(env, datascreen.Options{Table: opts.Table, Import: opts.Import})
+	m.data = datascreen.New(env, datascreen.Options{Table: opts.Table, Import: opts.Import, Attach: opts.Attach})
 	m.slice = slicescreen.New(env)
 	m.sql = sqlscreen.New(env)
 	m.segs = segmentsscreen.New(env)

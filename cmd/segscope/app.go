@@ -26,6 +26,8 @@ type app struct {
 	encrypt       bool
 	// workspaceMemory caps DuckDB's memory for the workspace (0: its default); the console sets it.
 	workspaceMemory int64
+	// attach makes the console attach the files it is given rather than import them.
+	attach bool
 
 	ws *query.Workspace
 }
@@ -143,6 +145,7 @@ func (a *app) root() *cobra.Command {
 	}
 	root.SetOut(a.out)
 	root.SetErr(a.errOut)
+	root.Flags().BoolVar(&a.attach, "attach", false, "attach the FILEs where they are (as segscope attach does) instead of importing them")
 	flags := root.PersistentFlags()
 	flags.StringVar(&a.workspacePath, "workspace", "", "workspace file (default $SEGSCOPE_WORKSPACE or ~/.local/share/segscope/workspace.duckdb; :memory: for a throwaway one)")
 	flags.StringVar(&a.format, "format", "table", "result format: table, csv or json")

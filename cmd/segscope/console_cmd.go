@@ -20,7 +20,7 @@ func (a *app) runConsole(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := tui.Options{NoColor: a.noColor, Version: version, Import: args}
+	opts := tui.Options{NoColor: a.noColor, Version: version, Import: args, Attach: a.attach}
 	// The console opens where the user left off: the table imported last. In the
 	// demo that would be the sample's viewing events, so the subscribers stand in for it.
 	latest, err := ws.LatestTable(cmd.Context())

@@ -79,6 +79,8 @@ type Options struct {
 	// Import names files to import as the screen starts; the first table
 	// imported is opened.
 	Import []string
+	// Attach attaches the Import files where they are instead (query.Attach).
+	Attach bool
 }
 
 // New builds the Data screen.
@@ -93,8 +95,9 @@ func New(env *common.Env, opts Options) *Model {
 		bar:      newFilterBar(),
 	}
 	// The status line names the job the user waits for most first.
-	m.Jobs = task.Jobs{&m.imp.slot, &m.keyp.set, &m.keyp.list, &m.tl.load, &m.load, &m.bar.apply, &m.pages, &m.audit, &m.prof, &m.dist}
+	m.Jobs = task.Jobs{&m.imp.slot, &m.keyp.set, &m.keyp.list, &m.tl.load, &m.tl.reveal, &m.load, &m.bar.apply, &m.pages, &m.audit, &m.prof, &m.dist}
 	m.queueImport(opts.Import)
+	m.imp.attach = opts.Attach
 	return m
 }
 
@@ -243,7 +246,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.dists = map[string]distResult{}
 		return m.listTables()
 	case grid.RevealMsg:
-		return m.grid.OnReveal(msg, &m.audit)
+		// Each grid takes only the reveals its own slot started.
+		return tea.Batch(m.grid.OnReveal(msg, &m.audit), m.tl.grid.OnReveal(msg, &m.tl.reveal))
 	case countMsg, valuesMsg, common.DebounceMsg:
 		return m.updateFilter(msg)
 	case importProgressMsg:

@@ -336,3 +336,37 @@ func TestImportRefreshesEventTables(t *testing.T) {
 		t.Errorf("the second import was not kept: orders has %d rows (%v)", rows, err)
 	}
 }
+
+// segscope --attach FILE: the console's import flow attaches the file where it
+// is, and the sidebar marks the table as attached.
+func TestConsoleAttachesInsteadOfImporting(t *testing.T) {
+	t.Parallel()
+	ws := tuitest.Customers.Open(t)
+	path := tuitest.WriteFile(t, "telco_churn.csv", tuitest.TelcoCSV(50))
+	m := New(tuitest.Env(t, ws), Options{Table: "customers", Import: []string{path}, Attach: true})
+	hs := tuitest.NewHarness(m, 100, 30)
+	cmd := tea.Batch(m.Init(), m.SetSize(100, 27))
+	if info, _ := m.Running(); info.Label != "attaching telco_churn.csv" {
+		t.Errorf("the status line says %q while attaching", info.Label)
+	}
+	tuitest.Settle(t, hs, cmd, nil)
+	summary := strings.Join(importSummary(m), "\n")
+	if !strings.Contains(summary, "Attached telco_churn from ") || !strings.Contains(summary, "50 rows") {
+		t.Fatalf("summary:\n%s", summary)
+	}
+	if info, err := ws.Table(context.Background(), "telco_churn"); err != nil || !info.Attached {
+		t.Fatalf("telco_churn = %+v, %v; want an attached table", info, err)
+	}
+	tuitest.Press(t, hs, "enter")
+	if s := tuitest.Text(console(m, hs)); !strings.Contains(s, "↗ 50 rows") {
+		t.Fatalf("the sidebar does not mark the attached table:\n%s", s)
+	}
+	// A file changed since: the sidebar says so when the tables are listed again.
+	if err := os.WriteFile(path, []byte("customerID,x\nA,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tuitest.Settle(t, hs, m.listTables(), nil)
+	if s := tuitest.Text(console(m, hs)); !strings.Contains(s, "↗ files changed") {
+		t.Fatalf("the sidebar does not say the attached files changed:\n%s", s)
+	}
+}

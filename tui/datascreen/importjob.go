@@ -38,6 +38,8 @@ type importJob struct {
 	cancelled string
 	// shown is whether the panel is on screen: from the start until dismissed.
 	shown bool
+	// attach attaches the files where they are (query.Attach) instead.
+	attach bool
 }
 
 // importOutcome is what became of one file, and of the event tables and
@@ -75,16 +77,20 @@ func (m *Model) importNext() tea.Cmd {
 	path := m.imp.files[m.imp.next]
 	m.imp.next++
 	m.imp.current, m.imp.phase, m.imp.read, m.imp.size = path, "starting", 0, 0
-	ctx, id := m.env.Start(&m.imp.slot, "importing "+filepath.Base(path))
+	verb := "importing "
+	if m.imp.attach {
+		verb = "attaching "
+	}
+	ctx, id := m.env.Start(&m.imp.slot, verb+filepath.Base(path))
 	m.imp.id = id
-	return importCmd(ctx, m.env.WS, id, path)
+	return importCmd(ctx, m.env.WS, id, path, m.imp.attach)
 }
 
 // importCmd runs one import in its own goroutine and relays its progress:
 // each report is a message that carries the command waiting for the next, so
 // the model changes only in Update. Progress keeps only the latest report,
 // and never blocks the import on a console that has not read the last one.
-func importCmd(ctx context.Context, ws *query.Workspace, id uint64, path string) tea.Cmd {
+func importCmd(ctx context.Context, ws *query.Workspace, id uint64, path string, attach bool) tea.Cmd {
 	return func() tea.Msg {
 		progress := make(chan query.ImportProgress, 1)
 		done := make(chan importDoneMsg, 1)
@@ -103,7 +109,12 @@ func importCmd(ctx context.Context, ws *query.Workspace, id uint64, path string)
 		}
 		go func() {
 			o := importOutcome{path: path}
-			o.res, o.err = ws.Import(ctx, path, query.ImportOptions{Progress: report})
+			if attach {
+				// An attach reads footers or one pass of CSV: it has no phases to report.
+				o.res, o.err = ws.Attach(ctx, path, query.AttachOptions{})
+			} else {
+				o.res, o.err = ws.Import(ctx, path, query.ImportOptions{Progress: report})
+			}
 			if o.err == nil {
 				o.refreshed, o.refreshErr = events.AfterImport(ctx, ws, o.res.Table)
 			}
@@ -280,6 +291,9 @@ func (m *Model) importLines(w int) []string {
 			lines = append(lines, "")
 		}
 		title := "Importing " + filepath.Base(m.imp.current)
+		if m.imp.attach {
+			title = "Attaching " + filepath.Base(m.imp.current)
+		}
 		if n := len(m.imp.files); n > 1 {
 			title += fmt.Sprintf(" (%d of %d)", m.imp.next, n)
 		}
@@ -343,5 +357,6 @@ func capitalize(s string) string {
 // importError is the reason an import failed, without the "import PATH:"
 // the panel already says.
 func importError(err error, path string) string {
-	return strings.TrimPrefix(err.Error(), "import "+path+": ")
+	msg := strings.TrimPrefix(err.Error(), "import "+path+": ")
+	return strings.TrimPrefix(msg, "attach "+path+": ")
 }

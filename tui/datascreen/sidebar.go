@@ -75,6 +75,13 @@ func (m *Model) sidebarView() string {
 			nameStyle, sizeStyle = st.ItemCursor, st.ItemCursor
 		}
 		size := draw.Count(t.Rows) + " " + draw.Plural(t.Rows, "row", "rows")
+		// ↗ marks a table attached where its files are (the panel is narrow).
+		switch {
+		case t.Problem != "":
+			size = "↗ files changed"
+		case t.Attached:
+			size = "↗ " + size
+		}
 		if e, ok := m.eventEntry(t.Name); ok {
 			size += " · events of " + e.Audience
 		}

@@ -55,6 +55,13 @@ func TestEnterShowsAPersonsEventsNewestFirstMasked(t *testing.T) {
 			t.Fatalf("purchase %d (%d) is not above purchase %d (%d):\n%s", j, at[j], j-1, at[j-1], v)
 		}
 	}
+	// r on the email column reveals it once the reveal is in the audit log.
+	tuitest.Press(t, hs, "l", "l", "l", "l", "l", "r")
+	tuitest.MustShow(t, frontView(hs), "buyer6@example.com")
+	entries, err := ws.AuditLog(context.Background(), query.AuditFilter{Action: query.ActionPIIReveal})
+	if err != nil || len(entries) != 1 || entries[0].Subject != "purchases.email" || !strings.Contains(entries[0].Details, `"person":"6"`) {
+		t.Fatalf("the reveal's audit entry: %+v, %v", entries, err)
+	}
 	tuitest.Press(t, hs, "esc")
 	if hs.Front() != "" || m.tl.open {
 		t.Fatal("esc left the timeline open")

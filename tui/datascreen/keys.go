@@ -146,7 +146,7 @@ func (k timelineHelp) ShortHelp() []key.Binding {
 }
 
 func (k timelineHelp) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Grid.Up, k.Grid.Down, k.Grid.PageDown, k.TimelineNext, k.PickerClose}}
+	return [][]key.Binding{{k.Grid.Up, k.Grid.Down, k.Grid.PageDown, k.Grid.Left, k.Grid.Right, k.Reveal, k.TimelineNext, k.PickerClose}}
 }
 
 // audienceHelp is shown on an audience with event tables, whose people's

@@ -72,7 +72,8 @@ type timeline struct {
 	total   int64
 	loaded  bool // the first page of the table shown has come
 	err     error
-	load    task.Slot
+	// load fetches pages; reveal writes the audit entry a reveal waits for.
+	load, reveal task.Slot
 }
 
 // timelinePage is how many events a fetch brings.
@@ -188,6 +189,13 @@ func (m *Model) timelineKey(msg tea.KeyPressMsg) tea.Cmd {
 		t.open = false
 		t.load.Cancel()
 		return nil
+	case key.Matches(msg, m.keys.Reveal):
+		if !t.loaded {
+			return nil
+		}
+		e := t.entries[t.tab]
+		details := map[string]string{"table": e.Table, "person": fmt.Sprint(t.person), "screen": "data timeline"}
+		return t.grid.ToggleReveal(m.env, &t.reveal, e.Table+".", details)
 	case key.Matches(msg, m.keys.TimelineNext):
 		if len(t.entries) < 2 {
 			return nil
@@ -287,7 +295,7 @@ func (m *Model) timelineBox() string {
 		foot = "↑/↓ scroll · tab next event table · esc close"
 	}
 	if t.loaded && hasMasked(t.grid.Columns()) {
-		foot += " · personal data masked"
+		foot += " · personal data masked: r reveals (audited)"
 	}
 	lines = append(lines, "", st.Faint.Render(draw.Fit(foot, w)))
 	return st.Dialog.Render(strings.Join(lines, "\n"))

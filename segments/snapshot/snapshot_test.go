@@ -283,3 +283,35 @@ func TestSnapshotStorage(t *testing.T) {
 		t.Fatalf("a snapshot with nobody moving took %d bytes (the first %d)", again, first)
 	}
 }
+
+// A table imported again with keys of another type starts the snapshot's
+// intervals over, and a diff across the change compares the keys as text.
+func TestKeyTypeChangeStartsOver(t *testing.T) {
+	ws := querytest.Empty(t)
+	s := New(ws)
+	ctx := context.Background()
+	querytest.ImportCSV(t, ws, "people", "id,n\n1,1\n2,2\n3,3\n")
+	define(t, ws, "some", "people", "n >= 2")
+	first := take(t, s, "some")
+	querytest.ImportCSV(t, ws, "people", "id,n\n2,2\n3,3\nx4,4\n")
+	define(t, ws, "some", "people", "n >= 2")
+	second := take(t, s, "some")
+	if first.KeyKind != "int" || second.KeyKind != "text" {
+		t.Fatalf("kinds %s, %s", first.KeyKind, second.KeyKind)
+	}
+	var open int
+	ws.DB().QueryRow(`SELECT count(*) FROM segscope.snapshot_members WHERE left_id IS NULL AND key_int IS NOT NULL`).Scan(&open)
+	if open != 0 {
+		t.Fatalf("%d integer intervals left open", open)
+	}
+	d, err := s.Diff(ctx, "some", first, &second, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(d.EnteredKeys, []string{"x4"}) || len(d.LeftKeys) != 0 || d.Stayed != 2 {
+		t.Fatalf("%+v", d)
+	}
+	if got := keysOf(t, ws, memberKeys(first, "int")); !slices.Equal(got, []string{"2", "3"}) {
+		t.Fatalf("the first snapshot now holds %v", got)
+	}
+}

@@ -3,6 +3,8 @@ package split
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"math"
 	"strings"
 	"testing"
@@ -262,5 +264,54 @@ func TestMDEPublishedExample(t *testing.T) {
 		if err := bad(); err == nil {
 			t.Error("bad input accepted")
 		}
+	}
+}
+
+// A re-import of the table, its rows in another order, leaves every member in
+// their arm: the arm depends on the salt and the key's text alone.
+func TestSplitStableAcrossReimport(t *testing.T) {
+	ws := querytest.Empty(t)
+	s := New(ws)
+	ctx := context.Background()
+	var rows, reversed []string
+	for i := 1; i <= 400; i++ {
+		rows = append(rows, fmt.Sprintf("%d,%d", i, i%5))
+	}
+	for i := len(rows) - 1; i >= 0; i-- {
+		reversed = append(reversed, rows[i])
+	}
+	querytest.ImportCSV(t, ws, "people", "id,n\n"+strings.Join(rows, "\n")+"\n")
+	define2 := func() {
+		if _, err := segments.NewStore(ws).Define(ctx, segments.Definition{Name: "some", Table: "people", Rule: "n > 0"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	define2()
+	arms, _ := ParseArms("a:30,b:70")
+	sp, err := s.Define(ctx, "some", arms, "", "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	armOf := func() map[string]bool {
+		p, _ := sp.Predicate("id", "a")
+		out := map[string]bool{}
+		rows, err := ws.DB().Query(`SELECT CAST(id AS VARCHAR), ` + p + ` FROM people WHERE n > 0`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			var in bool
+			rows.Scan(&k, &in)
+			out[k] = in
+		}
+		return out
+	}
+	before := armOf()
+	querytest.ImportCSV(t, ws, "people", "id,n\n"+strings.Join(reversed, "\n")+"\n")
+	define2()
+	if after := armOf(); !maps.Equal(before, after) || len(after) != 320 {
+		t.Fatalf("arms moved on re-import: %d members before, %d after", len(before), len(after))
 	}
 }

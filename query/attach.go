@@ -42,12 +42,16 @@ const (
 	// file; a larger one is recorded by sizes and modification times, which cost
 	// nothing to check (hashing 10 GB is a minute of disk reads on every attach).
 	attachHashBytes = 1 << 30
-	// attachKeyCheckRows is the largest table whose key is judged on every row.
-	// Above it the key (detected or asked for) is judged on a random sample of
-	// attachKeySample rows: counting the distinct values of 100M keys takes a
-	// hash table of gigabytes, which an attach should not need.
-	attachKeyCheckRows = 10_000_000
-	attachKeySample    = 1_000_000
+)
+
+// attachKeyCheckRows is the largest table whose key is judged on every row.
+// Above it the key (detected or asked for) is judged on a random sample of
+// attachKeySample rows: counting the distinct values of 100M keys takes a
+// hash table of gigabytes, which an attach should not need. Variables so that
+// a test can take the sampled path on thousands of rows, not millions.
+var (
+	attachKeyCheckRows int64 = 10_000_000
+	attachKeySample    int64 = 1_000_000
 )
 
 // Fingerprints of attached files.

@@ -17,7 +17,7 @@ import (
 func attachedBesideSecrets(t *testing.T) (ws *query.Workspace, attached, secret, marker string) {
 	t.Helper()
 	ctx := context.Background()
-	ws = querytest.SampleFile(t, filepath.Join(t.TempDir(), "w.duckdb"), "subscribers")
+	ws = querytest.SampleCopy(t, "subscribers")
 	dir := t.TempDir()
 	marker = "BESIDE" + strings.ToUpper(filepath.Base(dir))
 	secret = filepath.Join(dir, "neighbour.csv")

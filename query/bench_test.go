@@ -19,11 +19,7 @@ import (
 // has a Raw twin doing the same work through duckdb-go directly; the ratio of the
 // two is segscope's overhead.
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	querytest.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 func benchData(b *testing.B) (csvPath, parquetPath string) {
 	dir := querytest.Data(b)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +38,7 @@ func TestHostileSQLThroughQuery(t *testing.T) {
 		t.Fatalf("the suite has %d statements, want at least 80", len(statements))
 	}
 	workspaces := map[string]*query.Workspace{
-		"file":   querytest.SampleFile(t, filepath.Join(t.TempDir(), "w.duckdb")),
+		"file":   querytest.SampleCopy(t),
 		"memory": querytest.Sample(t),
 	}
 	for name, ws := range workspaces {
@@ -67,7 +66,7 @@ func TestHostileSQLThroughQuery(t *testing.T) {
 func TestLockedInstanceCannotTouchFiles(t *testing.T) {
 	ctx := context.Background()
 	secrets := querytest.PlantSecrets(t)
-	ws := querytest.SampleFile(t, filepath.Join(t.TempDir(), "w.duckdb"))
+	ws := querytest.SampleCopy(t)
 	n, err := ws.Count(ctx, "subscribers", "")
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +112,7 @@ func TestLockedInstanceCannotTouchFiles(t *testing.T) {
 
 func TestQueryStreamsToTheLimit(t *testing.T) {
 	for name, ws := range map[string]*query.Workspace{
-		"file":   querytest.SampleFile(t, filepath.Join(t.TempDir(), "w.duckdb"), "subscribers"),
+		"file":   querytest.SampleCopy(t, "subscribers"),
 		"memory": querytest.Empty(t),
 	} {
 		// Ten billion rows would not fit in memory if the result were
@@ -134,7 +133,7 @@ func TestQueryStreamsToTheLimit(t *testing.T) {
 }
 
 func TestCancelledQueryStops(t *testing.T) {
-	ws := querytest.SampleFile(t, filepath.Join(t.TempDir(), "w.duckdb"), "subscribers")
+	ws := querytest.SampleCopy(t, "subscribers")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -158,7 +157,7 @@ func TestCancelledQueryStops(t *testing.T) {
 }
 
 func TestQueryMemoryLimit(t *testing.T) {
-	ws := querytest.SampleFile(t, filepath.Join(t.TempDir(), "w.duckdb"), "subscribers")
+	ws := querytest.SampleCopy(t, "subscribers")
 	limit, err := query.ParseMemoryLimit("64MiB")
 	if err != nil {
 		t.Fatal(err)
@@ -198,7 +197,7 @@ func TestParseMemoryLimit(t *testing.T) {
 // Each query sees every write committed before it, even ones the workspace
 // has not checkpointed into the file yet.
 func TestQuerySeesCommittedWrites(t *testing.T) {
-	ws := querytest.SampleFile(t, filepath.Join(t.TempDir(), "w.duckdb"), "subscribers")
+	ws := querytest.SampleCopy(t, "subscribers")
 	if _, err := ws.Query(context.Background(), `select count(*) from subscribers`, 10); err != nil {
 		t.Fatal(err)
 	}

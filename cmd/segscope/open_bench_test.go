@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/segscope/segscope/query/querytest"
 )
 
 // The fixed cost every command pays is opening the workspace. The twin is what
@@ -121,4 +125,32 @@ func BenchmarkRawOpen(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkTablesProcess is the fixed cost as a person meets it: `segscope
+// tables` run as a process, by turns with the twin program testdata/rawopen
+// (duckdb-go opens the file, runs SELECT 1, closes it). Both binaries are built
+// first. Starting a process counts here: Go's and DuckDB's initialisation, and
+// the package initialisation of everything segscope links.
+func BenchmarkTablesProcess(b *testing.B) {
+	ws := benchWorkspace(b)
+	dir := b.TempDir()
+	segscope, raw := filepath.Join(dir, "segscope"), filepath.Join(dir, "rawopen")
+	for bin, pkg := range map[string]string{segscope: ".", raw: "./testdata/rawopen"} {
+		if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+			b.Fatalf("build %s: %v\n%s", pkg, err, out)
+		}
+	}
+	run := func(name string, args ...string) func() {
+		return func() {
+			cmd := exec.Command(name, args...)
+			cmd.Env = os.Environ() // benchWorkspace's config directory
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("%s: %v\n%s", name, err, out)
+			}
+		}
+	}
+	querytest.ByTurns(b,
+		querytest.Side{Name: "segscope", Run: run(segscope, "--workspace", ws, "--no-color", "tables")},
+		querytest.Side{Name: "raw", Run: run(raw, ws)})
 }

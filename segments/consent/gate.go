@@ -36,7 +36,10 @@ type Gate struct {
 	// Granted, from GateOn only, is Where over the states as they were counted,
 	// held in a temporary table: valid on GateOn's connection until it is dropped.
 	Granted string `json:"-"`
-	table   string
+	// Kept, from GateOn only, is that temporary table: a row per member, with
+	// person (the key) and state among its columns.
+	Kept  string `json:"-"`
+	table string
 }
 
 // Gate works out who in a population may be contacted on a channel.
@@ -144,7 +147,7 @@ func (s *Service) gate(ctx context.Context, conn *sql.Conn, pop Population, chan
 	}
 	g.Where = granted("(\n" + states + "\n)")
 	if g.table != "" {
-		g.Granted = granted(g.table)
+		g.Granted, g.Kept = granted(g.table), g.table
 	}
 	return g, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments/consent"
 )
 
 // copyOptions are DuckDB's COPY options for each format DuckDB writes itself.
@@ -25,6 +26,20 @@ var copyOptions = map[Format]string{
 // types (column name → DuckDB type), text cells a spreadsheet could run as
 // formulas are neutralised; nil writes every cell as it is.
 func copySelect(table, key, where string, columns []string, types map[string]string) string {
+	return copySelectFrom("main."+query.QuoteIdent(table)+"\nWHERE "+where, key, columns, types)
+}
+
+// copyKeptSelect is copySelect over the members a gate kept as granted in the
+// table kept (see consent.Gate.Kept), which holds only the population's
+// members: a join to it costs a COPY of a million rows less than the
+// gate's IN predicate. The join is inside a subquery projecting the audience
+// table's columns alone, so none of the kept table's names can clash with them.
+func copyKeptSelect(table, key, kept string, columns []string, types map[string]string) string {
+	return copySelectFrom("(SELECT t.* FROM main."+query.QuoteIdent(table)+" AS t JOIN "+kept+
+		" AS g ON g.person = t."+query.QuoteIdent(key)+" AND g.state = '"+string(consent.Granted)+"')", key, columns, types)
+}
+
+func copySelectFrom(from, key string, columns []string, types map[string]string) string {
 	cols := make([]string, len(columns))
 	for i, c := range columns {
 		q := query.QuoteIdent(c)
@@ -40,8 +55,7 @@ func copySelect(table, key, where string, columns []string, types map[string]str
 		}
 		cols[i] = v
 	}
-	return "SELECT " + strings.Join(cols, ", ") + "\nFROM main." + query.QuoteIdent(table) +
-		"\nWHERE " + where + "\nORDER BY " + query.QuoteIdent(key)
+	return "SELECT " + strings.Join(cols, ", ") + "\nFROM " + from + "\nORDER BY " + query.QuoteIdent(key)
 }
 
 // writeCopy has DuckDB write the rows of sel to path and returns how many it

@@ -152,6 +152,9 @@ type Preview struct {
 	// selects the rows to write from them; where is the same rule written out
 	// in full, for the manifest.
 	granted string
+	// kept is the gate's table of states itself (consent.Gate.Kept), which a
+	// table format's COPY joins.
+	kept string
 }
 
 // Preview works out an export's rows and columns without writing anything. Path,
@@ -243,7 +246,7 @@ func (e *Exporter) previewOn(ctx context.Context, req Request, conn *sql.Conn, d
 		return nil, err
 	}
 	p.gate, p.Channel, p.Members, p.Included, p.Excluded, p.where = &g, g.Channel, g.Members, g.Included, g.Excluded, g.Where
-	p.granted = g.Granted
+	p.granted, p.kept = g.Granted, g.Kept
 	// The risk's consent coverage is counted from the states the gate kept,
 	// when it did: one pass over the consent data for both.
 	var counted *consent.Coverage

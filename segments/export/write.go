@@ -167,7 +167,11 @@ func (e *Exporter) write(ctx context.Context, conn *sql.Conn, p *Preview, m *Man
 		m.Query = copySelect(p.Table, p.seg.Key, p.where, p.Columns, types)
 		var err error
 		var neutralised int64
-		m.Rows, neutralised, err = writeCopy(ctx, e.ws.DB(), conn, copySelect(p.Table, p.seg.Key, run, p.Columns, types), p.Format, tmp.Name(), report)
+		sel := copySelect(p.Table, p.seg.Key, run, p.Columns, types)
+		if p.kept != "" {
+			sel = copyKeptSelect(p.Table, p.seg.Key, p.kept, p.Columns, types)
+		}
+		m.Rows, neutralised, err = writeCopy(ctx, e.ws.DB(), conn, sel, p.Format, tmp.Name(), report)
 		if types != nil {
 			m.Formulas.Neutralised = neutralised
 		}

@@ -121,3 +121,23 @@ func TestAcknowledgeThroughTheCLI(t *testing.T) {
 		t.Fatalf("risk after k = 3:\n%s", out)
 	}
 }
+
+// segment members --channel lists whom the export's gate lets through: the
+// suppressed are not among them.
+func TestMembersLeaveOutSuppressed(t *testing.T) {
+	ws := seededWorkspace(t)
+	mustRun(t, ws, "segment", "define", "first_fifty", "--table", "subscribers", "--rule", "subscriber_id <= 50")
+	first := func() string {
+		out := mustRun(t, ws, "segment", "members", "first_fifty", "--channel", "email", "--format", "csv", "--limit", "1")
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if len(lines) < 2 {
+			t.Fatalf("members:\n%s", out)
+		}
+		return strings.SplitN(lines[1], ",", 2)[0]
+	}
+	key := first()
+	mustRun(t, ws, "suppress", "add", "--list", "do-not-contact", "--key", "--value", key, "--reason", "asked us")
+	if again := first(); again == key {
+		t.Fatalf("suppressed key %s is still listed first", key)
+	}
+}

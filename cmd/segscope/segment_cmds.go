@@ -11,6 +11,7 @@ import (
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/risk"
 	"github.com/segscope/segscope/segments/rule"
+	"github.com/segscope/segscope/segments/suppress"
 )
 
 func (a *app) segmentCmd() *cobra.Command {
@@ -284,7 +285,12 @@ func (a *app) segmentMembersCmd() *cobra.Command {
 				"offset": fmt.Sprint(offset), "limit": fmt.Sprint(limit)}
 			where := seg.Where
 			if channel != "" {
-				g, err := consent.New(a.ws).Gate(ctx, consent.SegmentMembers(seg), channel)
+				// The export's gate, suppression lists included.
+				pop := consent.SegmentMembers(seg)
+				if pop.Suppressed, err = suppress.New(a.ws).Predicate(ctx, seg.Table); err != nil {
+					return err
+				}
+				g, err := consent.New(a.ws).Gate(ctx, pop, channel)
 				if err != nil {
 					return err
 				}

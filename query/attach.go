@@ -96,7 +96,7 @@ func (w *Workspace) attach(ctx context.Context, path string, opts AttachOptions)
 		return ImportResult{}, err
 	}
 	if opts.Key == SurrogateKey {
-		return ImportResult{}, fmt.Errorf("an attached table can't have the %s key: its rows have no fixed positions; name a key column, or import the files", SurrogateKey)
+		return ImportResult{}, errNoPositions
 	}
 	paths, err := attachPaths(path, opts.Glob)
 	if err != nil {
@@ -345,6 +345,38 @@ func countAttached(ctx context.Context, tx *sql.Tx, format Format, files []attac
 	return nil
 }
 
+var errNoPositions = fmt.Errorf("an attached table can't have the %s key: its rows have no fixed positions; name a key column, or import the files", SurrogateKey)
+
+// attachedRows is an attached table's recorded row count; attached is false
+// for any other table.
+func (w *Workspace) attachedRows(ctx context.Context, table string) (rows int64, attached bool, err error) {
+	att, err := w.attachments(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	files, attached := att[table]
+	for _, f := range files {
+		rows += f.rows
+	}
+	return rows, attached, nil
+}
+
+// judgeSample judges every column of a big attached table as its key on a
+// random sample, on a connection of its own for the sample's temporary table.
+func (w *Workspace) judgeSample(ctx context.Context, table string, cols []Column) ([]keyVerdict, error) {
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS SELECT * FROM main.%s USING SAMPLE %d ROWS (reservoir, 42)`,
+		attachSample, QuoteIdent(table), attachKeySample)); err != nil {
+		return nil, fmt.Errorf("sample %s for its key: %w", table, err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.`+attachSample)
+	return judgeKeys(ctx, conn, attachSample, cols, true)
+}
+
 // attachSample is the temporary table a big attached table's key is judged on.
 const attachSample = "segscope_attach_sample"
 
@@ -363,6 +395,9 @@ func attachKey(ctx context.Context, tx *sql.Tx, table string, cols []Column, ove
 	}
 	if previous == SurrogateKey {
 		previous = ""
+	}
+	if override == SurrogateKey {
+		return errNoPositions
 	}
 	choice, notes, err := chooseKey(ctx, tx, judged, cols, override, previous)
 	if err != nil {

@@ -262,6 +262,11 @@ func TestAttachKeyOnASample(t *testing.T) {
 	if _, err := w.Attach(ctx, filepath.Join(dir, "part-*.parquet"), AttachOptions{Table: "big", Glob: true, Key: "part_row_id"}); err == nil || !strings.Contains(err.Error(), "not unique") {
 		t.Fatalf("a per-file counter as the key: %v", err)
 	}
+	// The key picker judges the same sample's way.
+	cands, err := w.KeyCandidates(ctx, "big")
+	if err != nil || len(cands) != 2 || cands[0].Column != "customer_id" || !cands[0].Chosen || cands[1].Usable {
+		t.Fatalf("key candidates: %+v, %v", cands, err)
+	}
 }
 
 func TestAttachParquetColumnsMustAgree(t *testing.T) {
@@ -272,5 +277,37 @@ func TestAttachParquetColumnsMustAgree(t *testing.T) {
 	writeParquet(t, w, filepath.Join(dir, "p2.parquet"), `SELECT range AS id, 1.5 AS w FROM range(3)`)
 	if _, err := w.Attach(ctx, filepath.Join(dir, "p*.parquet"), AttachOptions{Table: "p", Glob: true}); err == nil || !strings.Contains(err.Error(), "different columns") {
 		t.Fatalf("mismatched parts: %v", err)
+	}
+}
+
+// The key of an attached table changes as an imported one's does, but never
+// to row positions (which would turn the view into a copy).
+func TestSetKeyOfAttachedTable(t *testing.T) {
+	ctx := context.Background()
+	w := openMemory(t)
+	path := writeFile(t, t.TempDir(), "people.csv", "person_id,code\nP1,A-1\nP2,A-2\n")
+	if _, err := w.Attach(ctx, path, AttachOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SetKey(ctx, "people", SurrogateKey); err == nil || !strings.Contains(err.Error(), "no fixed positions") {
+		t.Fatalf("row_id as an attached table's key: %v", err)
+	}
+	if kind, _ := relationKind(ctx, w.DB(), "people"); kind != "view" {
+		t.Fatalf("people is a %s after the refused key change", kind)
+	}
+	if err := w.SetKey(ctx, "people", "code"); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := w.Table(ctx, "people"); err != nil || info.Key != "code" || !info.Attached {
+		t.Fatalf("after SetKey: %+v, %v", info, err)
+	}
+	cands, err := w.KeyCandidates(ctx, "people")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cands {
+		if c.Column == SurrogateKey {
+			t.Fatalf("row_id offered for an attached table: %+v", cands)
+		}
 	}
 }

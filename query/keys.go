@@ -378,7 +378,13 @@ func (w *Workspace) KeyCandidates(ctx context.Context, table string) ([]KeyCandi
 	if err != nil {
 		return nil, err
 	}
-	verdicts, err := judgeKeys(ctx, w.db, table, cols, true)
+	var verdicts []keyVerdict
+	if info.Attached && info.Rows > attachKeyCheckRows {
+		// Every column counted over 100M rows would take minutes: a sample.
+		verdicts, err = w.judgeSample(ctx, table, cols)
+	} else {
+		verdicts, err = judgeKeys(ctx, w.db, table, cols, true)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -398,7 +404,7 @@ func (w *Workspace) KeyCandidates(ctx context.Context, table string) ([]KeyCandi
 		}
 		out = append(out, c)
 	}
-	if !hasColumn(cols, SurrogateKey) {
+	if !hasColumn(cols, SurrogateKey) && !info.Attached {
 		out = append(out, KeyCandidate{Column: SurrogateKey, Type: "BIGINT", Usable: true, Reason: "added by segscope: the row's position in the file"})
 	}
 	slices.SortStableFunc(out, func(a, b KeyCandidate) int {
@@ -429,8 +435,17 @@ func (w *Workspace) SetKey(ctx context.Context, table, column string) error {
 		if err != nil {
 			return err
 		}
-		choice, _, err := chooseKey(ctx, tx, table, cols, column, "")
-		if err != nil {
+		var choice keyChoice
+		if rows, attached, err := w.attachedRows(ctx, table); err != nil {
+			return err
+		} else if attached {
+			// As at attach: no row positions, a sample above ten million rows.
+			res := ImportResult{Rows: rows}
+			if err := attachKey(ctx, tx, table, cols, column, "", &res); err != nil {
+				return err
+			}
+			choice.column = res.Key
+		} else if choice, _, err = chooseKey(ctx, tx, table, cols, column, ""); err != nil {
 			return err
 		}
 		if choice.surrogate {

@@ -39,14 +39,11 @@ func (a *app) splitCmd() *cobra.Command {
 			"  segscope split mde churn_risk --baseline 0.04\n" +
 			"  segscope split lift churn_risk --outcome churned",
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: a.withWorkspace(func(cmd *cobra.Command, ws *query.Workspace, args []string) error {
 			ctx := cmd.Context()
-			ws, err := a.workspace(ctx)
-			if err != nil {
-				return err
-			}
 			s := split.New(ws)
 			var sp split.Split
+			var err error
 			if arms == "" {
 				if cmd.Flags().Changed("salt") || replace {
 					return errors.New("--salt and --replace go with --arms")
@@ -65,7 +62,7 @@ func (a *app) splitCmd() *cobra.Command {
 				a.note("segment %s split %s (salt %s), recorded in the audit log", sp.Segment, sp.Spec(), sp.Salt)
 			}
 			return a.printArms(ctx, s, sp)
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&arms, "arms", "", "arms and their shares in percent, e.g. control:10,treatment:90")
 	cmd.Flags().StringVar(&salt, "salt", "", "the hash's salt (default: a random one, kept with the split)")
@@ -75,17 +72,13 @@ func (a *app) splitCmd() *cobra.Command {
 		Use:   "show NAME",
 		Short: "Show a segment's arms and their sizes",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := a.workspace(cmd.Context())
-			if err != nil {
-				return err
-			}
+		RunE: a.withWorkspace(func(cmd *cobra.Command, ws *query.Workspace, args []string) error {
 			sp, err := split.New(ws).Get(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
 			return a.printArms(cmd.Context(), split.New(ws), sp)
-		},
+		}),
 	}
 	cmd.AddCommand(show, a.splitMDECmd(), a.splitLiftCmd())
 	return cmd
@@ -282,18 +275,14 @@ func (a *app) priorityCmd() *cobra.Command {
 			"the segments that holds them. Export one step with `segscope export NAME --step SEGMENT`.",
 		Example: "  segscope priority define q4 --segments champions,at_risk,lapsed --reason \"Q4 calendar\"",
 		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := a.workspace(cmd.Context())
-			if err != nil {
-				return err
-			}
+		RunE: a.withWorkspace(func(cmd *cobra.Command, ws *query.Workspace, args []string) error {
 			l, err := priority.New(ws).Define(cmd.Context(), args[0], segs, reason)
 			if err != nil {
 				return err
 			}
 			a.note("priority list %s saved: %s (on %s), recorded in the audit log", l.Name, strings.Join(l.Segments, " > "), l.Table)
 			return a.printWaterfall(cmd.Context(), priority.New(ws), l.Name)
-		},
+		}),
 	}
 	define.Flags().StringSliceVar(&segs, "segments", nil, "the segments, highest priority first")
 	define.Flags().StringVar(&reason, "reason", "", "why (kept in the audit log)")
@@ -301,13 +290,9 @@ func (a *app) priorityCmd() *cobra.Command {
 		Use:   "show NAME",
 		Short: "The waterfall: each step's size before and after the earlier steps take their members",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := a.workspace(cmd.Context())
-			if err != nil {
-				return err
-			}
+		RunE: a.withWorkspace(func(cmd *cobra.Command, ws *query.Workspace, args []string) error {
 			return a.printWaterfall(cmd.Context(), priority.New(ws), args[0])
-		},
+		}),
 	}
 	cmd.AddCommand(define, show)
 	return cmd
@@ -340,11 +325,7 @@ func (a *app) snapshotCmd() *cobra.Command {
 			"members contactable on each consent channel. `segscope segment diff NAME` then says who entered\n" +
 			"and left since, and `segscope segment trend NAME` shows the size over time.",
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := a.workspace(cmd.Context())
-			if err != nil {
-				return err
-			}
+		RunE: a.withWorkspace(func(cmd *cobra.Command, ws *query.Workspace, args []string) error {
 			t, err := snapshot.New(ws).Take(cmd.Context(), args[0], reason)
 			if err != nil {
 				return err
@@ -367,7 +348,7 @@ func (a *app) snapshotCmd() *cobra.Command {
 				rows = append(rows, []string{"reach: " + ch, pr.count(s.Reach[ch])})
 			}
 			return pr.table([]string{"", "count"}, rows, map[int]bool{1: true}, t)
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why (kept in the audit log)")
 	cmd.Flags().Float64Var(&drift, "drift", 0.2, driftFlagHelp)
@@ -396,12 +377,8 @@ func (a *app) segmentDiffCmd() *cobra.Command {
 		Example: "  segscope segment diff churn_risk --since last-export\n" +
 			"  segscope segment diff churn_risk --since 2026-11-01 --keys --format csv",
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: a.withWorkspace(func(cmd *cobra.Command, ws *query.Workspace, args []string) error {
 			ctx := cmd.Context()
-			ws, err := a.workspace(ctx)
-			if err != nil {
-				return err
-			}
 			s := snapshot.New(ws)
 			from, err := s.Find(ctx, args[0], since)
 			if err != nil {
@@ -444,7 +421,7 @@ func (a *app) segmentDiffCmd() *cobra.Command {
 			}
 			a.note("%s entered, %s left, %s stayed", thousands(d.Entered), thousands(d.Left), thousands(d.Stayed))
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&since, "since", "last", "the snapshot to compare with: last, last-export, a version (v3), snapshot:ID, a date or a time")
 	cmd.Flags().StringVar(&to, "to", "", "compare with this snapshot instead of now")
@@ -486,11 +463,7 @@ func (a *app) segmentTrendCmd() *cobra.Command {
 		Example: "  segscope segment trend churn_risk\n" +
 			"  segscope segment trend churn_risk --format csv > churn_trend.csv",
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := a.workspace(cmd.Context())
-			if err != nil {
-				return err
-			}
+		RunE: a.withWorkspace(func(cmd *cobra.Command, ws *query.Workspace, args []string) error {
 			points, err := snapshot.New(ws).Trend(cmd.Context(), args[0], drift)
 			if err != nil {
 				return err
@@ -541,7 +514,7 @@ func (a *app) segmentTrendCmd() *cobra.Command {
 					query.CountOf(int64(drifted), "snapshot", "snapshots"), 100*drift)
 			}
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().Float64Var(&drift, "drift", 0.2, driftFlagHelp)
 	return cmd
@@ -576,4 +549,15 @@ func (p printer) rate(f float64) string {
 		return fmt.Sprintf("%.2f%%", 100*f)
 	}
 	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// withWorkspace opens the workspace and hands it to fn.
+func (a *app) withWorkspace(fn func(cmd *cobra.Command, ws *query.Workspace, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		ws, err := a.workspace(cmd.Context())
+		if err != nil {
+			return err
+		}
+		return fn(cmd, ws, args)
+	}
 }

@@ -1,13 +1,14 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/segscope/segscope/query/querytest"
 )
 
 func mustFail(t *testing.T, ws, want string, args ...string) {
@@ -16,25 +17,6 @@ func mustFail(t *testing.T, ws, want string, args ...string) {
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("segscope %s: %v, want an error saying %q", strings.Join(args, " "), err, want)
 	}
-}
-
-func csvKeys(t *testing.T, path string) []string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, r := range recs[1:] {
-		out = append(out, r[0])
-	}
-	slices.Sort(out)
-	return out
 }
 
 // A campaign from the command line: split, size the test, a priority list,
@@ -98,7 +80,7 @@ func TestCampaignCLI(t *testing.T) {
 	mustRun(t, ws, "export", "lapsing", "--arm", "treatment", "-o", filepath.Join(dir, "arm.csv"), "--acknowledge", "test")
 	mustRun(t, ws, "export", "q4", "--step", "lapsing", "-o", filepath.Join(dir, "step.csv"), "--acknowledge", "test")
 	mustRun(t, ws, "export", "lapsing", "-o", filepath.Join(dir, "all.csv"), "--acknowledge", "test")
-	if got := csvKeys(t, filepath.Join(dir, "step.csv")); int64(len(got)) != w.Steps[1].Audience {
+	if got := querytest.CSVKeys(t, filepath.Join(dir, "step.csv")); int64(len(got)) != w.Steps[1].Audience {
 		t.Fatalf("step file holds %d, the waterfall says %d", len(got), w.Steps[1].Audience)
 	}
 	var m struct {
@@ -127,7 +109,7 @@ func TestCampaignCLI(t *testing.T) {
 	}
 	mustRun(t, ws, "export", "lapsing", "--only-new", "-o", filepath.Join(dir, "new.csv"), "--acknowledge", "test")
 	slices.Sort(d.EnteredKeys)
-	if got := csvKeys(t, filepath.Join(dir, "new.csv")); !slices.Equal(got, d.EnteredKeys) {
+	if got := querytest.CSVKeys(t, filepath.Join(dir, "new.csv")); !slices.Equal(got, d.EnteredKeys) {
 		t.Fatalf("--only-new wrote %d keys, diff says %d entered", len(got), len(d.EnteredKeys))
 	}
 	mustFail(t, ws, "--since", "segment", "diff", "lapsing", "--since", "someday")

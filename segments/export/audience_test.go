@@ -2,9 +2,7 @@ package export
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -26,26 +24,6 @@ func campaignWorkspace(t *testing.T) *query.Workspace {
 		t.Fatal(err)
 	}
 	return ws
-}
-
-// fileKeys reads the first column of an exported CSV file, header left out.
-func fileKeys(t *testing.T, path string) []string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, r := range recs[1:] {
-		out = append(out, r[0])
-	}
-	slices.Sort(out)
-	return out
 }
 
 func sortedKeys(t *testing.T, ws *query.Workspace, q string) []string {
@@ -89,7 +67,7 @@ func TestOnlyNewWritesTheEnteredMembers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := fileKeys(t, res.Path)
+	got := querytest.CSVKeys(t, res.Path)
 	hand := sortedKeys(t, ws, `(days_since_login > 20 and plan <> 'premium') AND NOT (days_since_login > 25)`)
 	slices.Sort(diff.EnteredKeys)
 	if len(got) == 0 || !slices.Equal(got, hand) || !slices.Equal(got, diff.EnteredKeys) {
@@ -142,7 +120,7 @@ func TestArmAndStepExports(t *testing.T) {
 		t.Fatal(err)
 	}
 	pred, _ := sp.Predicate("subscriber_id", "treatment")
-	if got, want := fileKeys(t, res.Path), sortedKeys(t, ws, `days_since_login > 20 AND `+pred); !slices.Equal(got, want) || len(got) == 0 {
+	if got, want := querytest.CSVKeys(t, res.Path), sortedKeys(t, ws, `days_since_login > 20 AND `+pred); !slices.Equal(got, want) || len(got) == 0 {
 		t.Fatalf("arm export wrote %d keys, the arm holds %d", len(got), len(want))
 	}
 	m := res.Manifest
@@ -166,7 +144,7 @@ func TestArmAndStepExports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := fileKeys(t, res.Path), sortedKeys(t, ws, `days_since_login > 20 AND plan <> 'premium'`); !slices.Equal(got, want) || len(got) == 0 {
+	if got, want := querytest.CSVKeys(t, res.Path), sortedKeys(t, ws, `days_since_login > 20 AND plan <> 'premium'`); !slices.Equal(got, want) || len(got) == 0 {
 		t.Fatalf("step export wrote %d keys, the step holds %d", len(got), len(want))
 	}
 	if a := res.Manifest.Audience; a.Priority != "q4" || a.Step != "lapsing" || !slices.Equal(a.EarlierSteps, []string{"premium"}) {

@@ -43,43 +43,83 @@ func (s *Service) predicate(ctx context.Context, table string) (string, error) {
 	if err != nil || len(kinds) == 0 {
 		return "", err
 	}
-	info, err := s.ws.Table(ctx, table)
-	if err != nil {
-		return "", err
-	}
-	cols, err := s.ws.Columns(ctx, table)
-	if err != nil {
-		return "", err
-	}
-	personal, err := s.ws.PersonalData(ctx, table)
+	exprs, err := s.identifiers(ctx, table, kinds)
 	if err != nil {
 		return "", err
 	}
 	var parts []string
+	for _, e := range exprs {
+		parts = append(parts, lookup(e.kind, e.sql))
+	}
+	if len(parts) == 0 {
+		return "", nil
+	}
+	return "coalesce(" + strings.Join(parts, " OR ") + ", false)", nil
+}
+
+// Match returns a trusted predicate over table's rows that is true for every
+// row holding the identifier, normalized as Normalize gives it, in a column of
+// its kind (the key, or any column of emails or phone numbers); "" when the
+// table has no such column. It is how a person is found by what a suppression
+// list would know them by.
+func (s *Service) Match(ctx context.Context, table string, k Kind, normalized string) (string, error) {
+	exprs, err := s.identifiers(ctx, table, []Kind{k})
+	if err != nil {
+		return "", fmt.Errorf("find %s in %s: %w", k, table, err)
+	}
+	var parts []string
+	for _, e := range exprs {
+		parts = append(parts, e.sql+" = "+query.QuoteString(normalized))
+	}
+	if len(parts) == 0 {
+		return "", nil
+	}
+	return "coalesce(" + strings.Join(parts, " OR ") + ", false)", nil
+}
+
+// idColumn is a table's column normalized in SQL as Normalize normalizes its kind.
+type idColumn struct {
+	kind Kind
+	sql  string
+}
+
+// identifiers lists the normalized columns of table for the kinds asked: its
+// key, the columns Workspace.PersonalData says hold emails or phone numbers.
+func (s *Service) identifiers(ctx context.Context, table string, kinds []Kind) ([]idColumn, error) {
+	info, err := s.ws.Table(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := s.ws.Columns(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	personal, err := s.ws.PersonalData(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	var out []idColumn
 	if slices.Contains(kinds, Key) && info.Key != "" {
-		parts = append(parts, lookup(Key, keySQL(query.QuoteIdent(info.Key))))
+		out = append(out, idColumn{Key, keySQL(query.QuoteIdent(info.Key))})
 	}
 	country := countryColumn(cols)
 	for _, c := range cols {
 		col := "CAST(" + query.QuoteIdent(c.Name) + " AS VARCHAR)"
 		switch {
 		case personal[c.Name] == pii.Email && slices.Contains(kinds, Email):
-			parts = append(parts, lookup(Email, "lower("+keySQL(col)+")"))
+			out = append(out, idColumn{Email, "lower(" + keySQL(col) + ")"})
 		case personal[c.Name] == pii.Phone && slices.Contains(kinds, Phone):
-			if err := registerE164(ctx, db); err != nil {
-				return "", err
+			if err := registerE164(ctx, s.ws.DB()); err != nil {
+				return nil, err
 			}
 			region := "NULL"
 			if country != "" {
 				region = "CAST(" + query.QuoteIdent(country) + " AS VARCHAR)"
 			}
-			parts = append(parts, lookup(Phone, e164Function+"("+col+", "+region+")"))
+			out = append(out, idColumn{Phone, e164Function + "(" + col + ", " + region + ")"})
 		}
 	}
-	if len(parts) == 0 {
-		return "", nil
-	}
-	return "coalesce(" + strings.Join(parts, " OR ") + ", false)", nil
+	return out, nil
 }
 
 // keySQL trims a text expression as keyText does.

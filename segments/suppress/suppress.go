@@ -216,15 +216,28 @@ type AddRequest struct {
 
 // Add hashes the entries and stores those not already on the list. The list,
 // the salt (made on the first add) and the audit entry commit together.
-func (s *Service) Add(ctx context.Context, req AddRequest) (Added, error) {
-	res, err := s.add(ctx, req)
+func (s *Service) Add(ctx context.Context, req AddRequest) (res Added, err error) {
+	err = s.ws.WriteTx(ctx, func(tx *sql.Tx) error {
+		res, err = s.add(ctx, tx, req)
+		return err
+	})
 	if err != nil {
 		return Added{}, fmt.Errorf("add to suppression list %s: %w", req.List, err)
 	}
 	return res, nil
 }
 
-func (s *Service) add(ctx context.Context, req AddRequest) (Added, error) {
+// AddTx is Add inside tx, a Workspace.WriteTx the caller holds, so that the
+// entries and their audit entry commit with the caller's change (an erasure).
+func (s *Service) AddTx(ctx context.Context, tx *sql.Tx, req AddRequest) (Added, error) {
+	res, err := s.add(ctx, tx, req)
+	if err != nil {
+		return Added{}, fmt.Errorf("add to suppression list %s: %w", req.List, err)
+	}
+	return res, nil
+}
+
+func (s *Service) add(ctx context.Context, tx *sql.Tx, req AddRequest) (Added, error) {
 	if err := ValidList(req.List); err != nil {
 		return Added{}, err
 	}
@@ -258,7 +271,7 @@ func (s *Service) add(ctx context.Context, req AddRequest) (Added, error) {
 	if len(normalized) == 0 {
 		return Added{}, fmt.Errorf("none of the %d entries is a valid %s identifier", len(req.Entries), req.Kind)
 	}
-	err := s.ws.WriteTx(ctx, func(tx *sql.Tx) error {
+	err := func() error {
 		salt, err := ensureSalt(ctx, tx)
 		if err != nil {
 			return err
@@ -294,7 +307,7 @@ func (s *Service) add(ctx context.Context, req AddRequest) (Added, error) {
 			"duplicates": res.Duplicates, "skipped_invalid": len(res.Skipped), "source": req.Source, "reason": req.Reason,
 		})
 		return err
-	})
+	}()
 	if err != nil {
 		return Added{}, err
 	}

@@ -159,33 +159,28 @@ func record(ctx context.Context, ws *query.Workspace, tx *sql.Tx, c segments.Com
 	if err != nil && !errors.Is(err, ErrNoSnapshot) {
 		return Snapshot{}, err
 	}
-	col := keyColumn(kk)
+	keys := "k, NULL"
+	if kk == "text" {
+		keys = "NULL, k"
+	}
+	fresh := errors.Is(err, ErrNoSnapshot)
 	if err == nil && (prev.KeyColumn != c.Key || prev.KeyKind != kk) {
 		// Keys of another column are other values: every open interval ends here.
 		if _, err := tx.ExecContext(ctx, `UPDATE segscope.snapshot_members SET left_id = ? WHERE segment = ? AND left_id IS NULL`, s.ID, c.Name); err != nil {
 			return Snapshot{}, err
 		}
+		fresh = true
 	}
-	// The members are read once, into a temporary table the two changes below share.
-	cur := "snapshot_current_" + strconv.FormatInt(s.ID, 10)
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE `+cur+` AS `+liveKeys(c, kk)); err != nil {
-		return Snapshot{}, err
-	}
-	defer tx.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.`+cur)
-	if _, err := tx.ExecContext(ctx, `UPDATE segscope.snapshot_members SET left_id = ?
-		WHERE segment = ? AND left_id IS NULL AND `+col+` NOT IN (SELECT k FROM temp.`+cur+`)`, s.ID, c.Name); err != nil {
-		return Snapshot{}, err
-	}
-	keys := "k, NULL"
-	if kk == "text" {
-		keys = "NULL, k"
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO segscope.snapshot_members SELECT ?, `+keys+`, ?, NULL FROM temp.`+cur+`
-		WHERE k NOT IN (SELECT `+col+` FROM segscope.snapshot_members WHERE segment = ? AND left_id IS NULL)`,
-		c.Name, s.ID, c.Name); err != nil {
-		return Snapshot{}, err
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM temp.`+cur).Scan(&s.Size); err != nil {
+	if fresh {
+		// Nothing open to compare with: every member enters, in one pass.
+		res, err := tx.ExecContext(ctx, `INSERT INTO segscope.snapshot_members SELECT ?, `+keys+`, ?, NULL FROM (`+liveKeys(c, kk)+`)`, c.Name, s.ID)
+		if err == nil {
+			s.Size, err = res.RowsAffected()
+		}
+		if err != nil {
+			return Snapshot{}, err
+		}
+	} else if err := changes(ctx, tx, c, kk, keys, s.ID, &s.Size); err != nil {
 		return Snapshot{}, err
 	}
 	scopeJSON, _ := json.Marshal(scope)
@@ -195,6 +190,28 @@ func record(ctx context.Context, ws *query.Workspace, tx *sql.Tx, c segments.Com
 		return Snapshot{}, err
 	}
 	return s, nil
+}
+
+// changes closes the intervals of the members who left since the last snapshot
+// and opens those of the members who entered, and counts the members now.
+func changes(ctx context.Context, tx *sql.Tx, c segments.Compiled, kind, keys string, id int64, size *int64) error {
+	col := keyColumn(kind)
+	// The members are read once, into a temporary table the two changes share.
+	cur := "snapshot_current_" + strconv.FormatInt(id, 10)
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE `+cur+` AS `+liveKeys(c, kind)); err != nil {
+		return err
+	}
+	defer tx.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.`+cur)
+	if _, err := tx.ExecContext(ctx, `UPDATE segscope.snapshot_members SET left_id = ?
+		WHERE segment = ? AND left_id IS NULL AND `+col+` NOT IN (SELECT k FROM temp.`+cur+`)`, id, c.Name); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO segscope.snapshot_members SELECT ?, `+keys+`, ?, NULL FROM temp.`+cur+`
+		WHERE k NOT IN (SELECT `+col+` FROM segscope.snapshot_members WHERE segment = ? AND left_id IS NULL)`,
+		c.Name, id, c.Name); err != nil {
+		return err
+	}
+	return tx.QueryRowContext(ctx, `SELECT count(*) FROM temp.`+cur).Scan(size)
 }
 
 // Service answers questions about a workspace's snapshots.

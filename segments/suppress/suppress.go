@@ -457,6 +457,35 @@ func (s *Service) Counts(ctx context.Context) ([]Count, error) {
 	return out, rows.Err()
 }
 
+// Holding lists the lists that hold an identifier (normalized as Normalize
+// gives it), by name.
+func (s *Service) Holding(ctx context.Context, k Kind, normalized string) ([]string, error) {
+	db := s.ws.DB()
+	ok, err := hasTable(ctx, db, "suppressions")
+	if err != nil || !ok {
+		return nil, err
+	}
+	var salt string
+	if err := db.QueryRowContext(ctx, `SELECT salt FROM segscope.suppression_salt`).Scan(&salt); err != nil {
+		return nil, fmt.Errorf("read the lists' salt: %w", err)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT DISTINCT list FROM segscope.suppressions WHERE kind = ? AND hash = ? ORDER BY list`,
+		string(k), Hash(salt, k, normalized))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
 // Hash is an entry's stored form: the salted SHA-256 of kind and normalized
 // value. hashSQL computes the same in DuckDB.
 func Hash(salt string, k Kind, normalized string) string {

@@ -1,0 +1,283 @@
+// Package subject answers data-subject requests: where a person is in the
+// workspace (Find), and erasing them from it for good (Erase). A person is
+// named by an identifier — an email, a phone number or a key — read as the
+// suppression lists read it (segments/suppress), so the rows found are the rows
+// an erasure's entry keeps out of every later export.
+package subject
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/suppress"
+)
+
+// ActionErase is the audit action of an erasure. Its details hold counts and
+// table names, never the person's data.
+const ActionErase = "subject.erase"
+
+// ErrAbsent is wrapped when no row of the workspace holds the identifier.
+var ErrAbsent = errors.New("nobody in the workspace has that identifier")
+
+// Person names whom a request is about.
+type Person struct {
+	Kind  suppress.Kind
+	Value string
+	// Region reads a phone number without a country code.
+	Region string
+	// Table is where a key is looked up: a key names a row of one table only
+	// (customer 52 and order 52 are not one person), so a key needs its table.
+	Table string
+}
+
+// Service answers subject requests about a workspace.
+type Service struct {
+	ws       *query.Workspace
+	segments *segments.Store
+	consent  *consent.Service
+	lists    *suppress.Service
+}
+
+// New returns the subject service of a workspace; c is the consent service
+// whose clock consent states are judged by.
+func New(ws *query.Workspace, c *consent.Service) *Service {
+	return &Service{ws: ws, segments: segments.NewStore(ws), consent: c, lists: suppress.New(ws)}
+}
+
+// Table is one table holding the person.
+type Table struct {
+	Table string `json:"table"`
+	Rows  int64  `json:"rows"`
+	// Keys are the rows' keys (at most maxKeys), "" for a table without a key.
+	Keys []string `json:"keys,omitempty"`
+	// Consent is the person's state per channel, for a table with consent set up.
+	Consent map[string]consent.State `json:"consent,omitempty"`
+	// Attached says the table is a view of files kept elsewhere, which an
+	// erasure cannot change.
+	Attached bool `json:"attached,omitempty"`
+	where    string
+}
+
+// maxKeys is how many of a table's keys Find lists: a person is a row or a few.
+const maxKeys = 20
+
+// Found is where a person is.
+type Found struct {
+	Kind   suppress.Kind `json:"kind"`
+	Tables []Table       `json:"tables"`
+	// Segments are the live segments the person is a member of now.
+	Segments []string `json:"segments"`
+	// Suppressed names the lists that hold the identifier already.
+	Suppressed []string `json:"suppressed_by,omitempty"`
+}
+
+// Find looks for the person in every table, and in the segments of the tables
+// that hold them.
+func (s *Service) Find(ctx context.Context, p Person) (*Found, error) {
+	f, err := s.find(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("find the person: %w", err)
+	}
+	return f, nil
+}
+
+func (s *Service) find(ctx context.Context, p Person) (*Found, error) {
+	norm, err := suppress.Normalize(p.Kind, p.Value, p.Region)
+	if err != nil {
+		return nil, err
+	}
+	tables, err := s.ws.Tables(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.Kind == suppress.Key {
+		if p.Table == "" {
+			return nil, errors.New("a key names a row of one table: say which table")
+		}
+		info, err := s.ws.Table(ctx, p.Table)
+		if err != nil {
+			return nil, err
+		}
+		if info.Key == "" {
+			return nil, fmt.Errorf("table %s has no key column", p.Table)
+		}
+		tables = []query.TableInfo{info}
+	}
+	f := &Found{Kind: p.Kind, Tables: []Table{}, Segments: []string{}}
+	for _, t := range tables {
+		where, err := s.lists.Match(ctx, t.Name, p.Kind, norm)
+		if err != nil {
+			return nil, err
+		}
+		if where == "" {
+			continue
+		}
+		hit := Table{Table: t.Name, Attached: t.Attached, where: where}
+		keys := "NULL"
+		if t.Key != "" {
+			keys = "list(CAST(" + query.QuoteIdent(t.Key) + " AS VARCHAR) ORDER BY " + query.QuoteIdent(t.Key) + ")[1:" + fmt.Sprint(maxKeys) + "]"
+		}
+		var listed any // NULL when no row matches
+		if err := s.ws.DB().QueryRowContext(ctx, `SELECT count(*), `+keys+` FROM main.`+query.QuoteIdent(t.Name)+` WHERE `+where).
+			Scan(&hit.Rows, &listed); err != nil {
+			return nil, fmt.Errorf("look in %s: %w", t.Name, err)
+		}
+		if hit.Rows == 0 {
+			continue
+		}
+		keyList, _ := listed.([]any)
+		for _, k := range keyList {
+			if k, ok := k.(string); ok {
+				hit.Keys = append(hit.Keys, k)
+			}
+		}
+		if hit.Consent, err = s.states(ctx, t.Name, where); err != nil {
+			return nil, err
+		}
+		f.Tables = append(f.Tables, hit)
+	}
+	if f.Segments, err = s.memberOf(ctx, f.Tables); err != nil {
+		return nil, err
+	}
+	if f.Suppressed, err = s.lists.Holding(ctx, p.Kind, norm); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// states is the person's consent state per channel in a table with consent set
+// up; nil for a table without.
+func (s *Service) states(ctx context.Context, table, where string) (map[string]consent.State, error) {
+	cov, err := s.consent.Coverage(ctx, consent.Population{Table: table, Where: where}, nil)
+	if errors.Is(err, consent.ErrNotConfigured) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]consent.State{}
+	for _, c := range cov.Channels {
+		for st, n := range c.Counts {
+			if n > 0 {
+				out[c.Channel] = st
+			}
+		}
+	}
+	return out, nil
+}
+
+// memberOf lists the live segments, of the tables holding the person, that
+// have them as a member now.
+func (s *Service) memberOf(ctx context.Context, tables []Table) ([]string, error) {
+	if len(tables) == 0 {
+		return []string{}, nil
+	}
+	where := map[string]string{}
+	for _, t := range tables {
+		where[t.Table] = t.where
+	}
+	list, err := s.segments.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{}
+	for _, seg := range list {
+		w, ok := where[seg.Table]
+		if !ok {
+			continue
+		}
+		c, err := s.segments.Compile(ctx, seg.Name)
+		if err != nil {
+			continue // a segment that no longer compiles has no members now
+		}
+		n, err := s.ws.Count(ctx, seg.Table, "("+c.Where+") AND "+w)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			out = append(out, seg.Name)
+		}
+	}
+	return out, nil
+}
+
+// Erased is what an erasure did.
+type Erased struct {
+	// Rows is how many rows were deleted, by table.
+	Rows map[string]int64 `json:"rows_deleted"`
+	// Listed is how many entries went on the erasure list: 1, or 0 when the
+	// identifier was on it already.
+	Listed int `json:"erasure_entries_added"`
+}
+
+// Erase deletes every row holding the person from every table and puts them on
+// the erasure list, so that a re-import cannot bring them back into an export;
+// the deletes, the list's entries and the audit entry (counts, never the
+// person's data) commit together. Someone nobody matches is an error wrapping
+// ErrAbsent, and nothing changes.
+func (s *Service) Erase(ctx context.Context, p Person, reason string) (*Erased, error) {
+	e, err := s.erase(ctx, p, reason)
+	if err != nil {
+		return nil, fmt.Errorf("erase the person: %w", err)
+	}
+	return e, nil
+}
+
+func (s *Service) erase(ctx context.Context, p Person, reason string) (*Erased, error) {
+	if strings.TrimSpace(reason) == "" {
+		return nil, errors.New("say why (the request's reference, say): the erasure is audited")
+	}
+	f, err := s.find(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.Tables) == 0 {
+		return nil, fmt.Errorf("%w: nothing was erased (to keep them out of future imports all the same, add them with segscope suppress add --list %s)",
+			ErrAbsent, suppress.Erasure)
+	}
+	var attached []string
+	for _, t := range f.Tables {
+		if t.Attached {
+			attached = append(attached, t.Table)
+		}
+	}
+	if len(attached) > 0 {
+		return nil, fmt.Errorf("%s %s attached from files segscope does not change: nothing was erased; remove the person from those files, or detach them, then erase again",
+			strings.Join(attached, ", "), map[bool]string{true: "is", false: "are"}[len(attached) == 1])
+	}
+	e := &Erased{Rows: map[string]int64{}}
+	err = s.ws.WriteTx(ctx, func(tx *sql.Tx) error {
+		for _, t := range f.Tables {
+			r, err := tx.ExecContext(ctx, `DELETE FROM main.`+query.QuoteIdent(t.Table)+` WHERE `+t.where)
+			if err != nil {
+				return fmt.Errorf("delete from %s: %w", t.Table, err)
+			}
+			if e.Rows[t.Table], err = r.RowsAffected(); err != nil {
+				return err
+			}
+		}
+		// The identifier alone goes on the list, not the rows' keys: a key entry
+		// matches every table's key, and customer 52's erasure must not keep
+		// creator 52 out of exports.
+		res, err := s.lists.AddTx(ctx, tx, suppress.AddRequest{List: suppress.Erasure, Kind: p.Kind,
+			Entries: []suppress.Entry{{Line: 1, Value: p.Value}}, Region: p.Region, Source: "subject erase", Reason: reason})
+		if err != nil {
+			return err
+		}
+		e.Listed = res.Added
+		_, err = s.ws.AppendAudit(ctx, tx, ActionErase, string(p.Kind), map[string]any{
+			"kind": p.Kind, "rows_deleted": e.Rows, "erasure_entries_added": e.Listed, "segments": f.Segments, "reason": reason,
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}

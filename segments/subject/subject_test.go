@@ -1,0 +1,147 @@
+package subject
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/querytest"
+	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/export"
+	"github.com/segscope/segscope/segments/suppress"
+)
+
+var now = time.Date(2026, time.November, 22, 12, 0, 0, 0, time.UTC)
+
+// Ana is in customers (twice, once with her address in capitals) and in
+// tickets, under a column whose name says nothing (its values say emails).
+const customersCSV = `id,email,plan,country,email_opt_in
+1,ana@example.com,gold,PT,yes
+2,ben@example.com,gold,US,no
+3,ANA@Example.com ,basic,PT,yes
+4,cleo@example.com,basic,FR,yes
+`
+
+const ticketsCSV = `ticket,contact,subject
+10,ana@example.com,refund
+11,cleo@example.com,login
+12,dan@example.com,login
+`
+
+func workspace(t *testing.T) (*query.Workspace, *Service) {
+	t.Helper()
+	ws := querytest.Empty(t)
+	querytest.ImportCSV(t, ws, "customers", customersCSV)
+	querytest.ImportCSV(t, ws, "tickets", ticketsCSV)
+	ctx := context.Background()
+	store := segments.NewStore(ws)
+	for _, d := range []segments.Definition{
+		{Name: "gold", Table: "customers", Rule: "plan = 'gold'"},
+		{Name: "basic", Table: "customers", Rule: "plan = 'basic'"},
+		{Name: "fr", Table: "customers", Rule: "country = 'FR'"},
+	} {
+		if _, err := store.Define(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := consent.Config{Table: "customers", Layout: consent.Wide, Policy: consent.DefaultPolicy(),
+		Wide: []consent.WideColumn{{Column: "email_opt_in", Channel: "email"}}}
+	if _, err := consent.New(ws).Setup(ctx, c, "test"); err != nil {
+		t.Fatal(err)
+	}
+	svc := consent.New(ws)
+	svc.Now = func() time.Time { return now }
+	return ws, New(ws, svc)
+}
+
+// Find lists exactly the tables, rows and segments that hold the person, and
+// their consent.
+func TestFind(t *testing.T) {
+	_, s := workspace(t)
+	f, err := s.Find(context.Background(), Person{Kind: suppress.Email, Value: " Ana@EXAMPLE.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Tables) != 2 || f.Tables[0].Table != "customers" || f.Tables[0].Rows != 2 ||
+		!slices.Equal(f.Tables[0].Keys, []string{"1", "3"}) || f.Tables[1].Table != "tickets" || f.Tables[1].Rows != 1 {
+		t.Fatalf("tables %+v", f.Tables)
+	}
+	if f.Tables[0].Consent["email"] != consent.Granted || f.Tables[1].Consent != nil {
+		t.Errorf("consent %+v / %+v", f.Tables[0].Consent, f.Tables[1].Consent)
+	}
+	if !slices.Equal(f.Segments, []string{"basic", "gold"}) {
+		t.Errorf("segments %v, want basic and gold (not fr)", f.Segments)
+	}
+
+	byKey, err := s.Find(context.Background(), Person{Kind: suppress.Key, Value: "4", Table: "customers"})
+	if err != nil || len(byKey.Tables) != 1 || !slices.Equal(byKey.Segments, []string{"basic", "fr"}) {
+		t.Fatalf("by key: %+v, %v", byKey, err)
+	}
+	if _, err := s.Find(context.Background(), Person{Kind: suppress.Key, Value: "4"}); err == nil || !strings.Contains(err.Error(), "say which table") {
+		t.Errorf("a key without its table: %v", err)
+	}
+	if _, err := s.Find(context.Background(), Person{Kind: suppress.Email, Value: "not an address"}); err == nil || !strings.Contains(err.Error(), "not an email address") {
+		t.Errorf("an invalid address: %v", err)
+	}
+}
+
+// Erase leaves no row of the person in any table, audits counts but not the
+// address, and a later re-import of the same file does not bring them back
+// into an export.
+func TestEraseAndReimport(t *testing.T) {
+	ws, s := workspace(t)
+	ctx := context.Background()
+	ana := Person{Kind: suppress.Email, Value: "ana@example.com"}
+	if _, err := s.Erase(ctx, ana, " "); err == nil || !strings.Contains(err.Error(), "say why") {
+		t.Fatalf("an erasure without a reason: %v", err)
+	}
+	e, err := s.Erase(ctx, ana, "DSR-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Rows["customers"] != 2 || e.Rows["tickets"] != 1 || e.Listed != 1 {
+		t.Fatalf("erased %+v", e)
+	}
+	for table, column := range map[string]string{"customers": "email", "tickets": "contact"} {
+		var n, rest int64
+		if err := ws.DB().QueryRow(`SELECT count(*) FILTER (WHERE lower(`+column+`) LIKE '%ana@%'), count(*) FROM main.`+table).Scan(&n, &rest); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 || rest == 0 {
+			t.Errorf("%s: %d rows of ana left, %d rows in all", table, n, rest)
+		}
+	}
+	audit, err := ws.AuditLog(ctx, query.AuditFilter{Action: ActionErase})
+	if err != nil || len(audit) != 1 || strings.Contains(audit[0].Details, "ana") || !strings.Contains(audit[0].Details, "DSR-1") {
+		t.Fatalf("audit %+v, %v", audit, err)
+	}
+	if f, err := s.Find(ctx, ana); err != nil || len(f.Tables) != 0 || !slices.Equal(f.Suppressed, []string{suppress.Erasure}) {
+		t.Fatalf("after the erasure: %+v, %v", f, err)
+	}
+	if _, err := s.Erase(ctx, ana, "again"); !errors.Is(err, ErrAbsent) || !strings.Contains(err.Error(), "nothing was erased") {
+		t.Fatalf("erasing someone absent: %v", err)
+	}
+
+	// The old file comes back.
+	querytest.ImportCSV(t, ws, "customers", customersCSV)
+	if _, err := segments.NewStore(ws).Define(ctx, segments.Definition{Name: "everyone", Table: "customers", Rule: "id > 0"}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "everyone.csv")
+	res, err := export.New(ws, export.Options{Now: func() time.Time { return now }}).Export(ctx,
+		export.Request{Segment: "everyone", Format: export.CSV, Columns: []string{"email"}, Path: path, Acknowledge: "four-row test fixture"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if strings.Contains(strings.ToLower(string(data)), "ana@") || res.Manifest.Excluded[consent.Suppressed] != 2 {
+		t.Fatalf("after a re-import the export holds:\n%s\n(excluded %v)", data, res.Manifest.Excluded)
+	}
+}

@@ -118,7 +118,13 @@ func (w *Workspace) attach(ctx context.Context, path string, opts AttachOptions)
 		srcs[i] = src
 		total += src.size
 	}
-	res := ImportResult{Table: table, Path: path, Format: srcs[0].format, Changes: []ImportChange{}, Attached: true, Files: len(paths), Check: CheckMtime}
+	// The record names the files as given, made absolute: a relative path
+	// means nothing to a later command run elsewhere.
+	given, err := filepath.Abs(path)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	res := ImportResult{Table: table, Path: given, Format: srcs[0].format, Changes: []ImportChange{}, Attached: true, Files: len(paths), Check: CheckMtime}
 	files := make([]attachedFile, len(srcs))
 	for i, src := range srcs {
 		files[i] = attachedFile{path: src.path, size: src.size, mtime: src.modTime.UTC().Truncate(time.Microsecond)}

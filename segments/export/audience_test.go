@@ -90,8 +90,6 @@ func TestOnlyNewWritesTheEnteredMembers(t *testing.T) {
 	}
 }
 
-
-
 func snapshotOf(t *testing.T, ws *query.Workspace, id int64) snapshot.Snapshot {
 	s, err := snapshot.New(ws).Find(context.Background(), "lapsing", "snapshot:"+strconv.FormatInt(id, 10))
 	if err != nil {

@@ -44,7 +44,7 @@ type Config struct {
 type Stats struct {
 	Rows    int64 `json:"rows"`    // rows of the event table
 	Events  int64 `json:"events"`  // rows with a key: the events counted
-	People  int64 `json:"people"`  // distinct keys among them
+	People  int64 `json:"people"`  // the audience's people with events
 	Keyless int64 `json:"keyless"` // rows without a key, counted nowhere
 	// NoTime counts events whose time is missing: they count in count() and
 	// sums, never in a window, first() or last().

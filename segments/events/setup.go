@@ -300,13 +300,12 @@ func count(ctx context.Context, tx *sql.Tx, p plan) (Stats, error) {
 		noTime = `count(*) FILTER (WHERE ` + k + ` IS NOT NULL AND ` + t + ` IS NULL)`
 		first, last = `CAST(min(`+t+`) FILTER (WHERE `+k+` IS NOT NULL) AS TIMESTAMP)`, `CAST(max(`+t+`) FILTER (WHERE `+k+` IS NOT NULL) AS TIMESTAMP)`
 	}
-	people := `count(DISTINCT ` + k + `)`
 	if p.derive {
-		people, first, last = `0`, `NULL`, `NULL`
+		first, last = `NULL`, `NULL`
 	}
 	var f, l sql.NullTime
-	err := tx.QueryRowContext(ctx, `SELECT count(*), count(`+k+`), `+people+`, `+noTime+`, `+first+`, `+last+` FROM `+ev).
-		Scan(&s.Rows, &s.Events, &s.People, &s.NoTime, &f, &l)
+	err := tx.QueryRowContext(ctx, `SELECT count(*), count(`+k+`), `+noTime+`, `+first+`, `+last+` FROM `+ev).
+		Scan(&s.Rows, &s.Events, &s.NoTime, &f, &l)
 	if err != nil {
 		return Stats{}, fmt.Errorf("count the events of %s: %w", c.Table, err)
 	}
@@ -321,8 +320,13 @@ func count(ctx context.Context, tx *sql.Tx, p plan) (Stats, error) {
 			return Stats{}, fmt.Errorf("count the people of %s: %w", c.Audience, err)
 		}
 	} else {
+		// People are the audience's people with events, as Sentence says
+		// ("N events of P customers"); keys the audience lacks are only
+		// Outside's. The audience's key is unique, so the join adds no rows.
 		aud := `main.` + query.QuoteIdent(c.Audience)
-		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+ev+` e WHERE e.`+k+` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM `+aud+` a WHERE a.`+query.QuoteIdent(p.audienceKey)+` = e.`+k+`)`).Scan(&s.Outside)
+		ak := `a.` + query.QuoteIdent(p.audienceKey)
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE `+ak+` IS NULL), count(DISTINCT `+ak+`) FROM `+ev+
+			` e LEFT JOIN `+aud+` a ON `+ak+` = e.`+k+` WHERE e.`+k+` IS NOT NULL`).Scan(&s.Outside, &s.People)
 		if err != nil {
 			return Stats{}, fmt.Errorf("match the events of %s to %s: %w", c.Table, c.Audience, err)
 		}

@@ -177,6 +177,7 @@ func (a *app) root() *cobra.Command {
 		a.snapshotCmd(),
 		a.riskCmd(),
 		a.suppressCmd(),
+		a.subjectCmd(),
 		a.sealCmd(),
 		a.unsealCmd(),
 	)

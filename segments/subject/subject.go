@@ -6,15 +6,18 @@
 package subject
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/events"
 	"github.com/segscope/segscope/segments/suppress"
 )
 
@@ -61,7 +64,10 @@ type Table struct {
 	// Attached says the table is a view of files kept elsewhere, which an
 	// erasure cannot change.
 	Attached bool `json:"attached,omitempty"`
-	where    string
+	// Via names the audience table whose people these rows belong to: its
+	// consent events, or event table, found by the person's key there.
+	Via   string `json:"via,omitempty"`
+	where string
 }
 
 // maxKeys is how many of a table's keys Find lists: a person is a row or a few.
@@ -142,13 +148,77 @@ func (s *Service) find(ctx context.Context, p Person) (*Found, error) {
 		}
 		f.Tables = append(f.Tables, hit)
 	}
+	linked, err := s.linked(ctx, f.Tables)
+	if err != nil {
+		return nil, err
+	}
 	if f.Segments, err = s.memberOf(ctx, f.Tables); err != nil {
 		return nil, err
 	}
+	f.Tables = append(f.Tables, linked...)
 	if f.Suppressed, err = s.lists.Holding(ctx, p.Kind, norm); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// linked finds the person's rows in the tables that hold the people of the
+// tables they were found in, by key: the consent events of an audience, and its
+// event tables (segscope events setup).
+func (s *Service) linked(ctx context.Context, hits []Table) ([]Table, error) {
+	found := map[string]bool{}
+	for _, h := range hits {
+		found[h.Table] = true
+	}
+	entries, err := events.List(ctx, s.ws)
+	if err != nil {
+		return nil, err
+	}
+	var out []Table
+	for _, h := range hits {
+		info, err := s.ws.Table(ctx, h.Table)
+		if err != nil {
+			return nil, err
+		}
+		if info.Key == "" {
+			continue
+		}
+		type link struct{ table, key string }
+		var links []link
+		c, err := s.consent.Config(ctx, h.Table)
+		switch {
+		case errors.Is(err, consent.ErrNotConfigured):
+		case err != nil:
+			return nil, err
+		case c.Events != nil:
+			links = append(links, link{c.Events.Table, c.Events.Key})
+		}
+		for _, e := range entries {
+			if e.Audience == h.Table {
+				links = append(links, link{e.Table, e.Key})
+			}
+		}
+		for _, l := range links {
+			if found[l.table] {
+				continue
+			}
+			// Keys compare as text: an events table may hold them as another type.
+			where := "CAST(" + query.QuoteIdent(l.key) + " AS VARCHAR) IN (SELECT CAST(" + query.QuoteIdent(info.Key) +
+				" AS VARCHAR) FROM main." + query.QuoteIdent(h.Table) + " WHERE " + h.where + ")"
+			t := Table{Table: l.table, Via: h.Table, where: where}
+			if err := s.ws.DB().QueryRowContext(ctx, `SELECT count(*) FROM main.`+query.QuoteIdent(l.table)+` WHERE `+where).Scan(&t.Rows); err != nil {
+				return nil, fmt.Errorf("look in %s: %w", l.table, err)
+			}
+			if t.Rows > 0 {
+				if ti, err := s.ws.Table(ctx, l.table); err == nil {
+					t.Attached = ti.Attached
+				}
+				found[l.table] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out, nil
 }
 
 // states is the person's consent state per channel in a table with consent set
@@ -252,8 +322,14 @@ func (s *Service) erase(ctx context.Context, p Person, reason string) (*Erased, 
 			strings.Join(attached, ", "), map[bool]string{true: "is", false: "are"}[len(attached) == 1])
 	}
 	e := &Erased{Rows: map[string]int64{}}
+	// The rows found by key in an audience go first: their predicate reads the
+	// audience's rows.
+	order := slices.Clone(f.Tables)
+	slices.SortStableFunc(order, func(a, b Table) int {
+		return cmp.Compare(boolInt(a.Via == ""), boolInt(b.Via == ""))
+	})
 	err = s.ws.WriteTx(ctx, func(tx *sql.Tx) error {
-		for _, t := range f.Tables {
+		for _, t := range order {
 			r, err := tx.ExecContext(ctx, `DELETE FROM main.`+query.QuoteIdent(t.Table)+` WHERE `+t.where)
 			if err != nil {
 				return fmt.Errorf("delete from %s: %w", t.Table, err)
@@ -280,4 +356,11 @@ func (s *Service) erase(ctx context.Context, p Person, reason string) (*Erased, 
 		return nil, err
 	}
 	return e, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

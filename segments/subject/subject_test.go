@@ -14,6 +14,7 @@ import (
 	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/consent/consenttest"
 	"github.com/segscope/segscope/segments/export"
 	"github.com/segscope/segscope/segments/suppress"
 )
@@ -145,3 +146,39 @@ func TestEraseAndReimport(t *testing.T) {
 		t.Fatalf("after a re-import the export holds:\n%s\n(excluded %v)", data, res.Manifest.Excluded)
 	}
 }
+
+// A person's consent events are theirs too: found by their key in the audience,
+// and erased with them.
+func TestConsentEventsGoWithThePerson(t *testing.T) {
+	ctx := context.Background()
+	ws := consenttest.Sample(t, "subscribers", "consent")
+	s := New(ws, consent.New(ws))
+	var key, email string
+	if err := ws.DB().QueryRow(`SELECT CAST(s.subscriber_id AS VARCHAR), s.email FROM subscribers s
+		WHERE s.subscriber_id IN (SELECT subscriber_id FROM consent) ORDER BY s.subscriber_id LIMIT 1`).Scan(&key, &email); err != nil {
+		t.Fatal(err)
+	}
+	events := func() int64 {
+		var n int64
+		if err := ws.DB().QueryRow(`SELECT count(*) FROM consent WHERE CAST(subscriber_id AS VARCHAR) = ?`, key).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := events()
+	f, err := s.Find(ctx, Person{Kind: suppress.Email, Value: email})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Tables) != 2 || f.Tables[1].Table != "consent" || f.Tables[1].Via != "subscribers" || f.Tables[1].Rows != before {
+		t.Fatalf("tables %+v, want subscribers and their %d consent events", f.Tables, before)
+	}
+	if _, err := s.Erase(ctx, Person{Kind: suppress.Email, Value: email}, "DSR-2"); err != nil {
+		t.Fatal(err)
+	}
+	if n := events(); n != 0 {
+		t.Fatalf("%d consent events of the erased person left", n)
+	}
+}
+
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }

@@ -165,3 +165,46 @@ func thousandsOf(t *testing.T, s string) string {
 	}
 	return query.FormatCount(n)
 }
+
+// Removing an event table leaves the segments that count its events unable to
+// compile; segment list still lists every segment, says which are broken and
+// why, and fails so that a script notices.
+func TestSegmentListWithASegmentBrokenByEventsRemove(t *testing.T) {
+	dir := t.TempDir()
+	ws := filepath.Join(dir, "w.duckdb")
+	orders := filepath.Join(dir, "orders.csv")
+	if err := os.WriteFile(orders, []byte(eventstest.Retail(500, 5)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, ws, "--no-sample", "import", orders)
+	mustRun(t, ws, "--no-sample", "events", "setup", "--table", "orders", "--key", "CustomerID", "--time", "InvoiceDate",
+		"--audience", "customers", "--reason", "test")
+	mustRun(t, ws, "--no-sample", "segment", "define", "buyers", "--table", "customers", "--rule", "count(orders) >= 2", "--create", "--reason", "test")
+	mustRun(t, ws, "--no-sample", "segment", "define", "regulars", "--table", "customers", "--rule", "events >= 2", "--create", "--reason", "test")
+	mustRun(t, ws, "--no-sample", "events", "remove", "orders", "--reason", "test")
+	regulars := csvValue(t, ws, "select count(*) from customers where events >= 2")
+
+	out, _, err := run(t, ws, "--no-sample", "segment", "list", "--format", "csv")
+	if err == nil || !strings.Contains(err.Error(), "buyers") {
+		t.Errorf("list with a broken segment: %v", err)
+	}
+	if !strings.Contains(out, "regulars,customers,"+regulars+",") {
+		t.Errorf("the segment that still works is not listed with its size %s:\n%s", regulars, out)
+	}
+	if !strings.Contains(out, "buyers,customers,,") || !strings.Contains(out, "has no event tables") {
+		t.Errorf("the broken segment is not listed with why:\n%s", out)
+	}
+	out, _, _ = run(t, ws, "--no-sample", "segment", "list", "--format", "json")
+	var list []struct {
+		Name  string
+		Size  int64
+		Error string
+	}
+	// The first value: the test's command prints its usage after an error.
+	if err := json.NewDecoder(strings.NewReader(out)).Decode(&list); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if len(list) != 2 || list[0].Name != "buyers" || !strings.Contains(list[0].Error, "has no event tables") || list[1].Error != "" {
+		t.Errorf("json: %+v", list)
+	}
+}

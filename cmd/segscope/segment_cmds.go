@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -150,6 +151,7 @@ func (a *app) segmentListCmd() *cobra.Command {
 				Size  int64           `json:"size"`
 				Share float64         `json:"share"`
 				Risk  risk.Assessment `json:"risk"`
+				Error string          `json:"error,omitempty"`
 			}
 			names := make([]string, len(list))
 			for i, seg := range list {
@@ -163,21 +165,32 @@ func (a *app) segmentListCmd() *cobra.Command {
 			pr := a.printer()
 			out := make([]sized, 0, len(list))
 			rows := make([][]string, 0, len(list))
+			// A segment that no longer compiles (its column or event table
+			// went away) is listed with why, so that one broken segment
+			// never hides the others; the command still fails afterwards.
+			var broken []error
 			for i, seg := range list {
 				sz := sizes[i]
-				if sz.Err != nil {
-					return sz.Err
-				}
-				if risks[i].Err != nil {
-					return risks[i].Err
-				}
 				s := sized{Segment: seg, Size: sz.Members, Share: sz.Share(), Risk: risks[i]}
+				err := sz.Err
+				if err == nil {
+					err = risks[i].Err
+				}
+				size, share, riskCell := pr.count(s.Size), pr.share(s.Share), riskSummary(s.Risk)
+				if err != nil {
+					broken = append(broken, err)
+					s.Size, s.Share, s.Error = 0, 0, err.Error()
+					size, share, riskCell = "", "", "error: "+err.Error()
+				}
 				out = append(out, s)
-				rows = append(rows, []string{seg.Name, seg.Table, pr.count(s.Size), pr.share(s.Share), riskSummary(s.Risk),
+				rows = append(rows, []string{seg.Name, seg.Table, size, share, riskCell,
 					fmt.Sprint(seg.Version), seg.Updated.Format("2006-01-02 15:04"), seg.Description})
 			}
-			return pr.table([]string{"segment", "table", "size", "share", "risk", "version", "changed", "description"}, rows,
-				map[int]bool{2: true, 3: true, 5: true}, out)
+			if err := pr.table([]string{"segment", "table", "size", "share", "risk", "version", "changed", "description"}, rows,
+				map[int]bool{2: true, 3: true, 5: true}, out); err != nil {
+				return err
+			}
+			return errors.Join(broken...)
 		}),
 	}
 }

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/segscope/segscope/segments"
@@ -43,9 +46,9 @@ func (a *app) rfmCmd() *cobra.Command {
 				defer a.note("saved %d segments: %s… %s", len(r.Cells), r.Cells[0].Name, r.Cells[len(r.Cells)-1].Name)
 			}
 			a.note("%s of %s scored on %s (%s without a timed event are in no cell)", thousands(r.People), args[0], r.Events, thousands(r.Unscored))
-			a.note("recency cut-offs %v; frequency %v", r.Recency, r.Frequency)
+			a.note("recency cut-offs %s; frequency %s", cutsText(r.Recency), cutsText(r.Frequency))
 			if r.Monetary != nil {
-				a.note("monetary cut-offs %v (scored, not used by the map)", *r.Monetary)
+				a.note("monetary cut-offs %s (scored, not used by the map)", cutsText(*r.Monetary))
 			}
 			p := a.printer()
 			rows := make([][]string, len(r.Cells))
@@ -60,4 +63,21 @@ func (a *app) rfmCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&create, "create", false, "save every cell as a segment, in one change")
 	cmd.Flags().StringVar(&reason, "reason", "", "why, for the audit log (with --create)")
 	return cmd
+}
+
+// cutsText tells cut-offs as a person reads them. The cuts are rule literals
+// (timestamp '...', exact floats such as 588.9499999999999), which the cells'
+// rules need as they are; here the times lose their quoting and the numbers
+// are rounded to the cent.
+func cutsText(c segments.Cuts) string {
+	out := make([]string, len(c))
+	for i, v := range c {
+		if _, lit, ok := strings.Cut(v, " '"); ok {
+			v = strings.TrimSuffix(lit, "'")
+		} else if f, err := strconv.ParseFloat(v, 64); err == nil && v != strconv.FormatInt(int64(f), 10) {
+			v = strconv.FormatFloat(f, 'f', 2, 64)
+		}
+		out[i] = v
+	}
+	return strings.Join(out, ", ")
 }

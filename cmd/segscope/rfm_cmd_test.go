@@ -51,3 +51,40 @@ func TestRFMThroughTheCLI(t *testing.T) {
 		t.Errorf("history after measuring twice:\n%s", hist)
 	}
 }
+
+// The cut-offs are told as values a person reads, not as the rule literals
+// the cells are written with: no timestamp '...' quoting or Go list brackets,
+// and amounts to the cent (the rules keep them exact).
+func TestRFMCutOffsReadable(t *testing.T) {
+	dir := t.TempDir()
+	ws := filepath.Join(dir, "w.duckdb")
+	orders := filepath.Join(dir, "orders.csv")
+	if err := os.WriteFile(orders, []byte(eventstest.Retail(3000, 8)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, ws, "--no-sample", "import", orders)
+	mustRun(t, ws, "--no-sample", "events", "setup", "--table", "orders", "--key", "CustomerID", "--time", "InvoiceDate",
+		"--audience", "customers", "--amount", "Quantity * UnitPrice")
+	var r struct{ Recency, Frequency, Monetary []string }
+	if out := mustRun(t, ws, "--no-sample", "rfm", "customers", "--format", "json"); json.Unmarshal([]byte(out), &r) != nil || len(r.Monetary) != 4 {
+		t.Fatalf("rfm json: %s", out)
+	}
+	out := mustRun(t, ws, "--no-sample", "rfm", "customers")
+	if strings.Contains(out, "timestamp '") || strings.Contains(out, "[") {
+		t.Errorf("cut-offs written as literals:\n%s", out)
+	}
+	for _, c := range r.Recency {
+		if v := strings.TrimSuffix(strings.TrimPrefix(c, "timestamp '"), "'"); !strings.Contains(out, v[:16]) {
+			t.Errorf("recency cut-off %s not told:\n%s", c, out)
+		}
+	}
+	for _, c := range r.Monetary {
+		f, err := strconv.ParseFloat(c, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out, strconv.FormatFloat(f, 'f', 2, 64)) {
+			t.Errorf("monetary cut-off %s not told to the cent:\n%s", c, out)
+		}
+	}
+}

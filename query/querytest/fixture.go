@@ -144,28 +144,42 @@ func EmptyFile(tb testing.TB, path string) *query.Workspace {
 	return ws
 }
 
-var samples struct {
-	sync.Mutex
-	byTables map[string]*Fixture
+// Fixtures is a set of fixtures built from tables of the sample, one per
+// list of tables asked for, each built once per test binary.
+type Fixtures struct {
+	build func(tb testing.TB, path string, tables []string) *query.Workspace
+	mu    sync.Mutex
+	by    map[string]*Fixture
 }
+
+// NewFixtures describes a set; build makes the workspace for tables at path
+// and returns it open, as NewFixture's build does.
+func NewFixtures(build func(tb testing.TB, path string, tables []string) *query.Workspace) *Fixtures {
+	return &Fixtures{build: build, by: map[string]*Fixture{}}
+}
+
+// Open is a copy of the fixture for tables (open and closed as Fixture.Open's).
+func (s *Fixtures) Open(tb testing.TB, tables ...string) *query.Workspace {
+	tb.Helper()
+	key := strings.Join(tables, ",")
+	s.mu.Lock()
+	f := s.by[key]
+	if f == nil {
+		f = NewFixture(func(tb testing.TB, path string) *query.Workspace { return s.build(tb, path, tables) })
+		s.by[key] = f
+	}
+	s.mu.Unlock()
+	return f.Open(tb)
+}
+
+var samples = NewFixtures(func(tb testing.TB, path string, tables []string) *query.Workspace {
+	return SampleFile(tb, path, tables...)
+})
 
 // SampleCopy is SampleFile without the import in every test: the sample
 // tables named (all of them when none are) are imported once per test binary
 // and each test opens a copy.
 func SampleCopy(tb testing.TB, tables ...string) *query.Workspace {
 	tb.Helper()
-	key := strings.Join(tables, ",")
-	samples.Lock()
-	f := samples.byTables[key]
-	if f == nil {
-		f = NewFixture(func(tb testing.TB, path string) *query.Workspace {
-			return SampleFile(tb, path, tables...)
-		})
-		if samples.byTables == nil {
-			samples.byTables = map[string]*Fixture{}
-		}
-		samples.byTables[key] = f
-	}
-	samples.Unlock()
-	return f.Open(tb)
+	return samples.Open(tb, tables...)
 }

@@ -28,25 +28,21 @@ func newService(ws *query.Workspace) *Service {
 	return s
 }
 
-// samples are sample's workspaces by the tables named, each built once per
-// test binary: the import and the setup cost more than most tests here.
-var samples = map[string]*querytest.Fixture{}
+// samples are sample's workspaces: the import and the setup cost more than
+// most tests here, so each list of tables is built once per test binary.
+var samples = querytest.NewFixtures(func(tb testing.TB, path string, tables []string) *query.Workspace {
+	ws := querytest.SampleFile(tb, path, tables...)
+	if err := New(ws).SetupSample(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return ws
+})
 
 // sample is a copy of a workspace holding the sample tables named (all when
 // none are) with the sample's consent set up, as a new workspace is seeded.
 func sample(t testing.TB, tables ...string) *query.Workspace {
 	t.Helper()
-	key := strings.Join(tables, ",")
-	if samples[key] == nil {
-		samples[key] = querytest.NewFixture(func(tb testing.TB, path string) *query.Workspace {
-			ws := querytest.SampleFile(tb, path, tables...)
-			if err := New(ws).SetupSample(context.Background()); err != nil {
-				tb.Fatal(err)
-			}
-			return ws
-		})
-	}
-	return samples[key].Open(t)
+	return samples.Open(t, tables...)
 }
 
 func define(t testing.TB, ws *query.Workspace, name, table, rule string) segments.Compiled {

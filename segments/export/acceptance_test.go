@@ -112,7 +112,7 @@ func TestChurnRiskEmailExport(t *testing.T) {
 	if m.Segment.Name != "churn_risk" || m.Segment.Version != 1 || m.Segment.Rule != churnRule || m.Segment.CompiledSQL == "" ||
 		m.Channel != "email" || m.ConsentPolicy == nil || m.ConsentPolicy.Policy.StaleDays != 730 || !m.ConsentAsOf.Equal(now) ||
 		m.Format != CSV || m.File != "churn_email.csv" || m.Actor != "tester" || m.SegscopeVersion != "test" ||
-		m.Workspace != query.Memory || m.Created.IsZero() || !slices.Equal(m.Columns, []string{"subscriber_id", "email", "first_name"}) {
+		m.Workspace != ws.Path() || m.Created.IsZero() || !slices.Equal(m.Columns, []string{"subscriber_id", "email", "first_name"}) {
 		t.Errorf("manifest %s", data)
 	}
 

@@ -22,11 +22,7 @@ import (
 // for any data, progress, the formula guard, hashing the file, the manifest and
 // the audit entry.
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	querytest.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 func benchFiles(b *testing.B) map[string]string {
 	dir := querytest.Data(b)

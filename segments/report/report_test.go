@@ -3,12 +3,16 @@ package report
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 
+	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent/consenttest"
 )
+
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 func TestReportMarkdownAndHTML(t *testing.T) {
 	ctx := context.Background()

@@ -12,14 +12,20 @@ import (
 	"github.com/segscope/segscope/segments/consent"
 )
 
-// Sample is querytest.Sample with the sample's consent set up for the tables named.
-func Sample(tb testing.TB, tables ...string) *query.Workspace {
-	tb.Helper()
-	ws := querytest.Sample(tb, tables...)
+var samples = querytest.NewFixtures(func(tb testing.TB, path string, tables []string) *query.Workspace {
+	ws := querytest.SampleFile(tb, path, tables...)
 	if err := consent.New(ws).SetupSample(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
 	return ws
+})
+
+// Sample is a copy of the sample tables named (all when none are) with the
+// sample's consent set up, built once per test binary (querytest.Fixtures:
+// the package's TestMain runs querytest.Main).
+func Sample(tb testing.TB, tables ...string) *query.Workspace {
+	tb.Helper()
+	return samples.Open(tb, tables...)
 }
 
 // Setup confirms a consent setup, as segscope consent setup does.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments/events"
@@ -37,7 +38,40 @@ func Schema(ctx context.Context, ws *query.Workspace, table string) (rule.Schema
 		}
 		s.Events = append(s.Events, rule.EventTable{Name: e.Table, Key: e.Key, Time: e.Time, Amount: e.Amount, Columns: ruleColumns(ecols)})
 	}
+	s.Exported = func(segment string, window *rule.Window) (string, error) {
+		return exportedKeys(ctx, ws, segment, window)
+	}
 	return s, nil
+}
+
+// exportedKeys is the query of the keys, as text, of the people who were in
+// segment when it was exported within window: the members of its export
+// snapshots (segscope/segments/snapshot keeps a member as the run of
+// snapshots it was in, first_id up to left_id). It is read when a rule
+// uses exported(), so rules without it cost nothing.
+func exportedKeys(ctx context.Context, ws *query.Workspace, segment string, window *rule.Window) (string, error) {
+	var known bool
+	if err := ws.DB().QueryRowContext(ctx, `SELECT count(*) > 0 FROM segscope.segments WHERE name = ?`, segment).Scan(&known); err != nil {
+		return "", fmt.Errorf("exported(%s): %w", segment, err)
+	}
+	if !known {
+		return "", fmt.Errorf("there is no segment %s to have been exported", query.QuoteString(segment))
+	}
+	var recorded bool
+	if err := ws.DB().QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables()
+		WHERE schema_name = 'segscope' AND table_name = 'snapshot_members'`).Scan(&recorded); err != nil {
+		return "", fmt.Errorf("exported(%s): %w", segment, err)
+	}
+	if !recorded {
+		return "SELECT CAST(NULL AS VARCHAR) AS k WHERE FALSE", nil
+	}
+	since := ""
+	if window != nil {
+		since = fmt.Sprintf(" AND s.taken_at > CAST(current_timestamp - INTERVAL %d %s AS TIMESTAMP)", window.Amount, strings.ToUpper(window.Unit))
+	}
+	return `SELECT coalesce(CAST(m.key_int AS VARCHAR), m.key_text) AS k FROM segscope.snapshots s
+		JOIN segscope.snapshot_members m ON m.segment = s.segment AND m.first_id <= s.id AND (m.left_id IS NULL OR m.left_id > s.id)
+		WHERE s.segment = ` + query.QuoteString(segment) + ` AND s.kind = 'export'` + since, nil
 }
 
 func ruleColumns(cols []query.Column) []rule.Column {

@@ -98,6 +98,15 @@ type Window struct {
 	Unit   string // singular, as in Ago
 }
 
+// Exported is exported('name', in last 7 days): the person was a member of
+// segment name when it was exported (within the window, or ever). A frequency
+// cap is not exported(...).
+type Exported struct {
+	Span
+	Segment string
+	Window  *Window // nil for any export
+}
+
 // Unary is not x or -x.
 type Unary struct {
 	Span
@@ -156,6 +165,7 @@ func (*Ago) isExpr()        {}
 func (*SegmentRef) isExpr() {}
 func (*Call) isExpr()       {}
 func (*Aggregate) isExpr()  {}
+func (*Exported) isExpr()   {}
 func (*Unary) isExpr()      {}
 func (*Binary) isExpr()     {}
 func (*Logical) isExpr()    {}

@@ -68,6 +68,11 @@ func (c *checker) typeOf(e Expr) (Type, error) {
 		return TypeBool, nil
 	case *Aggregate:
 		return c.aggregate(e)
+	case *Exported:
+		if c.event != nil {
+			return 0, c.errAt(e, describe(e), "exported() cannot be used inside an event aggregate, whose conditions are about events")
+		}
+		return TypeBool, nil
 	case *Temporal:
 		return e.Type, nil
 	case *Ago:
@@ -393,6 +398,8 @@ func describe(e Expr) string {
 		return fmt.Sprintf("ago(%d %ss)", e.Amount, e.Unit)
 	case *SegmentRef:
 		return "segment(" + quoteString(e.Name) + ")"
+	case *Exported:
+		return "exported(" + quoteString(e.Segment) + ")"
 	case *Call:
 		return e.Name + "(...)"
 	case *Aggregate:

@@ -123,6 +123,8 @@ func (c *compiler) emit(b *strings.Builder, e Expr) error {
 		}
 	case *Ago:
 		b.WriteString(c.timeAgo(e.Amount, e.Unit))
+	case *Exported:
+		return c.exported(b, e)
 	case *SegmentRef:
 		sql, err := c.expand(e)
 		if err != nil {
@@ -249,7 +251,7 @@ func isCondition(e Expr) bool {
 		return !isArithmetic(e.Op)
 	case *Call:
 		return e.Name == "contains" || e.Name == "starts_with"
-	case *Logical, *In, *Between, *IsNull, *SegmentRef:
+	case *Logical, *In, *Between, *IsNull, *SegmentRef, *Exported:
 		return true
 	case *Aggregate:
 		return e.conditional()

@@ -21,6 +21,10 @@
 // measure is compared with a constant; people without events count 0 events
 // and spend 0, and have no first, last, average, least or most.
 //
+// exported('name', in last 7 days) holds for the people who were in segment
+// name when it was exported in that window (of real time, not the as-of
+// time): not exported(...) is a frequency cap. Schema.Exported answers it.
+//
 // Parse builds the syntax tree, Check type-checks it against a Schema and
 // Compile does both and produces SQL. CompileFor writes the same rule for
 // another engine (Postgres, BigQuery, Snowflake, Databricks: see Dialect)

@@ -492,3 +492,25 @@ func writeMeasure(b *strings.Builder, e Expr, table string) error {
 	return &Error{Pos: s.Pos, End: s.End, Token: describe(e),
 		Msg: describe(e) + " cannot be part of an amount: use the event table's number columns, numbers, + - * / and parentheses"}
 }
+
+// exported writes exported('name', in last N days) as a test of the key,
+// as text, against the keys the workspace's export records give.
+func (c *compiler) exported(b *strings.Builder, e *Exported) error {
+	if !c.d.direct {
+		return c.cannot(e, "exported()", "it reads segscope's own records of exports")
+	}
+	if c.schema.Exported == nil {
+		return &Error{Pos: e.Pos, End: e.End, Token: describe(e), Msg: "exported() is not available here"}
+	}
+	if c.schema.Key == "" {
+		return &Error{Pos: e.Pos, End: e.End, Token: describe(e),
+			Msg: fmt.Sprintf("%s has no key column, so its people cannot be matched to exports", quoteName(c.schema.Table))}
+	}
+	keys, err := c.schema.Exported(e.Segment, e.Window)
+	if err != nil {
+		return &Error{Pos: e.Pos, End: e.End, Token: describe(e), Msg: err.Error()}
+	}
+	key, _, _ := c.schema.Lookup(c.schema.Key)
+	b.WriteString("(CAST(" + c.ident(key.Name) + " AS VARCHAR) IN (" + keys + "))")
+	return nil
+}

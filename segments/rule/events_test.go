@@ -2,6 +2,7 @@ package rule_test
 
 import (
 	"database/sql"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -319,5 +320,62 @@ func TestPerPerson(t *testing.T) {
 		if _, err := rule.PerPerson(measure, s); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("PerPerson(%s) = %v, want %q", measure, err, want)
 		}
+	}
+}
+
+func TestExportedCompilesThroughTheSchema(t *testing.T) {
+	s := eventSchema(eventAsOf)
+	var asked []string
+	s.Exported = func(segment string, w *rule.Window) (string, error) {
+		asked = append(asked, segment)
+		if w != nil {
+			asked = append(asked, strconv.FormatInt(w.Amount, 10)+" "+w.Unit)
+		}
+		return "SELECT '7' AS k", nil
+	}
+	where, err := rule.Compile("vip and not exported('promo', in last 7 days)", s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(asked, ",") != "promo,7 day" || !strings.Contains(where, `(CAST("CustomerID" AS VARCHAR) IN (SELECT '7' AS k))`) {
+		t.Errorf("asked %v; SQL %s", asked, where)
+	}
+	db := openEventsDB(t)
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM customers WHERE " + where).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	// Customer 6 is a vip; capping it leaves the others.
+	s2 := s
+	s2.Exported = func(string, *rule.Window) (string, error) { return "SELECT '6' AS k", nil }
+	capped, err := rule.Compile("vip and not exported('promo')", s2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vip, left int
+	if err := db.QueryRow("SELECT count(*) FROM customers WHERE vip").Scan(&vip); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow("SELECT count(*) FROM customers WHERE " + capped).Scan(&left); err != nil {
+		t.Fatal(err)
+	}
+	if left != vip-1 || n != vip {
+		t.Errorf("vip %d; capped by customer 6: %d; by customer 7 (not a vip): %d", vip, left, n)
+	}
+	for src, want := range map[string]string{
+		"exported(promo)":                       "the segment's name as a string",
+		"exported('promo', 7 days)":             "a window, like in last 7 days",
+		"count(orders where exported('p')) > 1": "cannot be used inside an event aggregate",
+	} {
+		if _, err := rule.Compile(src, s, nil); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", src, err, want)
+		}
+	}
+	if _, err := rule.CompileFor(rule.Postgres, "", "exported('promo')", s, nil); err == nil || !strings.Contains(err.Error(), "segscope's own records of exports") {
+		t.Errorf("exported() in PostgreSQL: %v", err)
+	}
+	s.Exported = nil
+	if _, err := rule.Compile("exported('promo')", s, nil); err == nil || !strings.Contains(err.Error(), "not available") {
+		t.Errorf("without export records: %v", err)
 	}
 }

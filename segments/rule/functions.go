@@ -34,7 +34,7 @@ func IsAggregate(name string) bool {
 
 // functionNames is what unknown function names are matched against.
 var functionNames = func() []string {
-	names := []string{"ago", "segment"}
+	names := []string{"ago", "segment", "exported"}
 	for n := range functions {
 		names = append(names, n)
 	}
@@ -69,6 +69,8 @@ func (p *parser) call() (Expr, error) {
 		return p.ago()
 	case "segment":
 		return p.segment()
+	case "exported":
+		return p.exported()
 	}
 	if _, ok := aggregateFuncs[lw]; ok {
 		return p.aggregate()
@@ -261,6 +263,37 @@ func (p *parser) aggregate() (Expr, error) {
 	}
 	a.Span = Span{name.pos, end.end}
 	return a, nil
+}
+
+// exported parses exported('name') or exported('name', in last 7 days).
+func (p *parser) exported() (Expr, error) {
+	name := p.advance()
+	p.advance()
+	s := p.peek()
+	if s.kind != tString || s.text == "" {
+		return nil, p.unexpected("the segment's name as a string, like exported('weekly_promo', in last 7 days)")
+	}
+	p.advance()
+	e := &Exported{Segment: s.text}
+	if p.isOp(",") {
+		p.advance()
+		if !p.atWindow() {
+			return nil, p.unexpected(`a window, like in last 7 days`)
+		}
+		in := p.advance()
+		p.advance()
+		amount, unit, err := p.interval("a window", "a whole number and a unit, like in last 7 days")
+		if err != nil {
+			return nil, err
+		}
+		e.Window = &Window{Span: Span{in.pos, p.toks[p.i-1].end}, Amount: amount, Unit: unit}
+	}
+	end, err := p.expectOp(")", `", in last 7 days" or ")"`)
+	if err != nil {
+		return nil, err
+	}
+	e.Span = Span{name.pos, end.end}
+	return e, nil
 }
 
 // firstQualified finds the first column written with its table in e.

@@ -94,6 +94,11 @@ type Schema struct {
 	// AsOf is the time that ago() and "in last N days" windows count back
 	// from; zero means now. Historical data sets it to when it was taken.
 	AsOf time.Time
+	// Exported answers exported(): a query of the keys, as text in a column
+	// k, of the people in exports of segment within window (nil: ever).
+	// Exports happened in real time, so the window counts back from now,
+	// not from AsOf. Nil where the workspace's export records are not at hand.
+	Exported func(segment string, window *Window) (string, error)
 }
 
 // EventTable is a table whose rows are events of the audience's people: the

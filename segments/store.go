@@ -412,7 +412,7 @@ func (s *Store) batchResolver(ctx context.Context, table string, defs []Definiti
 				continue
 			}
 			if d.Table != table {
-				return "", fmt.Errorf("segment %q is defined on table %s, not %s", name, d.Table, table)
+				return "", otherTable(d.Table, table)
 			}
 			return d.Rule, nil
 		}
@@ -421,19 +421,27 @@ func (s *Store) batchResolver(ctx context.Context, table string, defs []Definiti
 }
 
 // resolverWithout resolves names as the store does, except missing, which it treats
-// as already deleted.
+// as already deleted. Its errors give the reason only: the rule's compiler
+// names the segment ("segment 'x': no such segment").
 func (s *Store) resolverWithout(ctx context.Context, table, missing string) rule.SegmentResolver {
 	return func(name string) (string, error) {
 		if name == missing {
-			return "", fmt.Errorf("segment %q: %w", name, ErrNotFound)
+			return "", ErrNotFound
 		}
 		seg, err := s.Get(ctx, name)
+		if errors.Is(err, ErrNotFound) {
+			return "", ErrNotFound
+		}
 		if err != nil {
 			return "", err
 		}
 		if seg.Table != table {
-			return "", fmt.Errorf("segment %q is defined on table %s, not %s", name, seg.Table, table)
+			return "", otherTable(seg.Table, table)
 		}
 		return seg.Rule, nil
 	}
+}
+
+func otherTable(defined, table string) error {
+	return fmt.Errorf("it is defined on table %s, not %s", defined, table)
 }

@@ -192,3 +192,25 @@ func auditCount(t *testing.T, ws *query.Workspace) int {
 	}
 	return len(log)
 }
+
+// A reference the store cannot resolve names the segment once, with the
+// reason: "segment 'nope': no such segment", not "segment 'nope': segment
+// \"nope\": no such segment".
+func TestUnresolvedReferenceSaysItOnce(t *testing.T) {
+	ctx := context.Background()
+	ws := sampleWorkspace(t)
+	store := NewStore(ws)
+	querytest.ImportCSV(t, ws, "creators", "creator_id,name\n1,a\n")
+	if _, err := store.Define(ctx, Definition{Name: "on_creators", Table: "creators", Rule: `true`}); err != nil {
+		t.Fatal(err)
+	}
+	for r, want := range map[string]string{
+		`segment('nope')`:        `segment 'nope': no such segment`,
+		`segment('on_creators')`: `segment 'on_creators': it is defined on table creators, not subscribers`,
+	} {
+		_, err := store.Define(ctx, Definition{Name: "refers", Table: "subscribers", Rule: r})
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Count(err.Error(), "nope")+strings.Count(err.Error(), "on_creators") != 1 {
+			t.Errorf("%s: %v, want %q once", r, err, want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ type KeyMap struct {
 	Open, New, Template   key.Binding
 	Delete, History       key.Binding
 	Refresh, RFM          key.Binding
+	Snapshot              key.Binding
 
 	// The delete confirmation, and the RFM cells'.
 	Confirm, Keep, Create key.Binding
@@ -39,6 +40,7 @@ func DefaultKeyMap() KeyMap {
 		History:  key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
 		Refresh:  key.NewBinding(key.WithKeys("r", "f5"), key.WithHelp("r", "recount sizes")),
 		RFM:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "RFM cells")),
+		Snapshot: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "snapshot")),
 
 		Confirm: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "delete")),
 		Keep:    key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "keep")),
@@ -66,7 +68,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap for the list.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.First, k.Last}, {k.Open, k.New, k.Template, k.RFM, k.History, k.Delete, k.Refresh}}
+	return [][]key.Binding{{k.Up, k.Down, k.First, k.Last}, {k.Open, k.New, k.Template, k.RFM, k.History, k.Delete, k.Refresh, k.Snapshot}}
 }
 
 // editorHelp is shown while the editor has the keyboard.

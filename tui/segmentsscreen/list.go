@@ -11,6 +11,7 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/risk"
+	"github.com/segscope/segscope/segments/snapshot"
 	"github.com/segscope/segscope/tui/common"
 )
 
@@ -30,6 +31,9 @@ type list struct {
 	risksPending int    // answers it still owes
 
 	cols columns
+
+	// series is every segment's snapshots, oldest first.
+	series map[string][]snapshot.Snapshot
 }
 
 // item is a segment and its size, once counted.
@@ -39,6 +43,7 @@ type item struct {
 	sized bool
 	err   error // the count failed: the rule no longer compiles, say
 	risk  *risk.Assessment
+	trend string // the sparkline of its snapshots' sizes, drawn once
 }
 
 type listMsg struct {
@@ -111,7 +116,7 @@ func (m *Model) onList(msg listMsg) tea.Cmd {
 	m.editor.setTables(msg.tables)
 	m.relayout()
 	m.scrollList()
-	return m.recountList()
+	return tea.Batch(m.recountList(), m.loadSeries())
 }
 
 // countSizes counts the segments a few at a time (segments.Store.Sizes), each
@@ -233,6 +238,8 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openHistory()
 	case key.Matches(msg, k.Delete):
 		return m.askDelete()
+	case key.Matches(msg, k.Snapshot):
+		return m.takeSnapshot()
 	}
 	m.scrollList()
 	return nil

@@ -13,6 +13,8 @@ import (
 // columns are the list's column widths, set when the width or the segments change.
 type columns struct {
 	name, table, bar, desc int
+	trend                  int // 0: no segment has a snapshot
+	changed                int // 0: no room for when it changed
 }
 
 // Fixed column widths: size, share, version, last change.
@@ -34,12 +36,27 @@ func (l *list) layout(width int) {
 		name = max(name, draw.Width(it.seg.Name))
 		table = max(table, draw.Width(it.seg.Table))
 	}
-	c := columns{name: min(name, 24), table: min(table, 16), bar: 10}
+	c := columns{name: min(name, 24), table: min(table, 16), bar: 10, changed: changedW}
+	if len(l.series) > 0 {
+		c.trend = trendW
+	}
 	fixed := func() int {
-		return marker + c.name + gap + c.table + gap + sizeW + gap + shareW + 1 + c.bar + gap + riskW + gap + versionW + gap + changedW
+		n := marker + c.name + gap + c.table + gap + sizeW + gap + shareW + 1 + c.bar + gap + riskW + gap + versionW
+		if c.trend > 0 {
+			n += gap + c.trend
+		}
+		if c.changed > 0 {
+			n += gap + c.changed
+		}
+		return n
 	}
 	if over := fixed() - width; over > 0 {
 		c.bar = max(c.bar-over, 8)
+	}
+	// The sparkline says more than when the segment last changed, which its
+	// detail says too.
+	if c.trend > 0 && fixed() > width {
+		c.changed = 0
 	}
 	if over := fixed() - width; over > 0 {
 		c.name = max(c.name-over, 10)
@@ -115,7 +132,13 @@ func (m *Model) headerRow() string {
 	c := m.list.cols
 	row := strings.Repeat(" ", marker) + draw.Fit("name", c.name) + pad() + draw.Fit("table", c.table) + pad() +
 		draw.FitRight("size", sizeW) + pad() + draw.FitRight("share", shareW) + " " + draw.Fit("", c.bar) + pad() +
-		draw.Fit("risk", riskW) + pad() + draw.FitRight("ver", versionW) + pad() + draw.Fit("changed", changedW)
+		draw.Fit("risk", riskW) + pad() + draw.FitRight("ver", versionW)
+	if c.trend > 0 {
+		row += pad() + draw.Fit("trend", c.trend)
+	}
+	if c.changed > 0 {
+		row += pad() + draw.Fit("changed", c.changed)
+	}
 	if c.desc > 0 {
 		row += pad() + "description"
 	}
@@ -163,8 +186,17 @@ func (m *Model) itemRow(i int) string {
 	row := base.Render(mark+draw.Fit(seg.Name, c.name)) + sp + base.Render(draw.Fit(seg.Table, c.table)) + sp +
 		sizeSt.Render(draw.FitRight(size, sizeW)) + sp + shareSt.Render(draw.FitRight(share, shareW)) + base.Render(" ") +
 		barSt.Render(draw.Fit(bar, c.bar)) + sp + riskSt(draw.Fit(riskText, riskW)) + sp +
-		base.Render(draw.FitRight("v"+strconv.Itoa(seg.Version), versionW)) + sp +
-		base.Render(draw.Fit(ago(m.env.Now(), seg.Updated), changedW))
+		base.Render(draw.FitRight("v"+strconv.Itoa(seg.Version), versionW))
+	if c.trend > 0 {
+		trendSt := st.Bar
+		if i == l.cursor {
+			trendSt = base
+		}
+		row += sp + trendSt.Render(draw.FitRight(it.trend, c.trend))
+	}
+	if c.changed > 0 {
+		row += sp + base.Render(draw.Fit(ago(m.env.Now(), seg.Updated), c.changed))
+	}
 	if c.desc > 0 {
 		row += sp + base.Render(draw.Fit(seg.Description, c.desc))
 	}
@@ -175,7 +207,8 @@ func (m *Model) itemRow(i int) string {
 }
 
 // detail describes the current segment under the list: who changed it when,
-// its description and its rule.
+// its description and its rule; beside them, when it has snapshots, the chart
+// of its size and reach over time.
 func (m *Model) detail(h int) []string {
 	st := m.env.Styles
 	w := m.width
@@ -184,7 +217,16 @@ func (m *Model) detail(h int) []string {
 		return nil
 	}
 	it := m.list.items[m.list.cursor]
-	lines := []string{st.Rule.Render(strings.Repeat("─", w))}
+	series := m.list.series[seg.Name]
+	chartW := 0
+	if len(series) > 0 && w >= 60 && h >= 6 {
+		chartW = min(max(w*2/5, 30), 64)
+	}
+	lw := w - chartW
+	if chartW > 0 {
+		lw-- // a space between the text and the chart
+	}
+	lines := []string{}
 	who := fmt.Sprintf(" · version %d by %s · changed %s", seg.Version, seg.Owner, stamp(seg.Updated, m.env.Now()))
 	if seg.Owner == "" {
 		who = fmt.Sprintf(" · version %d · changed %s", seg.Version, stamp(seg.Updated, m.env.Now()))
@@ -198,17 +240,24 @@ func (m *Model) detail(h int) []string {
 	if it.broken() {
 		lines = append(lines, " "+st.Error.Render("✗ "+it.err.Error()))
 	}
-	for _, r := range m.riskLines(it) {
-		lines = append(lines, draw.Fit(r, w))
+	lines = append(lines, m.riskLines(it)...)
+	if len(series) > 0 {
+		lines = append(lines, m.detailTrend(series)...)
 	}
 	lines = append(lines, "")
-	for _, r := range ruleview.RuleRows(st, seg.Rule, -1, w-4, draw.Span{}) {
-		if len(lines) >= h {
+	for _, r := range ruleview.RuleRows(st, seg.Rule, -1, lw-4, draw.Span{}) {
+		if len(lines) >= h-1 {
 			break
 		}
 		lines = append(lines, "   "+r.Line)
 	}
-	return lines
+	top := st.Rule.Render(strings.Repeat("─", w))
+	if chartW == 0 {
+		return append([]string{top}, lines...)
+	}
+	left := draw.Block(strings.Join(lines, "\n"), lw, h-1)
+	right := draw.Block(strings.Join(m.trendChart(seg.Name, series, chartW, h-1), "\n"), chartW, h-1)
+	return append([]string{top}, strings.Split(draw.SideBySide(left, strings.Repeat(" \n", h-2)+" ", right), "\n")...)
 }
 
 // percent is n's share of total, to one decimal.

@@ -39,6 +39,9 @@ type Model struct {
 	picker  picker
 
 	load, sizes, risks, save, remove, past, fit, preview, columns, rfm task.Slot
+	// series reads every segment's snapshots; snap takes one.
+	series, snap task.Slot
+	chart        chartCache
 }
 
 // New builds the Segments screen.
@@ -46,7 +49,7 @@ func New(env *common.Env) *Model {
 	m := &Model{env: env, keys: DefaultKeyMap(), editor: newEditor()}
 	// The slots whose work the user waits for; the live size preview is not
 	// one of them, since the next keystroke replaces it anyway.
-	m.Jobs = task.Jobs{&m.load, &m.save, &m.remove, &m.past, &m.fit, &m.sizes, &m.risks, &m.rfm}
+	m.Jobs = task.Jobs{&m.load, &m.save, &m.remove, &m.past, &m.fit, &m.sizes, &m.risks, &m.rfm, &m.series, &m.snap}
 	m.SetStyles(env.Styles)
 	return m
 }
@@ -115,6 +118,7 @@ func (m *Model) Commands() []common.Command {
 			common.Command{Title: "Edit segment " + seg.Name, Key: m.keys.Open, Run: func() tea.Cmd { return m.openExisting(seg, seg.Rule, "") }},
 			common.Command{Title: "History of segment " + seg.Name, Key: m.keys.History, Run: m.openHistory},
 			common.Command{Title: "Delete segment " + seg.Name, Key: m.keys.Delete, Run: m.askDelete},
+			common.Command{Title: "Take a snapshot of segment " + seg.Name, Key: m.keys.Snapshot, Run: m.takeSnapshot},
 		)
 	}
 	return cmds
@@ -137,6 +141,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.onSize(msg)
 	case riskMsg:
 		return m.onRisk(msg)
+	case seriesMsg:
+		return m.onSeries(msg)
+	case snapshotMsg:
+		return m.onSnapshot(msg)
 	case deletedMsg:
 		return m.onDeleted(msg)
 	case historyMsg:
@@ -200,6 +208,7 @@ func (m *Model) View() string {
 // relayout sizes what depends on the screen's area.
 func (m *Model) relayout() {
 	m.list.layout(m.width)
+	m.renderTrends()
 	m.editor.setWidth(m.width)
 	m.editor.maxRows = max(min(m.height-editorChrome, 12), 3)
 	m.editor.follow(m.env.Styles)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/segments/events"
 	"github.com/segscope/segscope/segments/rule"
 )
 
@@ -83,6 +84,11 @@ func MeasureRFM(ctx context.Context, ws *query.Workspace, audience, eventTable s
 	}
 	ev, err := rfmEvents(s, eventTable)
 	if err != nil {
+		// An event table is no one's audience in practice: point at whose
+		// events it holds rather than at setting up events of the events.
+		if e, gerr := events.Get(ctx, ws, audience); gerr == nil && len(s.Events) == 0 {
+			return RFM{}, fmt.Errorf("RFM of %s: %s holds the events of %s: score %s (its people) instead", audience, audience, e.Audience, e.Audience)
+		}
 		return RFM{}, fmt.Errorf("RFM of %s: %w", audience, err)
 	}
 	amount := "NULL"

@@ -138,3 +138,15 @@ func TestRFMNeedsTimedEvents(t *testing.T) {
 		t.Errorf("RFM on a table that is not an event table: %v", err)
 	}
 }
+
+// Asked to score an event table (the table the Data screen has open after an
+// import, which R on the Segments screen scores), RFM says to score its
+// audience instead of offering to set up events of the events.
+func TestRFMOfAnEventTableNamesItsAudience(t *testing.T) {
+	ws := retailRFM(t)
+	_, err := MeasureRFM(context.Background(), ws, "orders", "")
+	if err == nil || !strings.Contains(err.Error(), "orders holds the events of customers: score customers") ||
+		strings.Contains(err.Error(), "events setup") {
+		t.Errorf("RFM of an event table: %v", err)
+	}
+}

@@ -22,7 +22,7 @@ func TestRFMThroughTheCLI(t *testing.T) {
 	mustRun(t, ws, "--no-sample", "import", orders)
 	mustRun(t, ws, "--no-sample", "events", "setup", "--table", "orders", "--key", "CustomerID", "--time", "InvoiceDate",
 		"--audience", "customers", "--amount", "Quantity * UnitPrice")
-	if _, _, err := run(t, ws, "--no-sample", "rfm", "orders"); err == nil || !strings.Contains(err.Error(), "no event table with a time") {
+	if _, _, err := run(t, ws, "--no-sample", "rfm", "orders"); err == nil || !strings.Contains(err.Error(), "orders holds the events of customers") {
 		t.Errorf("rfm of the event table itself: %v", err)
 	}
 	out := mustRun(t, ws, "--no-sample", "rfm", "customers", "--create", "--reason", "test", "--format", "json")

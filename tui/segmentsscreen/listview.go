@@ -256,7 +256,8 @@ func (m *Model) detail(h int) []string {
 		return append([]string{top}, lines...)
 	}
 	left := draw.Block(strings.Join(lines, "\n"), lw, h-1)
-	right := draw.Block(strings.Join(m.trendChart(seg.Name, series, chartW, h-1), "\n"), chartW, h-1)
+	// Taller than this, a chart of a handful of snapshots only stretches.
+	right := draw.Block(strings.Join(m.trendChart(seg.Name, series, chartW, min(h-1, 16)), "\n"), chartW, h-1)
 	return append([]string{top}, strings.Split(draw.SideBySide(left, strings.Repeat(" \n", h-2)+" ", right), "\n")...)
 }
 

@@ -57,16 +57,16 @@ func TestSortSpillsUnderTheLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	// About 300 MB of sort keys, against 96 MiB.
-	if _, err := w.DB().ExecContext(ctx, `CREATE TABLE big AS SELECT range AS id, repeat(md5(range::VARCHAR), 4) AS s FROM range(2000000)`); err != nil {
+	// About 150 MB of sort keys, against 96 MiB.
+	if _, err := w.DB().ExecContext(ctx, `CREATE TABLE big AS SELECT range AS id, repeat(md5(range::VARCHAR), 4) AS s FROM range(1000000)`); err != nil {
 		t.Fatal(err)
 	}
-	p := Page{Table: "big", OrderBy: "s", Offset: 1_000_000, Limit: 10}
+	p := Page{Table: "big", OrderBy: "s", Offset: 500_000, Limit: 10}
 	res, err := w.Rows(ctx, p)
 	if err != nil {
 		t.Fatalf("a sort larger than the memory limit: %v", err)
 	}
-	want, err := w.Query(ctx, `SELECT id FROM big ORDER BY s, id LIMIT 10 OFFSET 1000000`, 0)
+	want, err := w.Query(ctx, `SELECT id FROM big ORDER BY s, id LIMIT 10 OFFSET 500000`, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,6 +38,10 @@ var funcs = map[string]any{
 	"cell": func(t consent.Tally, s consent.State) string {
 		return fmt.Sprintf("%s (%.1f%%)", query.FormatCount(t.Counts[s]), 100*t.Shares[s])
 	},
+	"export":   exportRow,
+	"excluded": excludedText,
+	"policy":   policyText,
+	"join":     strings.Join,
 	"short": func(h string) string {
 		if len(h) > 12 {
 			return h[:12]
@@ -117,9 +121,30 @@ No consent set up for {{md .Table}}.
 {{if not .Exports}}
 No exports have been made.
 {{else}}
-| # | time | actor | segment | details |
-|---:|---|---|---|---|
-{{range .Exports}}| {{.Seq}} | {{when .Time}} | {{.Actor}} | {{.Subject}} | ` + "`{{md .Details}}`" + ` |
+| # | time | actor | segment | file | format | channel | rows | of | excluded | risk | sha256 |
+|---:|---|---|---|---|---|---|---:|---:|---|---|---|
+{{range .Exports}}{{$x := export .}}| {{.Seq}} | {{when .Time}} | {{.Actor}} | {{md .Subject}} | {{md $x.File}} | {{$x.Format}} | {{or $x.Channel "none"}} | {{count $x.Rows}} | {{count $x.Size}} | {{excluded $x}} | {{$x.Risk}} | ` + "`{{short $x.SHA256}}`" + ` |
+{{end}}{{end}}
+## Compliance
+{{with .Compliance}}
+- Policy: {{policy .Policy}}
+{{range .PolicyChanges}}- Policy changed {{when .Time}} by {{.Actor}} (entry {{.Seq}}): {{policy .Policy}}; reason: {{md .Reason}}
+{{else}}- The policy is the default: never changed.
+{{end}}
+{{if .Suppression}}| suppression list | kind | entries |
+|---|---|---:|
+{{range .Suppression}}| {{.List}} | {{.Kind}} | {{count .Entries}} |
+{{end}}{{else}}No suppression lists.
+{{end}}
+{{if .Acknowledgements}}| # | time | actor | segment | score | flags | reason |
+|---:|---|---|---|---|---|---|
+{{range .Acknowledgements}}| {{.Seq}} | {{when .Time}} | {{.Actor}} | {{md .Segment}} | {{.Score}} | {{join .Flags ", "}} | {{md .Reason}} |
+{{end}}{{else}}No risk was acknowledged at export.
+{{end}}
+{{if .Erasures}}| # | time | actor | erased by | rows deleted | tables | reason |
+|---:|---|---|---|---:|---|---|
+{{range .Erasures}}| {{.Seq}} | {{when .Time}} | {{.Actor}} | {{.Kind}} | {{count .Rows}} | {{.Tables}} | {{md .Reason}} |
+{{end}}{{else}}No data subject was erased.
 {{end}}{{end}}
 ## Recent activity
 
@@ -172,9 +197,22 @@ whether the log still holds that entry.</p>
 {{end}}
 <h2>Exports</h2>
 {{if not .Exports}}<p>No exports have been made.</p>{{else}}
-<table><tr><th class="n">#</th><th>time</th><th>actor</th><th>segment</th><th>details</th></tr>
-{{range .Exports}}<tr><td class="n">{{.Seq}}</td><td>{{when .Time}}</td><td>{{.Actor}}</td><td>{{.Subject}}</td><td><code>{{.Details}}</code></td></tr>
+<table><tr><th class="n">#</th><th>time</th><th>actor</th><th>segment</th><th>file</th><th>format</th><th>channel</th><th class="n">rows</th><th class="n">of</th><th>excluded</th><th>risk</th><th>sha256</th></tr>
+{{range .Exports}}{{$x := export .}}<tr><td class="n">{{.Seq}}</td><td>{{when .Time}}</td><td>{{.Actor}}</td><td>{{.Subject}}</td><td>{{$x.File}}</td><td>{{$x.Format}}</td><td>{{or $x.Channel "none"}}</td><td class="n">{{count $x.Rows}}</td><td class="n">{{count $x.Size}}</td><td>{{excluded $x}}</td><td>{{$x.Risk}}</td><td><code>{{short $x.SHA256}}</code></td></tr>
 {{end}}</table>{{end}}
+<h2>Compliance</h2>
+{{with .Compliance}}<ul><li>Policy: {{policy .Policy}}</li>
+{{range .PolicyChanges}}<li>Policy changed {{when .Time}} by {{.Actor}} (entry {{.Seq}}): {{policy .Policy}}; reason: {{.Reason}}</li>
+{{else}}<li>The policy is the default: never changed.</li>{{end}}</ul>
+{{if .Suppression}}<table><tr><th>suppression list</th><th>kind</th><th class="n">entries</th></tr>
+{{range .Suppression}}<tr><td>{{.List}}</td><td>{{.Kind}}</td><td class="n">{{count .Entries}}</td></tr>
+{{end}}</table>{{else}}<p>No suppression lists.</p>{{end}}
+{{if .Acknowledgements}}<table><tr><th class="n">#</th><th>time</th><th>actor</th><th>segment</th><th>score</th><th>flags</th><th>reason</th></tr>
+{{range .Acknowledgements}}<tr><td class="n">{{.Seq}}</td><td>{{when .Time}}</td><td>{{.Actor}}</td><td>{{.Segment}}</td><td>{{.Score}}</td><td>{{join .Flags ", "}}</td><td>{{.Reason}}</td></tr>
+{{end}}</table>{{else}}<p>No risk was acknowledged at export.</p>{{end}}
+{{if .Erasures}}<table><tr><th class="n">#</th><th>time</th><th>actor</th><th>erased by</th><th class="n">rows deleted</th><th>tables</th><th>reason</th></tr>
+{{range .Erasures}}<tr><td class="n">{{.Seq}}</td><td>{{when .Time}}</td><td>{{.Actor}}</td><td>{{.Kind}}</td><td class="n">{{count .Rows}}</td><td>{{.Tables}}</td><td>{{.Reason}}</td></tr>
+{{end}}</table>{{else}}<p>No data subject was erased.</p>{{end}}{{end}}
 <h2>Recent activity</h2>
 <table><tr><th class="n">#</th><th>time</th><th>actor</th><th>action</th><th>subject</th><th>hash</th></tr>
 {{range .Activity}}<tr><td class="n">{{.Seq}}</td><td>{{when .Time}}</td><td>{{.Actor}}</td><td>{{.Action}}</td><td>{{.Subject}}</td><td><code>{{short .Hash}}</code></td></tr>

@@ -31,6 +31,8 @@ type Report struct {
 	// lists the personal-data columns (table.column) of the segments' tables.
 	Masked   bool     `json:"personal_data_masked"`
 	Personal []string `json:"personal_data_columns,omitempty"`
+	// Compliance is the policy, the suppression lists and what was done under them.
+	Compliance Compliance `json:"compliance"`
 }
 
 // Segment is one segment's part of the report.
@@ -126,6 +128,13 @@ func BuildWith(ctx context.Context, ws *query.Workspace, opts Options) (*Report,
 				r.Personal = append(r.Personal, name)
 			}
 		}
+	}
+	scrub := pii.Scrub
+	if opts.Reveal {
+		scrub = func(s string) string { return s }
+	}
+	if r.Compliance, err = buildCompliance(ctx, ws, scrub); err != nil {
+		return nil, fmt.Errorf("report on compliance: %w", err)
 	}
 	if !opts.Reveal {
 		for i := range r.Activity {

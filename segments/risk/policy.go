@@ -81,12 +81,15 @@ func (p *Policy) Validate() error {
 const policyTable = `CREATE TABLE IF NOT EXISTS segscope.compliance_policy (
 	policy VARCHAR, updated_at TIMESTAMP, actor VARCHAR)`
 
-// policySubject is the audit log's subject for changes of the policy.
-const policySubject = "compliance"
+// PolicySubject is the audit log's subject for changes of the policy.
+const PolicySubject = "compliance"
 
 // Policy returns the workspace's policy, DefaultPolicy if none was ever set.
-func (a *Assessor) Policy(ctx context.Context) (Policy, error) {
-	p, _, err := storedPolicy(ctx, a.ws.DB())
+func (a *Assessor) Policy(ctx context.Context) (Policy, error) { return PolicyOf(ctx, a.ws) }
+
+// PolicyOf returns a workspace's policy, DefaultPolicy if none was ever set.
+func PolicyOf(ctx context.Context, ws *query.Workspace) (Policy, error) {
+	p, _, err := storedPolicy(ctx, ws.DB())
 	if err != nil {
 		return Policy{}, fmt.Errorf("compliance policy: %w", err)
 	}
@@ -125,7 +128,7 @@ func (a *Assessor) SetPolicy(ctx context.Context, p Policy, reason string) (Poli
 		if stored {
 			details["previous"] = previous
 		}
-		_, err = a.ws.AppendAudit(ctx, tx, query.ActionPolicyChange, policySubject, details)
+		_, err = a.ws.AppendAudit(ctx, tx, query.ActionPolicyChange, PolicySubject, details)
 		return err
 	})
 	if err != nil {

@@ -199,7 +199,7 @@ func TestPolicyGatesAndIsAudited(t *testing.T) {
 	}
 	var found bool
 	for _, e := range entries {
-		if e.Subject == policySubject {
+		if e.Subject == PolicySubject {
 			found = strings.Contains(e.Details, `"k":3`) && strings.Contains(e.Details, `"no_description"`) &&
 				strings.Contains(e.Details, "DPO review") && !strings.Contains(e.Details, `"previous"`)
 		}

@@ -14,11 +14,7 @@ import (
 	"github.com/segscope/segscope/segments"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	querytest.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 const (
 	benchRule = `days_since_login > 30 and watch_hours_30d < watch_hours_prev_30d / 2 and plan in ('premium', 'family', 'standard')`

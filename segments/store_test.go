@@ -10,10 +10,10 @@ import (
 	"github.com/segscope/segscope/query/querytest"
 )
 
-// sampleWorkspace is an in-memory workspace with the embedded sample subscribers,
-// acting as "ana".
+// sampleWorkspace is a copy of a workspace with the embedded sample
+// subscribers (imported once per test binary), acting as "ana".
 func sampleWorkspace(t *testing.T) *query.Workspace {
-	ws := querytest.Sample(t, "subscribers")
+	ws := querytest.SampleCopy(t, "subscribers")
 	ws.SetActor("ana")
 	return ws
 }

@@ -48,6 +48,12 @@ var funcs = map[string]any{
 		}
 		return h
 	},
+	// code writes text for a Markdown code span: the span shows < and > as
+	// they are (an escape would show as &gt;), so only what breaks a table
+	// cell or ends the span is replaced.
+	"code": func(s string) string {
+		return strings.NewReplacer("|", `\|`, "\n", " ", "`", "'").Replace(s)
+	},
 	// md escapes the characters that would break a Markdown table cell.
 	"md": func(s string) string {
 		return strings.NewReplacer("|", `\|`, "\n", " ", "`", "'", "<", "&lt;", ">", "&gt;").Replace(s)
@@ -97,7 +103,7 @@ No segments are defined.
 {{if .Description}}{{md .Description}}
 
 {{end}}- Table: {{.Table}} (key {{.Key}}); owner {{.Owner}}; version {{.Version}}, changed {{when .Updated}}
-- Rule: ` + "`{{md .Rule}}`" + `
+- Rule: ` + "`{{code .Rule}}`" + `
 {{if .Problem}}- **Problem:** {{md .Problem}}
 {{else}}- Size: {{count .Size}} of {{count .Base}} ({{pct .Share}})
 {{end}}{{with .Risk}}- Risk: **{{.Score}}**{{if .Gated}}, exported only with an acknowledged reason{{end}}
@@ -105,7 +111,7 @@ No segments are defined.
 {{end}}{{end}}
 | version | time | author | reason | rule |
 |---:|---|---|---|---|
-{{range .History}}| {{.Version}} | {{when .Time}} | {{.Author}} | {{md .Reason}} | ` + "`{{md .Rule}}`" + ` |
+{{range .History}}| {{.Version}} | {{when .Time}} | {{.Author}} | {{md .Reason}} | ` + "`{{code .Rule}}`" + ` |
 {{end}}{{range .Composed}}
 **By {{.Column}}:** {{range $i, $v := .Values}}{{if $i}}, {{end}}{{md $v.Value}} {{pct $v.Share}}{{end}}
 {{end}}{{with .Consent}}

@@ -41,5 +41,8 @@ func TestReportShowsRisk(t *testing.T) {
 		if strings.Contains(text, "ana@example.com") {
 			t.Errorf("%s report shows the rule's email", f)
 		}
+		if f == Markdown && (!strings.Contains(text, "`subscriber_id <= 3 and") || strings.Contains(text, "&lt;")) {
+			t.Errorf("the Markdown report's rule is not written as it reads (a code span shows &lt; as such)")
+		}
 	}
 }

@@ -165,6 +165,7 @@ var htmlReport = htmltemplate.Must(htmltemplate.New("html").Funcs(funcs).Parse(`
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}
 td.n,th.n{text-align:right}code{background:#f3f3f3;padding:0 .2em}.bad{color:#b00;font-weight:bold}.ok{color:#070}
+@media print{body{max-width:none;margin:0;font-size:10pt}code{white-space:pre-wrap;word-break:break-all}tr{break-inside:avoid}h2,h3{break-after:avoid}}
 </style></head><body>
 <h1>segscope audit report</h1>
 <ul>

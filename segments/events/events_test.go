@@ -296,6 +296,8 @@ func TestBadSetupChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	querytest.ImportCSV(t, ws, "texttimes", "CustomerID,seen\n1,yesterday\n2,2011-01-01\n")
+	querytest.ImportCSV(t, ws, "strangers", "customer_id,name\n1,Ann\n2,Bo\n")
+	querytest.ImportCSV(t, ws, "positions", "pid,name\n12346,Ann\n12346,Ann\n12347,Bo\n")
 	cases := []struct {
 		name string
 		c    events.Config
@@ -325,6 +327,10 @@ func TestBadSetupChangesNothing(t *testing.T) {
 			[]string{"decimal numbers may be rounded"}},
 		{"audience without a key", events.Config{Table: "orders", Key: "CustomerID", Audience: "unkeyed"},
 			[]string{"unkeyed has no key column", "segscope key unkeyed"}},
+		{"no event matches a person", events.Config{Table: "orders", Key: "CustomerID", Audience: "strangers"},
+			[]string{"no CustomerID of orders is a key of strangers (customer_id)", "no event would count"}},
+		{"audience keyed by position", events.Config{Table: "orders", Key: "CustomerID", Audience: "positions"},
+			[]string{"no CustomerID of orders is a key of positions (row_id", "the row's position", "segscope key positions COLUMN"}},
 		{"audience is the events", events.Config{Table: "orders", Key: "CustomerID", Audience: "orders"},
 			[]string{"can't be the audience of its own events"}},
 		{"audience name not valid", events.Config{Table: "orders", Key: "CustomerID", Audience: "Customers!"},

@@ -242,6 +242,9 @@ func apply(ctx context.Context, ws *query.Workspace, p plan, action string, deta
 		if e.Stats, err = count(ctx, tx, p); err != nil {
 			return err
 		}
+		if action == ActionSetup && !p.derive && e.Stats.Events > 0 && e.Stats.People == 0 {
+			return matchesNoOne(p)
+		}
 		if err := store(ctx, tx, e); err != nil {
 			return err
 		}
@@ -264,6 +267,20 @@ func apply(ctx context.Context, ws *query.Workspace, p plan, action string, deta
 	// Rules compiled from now on see the new setup (and the derived table).
 	ws.TablesChanged()
 	return e, nil
+}
+
+// matchesNoOne refuses a setup under which every event belongs to no one:
+// every event condition would be empty. The usual cause is an audience keyed
+// by the row's position, which segscope adds when its file has no ID column.
+func matchesNoOne(p plan) error {
+	c := p.cfg
+	why := "compare the two columns' values (segscope query) and import the file that differs again, written like the other"
+	if p.audienceKey == query.SurrogateKey {
+		why = fmt.Sprintf("%s is the row's position in %s's file, added by segscope because no column looked like an ID: "+
+			"choose the column of %s's IDs with segscope key %s COLUMN", query.SurrogateKey, c.Audience, c.Audience, c.Audience)
+	}
+	return fmt.Errorf("no %s of %s is a key of %s (%s), so no event would count for anyone: %s",
+		c.Key, c.Table, c.Audience, p.audienceKey, why)
 }
 
 // deriveSQL makes the audience of one row per key of the events. Its rows are

@@ -10,13 +10,17 @@ import (
 	"github.com/segscope/segscope/segments/rule"
 )
 
-// benchEventsDB holds SEGSCOPE_BENCH_PEOPLE people (default 100,000) and 30
-// viewing events each on average, spread over a year before the as-of date.
+// benchEventsDB holds SEGSCOPE_BENCH_PEOPLE people (default 100,000) and
+// SEGSCOPE_BENCH_EVENTS_PER viewing events each on average (default 30),
+// spread over a year before the as-of date.
 func benchEventsDB(b *testing.B) (*sql.DB, rule.Schema) {
 	b.Helper()
-	people := 100_000
+	people, per := 100_000, 30
 	if v, err := strconv.Atoi(os.Getenv("SEGSCOPE_BENCH_PEOPLE")); err == nil && v > 0 {
 		people = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("SEGSCOPE_BENCH_EVENTS_PER")); err == nil && v > 0 {
+		per = v
 	}
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
@@ -29,7 +33,7 @@ func benchEventsDB(b *testing.B) (*sql.DB, rule.Schema) {
 		`CREATE TABLE people AS SELECT CAST(i AS BIGINT) AS id, i % 5 = 0 AS trial FROM range(` + n + `) r(i)`,
 		`CREATE TABLE views AS SELECT CAST(hash(i) % ` + n + ` AS BIGINT) AS id,
 			TIMESTAMP '2026-11-01' - INTERVAL (hash(i * 7) % 365) DAY AS t, CAST(hash(i * 13) % 120 AS INTEGER) AS minutes
-			FROM range(30 * ` + n + `) r(i)`,
+			FROM range(` + strconv.Itoa(per) + ` * ` + n + `) r(i)`,
 	} {
 		if _, err := db.Exec(q); err != nil {
 			b.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -45,7 +46,7 @@ const (
 )
 
 // attachKeyCheckRows is the largest table whose key is judged on every row.
-// Above it the key (detected or asked for) is judged on a random sample of
+// Above it the key (detected or asked for) is judged on a sample (keySample) of
 // attachKeySample rows: counting the distinct values of 100M keys takes a
 // hash table of gigabytes, which an attach should not need. Variables so that
 // a test can take the sampled path on thousands of rows, not millions.
@@ -177,7 +178,7 @@ func (w *Workspace) attach(ctx context.Context, path string, opts AttachOptions)
 			return err
 		}
 		res.Columns = len(cols)
-		if err := attachKey(ctx, tx, table, cols, opts.Key, previousKey, &res); err != nil {
+		if err := attachKey(ctx, tx, table, cols, opts.Key, previousKey, files, &res); err != nil {
 			return err
 		}
 		return w.recordAttach(ctx, tx, files, res)
@@ -368,16 +369,19 @@ func (w *Workspace) attachedRows(ctx context.Context, table string) (rows int64,
 }
 
 // judgeSample judges every column of a big attached table as its key on a
-// random sample, on a connection of its own for the sample's temporary table.
+// sample, on a connection of its own for the sample's temporary table.
 func (w *Workspace) judgeSample(ctx context.Context, table string, cols []Column) ([]keyVerdict, error) {
+	att, err := w.attachments(ctx)
+	if err != nil {
+		return nil, err
+	}
 	conn, err := w.db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS SELECT * FROM main.%s USING SAMPLE %d ROWS (reservoir, 42)`,
-		attachSample, QuoteIdent(table), attachKeySample)); err != nil {
-		return nil, fmt.Errorf("sample %s for its key: %w", table, err)
+	if _, err := keySample(ctx, conn, table, att[table]); err != nil {
+		return nil, err
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.`+attachSample)
 	return judgeKeys(ctx, conn, attachSample, cols, true)
@@ -386,15 +390,71 @@ func (w *Workspace) judgeSample(ctx context.Context, table string, cols []Column
 // attachSample is the temporary table a big attached table's key is judged on.
 const attachSample = "segscope_attach_sample"
 
+// keySample writes attachSample: about attachKeySample rows of a big attached
+// table, and says which. Of Parquet, the first rows of each file (of up to 100
+// files spread over the set): that reads a row group or two of each, where a
+// random sample scans every column of every file (minutes at 100M rows), and
+// a column that restarts in each file, the usual way a set of parts is not
+// keyed, repeats at once. CSV has no row groups to skip: a random sample, as
+// reading it costs the same.
+func keySample(ctx context.Context, q interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, table string, files []attachedFile) (string, error) {
+	from := fmt.Sprintf(`SELECT * FROM main.%s USING SAMPLE %d ROWS (reservoir, 42)`, QuoteIdent(table), attachKeySample)
+	var total int64
+	for _, f := range files {
+		total += f.rows
+	}
+	what := fmt.Sprintf("a random sample of %s of the %s rows", FormatCount(attachKeySample), FormatCount(total))
+	if len(files) > 0 && isParquet(files[0].path) {
+		pick := files
+		if len(pick) > 100 {
+			pick = make([]attachedFile, 100)
+			for i := range pick {
+				pick[i] = files[i*len(files)/100]
+			}
+		}
+		per := attachKeySample / int64(len(pick))
+		parts := make([]string, len(pick))
+		for i, f := range pick {
+			parts[i] = fmt.Sprintf(`(SELECT * FROM read_parquet(%s) LIMIT %d)`, QuoteString(f.path), per)
+		}
+		from = strings.Join(parts, " UNION ALL ")
+		what = fmt.Sprintf("the first %s rows of %s (of the %s rows)", FormatCount(per), CountOf(int64(len(pick)), "file", "files"), FormatCount(total))
+		if len(pick) < len(files) {
+			what = fmt.Sprintf("the first %s rows of %d of its %s files (of the %s rows)", FormatCount(per), len(pick), FormatCount(int64(len(files))), FormatCount(total))
+		}
+	}
+	if _, err := q.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+attachSample+` AS `+from); err != nil {
+		return "", fmt.Errorf("sample %s for its key: %w", table, fileError(err))
+	}
+	return what, nil
+}
+
+// isParquet reads a file's signature.
+func isParquet(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, len(parquetMagic))
+	_, err = io.ReadFull(f, head)
+	return err == nil && string(head) == string(parquetMagic)
+}
+
 // attachKey chooses the key as an import does, but never adds a row-position
-// key, and judges a table of more than attachKeyCheckRows rows on a random
-// sample of its rows.
-func attachKey(ctx context.Context, tx *sql.Tx, table string, cols []Column, override, previous string, res *ImportResult) error {
-	judged := table
+// key, and judges a table of more than attachKeyCheckRows rows on a sample of
+// its rows (keySample).
+func attachKey(ctx context.Context, tx *sql.Tx, table string, cols []Column, override, previous string, files []attachedFile, res *ImportResult) error {
+	if override == SurrogateKey {
+		return errNoPositions
+	}
+	judged, sampled := table, ""
 	if res.Rows > attachKeyCheckRows {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS SELECT * FROM main.%s USING SAMPLE %d ROWS (reservoir, 42)`,
-			attachSample, QuoteIdent(table), attachKeySample)); err != nil {
-			return fmt.Errorf("sample %s for its key: %w", table, fileError(err))
+		var err error
+		if sampled, err = keySample(ctx, tx, table, files); err != nil {
+			return err
 		}
 		defer tx.ExecContext(ctx, `DROP TABLE IF EXISTS temp.`+attachSample)
 		judged = attachSample
@@ -402,27 +462,23 @@ func attachKey(ctx context.Context, tx *sql.Tx, table string, cols []Column, ove
 	if previous == SurrogateKey {
 		previous = ""
 	}
-	if override == SurrogateKey {
-		return errNoPositions
-	}
 	choice, notes, err := chooseKey(ctx, tx, judged, cols, override, previous)
 	if err != nil {
+		if sampled != "" {
+			return fmt.Errorf("%w (judged on %s)", err, sampled)
+		}
 		return err
 	}
+	res.Notes = append(res.Notes, notes...)
 	if choice.surrogate {
 		// Consent and event records have no key of their own, and need none:
 		// they name the people of another table.
 		res.KeyReason = "none: no column is a unique, never-empty identifier, so the table can hold consent or event records but not segments (name a key with --key, or import the files, which can number the rows)"
-		if judged != table {
-			res.KeyReason += fmt.Sprintf("; judged on a random sample of %s of the %s rows", FormatCount(attachKeySample), FormatCount(res.Rows))
-		}
-		res.Notes = append(res.Notes, notes...)
-		return nil
+	} else {
+		res.Key, res.KeyReason = choice.column, choice.reason
 	}
-	res.Notes = append(res.Notes, notes...)
-	res.Key, res.KeyReason = choice.column, choice.reason
-	if judged != table {
-		res.KeyReason += fmt.Sprintf("; judged on a random sample of %s of the %s rows, the rest not checked", FormatCount(attachKeySample), FormatCount(res.Rows))
+	if sampled != "" {
+		res.KeyReason += "; judged on " + sampled + ", the rest not checked"
 	}
 	return nil
 }

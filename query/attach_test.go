@@ -256,7 +256,7 @@ func TestAttachKeyOnASample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Key != "customer_id" || !strings.Contains(res.KeyReason, "random sample of 1,000 of the 12,000 rows") {
+	if res.Key != "customer_id" || !strings.Contains(res.KeyReason, "judged on the first 500 rows of 2 files (of the 12,000 rows), the rest not checked") {
 		t.Fatalf("key %s (%s)", res.Key, res.KeyReason)
 	}
 	if _, err := w.Attach(ctx, filepath.Join(dir, "part-*.parquet"), AttachOptions{Table: "big", Glob: true, Key: "part_row_id"}); err == nil || !strings.Contains(err.Error(), "not unique") {

@@ -440,8 +440,12 @@ func (w *Workspace) SetKey(ctx context.Context, table, column string) error {
 			return err
 		} else if attached {
 			// As at attach: no row positions, a sample above ten million rows.
+			att, err := w.attachments(ctx)
+			if err != nil {
+				return err
+			}
 			res := ImportResult{Rows: rows}
-			if err := attachKey(ctx, tx, table, cols, column, "", &res); err != nil {
+			if err := attachKey(ctx, tx, table, cols, column, "", att[table], &res); err != nil {
 				return err
 			}
 			choice.column = res.Key

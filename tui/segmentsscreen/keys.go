@@ -9,7 +9,10 @@ type KeyMap struct {
 	Open, New, Template   key.Binding
 	Delete, History       key.Binding
 	Refresh, RFM          key.Binding
-	Snapshot              key.Binding
+	Snapshot, Campaign    key.Binding
+
+	// The campaign view.
+	Baseline key.Binding
 
 	// The delete confirmation, and the RFM cells'.
 	Confirm, Keep, Create key.Binding
@@ -41,6 +44,8 @@ func DefaultKeyMap() KeyMap {
 		Refresh:  key.NewBinding(key.WithKeys("r", "f5"), key.WithHelp("r", "recount sizes")),
 		RFM:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "RFM cells")),
 		Snapshot: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "snapshot")),
+		Campaign: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "campaign")),
+		Baseline: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "type a baseline")),
 
 		Confirm: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "delete")),
 		Keep:    key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "keep")),
@@ -63,12 +68,12 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp implements help.KeyMap for the list.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Open, k.New, k.Template, k.History, k.Delete}
+	return []key.Binding{k.Open, k.New, k.Template, k.History, k.Campaign, k.Delete}
 }
 
 // FullHelp implements help.KeyMap for the list.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.First, k.Last}, {k.Open, k.New, k.Template, k.RFM, k.History, k.Delete, k.Refresh, k.Snapshot}}
+	return [][]key.Binding{{k.Up, k.Down, k.First, k.Last}, {k.Open, k.New, k.Template, k.RFM, k.History, k.Delete, k.Refresh, k.Snapshot, k.Campaign}}
 }
 
 // editorHelp is shown while the editor has the keyboard.
@@ -100,4 +105,13 @@ func (k pickerHelp) ShortHelp() []key.Binding { return []key.Binding{k.Down, k.U
 
 func (k pickerHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.Use, k.Close}}
+}
+
+// campaignHelp is shown on a segment's campaign view.
+type campaignHelp KeyMap
+
+func (k campaignHelp) ShortHelp() []key.Binding { return []key.Binding{k.Baseline, k.Snapshot, k.Back} }
+
+func (k campaignHelp) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Baseline, k.Snapshot, k.Refresh, k.Back}}
 }

@@ -240,6 +240,8 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.askDelete()
 	case key.Matches(msg, k.Snapshot):
 		return m.takeSnapshot()
+	case key.Matches(msg, k.Campaign):
+		return m.openCampaign()
 	}
 	m.scrollList()
 	return nil

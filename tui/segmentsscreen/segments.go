@@ -21,6 +21,7 @@ const (
 	viewList view = iota
 	viewEditor
 	viewHistory
+	viewCampaign
 )
 
 // Model is the Segments screen.
@@ -33,23 +34,26 @@ type Model struct {
 	view          view
 	scopeTable    string // the Data screen's table: where new segments go
 
-	list    list
-	editor  editor
-	history history
-	picker  picker
+	list     list
+	editor   editor
+	history  history
+	campaign campaign
+	picker   picker
 
 	load, sizes, risks, save, remove, past, fit, preview, columns, rfm task.Slot
 	// series reads every segment's snapshots; snap takes one.
 	series, snap task.Slot
-	chart        chartCache
+	// camp reads the campaign view's split, diff and waterfalls.
+	camp  task.Slot
+	chart chartCache
 }
 
 // New builds the Segments screen.
 func New(env *common.Env) *Model {
-	m := &Model{env: env, keys: DefaultKeyMap(), editor: newEditor()}
+	m := &Model{env: env, keys: DefaultKeyMap(), editor: newEditor(), campaign: campaign{baseline: newBaseline()}}
 	// The slots whose work the user waits for; the live size preview is not
 	// one of them, since the next keystroke replaces it anyway.
-	m.Jobs = task.Jobs{&m.load, &m.save, &m.remove, &m.past, &m.fit, &m.sizes, &m.risks, &m.rfm, &m.series, &m.snap}
+	m.Jobs = task.Jobs{&m.load, &m.save, &m.remove, &m.past, &m.fit, &m.sizes, &m.risks, &m.rfm, &m.series, &m.snap, &m.camp}
 	m.SetStyles(env.Styles)
 	return m
 }
@@ -64,6 +68,8 @@ func (m *Model) SetSize(w, h int) tea.Cmd {
 // SetStyles switches theme.
 func (m *Model) SetStyles(st *styles.Styles) {
 	m.editor.setStyles(st)
+	m.campaign.baseline.SetStyles(draw.InputStyles(st))
+	m.chart = chartCache{}
 }
 
 // Show loads the list the first time, and again after a load was cancelled.
@@ -75,7 +81,9 @@ func (m *Model) Show() tea.Cmd {
 }
 
 // CapturesText is true in the editor, where every field takes typing.
-func (m *Model) CapturesText() bool { return m.view == viewEditor && !m.picker.open }
+func (m *Model) CapturesText() bool {
+	return (m.view == viewEditor && !m.picker.open) || (m.view == viewCampaign && m.campaign.baseline.Focused())
+}
 
 // Help returns the keys that apply now.
 func (m *Model) Help() help.KeyMap {
@@ -86,6 +94,8 @@ func (m *Model) Help() help.KeyMap {
 		return editorHelp(m.keys)
 	case m.view == viewHistory:
 		return historyHelp(m.keys)
+	case m.view == viewCampaign:
+		return campaignHelp(m.keys)
 	}
 	return m.keys
 }
@@ -119,6 +129,7 @@ func (m *Model) Commands() []common.Command {
 			common.Command{Title: "History of segment " + seg.Name, Key: m.keys.History, Run: m.openHistory},
 			common.Command{Title: "Delete segment " + seg.Name, Key: m.keys.Delete, Run: m.askDelete},
 			common.Command{Title: "Take a snapshot of segment " + seg.Name, Key: m.keys.Snapshot, Run: m.takeSnapshot},
+			common.Command{Title: "Campaign of segment " + seg.Name + ": split, snapshots, priority lists", Key: m.keys.Campaign, Run: m.openCampaign},
 		)
 	}
 	return cmds
@@ -145,6 +156,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.onSeries(msg)
 	case snapshotMsg:
 		return m.onSnapshot(msg)
+	case campaignMsg:
+		m.onCampaign(msg)
 	case deletedMsg:
 		return m.onDeleted(msg)
 	case historyMsg:
@@ -183,6 +196,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.editorKey(msg)
 	case m.view == viewHistory:
 		return m.historyKey(msg)
+	case m.view == viewCampaign:
+		return m.campaignKey(msg)
 	}
 	return m.listKey(msg)
 }
@@ -199,6 +214,8 @@ func (m *Model) View() string {
 		out = m.editorView()
 	case viewHistory:
 		out = m.historyView()
+	case viewCampaign:
+		out = m.campaignView()
 	default:
 		out = m.listView()
 	}

@@ -123,7 +123,11 @@ func (m *Model) onSnapshot(msg snapshotMsg) tea.Cmd {
 	if p := msg.taken.Previous; p != nil && snapshot.Drifted(p.Size, s.Size, driftShare) {
 		text += " · " + driftText(p.Size, s.Size)
 	}
-	return tea.Batch(common.Notice(text), m.loadSeries())
+	cmds := []tea.Cmd{common.Notice(text), m.loadSeries()}
+	if m.view == viewCampaign && m.campaign.segment == s.Segment {
+		cmds = append(cmds, m.loadCampaign())
+	}
+	return tea.Batch(cmds...)
 }
 
 // driftText says how far a size moved between two snapshots.

@@ -25,11 +25,7 @@ func benchCSV(b *testing.B) string {
 	return filepath.Join(querytest.Data(b), sampledata.SubscribersFile)
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	querytest.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 func BenchmarkCompare(b *testing.B) {
 	path := benchCSV(b)

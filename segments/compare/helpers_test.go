@@ -15,9 +15,10 @@ func openWorkspace(t testing.TB) (*query.Workspace, *segments.Store) {
 	return ws, segments.NewStore(ws)
 }
 
-// sampleWorkspace holds the embedded sample subscribers.
+// sampleWorkspace is a copy of the embedded sample subscribers, imported once
+// per test binary.
 func sampleWorkspace(t testing.TB) (*query.Workspace, *segments.Store) {
-	ws := querytest.Sample(t, "subscribers")
+	ws := querytest.SampleCopy(t, "subscribers")
 	return ws, segments.NewStore(ws)
 }
 

@@ -10,11 +10,7 @@ import (
 	"github.com/segscope/segscope/segments"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	querytest.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 var benchSegments = [][2]string{
 	{"fans", "watch_hours_30d > 40"},

@@ -12,7 +12,7 @@ import (
 )
 
 func setup(t testing.TB) (*query.Workspace, *Service) {
-	ws := querytest.Sample(t)
+	ws := querytest.SampleCopy(t)
 	store := segments.NewStore(ws)
 	for name, rule := range map[string]string{
 		"champions": "watch_hours_30d > 40",

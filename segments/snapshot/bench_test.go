@@ -12,11 +12,7 @@ import (
 	"github.com/segscope/segscope/segments"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	querytest.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 // Two versions of a segment that move members both ways.
 var benchRules = [2]string{

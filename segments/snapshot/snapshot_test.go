@@ -13,13 +13,11 @@ import (
 	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/consent/consenttest"
 )
 
 func setup(t testing.TB) (*query.Workspace, *Service) {
-	ws := querytest.Sample(t)
-	if err := consent.New(ws).SetupSample(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	ws := consenttest.Sample(t)
 	return ws, New(ws)
 }
 

@@ -12,11 +12,7 @@ import (
 // Benchmarks run on the generated subscribers (100,000, or SEGSCOPE_BENCH_ROWS),
 // segscope against a hand-written twin by turns (querytest.ByTurns).
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	querytest.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
 
 const benchRule = "days_since_login > 7 and watch_hours_30d < watch_hours_prev_30d / 2"
 

@@ -15,7 +15,7 @@ import (
 )
 
 func sample(t testing.TB) (*query.Workspace, *Service) {
-	ws := querytest.Sample(t, "subscribers")
+	ws := querytest.SampleCopy(t, "subscribers")
 	return ws, New(ws)
 }
 

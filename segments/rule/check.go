@@ -109,7 +109,10 @@ func (c *checker) typeOf(e Expr) (Type, error) {
 		if err != nil {
 			return 0, err
 		}
-		_, err = c.compare(e.OpSpan, e.Op, e.L, lt, e.R)
+		t, err := c.compare(e.OpSpan, e.Op, e.L, lt, e.R)
+		if err == nil && t == TypeBool && ordering(e.Op) {
+			return 0, c.unordered(e)
+		}
 		return TypeBool, err
 	case *In:
 		if err := c.place(append([]Expr{e.X}, e.List...)...); err != nil {
@@ -336,6 +339,24 @@ func (c *checker) asBool(b, lit Expr) error {
 	err := c.errAt(lit, describe(lit), fmt.Sprintf("%s is true/false, not %s", name, describe(lit)))
 	err.Hint = hint
 	return err
+}
+
+func ordering(op string) bool { return op == "<" || op == ">" || op == "<=" || op == ">=" }
+
+// unordered refuses a true/false compared by order: true > 1 is never true,
+// so such a rule would silently select no one.
+func (c *checker) unordered(e *Binary) error {
+	b := e.L
+	if t, _ := c.typeOf(b); t != TypeBool {
+		b = e.R
+	}
+	name, hint := describe(b), "compare it with = or !="
+	if id, isIdent := b.(*Ident); isIdent {
+		n := ruleName(id.Name)
+		hint = fmt.Sprintf("write %s = true or %s = false", n, n)
+	}
+	return &Error{Pos: e.OpSpan.Pos, End: e.OpSpan.End, Token: e.Op,
+		Msg: fmt.Sprintf("%s is true/false, which has no order", name), Hint: hint}
 }
 
 // unquotedHint explains a bare word, compared with l of type lt, that turned

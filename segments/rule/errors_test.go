@@ -111,6 +111,7 @@ func TestErrors(t *testing.T) {
 		{"year of string", "year(plan) = 2025", "plan", 0, []string{"year needs a date or timestamp"}},
 		{"coalesce mixed", "coalesce(plan, 1) = 'a'", "1", 0, []string{"cannot compare"}},
 		{"contains number", "email contains 1", "1", 0, []string{"contains needs a string"}},
+		{"boolean ordered", "active > 1", ">", 0, []string{`"active" is true/false, which has no order`, "active = true or active = false"}},
 
 		// Limits.
 		{"too long", "plan = '" + strings.Repeat("x", rule.MaxRuleChars) + "'", "", rule.MaxRuleChars, []string{"a rule can be at most 10,000 characters; this one is 10,009"}},

@@ -183,6 +183,8 @@ func TestEventConditionErrors(t *testing.T) {
 		{s, "count(orders)", "is a value worked out per person"},
 		{s, "count(orders) > vip", "can only be compared with a value"},
 		{s, "count(orders) > count(notes)", "can only be compared with a value"},
+		{s, "none(orders) > 1", "none(orders) is true/false, which has no order"},
+		{s, "vip >= 0", `"vip" is true/false, which has no order`},
 		{s, "sum(Quantity) > 1", "needs to know which event table"},
 		{s, "sum(vip.x) > 1", `"vip" is a column of "customers"`},
 		{s, "sum(nope.x) > 1", `unknown event table "nope"`},

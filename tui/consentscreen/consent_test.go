@@ -188,3 +188,21 @@ func TestConsentDetailShowsEdgeCounts(t *testing.T) {
 	tuitest.MustShow(t, m.View(), "2 members' age is unknown: an unknown age counts as a minor's (unknown age: not_contactable)",
 		"email: 1 members have an event dated in the future")
 }
+
+// The matrix's header tells when consent was counted, not an "as of": the
+// status line's as-of is the events' (what windows count back from), and the
+// sample's is a month before the clock, so two "as of" dates stood on screen.
+func TestConsentMatrixSaysWhenCounted(t *testing.T) {
+	t.Parallel()
+	ws := tuitest.Sample.Open(t)
+	env := tuitest.Env(t, ws)
+	m := tuitest.Open(t, New(env), 120, 33)
+	if m.matrix == nil {
+		t.Fatal("no matrix")
+	}
+	view := m.View()
+	tuitest.MustShow(t, view, "counted "+m.matrix.AsOf.In(env.Now().Location()).Format("2006-01-02 15:04"))
+	if strings.Contains(view, "as of") {
+		t.Errorf("the consent screen says as of:\n%s", view)
+	}
+}

@@ -99,7 +99,8 @@ func (m *Model) matrixView() []string {
 	st := m.env.Styles
 	left := " " + st.Title.Render("Consent") + "  " + st.Muted.Render("who may be contacted")
 	if m.matrix != nil {
-		left += st.Faint.Render(" · as of " + m.matrix.AsOf.In(m.env.Now().Location()).Format("2006-01-02 15:04"))
+		// "counted", not "as of": the status line's as-of is the events' (windows, ago()).
+		left += st.Faint.Render(" · counted " + m.matrix.AsOf.In(m.env.Now().Location()).Format("2006-01-02 15:04"))
 	}
 	lines := []string{draw.HeadLine(left, st.Faint.Render("enter detail · r recount "), m.width), m.rule()}
 	switch {

@@ -25,7 +25,7 @@ var analysisScenes = []struct {
 	{"export", func(t *testing.T, m *Model) {
 		// churn_risk gated on email, with the country ticked.
 		press(t, m, "6", "l")
-		quickly(t, m, "j", "l", "l", "tab", "tab", "tab", "j", "j", "j", "j", "j", "space")
+		quickly(t, m, "j", "l", "l", "tab", "tab", "tab", "tab", "tab", "j", "j", "j", "j", "j", "space")
 	}},
 	{"audit", keys("8", "v")},
 }

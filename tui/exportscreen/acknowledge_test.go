@@ -33,7 +33,7 @@ func TestGatedExportAsksForAReason(t *testing.T) {
 	}
 	tuitest.MustShow(t, m.View(), "risk high: small_cell", "needs a reason to export")
 	path := filepath.Join(t.TempDir(), "handful.csv")
-	tuitest.Press(t, hs, "tab", "tab", "tab")
+	tuitest.Press(t, hs, "tab", "tab", "tab", "tab", "tab")
 	exportTo(t, m, path)
 
 	tuitest.Press(t, hs, "enter")

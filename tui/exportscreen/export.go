@@ -23,6 +23,8 @@ type field int
 const (
 	fieldSegment field = iota
 	fieldChannel
+	fieldAudience
+	fieldNew
 	fieldFormat
 	fieldDest
 	fieldColumns
@@ -73,7 +75,16 @@ type Model struct {
 	runErr    error
 	cancelled bool
 
-	schema, check, run task.Slot
+	// audiences are what the segment can be narrowed to (audiencesOf's):
+	// the whole segment, an arm, a priority step; onlyNew writes only the
+	// members not in the last export of the same audience.
+	audiences    []audience
+	audience     int
+	audiencesOf  string
+	audiencesErr error
+	onlyNew      bool
+
+	schema, check, run, aud task.Slot
 }
 
 // New builds the Export screen. env's version is recorded in the manifests.
@@ -81,13 +92,13 @@ func New(env *common.Env) *Model {
 	m := &Model{
 		env: env, keys: DefaultKeyMap(),
 		exporter: export.New(env.WS, export.Options{Version: env.Version, Now: env.Now}),
-		chosen:   map[string]bool{}, channels: []string{""},
+		chosen:   map[string]bool{}, channels: []string{""}, audiences: []audience{wholeSegment},
 	}
 	m.dest = textinput.New()
 	m.dest.Prompt = ""
 	m.dest.Placeholder = "path of the file to write"
 	// The export first: it is what the status line should show when it runs.
-	m.Jobs = task.Jobs{&m.run, &m.check, &m.schema, &m.segs.Job}
+	m.Jobs = task.Jobs{&m.run, &m.check, &m.schema, &m.aud, &m.segs.Job}
 	m.SetStyles(env.Styles)
 	return m
 }
@@ -156,6 +167,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.onList(msg)
 	case schemaMsg:
 		return m.onSchema(msg)
+	case audiencesMsg:
+		return m.onAudiences(msg)
 	case common.DebounceMsg:
 		return m.onTick(msg)
 	case previewMsg:

@@ -67,7 +67,7 @@ func exportPreviewWriteReplace(t *testing.T, ws *query.Workspace) {
 	tuitest.MustShow(t, m.View(), "churn_risk-email.csv", "✓ written", "✗ kept out", "withdrawn")
 
 	// Tick a column, then export to a file of our own.
-	tuitest.Press(t, m, "tab", "tab", "tab", "j", "j", "j", "j", "j", "space")
+	tuitest.Press(t, m, "tab", "tab", "tab", "tab", "tab", "j", "j", "j", "j", "j", "space")
 	path := filepath.Join(t.TempDir(), "churn.csv")
 	tuitest.Press(t, m, "shift+tab")
 	exportTo(t, m, path)
@@ -111,7 +111,7 @@ func exportPreviewWriteReplace(t *testing.T, ws *query.Workspace) {
 func exportCancelled(t *testing.T, ws *query.Workspace) {
 	ctx := context.Background()
 	m := tuitest.Open(t, New(tuitest.Env(t, ws)), 120, 33)
-	tuitest.Press(t, m, "l", "tab", "tab", "tab")
+	tuitest.Press(t, m, "l", "tab", "tab", "tab", "tab", "tab")
 	dir := t.TempDir()
 	path := filepath.Join(dir, "churn.csv")
 	exportTo(t, m, path)
@@ -154,8 +154,9 @@ func TestExportFileNameMatchesFormat(t *testing.T) {
 	m := tuitest.Open(t, New(tuitest.Env(t, tuitest.Sample.Open(t))), 120, 33)
 	e := m
 
-	// Segment field first; two down is the format: csv → tsv → parquet.
-	tuitest.Press(t, m, "j", "j", "l", "l")
+	// Segment field first; four down (channel, audience, members) is the
+	// format: csv → tsv → parquet.
+	tuitest.Press(t, m, "j", "j", "j", "j", "l", "l")
 	if got := e.request().Format; got != "parquet" {
 		t.Fatalf("format %s, want parquet", got)
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/segscope/segscope/tui/draw"
 )
 
-var fieldNames = [fieldCount]string{"segment", "channel", "format", "destination", "columns"}
+var fieldNames = [fieldCount]string{"segment", "channel", "audience", "new members only", "format", "destination", "columns"}
 
 // schemaMsg brings what a table offers an export: its columns and the consent
 // channels it can be gated on.
@@ -42,16 +42,21 @@ func (m *Model) onList(msg common.SegmentsMsg) tea.Cmd {
 			m.seg = i
 		}
 	}
-	switch now := m.segment(); {
+	now := m.segment()
+	var aud tea.Cmd
+	if now.Name != m.audiencesOf || now.Version != before.Version {
+		aud = m.loadAudiences()
+	}
+	switch {
 	case len(m.segs.List) == 0:
 		return nil
 	case now.Table != m.schemaOf:
-		return m.loadSchema()
+		return tea.Batch(m.loadSchema(), aud)
 	case now.Name == before.Name && now.Version == before.Version && m.preview != nil:
 		// Nothing the form shows has changed: the last export's outcome stays.
 		return nil
 	}
-	return m.changed()
+	return tea.Batch(m.changed(), aud)
 }
 
 // segment is the chosen segment (the zero one when there are none).
@@ -129,7 +134,9 @@ func (m *Model) effectiveGate() string {
 // request is what the form asks for. The key and the ticked columns are named
 // explicitly, so the exporter never widens an empty list to every column.
 func (m *Model) request() export.Request {
-	req := export.Request{Segment: m.segment().Name, Format: m.chosenFormat(), Channel: m.gate(), Path: m.dest.Value(), Acknowledge: m.ack}
+	a := m.chosenAudience()
+	req := export.Request{Segment: m.segment().Name, Format: m.chosenFormat(), Channel: m.gate(), Path: m.dest.Value(), Acknowledge: m.ack,
+		Arm: a.arm, Priority: a.priority, OnlyNew: m.onlyNew}
 	if m.customerMatch() {
 		return req
 	}
@@ -149,7 +156,17 @@ func (m *Model) defaultDest() string {
 	if gate == "" {
 		gate = "internal"
 	}
-	return "./" + m.segment().Name + "-" + gate + export.Extension(m.chosenFormat())
+	name := m.segment().Name
+	switch a := m.chosenAudience(); {
+	case a.arm != "":
+		name += "-" + a.arm
+	case a.priority != "":
+		name += "-" + a.priority
+	}
+	if m.onlyNew {
+		name += "-new"
+	}
+	return "./" + name + "-" + gate + export.Extension(m.chosenFormat())
 }
 
 // destProblem refuses a destination whose extension promises another format
@@ -271,11 +288,17 @@ func (m *Model) choose(delta int) tea.Cmd {
 		if m.seg == before {
 			return nil
 		}
+		aud := m.loadAudiences()
 		if m.segment().Table != m.schemaOf {
-			return m.loadSchema()
+			return tea.Batch(m.loadSchema(), aud)
 		}
+		return tea.Batch(m.changed(), aud)
 	case fieldChannel:
 		m.channel = step(m.channel, len(m.channels))
+	case fieldAudience:
+		m.audience = step(m.audience, len(m.audiences))
+	case fieldNew:
+		m.onlyNew = delta > 0
 	case fieldFormat:
 		m.format = step(m.format, len(export.Formats))
 	default:

@@ -15,8 +15,8 @@ const (
 	labelW = 13 // " Destination "
 	// formTop is the line of the first field: the title and its rule are above it.
 	formTop = 2
-	// fieldLines are the lines of the four one-line fields and the columns' heading.
-	fieldLines = 5
+	// fieldLines are the lines of the six one-line fields and the columns' heading.
+	fieldLines = 7
 )
 
 // columnRows is how many columns of the checklist fit.
@@ -84,6 +84,17 @@ func (m *Model) formView(w int) string {
 	if m.consentErr != nil && len(m.channels) == 1 {
 		gateNote = "no consent set up for " + seg.Table + ": see the Consent screen"
 	}
+	aud := m.chosenAudience()
+	audNote := aud.note
+	switch {
+	case m.audiencesErr != nil:
+		audNote = "✗ " + m.audiencesErr.Error()
+	case len(m.audiences) == 1 && m.aud.Running():
+		audNote = "reading arms and priority lists…"
+	case len(m.audiences) == 1:
+		audNote = "not split, in no priority list"
+	}
+	newValue, newNote := m.onlyNewNote()
 	format := string(m.chosenFormat())
 	formatNote := ""
 	if m.customerMatch() {
@@ -92,6 +103,8 @@ func (m *Model) formView(w int) string {
 	lines := []string{
 		m.label(fieldSegment, "Segment") + m.choice(fieldSegment, seg.Name, "on "+seg.Table, vw),
 		m.label(fieldChannel, "Channel") + m.choice(fieldChannel, gate, gateNote, vw),
+		m.label(fieldAudience, "Audience") + m.choice(fieldAudience, aud.label, audNote, vw),
+		m.label(fieldNew, "Members") + m.choice(fieldNew, newValue, newNote, vw),
 		m.label(fieldFormat, "Format") + m.choice(fieldFormat, format, formatNote, vw),
 		m.label(fieldDest, "Destination") + "  " + draw.Fit(m.dest.View(), vw-2),
 	}
@@ -189,7 +202,11 @@ func (m *Model) previewView(w int) []string {
 	if p.Channel != "" {
 		gate = "only members contactable on " + p.Channel
 	}
-	lines = append(lines, st.Muted.Render(draw.Fit(gate, w)), "", row("members of "+p.Segment, p.Members, st.Item.Render))
+	lines = append(lines, st.Muted.Render(draw.Fit(gate, w)))
+	if a := p.Audience; a != nil {
+		lines = append(lines, narrowing(a, w, st.Muted.Render)...)
+	}
+	lines = append(lines, "", row("members of "+p.Segment, p.Members, st.Item.Render))
 	lines = append(lines, row("✓ written", p.Included, st.Good.Render))
 	if p.Members > 0 {
 		lines = append(lines, "  "+st.Bar.Render(draw.HBar(float64(p.Included), float64(p.Members), tw-2)))
@@ -324,3 +341,26 @@ func wrap(style func(...string) string, text string, w int) []string {
 // keptOutReasons are the reasons a member is not written, in the order shown:
 // a suppression list first, since it overrides any consent.
 var keptOutReasons = append([]consent.State{consent.Suppressed}, consent.States...)
+
+// narrowing says which part of the segment an export writes: an arm, a
+// priority step less the earlier steps, only the members new since an export.
+func narrowing(a *export.AudienceStamp, w int, style func(...string) string) []string {
+	var out []string
+	if a.Arm != "" {
+		out = append(out, "arm "+a.Arm+" of the split "+a.Split)
+	}
+	if a.Step != "" {
+		s := "step " + a.Step + " of " + a.Priority
+		if len(a.EarlierSteps) > 0 {
+			s += ", less " + strings.Join(a.EarlierSteps, ", ")
+		}
+		out = append(out, s)
+	}
+	if a.OnlyNewSince != nil {
+		out = append(out, fmt.Sprintf("only members new since the export of snapshot %d", *a.OnlyNewSince))
+	}
+	for i, l := range out {
+		out[i] = style(draw.Fit(l, w))
+	}
+	return out
+}

@@ -74,6 +74,10 @@ func quoteName(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
+// Name writes a column or table name as a person would type it in a rule:
+// bare when it is a plain word, quoted otherwise.
+func Name(s string) string { return ruleName(s) }
+
 // ruleName writes a column name as a person would type it in a rule: bare
 // when it is a plain word, quoted otherwise.
 func ruleName(s string) string {

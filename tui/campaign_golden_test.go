@@ -8,14 +8,17 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/segscope/segscope/segments"
+	"github.com/segscope/segscope/segments/priority"
 	snapshots "github.com/segscope/segscope/segments/snapshot"
+	"github.com/segscope/segscope/segments/split"
 	"github.com/segscope/segscope/tui/styles"
 )
 
 // TestGoldenSegmentTrend compares the Segments screen of a workspace whose
-// big_spenders has three snapshots, taken as its rule widened, with
-// testdata/TestGoldenSegmentTrend: the list's trend column and the detail's
-// chart and drift warning; -update rewrites them.
+// big_spenders has three snapshots, taken as its rule widened, a split and a
+// priority list, with testdata/TestGoldenSegmentTrend: the list's trend column
+// and the detail's chart and drift warning, and the campaign view; -update
+// rewrites them.
 func TestGoldenSegmentTrend(t *testing.T) {
 	t.Parallel()
 	ws := newWorkspace(t)
@@ -26,15 +29,36 @@ func TestGoldenSegmentTrend(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	ctx := context.Background()
+	if _, err := split.New(ws).Define(ctx, "big_spenders", []split.Arm{{Name: "control", Share: 2000}, {Name: "treatment", Share: 8000}}, "golden", "", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := priority.New(ws).Define(ctx, "q4", []string{"young_free", "gold_us", "big_spenders"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	scenes := []struct {
+		name string
+		play func(t *testing.T, m *Model)
+	}{
+		{"list", keys("3")},
+		// The campaign view with a baseline typed.
+		{"campaign", func(t *testing.T, m *Model) {
+			press(t, m, "3", "c", "b")
+			typeText(t, m, "10%")
+			press(t, m, "enter")
+		}},
+	}
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
 		for _, theme := range []styles.Theme{styles.Dark, styles.Light, styles.NoColor} {
-			t.Run(fmt.Sprintf("list_%dx%d_%s", size[0], size[1], theme), func(t *testing.T) {
-				t.Parallel()
-				m := newModel(t, ws, size[0], size[1], theme)
-				press(t, m, "3")
-				requireFits(t, m, size[0], size[1], "segment trend")
-				golden.RequireEqual(t, m.View().Content)
-			})
+			for _, sc := range scenes {
+				t.Run(fmt.Sprintf("%s_%dx%d_%s", sc.name, size[0], size[1], theme), func(t *testing.T) {
+					t.Parallel()
+					m := newModel(t, ws, size[0], size[1], theme)
+					sc.play(t, m)
+					requireFits(t, m, size[0], size[1], sc.name)
+					golden.RequireEqual(t, m.View().Content)
+				})
+			}
 		}
 	}
 }

@@ -95,3 +95,17 @@ func TestEventDialogsFitSmallTerminals(t *testing.T) {
 		requireFits(t, m, size[0], size[1], "events setup form")
 	}
 }
+
+// "events", the CLI's word (segscope events setup), finds the setup in the
+// palette, as "set up an event" does.
+func TestPaletteFindsEventsSetupByTheCLIsWord(t *testing.T) {
+	t.Parallel()
+	ws := tuitest.Purchases.Open(t)
+	m := openModel(t, ws, "customers", 120, 30, styles.NoColor)
+	press(t, m, "ctrl+p")
+	typeText(t, m, "events setup")
+	press(t, m, "enter")
+	if f := m.dialogs.Front(); f == nil || f.ID() != eventsetup.DialogID {
+		t.Fatalf("the palette opened %v:\n%s", f, screenText(m))
+	}
+}

@@ -172,9 +172,22 @@ func Segments(ctx context.Context, ws *query.Workspace, store *segments.Store, a
 }
 
 func compareSegments(ctx context.Context, ws *query.Workspace, store *segments.Store, a, b string) (*Result, error) {
-	ca, err := store.Compile(ctx, a)
+	req, p, res, err := prepare(ctx, ws, store, a, b)
 	if err != nil {
 		return nil, err
+	}
+	if err := req.run(ctx, ws.DB(), p, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// prepare is a comparison before it runs: its sides as SQL, the plan of its
+// columns, and the result's sides named.
+func prepare(ctx context.Context, ws *query.Workspace, store *segments.Store, a, b string) (request, plan, *Result, error) {
+	ca, err := store.Compile(ctx, a)
+	if err != nil {
+		return request{}, plan{}, nil, err
 	}
 	// Membership is true or false, never NULL: a row whose rule evaluates to NULL
 	// is not a member (as in WHERE), so it belongs to the rest.
@@ -184,25 +197,21 @@ func compareSegments(ctx context.Context, ws *query.Workspace, store *segments.S
 	if b != "" {
 		cb, err := store.Compile(ctx, b)
 		if err != nil {
-			return nil, err
+			return request{}, plan{}, nil, err
 		}
 		if cb.Table != ca.Table {
-			return nil, fmt.Errorf("%s is a segment of %s and %s of %s: only segments of one table can be compared", a, ca.Table, b, cb.Table)
+			return request{}, plan{}, nil, fmt.Errorf("%s is a segment of %s and %s of %s: only segments of one table can be compared", a, ca.Table, b, cb.Table)
 		}
 		req.inB = "coalesce((" + cb.Where + "), false)"
 		res.B.Name = b
 	}
 	cols, err := ws.Columns(ctx, ca.Table)
 	if err != nil {
-		return nil, err
+		return request{}, plan{}, nil, err
 	}
 	personal, err := ws.PersonalData(ctx, ca.Table)
 	if err != nil {
-		return nil, err
+		return request{}, plan{}, nil, err
 	}
-	p := newPlan(cols, personal, ca.Key)
-	if err := req.run(ctx, ws.DB(), p, res); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return req, newPlan(cols, personal, ca.Key), res, nil
 }

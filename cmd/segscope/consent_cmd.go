@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -131,8 +132,12 @@ func (a *app) printCoverage(all []*consent.Coverage) error {
 		if cov.AgeUnknown > 0 {
 			a.note("%s members' age is unknown: %s", thousands(cov.AgeUnknown), policy.UnknownAgeRule())
 		}
-		if len(states) > len(consent.States) {
+		if slices.Contains(states, consent.Suppressed) {
 			a.note("suppressed: on a suppression list, counted apart from their consent and never contactable")
+		}
+		if slices.Contains(states, consent.DoNotSell) {
+			a.note("do_not_sell: California residents flagged in %s (Global Privacy Control, do not sell or share), kept out of ads channels",
+				policy.DoNotSellColumn)
 		}
 		var rows [][]string
 		for _, c := range cov.Channels {
@@ -170,15 +175,17 @@ func tallyRow(label string, t consent.Tally, states []consent.State) []string {
 	return append(row, fmt.Sprintf("%s (%.1f%%)", thousands(t.Contactable), 100*t.Share))
 }
 
-// coverageStates are the states a coverage counts: suppressed first when it was
-// asked with the suppression lists.
+// coverageStates are the reasons a coverage counts on any of its channels:
+// suppressed first when it was asked with the suppression lists, do_not_sell
+// where a do-not-sell flag kept someone out of an ads channel.
 func coverageStates(cov *consent.Coverage) []consent.State {
-	if len(cov.Channels) > 0 {
-		if _, ok := cov.Channels[0].Counts[consent.Suppressed]; ok {
-			return append([]consent.State{consent.Suppressed}, consent.States...)
+	all := map[consent.State]int64{}
+	for _, c := range cov.Channels {
+		for st := range c.Counts {
+			all[st] = 0
 		}
 	}
-	return consent.States
+	return consent.Reasons(all)
 }
 
 func tableOf(c consent.Config) string {
@@ -196,7 +203,8 @@ func (a *app) consentSetupCmd() *cobra.Command {
 		reason                          string
 		fromProposal                    bool
 		ageCol, parentalCol, countryCol string
-		stateCol                        string
+		stateCol, doNotSellCol          string
+		adPersonalization, adUserData   string
 		staleDays, minorAge, minorAgeEU int
 		unknownAge                      string
 	)
@@ -207,7 +215,11 @@ func (a *app) consentSetupCmd() *cobra.Command {
 			"of consent events (one row per decision: person, channel, status, time), where the latest decision\n" +
 			"per person and channel wins; or opt-in columns on the table itself (--wide email_opt_in=email).\n" +
 			"--from-proposal saves what segscope consent propose shows. Policy columns not given are detected\n" +
-			"by name (age, parental_consent, country, state); pass an empty value (--age-col '') to have none.\n" +
+			"by name (age, parental_consent, country, state, gpc/do_not_sell); pass an empty value (--age-col '')\n" +
+			"to have none. A California resident flagged in the do-not-sell column (Global Privacy Control, do\n" +
+			"not sell or share) is kept out of ads channels and customer-match files; Google customer match in\n" +
+			"the EU/EEA and UK needs both ad_user_data and ad_personalization granted, and --ad-user-data and\n" +
+			"--ad-personalization say which channels record them when they have other names.\n" +
 			"With an age column, a person whose age is unknown counts as a minor unless --unknown-age contactable.\n" +
 			"Consent applies only to the table it is set up for. Every change is written to the audit log.",
 		Example: "  segscope consent propose customers\n" +
@@ -267,6 +279,8 @@ func (a *app) consentSetupCmd() *cobra.Command {
 			}{
 				{"age-col", ageCol, &cfg.Policy.AgeColumn}, {"parental-col", parentalCol, &cfg.Policy.ParentalColumn},
 				{"country-col", countryCol, &cfg.Policy.CountryColumn}, {"state-col", stateCol, &cfg.Policy.StateColumn},
+				{"do-not-sell-col", doNotSellCol, &cfg.Policy.DoNotSellColumn},
+				{"ad-personalization", adPersonalization, &cfg.Policy.AdPersonalization}, {"ad-user-data", adUserData, &cfg.Policy.AdUserData},
 			} {
 				if flags.Changed(f.name) {
 					*f.into = f.value
@@ -311,6 +325,9 @@ func (a *app) consentSetupCmd() *cobra.Command {
 	f.StringVar(&parentalCol, "parental-col", "", "parental-consent column (default: detected)")
 	f.StringVar(&countryCol, "country-col", "", "country column (default: detected)")
 	f.StringVar(&stateCol, "state-col", "", "state column, for California (default: detected)")
+	f.StringVar(&doNotSellCol, "do-not-sell-col", "", "Global Privacy Control / do-not-sell-or-share flag column (default: detected: gpc, do_not_sell, dns, ...)")
+	f.StringVar(&adPersonalization, "ad-personalization", "", "the channel recording Google's ad_personalization (default: ad_personalization, else ads_personalization)")
+	f.StringVar(&adUserData, "ad-user-data", "", "the channel recording Google's ad_user_data (default: ad_user_data)")
 	f.StringVar(&reason, "reason", "", "why (kept in the audit log)")
 	return cmd
 }

@@ -158,7 +158,7 @@ func (a *app) printExport(res *export.Result) error {
 	}
 	var rows [][]string
 	rows = append(rows, []string{"included", pr.count(m.Rows)})
-	for _, st := range append([]consent.State{consent.Suppressed}, consent.States...) {
+	for _, st := range consent.Reasons(m.Excluded) {
 		if n, ok := m.Excluded[st]; ok && n > 0 {
 			rows = append(rows, []string{"excluded: " + string(st), pr.count(n)})
 		}

@@ -69,6 +69,15 @@ type Policy struct {
 	ParentalColumn string `json:"parental_consent_column,omitempty"`
 	CountryColumn  string `json:"country_column,omitempty"`
 	StateColumn    string `json:"state_column,omitempty"`
+	// DoNotSellColumn is an audience column flagging a Global Privacy Control
+	// signal or a do-not-sell-or-share request: a California resident flagged
+	// is kept out of ads channels and ad platforms' files (see ads.go).
+	DoNotSellColumn string `json:"do_not_sell_column,omitempty"`
+	// AdPersonalization and AdUserData name the channels recording Google's two
+	// ads consents, when the consent data calls them something else (ads,
+	// google_ads_data); "" for the default names (see AdChannels).
+	AdPersonalization string `json:"ad_personalization_channel,omitempty"`
+	AdUserData        string `json:"ad_user_data_channel,omitempty"`
 }
 
 // UnknownAge is how a policy treats a person whose age is not known.
@@ -192,6 +201,9 @@ func (s *Service) validate(ctx context.Context, c *Config) (checked, error) {
 		if err := audience.need(col.name, col.role); err != nil {
 			return checked{}, err
 		}
+	}
+	if err := checkAds(&c.Policy, audience); err != nil {
+		return checked{}, err
 	}
 	switch c.Layout {
 	case Long:
@@ -323,7 +335,15 @@ func (c Config) Describe() []string {
 			where += " and " + p.StateColumn
 		}
 	}
-	return []string{from, fmt.Sprintf("a grant is stale after %d days · %s · %s", p.StaleDays, minors, where)}
+	lines := []string{from, fmt.Sprintf("a grant is stale after %d days · %s · %s", p.StaleDays, minors, where)}
+	if p.DoNotSellColumn != "" {
+		lines = append(lines, "a California resident flagged in "+p.DoNotSellColumn+" (Global Privacy Control, do not sell or share) is kept out of ads")
+	}
+	if p.AdPersonalization != "" || p.AdUserData != "" {
+		lines = append(lines, "Google's ads consents: ad_personalization is "+firstNonEmpty(p.AdPersonalization, "ad_personalization (or ads_personalization)")+
+			", ad_user_data is "+firstNonEmpty(p.AdUserData, AdUserDataChannel))
+	}
+	return lines
 }
 
 // UnknownAgeRule says in plain words how the policy treats an unknown age.
@@ -332,4 +352,13 @@ func (p Policy) UnknownAgeRule() string {
 		return "an unknown age counts as a minor's (unknown age: " + string(NotContactable) + ")"
 	}
 	return "an unknown age is no bar (unknown age: " + string(Contactable) + ")"
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }

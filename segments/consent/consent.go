@@ -88,6 +88,12 @@ type Population struct {
 	// Suppressed is a trusted predicate over Table, never NULL, selecting the
 	// people on a suppression list; "" for none. They count as Suppressed.
 	Suppressed string `json:"-"`
+	// Ads says the people go to an ad platform (a customer-match file): a
+	// do-not-sell-or-share flag keeps California residents out on any channel.
+	Ads bool `json:"ads,omitempty"`
+	// Google says they go to Google customer match: in the EU/EEA and the UK
+	// both of Google's ads consents must be granted, when both are recorded.
+	Google bool `json:"google,omitempty"`
 }
 
 // WholeTable is every row of an audience table.

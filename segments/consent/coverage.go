@@ -105,7 +105,11 @@ func (s *Service) coverage(ctx context.Context, pop Population, asked []string) 
 	if err != nil {
 		return nil, err
 	}
-	states := p.statesSQL(statesSpec{where: pop.Where, suppressed: pop.Suppressed, channels: channels, now: now, narrow: narrow})
+	ads, err := s.adsRules(ctx, p, pop, channels)
+	if err != nil {
+		return nil, err
+	}
+	states := p.statesSQL(statesSpec{where: pop.Where, suppressed: pop.Suppressed, channels: channels, now: now, narrow: narrow, ads: ads})
 	return s.tally(ctx, s.ws.DB(), p, p.Config, pop, channels, now, "channel", "state", "("+states+")")
 }
 

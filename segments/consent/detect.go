@@ -242,6 +242,7 @@ func detectPolicy(audience columnSet) Policy {
 	p.AgeColumn = audience.find(ageNames, numericType)
 	p.CountryColumn = audience.find(countryNames, nil)
 	p.StateColumn = audience.find(stateNames, nil)
+	p.DoNotSellColumn = audience.find(doNotSellNames, nil)
 	for _, name := range audience.names {
 		if strings.Contains(strings.ToLower(name), parentalMatch) {
 			p.ParentalColumn = name

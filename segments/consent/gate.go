@@ -38,8 +38,11 @@ type Gate struct {
 	Granted string `json:"-"`
 	// Kept, from GateOn only, is that temporary table: a row per member, with
 	// person (the key) and state among its columns.
-	Kept  string `json:"-"`
-	table string
+	Kept string `json:"-"`
+	// AdsRules says in plain words what ad platforms' requirements the gate
+	// applied beyond the channel's consent (see ads.go); nil for none.
+	AdsRules []string `json:"ads_rules,omitempty"`
+	table    string
 }
 
 // Gate works out who in a population may be contacted on a channel.
@@ -85,8 +88,13 @@ func (s *Service) gate(ctx context.Context, conn *sql.Conn, pop Population, chan
 	if err != nil {
 		return Gate{}, err
 	}
-	states := p.statesSQL(statesSpec{where: pop.Where, suppressed: pop.Suppressed, channels: channels, now: now, narrow: narrow})
-	g := Gate{Population: pop, Channel: channels[0], AsOf: now.UTC(), Config: p.Config, Excluded: map[State]int64{}, States: states}
+	ads, err := s.adsRules(ctx, p, pop, channels)
+	if err != nil {
+		return Gate{}, err
+	}
+	states := p.statesSQL(statesSpec{where: pop.Where, suppressed: pop.Suppressed, channels: channels, now: now, narrow: narrow, ads: ads})
+	g := Gate{Population: pop, Channel: channels[0], AsOf: now.UTC(), Config: p.Config, Excluded: map[State]int64{}, States: states,
+		AdsRules: ads.Rules}
 	for _, st := range States {
 		if st != Granted {
 			g.Excluded[st] = 0
@@ -94,6 +102,12 @@ func (s *Service) gate(ctx context.Context, conn *sql.Conn, pop Population, chan
 	}
 	if pop.Suppressed != "" {
 		g.Excluded[Suppressed] = 0
+	}
+	if ads.doNotSell != "" && (ads.everyChannel || slices.Contains(ads.adsChannels, g.Channel)) {
+		g.Excluded[DoNotSell] = 0
+	}
+	if len(ads.alsoGranted) > 0 {
+		g.Excluded[AdConsentIncomplete] = 0
 	}
 	var q querier = s.ws.DB()
 	counted := "(" + states + ")"

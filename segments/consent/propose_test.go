@@ -165,3 +165,16 @@ func TestSetupSample(t *testing.T) {
 		}
 	}
 }
+
+// A Global Privacy Control or do-not-sell column is proposed by its name.
+func TestDetectDoNotSellColumn(t *testing.T) {
+	for _, name := range []string{"sec_gpc", "GPC", "do_not_sell", "dns"} {
+		got := detectPolicy(columnSet{table: "t", names: []string{"id", "email", name}, types: map[string]string{"id": "BIGINT", "email": "VARCHAR", name: "BOOLEAN"}})
+		if got.DoNotSellColumn != name {
+			t.Errorf("%s: proposed %q", name, got.DoNotSellColumn)
+		}
+	}
+	if got := detectPolicy(columnSet{table: "t", names: []string{"id", "dnsname"}, types: map[string]string{}}); got.DoNotSellColumn != "" {
+		t.Errorf("dnsname proposed as a do-not-sell flag")
+	}
+}

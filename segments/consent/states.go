@@ -156,6 +156,8 @@ type statesSpec struct {
 	// narrow says the population is a small part of its table, so that dropping
 	// the other people's events before grouping them pays for the join it takes.
 	narrow bool
+	// ads is what ad platforms require beyond the channel's own consent.
+	ads adsSpec
 }
 
 // narrow reports whether a population is under half of its table's rows. Its
@@ -222,9 +224,14 @@ func (p *plan) statesSQL(spec statesSpec) string {
 			p.wideFactsSQL(spec) + "\n\t)\n)")
 	}
 	is := func(s severity) string { return "severity = " + strconv.Itoa(int(s)) }
+	// A fresh grant is granted unless an ad platform's requirement holds it back.
+	granted := "'" + string(Granted) + "'"
+	if w := spec.ads.withheld(p, spec); w != "" {
+		granted = "CASE" + w + " ELSE " + granted + " END"
+	}
 	consentState := "CASE WHEN minor THEN '" + string(Minor) + "'" +
 		" WHEN severity IS NULL THEN '" + string(Unknown) + "'" +
-		" WHEN " + is(severityGranted) + " AND fresh THEN '" + string(Granted) + "'" +
+		" WHEN " + is(severityGranted) + " AND fresh THEN " + granted +
 		" WHEN " + is(severityGranted) + " THEN '" + string(Stale) + "'" +
 		" WHEN " + is(severityDenied) + " THEN '" + string(Denied) + "'" +
 		" WHEN " + is(severityWithdrawn) + " THEN '" + string(Withdrawn) + "'" +
@@ -312,13 +319,8 @@ func (p *plan) membersSQL(spec statesSpec) string {
 		age := "TRY_CAST(" + m(pol.AgeColumn) + " AS DOUBLE)"
 		cols = append(cols, "CASE WHEN "+age+" BETWEEN 0 AND "+strconv.Itoa(maxAge)+" THEN "+age+" END AS age")
 		parental := "false"
-		switch {
-		case pol.ParentalColumn == "":
-		case strings.EqualFold(p.audience[pol.ParentalColumn], "BOOLEAN"):
-			// What severitySQL makes of a boolean: true is a grant, false and NULL are not.
-			parental = "coalesce(" + m(pol.ParentalColumn) + ", false)"
-		default:
-			parental = "coalesce(" + severitySQL(m(pol.ParentalColumn)) + " = " + strconv.Itoa(int(severityGranted)) + ", false)"
+		if pol.ParentalColumn != "" {
+			parental = truthySQL(m(pol.ParentalColumn), p.audience[pol.ParentalColumn])
 		}
 		cols = append(cols, parental+" AS parental")
 		ageUnknown = "age IS NULL"
@@ -344,6 +346,9 @@ func (p *plan) membersSQL(spec statesSpec) string {
 	}
 	if spec.suppressed != "" {
 		cols = append(cols, "("+spec.suppressed+") AS suppressed")
+	}
+	if spec.ads.doNotSell != "" {
+		cols = append(cols, spec.ads.doNotSell+" AS dns")
 	}
 	where := ""
 	if strings.TrimSpace(spec.where) != "" {

@@ -187,7 +187,11 @@ func (e *Exporter) previewOn(ctx context.Context, req Request, conn *sql.Conn, d
 	}
 	channel := strings.ToLower(strings.TrimSpace(req.Channel))
 	if channel == "" && format.customerMatch() {
+		// The policy may record Google's ad_personalization under a name of its own.
 		channel = AdsChannel
+		if named, _, err := e.consent.AdChannels(ctx, seg.Table); err == nil {
+			channel = named
+		}
 	}
 	// Narrowed once, here: the gate, the counts and the file see only the narrowed members.
 	audience, err := e.narrow(ctx, &seg, req, channel)
@@ -228,7 +232,7 @@ func (e *Exporter) previewOn(ctx context.Context, req Request, conn *sql.Conn, d
 		return p, e.ungated(ctx, p, suppressed)
 	}
 	pop := consent.SegmentMembers(seg)
-	pop.Suppressed = suppressed
+	pop.Suppressed, pop.Ads, pop.Google = suppressed, format.customerMatch(), format == GoogleAds
 	var g consent.Gate
 	if conn == nil {
 		g, err = e.consent.Gate(ctx, pop, channel)

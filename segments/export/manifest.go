@@ -27,6 +27,9 @@ type Manifest struct {
 	Channel       string          `json:"channel,omitempty"`
 	ConsentPolicy *consent.Config `json:"consent_policy,omitempty"`
 	ConsentAsOf   *time.Time      `json:"consent_as_of,omitempty"`
+	// AdsRules says what ad platforms' requirements were applied beyond the
+	// channel's consent (Google's two consents, a do-not-sell flag).
+	AdsRules []string `json:"ads_rules,omitempty"`
 	// SegmentSize = Rows + the sum of Excluded.
 	SegmentSize int64                   `json:"segment_size"`
 	Rows        int64                   `json:"rows"`

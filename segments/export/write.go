@@ -95,7 +95,7 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 	}
 	if p.gate != nil {
 		asOf := p.gate.AsOf
-		m.ConsentPolicy, m.ConsentAsOf = &p.gate.Config, &asOf
+		m.ConsentPolicy, m.ConsentAsOf, m.AdsRules = &p.gate.Config, &asOf, p.gate.AdsRules
 	}
 	report := reporter(p.Included, req.Progress)
 	out := tmp

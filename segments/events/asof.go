@@ -106,6 +106,10 @@ func ParseAsOf(s string) (time.Time, error) {
 	}
 	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02T15:04"} {
 		if t, err := time.Parse(layout, s); err == nil {
+			// 0001-01-01 is the zero time, which stands for now.
+			if t.Year() < 1000 {
+				return time.Time{}, fmt.Errorf("%q is before the year 1000: give the date your data ends, as 2011-12-10, or now", s)
+			}
 			return t.UTC(), nil
 		}
 	}

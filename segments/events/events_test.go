@@ -487,6 +487,13 @@ func TestAsOf(t *testing.T) {
 			t.Errorf("%q: %v", bad, err)
 		}
 	}
+	// 0001-01-01 is Go's zero time, which means now: it was taken silently
+	// as now; such years are refused rather than read as something else.
+	for _, far := range []string{"0001-01-01", "0000-01-01", "0999-12-31"} {
+		if _, err := events.ParseAsOf(far); err == nil || !strings.Contains(err.Error(), "before the year 1000") {
+			t.Errorf("%q: %v", far, err)
+		}
+	}
 	if tm, _ := events.ParseAsOf("2011-12-10 14:30"); rule.AsOfDate(tm) != "2011-12-10 14:30" {
 		t.Errorf("time of day lost: %v", tm)
 	}

@@ -354,9 +354,9 @@ func countAttached(ctx context.Context, tx *sql.Tx, format Format, files []attac
 
 var errNoPositions = fmt.Errorf("an attached table can't have the %s key: its rows have no fixed positions; name a key column, or import the files", SurrogateKey)
 
-// attachedRows is an attached table's recorded row count; attached is false
-// for any other table.
-func (w *Workspace) attachedRows(ctx context.Context, table string) (rows int64, attached bool, err error) {
+// AttachedRows is an attached table's row count as recorded when it was
+// attached (no scan); attached is false for any other table.
+func (w *Workspace) AttachedRows(ctx context.Context, table string) (rows int64, attached bool, err error) {
 	att, err := w.attachments(ctx)
 	if err != nil {
 		return 0, false, err

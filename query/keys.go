@@ -436,7 +436,7 @@ func (w *Workspace) SetKey(ctx context.Context, table, column string) error {
 			return err
 		}
 		var choice keyChoice
-		if rows, attached, err := w.attachedRows(ctx, table); err != nil {
+		if rows, attached, err := w.AttachedRows(ctx, table); err != nil {
 			return err
 		} else if attached {
 			// As at attach: no row positions, a sample above ten million rows.

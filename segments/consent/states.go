@@ -168,9 +168,20 @@ func (s *Service) narrow(ctx context.Context, table, where string) (bool, error)
 		return false, nil
 	}
 	var narrow bool
-	err := s.ws.DB().QueryRowContext(ctx, `SELECT coalesce(count(*) < 0.5 * (SELECT max(estimated_size) FROM duckdb_tables()
-		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $1), false)
-		FROM main.`+query.QuoteIdent(table)+` WHERE (`+where+`)`, table).Scan(&narrow)
+	// An attached table is a view, which the catalog gives no size: its
+	// recorded row count stands in (without it, a 100M-row audience's small
+	// segment was never narrow, and its coverage took three times as long).
+	rows, attached, err := s.ws.AttachedRows(ctx, table)
+	if err != nil {
+		return false, err
+	}
+	size, args := `(SELECT max(estimated_size) FROM duckdb_tables()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $1)`, []any{table}
+	if attached {
+		size, args = fmt.Sprint(rows), nil
+	}
+	err = s.ws.DB().QueryRowContext(ctx, `SELECT coalesce(count(*) < 0.5 * `+size+`, false)
+		FROM main.`+query.QuoteIdent(table)+` WHERE (`+where+`)`, args...).Scan(&narrow)
 	if err != nil {
 		return false, fmt.Errorf("count the population: %w", err)
 	}

@@ -184,7 +184,7 @@ func (m *Model) numericBody(d compare.ColumnDiff) (string, []string) {
 		rows = append(rows, row(r.label, a, b))
 	}
 	rows = append(rows, row("std", spread(d.Kind, n.A.Std), spread(d.Kind, n.B.Std)))
-	return header, append(rows, m.boxPlots(d)...)
+	return header, append(append(rows, m.boxPlots(d)...), m.overlayLines(d)...)
 }
 
 // boxPlots draws each side's min, quartiles, median and max on one scale.

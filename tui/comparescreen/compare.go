@@ -50,14 +50,15 @@ type Model struct {
 	err            error
 	cursor, offset int // the ranked list
 	scroll         int // a column's detail
+	over           overlay
 
-	run task.Slot
+	run, dist task.Slot
 }
 
 // New builds the Compare screen.
 func New(env *common.Env) *Model {
 	m := &Model{env: env, keys: DefaultKeyMap()}
-	m.Jobs = task.Jobs{&m.run, &m.segs.Job}
+	m.Jobs = task.Jobs{&m.run, &m.dist, &m.segs.Job}
 	return m
 }
 
@@ -71,6 +72,7 @@ type resultMsg struct {
 func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h
 	m.relayout()
+	m.redrawOverlay()
 	return nil
 }
 
@@ -114,6 +116,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.onList(msg)
 	case resultMsg:
 		m.onResult(msg)
+	case distMsg:
+		m.onDist(msg)
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	case tea.MouseClickMsg:
@@ -180,6 +184,7 @@ func (m *Model) onResult(msg resultMsg) {
 		return
 	}
 	m.result, m.view, m.cursor, m.offset, m.scroll = msg.res, viewRanked, 0, 0, 0
+	m.over = overlay{}
 	m.relayout()
 }
 

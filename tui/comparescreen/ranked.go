@@ -83,9 +83,7 @@ func (m *Model) rankedKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.compare()
 	case m.result == nil:
 	case key.Matches(msg, k.Open):
-		if _, ok := m.current(); ok {
-			m.view, m.scroll = viewColumn, 0
-		}
+		return m.openColumn()
 	case key.Matches(msg, k.Up):
 		m.cursor--
 	case key.Matches(msg, k.Down):

@@ -218,10 +218,7 @@ func (m *Model) detail(h int) []string {
 	}
 	it := m.list.items[m.list.cursor]
 	series := m.list.series[seg.Name]
-	chartW := 0
-	if len(series) > 0 && w >= 60 && h >= 6 {
-		chartW = min(max(w*2/5, 30), 64)
-	}
+	chartW, _ := m.chartSize(series, h)
 	lw := w - chartW
 	if chartW > 0 {
 		lw-- // a space between the text and the chart
@@ -256,8 +253,11 @@ func (m *Model) detail(h int) []string {
 		return append([]string{top}, lines...)
 	}
 	left := draw.Block(strings.Join(lines, "\n"), lw, h-1)
-	// Taller than this, a chart of a handful of snapshots only stretches.
-	right := draw.Block(strings.Join(m.trendChart(seg.Name, series, chartW, min(h-1, 16)), "\n"), chartW, h-1)
+	var chart []string
+	if c := m.chart; c.segment == seg.Name && c.w == chartW {
+		chart = c.lines
+	}
+	right := draw.Block(strings.Join(chart, "\n"), chartW, h-1)
 	return append([]string{top}, strings.Split(draw.SideBySide(left, strings.Repeat(" \n", h-2)+" ", right), "\n")...)
 }
 

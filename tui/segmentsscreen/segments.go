@@ -62,6 +62,7 @@ func New(env *common.Env) *Model {
 func (m *Model) SetSize(w, h int) tea.Cmd {
 	m.width, m.height = w, h
 	m.relayout()
+	m.syncChart()
 	return nil
 }
 
@@ -70,6 +71,7 @@ func (m *Model) SetStyles(st *styles.Styles) {
 	m.editor.setStyles(st)
 	m.campaign.baseline.SetStyles(draw.InputStyles(st))
 	m.chart = chartCache{}
+	m.syncChart()
 }
 
 // Show loads the list the first time, and again after a load was cancelled.
@@ -137,6 +139,12 @@ func (m *Model) Commands() []common.Command {
 
 // Update handles a message addressed to the screen.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	cmd := m.update(msg)
+	m.syncChart()
+	return cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case common.ScopeMsg:
 		m.scopeTable = msg.Scope.Table.Name

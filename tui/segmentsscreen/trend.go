@@ -171,12 +171,40 @@ type chartCache struct {
 	lines   []string
 }
 
-// trendChart is the current segment's size and reach per channel over its
-// snapshots, w×h cells: a title, the chart and its legend.
-func (m *Model) trendChart(name string, series []snapshot.Snapshot, w, h int) []string {
-	if c := m.chart; c.segment == name && c.w == w && c.h == h && c.lines != nil {
-		return c.lines
+// chartSize is the trend chart's width and height beside a detail h lines
+// tall; 0 when there is no chart.
+func (m *Model) chartSize(series []snapshot.Snapshot, h int) (int, int) {
+	if len(series) == 0 || m.width < 60 || h < 6 {
+		return 0, 0
 	}
+	// Taller than 16 lines, a chart of a handful of snapshots only stretches.
+	return min(max(m.width*2/5, 30), 64), min(h-1, 16)
+}
+
+// detailHeight is the lines under the list for the current segment's detail.
+func (m *Model) detailHeight() int { return m.height - listTop - m.listRows() }
+
+// syncChart draws the current segment's chart when the segment, its
+// snapshots, the size or the theme changed, in Update, so View only pastes it.
+func (m *Model) syncChart() {
+	seg, ok := m.current()
+	if m.view != viewList || !ok || !m.list.loaded {
+		return
+	}
+	series := m.list.series[seg.Name]
+	w, h := m.chartSize(series, m.detailHeight())
+	if w == 0 {
+		return
+	}
+	if c := m.chart; c.segment == seg.Name && c.w == w && c.h == h && c.lines != nil {
+		return
+	}
+	m.chart = chartCache{segment: seg.Name, w: w, h: h, lines: m.drawTrend(series, w, h)}
+}
+
+// drawTrend draws a segment's size and reach per channel over its snapshots,
+// w×h cells: a title, the chart and its legend.
+func (m *Model) drawTrend(series []snapshot.Snapshot, w, h int) []string {
 	st := m.env.Styles
 	lines := []string{draw.Fit(st.Subtitle.Render("size and reach")+st.Muted.Render(fmt.Sprintf(" · %d %s", len(series), draw.Plural(int64(len(series)), "snapshot", "snapshots"))), w)}
 	chartH := h - 2
@@ -216,9 +244,7 @@ func (m *Model) trendChart(name string, series []snapshot.Snapshot, w, h int) []
 	for _, l := range strings.Split(lc.View(), "\n") {
 		lines = append(lines, draw.Fit(l, w))
 	}
-	lines = append(lines, draw.Fit(" "+strings.Join(legend, "  "), w))
-	m.chart = chartCache{segment: name, w: w, h: h, lines: lines}
-	return lines
+	return append(lines, draw.Fit(" "+strings.Join(legend, "  "), w))
 }
 
 // reachMark is the rune a channel's reach is plotted with: its initial, so the

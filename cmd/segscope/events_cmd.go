@@ -197,7 +197,7 @@ func (a *app) asOfCmd() *cobra.Command {
 			if len(args) == 1 {
 				t, err := events.ParseAsOf(args[0])
 				if err != nil {
-					return err
+					return fmt.Errorf("as-of: %w", err)
 				}
 				set = &t
 			}

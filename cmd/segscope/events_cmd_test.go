@@ -67,6 +67,11 @@ func TestEventsSetupThroughTheCLI(t *testing.T) {
 	if out := mustRun(t, ws, "--no-sample", "as-of", "2011-12-10", "--reason", "data ends 2011-12-09"); !strings.Contains(out, "as of 2011-12-10") {
 		t.Errorf("as-of set: %q", out)
 	}
+	// The error starts with the command, not the value: the error box
+	// capitalises its first letter, which made "yesterday" read "Yesterday".
+	if _, _, err := run(t, ws, "--no-sample", "as-of", "yesterday"); err == nil || !strings.HasPrefix(err.Error(), `as-of: "yesterday" is not a date`) {
+		t.Errorf("as-of yesterday: %v", err)
+	}
 	if _, _, err := run(t, ws, "--no-sample", "as-of", "12/10/2011"); err == nil || !strings.Contains(err.Error(), "2011-12-10") {
 		t.Errorf("bad as-of: %v", err)
 	}

@@ -64,7 +64,7 @@ func (a *app) subjectFindCmd() *cobra.Command {
 	var who personFlags
 	cmd := &cobra.Command{
 		Use:     "find (--email E | --phone P [--region R] | --key K --table T)",
-		Short:   "Show which tables, rows and segments hold a person, and their consent",
+		Short:   "Show which tables, rows, segments and past exports hold a person, and their consent",
 		Example: "  segscope subject find --email ana@example.com\n  segscope subject find --key 52 --table subscribers --format json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -104,6 +104,18 @@ func (a *app) subjectFindCmd() *cobra.Command {
 					segs = strings.Join(f.Segments, ", ")
 				}
 				a.note("segments they are in now: %s", segs)
+				if len(f.Exports) == 0 {
+					a.note("exports they were in: none")
+				} else {
+					a.note("exports they were in (%d): %s", len(f.Exports), subject.ExportsCaveat)
+					for _, x := range f.Exports {
+						channel := x.Channel
+						if channel == "" {
+							channel = "no channel"
+						}
+						a.note("  %s · %s v%d · %s · %s · %s", x.At.UTC().Format("2006-01-02 15:04"), x.Segment, x.Version, channel, x.Format, x.File)
+					}
+				}
 			}
 			if len(f.Suppressed) > 0 {
 				a.note("on the suppression lists: %s", strings.Join(f.Suppressed, ", "))

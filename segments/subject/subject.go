@@ -9,15 +9,18 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/events"
+	"github.com/segscope/segscope/segments/snapshot"
 	"github.com/segscope/segscope/segments/suppress"
 )
 
@@ -45,12 +48,13 @@ type Service struct {
 	segments *segments.Store
 	consent  *consent.Service
 	lists    *suppress.Service
+	snaps    *snapshot.Service
 }
 
 // New returns the subject service of a workspace; c is the consent service
 // whose clock consent states are judged by.
 func New(ws *query.Workspace, c *consent.Service) *Service {
-	return &Service{ws: ws, segments: segments.NewStore(ws), consent: c, lists: suppress.New(ws)}
+	return &Service{ws: ws, segments: segments.NewStore(ws), consent: c, lists: suppress.New(ws), snaps: snapshot.New(ws)}
 }
 
 // Table is one table holding the person.
@@ -79,8 +83,33 @@ type Found struct {
 	Tables []Table       `json:"tables"`
 	// Segments are the live segments the person is a member of now.
 	Segments []string `json:"segments"`
+	// Exports are the exports of segments the person was a member of when they
+	// were exported, oldest first. See ExportsCaveat.
+	Exports []Export `json:"exports"`
 	// Suppressed names the lists that hold the identifier already.
 	Suppressed []string `json:"suppressed_by,omitempty"`
+}
+
+// ExportsCaveat is what Found.Exports can and cannot say, for whoever reads it.
+const ExportsCaveat = "an export records the whole segment's members when it was made, not the file's rows: " +
+	"consent, a suppression list, a split's arm or a priority step may have kept the person out of the file itself " +
+	"(its manifest counts those left out, not who)"
+
+// Export is an export of a segment the person was a member of at the time,
+// as its audit entry records it.
+type Export struct {
+	Segment string `json:"segment"`
+	Version int    `json:"segment_version"`
+	Table   string `json:"table"`
+	// File, Format and Channel are from the export's audit entry; "" if none
+	// names the snapshot.
+	File     string    `json:"file,omitempty"`
+	Format   string    `json:"format,omitempty"`
+	Channel  string    `json:"channel,omitempty"`
+	At       time.Time `json:"exported_at"`
+	Actor    string    `json:"actor"`
+	AuditSeq int64     `json:"audit_seq,omitempty"`
+	Snapshot int64     `json:"snapshot"`
 }
 
 // Find looks for the person in every table, and in the segments of the tables
@@ -115,7 +144,7 @@ func (s *Service) find(ctx context.Context, p Person) (*Found, error) {
 		}
 		tables = []query.TableInfo{info}
 	}
-	f := &Found{Kind: p.Kind, Tables: []Table{}, Segments: []string{}}
+	f := &Found{Kind: p.Kind, Tables: []Table{}, Segments: []string{}, Exports: []Export{}}
 	for _, t := range tables {
 		where, err := s.lists.Match(ctx, t.Name, p.Kind, norm)
 		if err != nil {
@@ -153,6 +182,9 @@ func (s *Service) find(ctx context.Context, p Person) (*Found, error) {
 		return nil, err
 	}
 	if f.Segments, err = s.memberOf(ctx, f.Tables); err != nil {
+		return nil, err
+	}
+	if f.Exports, err = s.exports(ctx, f.Tables); err != nil {
 		return nil, err
 	}
 	f.Tables = append(f.Tables, linked...)
@@ -274,6 +306,53 @@ func (s *Service) memberOf(ctx context.Context, tables []Table) ([]string, error
 			out = append(out, seg.Name)
 		}
 	}
+	return out, nil
+}
+
+// exports lists the exports whose snapshots hold the person's rows, with the
+// file, format and channel their audit entries record.
+func (s *Service) exports(ctx context.Context, tables []Table) ([]Export, error) {
+	var snaps []snapshot.Snapshot
+	for _, t := range tables {
+		held, err := s.snaps.Holding(ctx, t.Table, t.where, snapshot.KindExport)
+		if err != nil {
+			return nil, err
+		}
+		snaps = append(snaps, held...)
+	}
+	out := []Export{}
+	if len(snaps) == 0 {
+		return out, nil
+	}
+	entries, err := s.ws.AuditLog(ctx, query.AuditFilter{Action: query.ActionExport})
+	if err != nil {
+		return nil, err
+	}
+	bySnapshot := map[int64]query.AuditEntry{}
+	for _, e := range entries {
+		var d struct {
+			Snapshot int64 `json:"snapshot"`
+		}
+		if json.Unmarshal([]byte(e.Details), &d) == nil && d.Snapshot > 0 {
+			bySnapshot[d.Snapshot] = e
+		}
+	}
+	for _, sn := range snaps {
+		x := Export{Segment: sn.Segment, Version: sn.Version, Table: sn.Table, Channel: sn.Scope.Channel, At: sn.Taken, Actor: sn.Actor, Snapshot: sn.ID}
+		if e, ok := bySnapshot[sn.ID]; ok {
+			var d struct {
+				File    string `json:"file"`
+				Format  string `json:"format"`
+				Channel string `json:"channel"`
+			}
+			if err := json.Unmarshal([]byte(e.Details), &d); err != nil {
+				return nil, fmt.Errorf("read audit entry %d: %w", e.Seq, err)
+			}
+			x.File, x.Format, x.Channel, x.At, x.AuditSeq = d.File, d.Format, d.Channel, e.Time, e.Seq
+		}
+		out = append(out, x)
+	}
+	slices.SortStableFunc(out, func(a, b Export) int { return a.At.Compare(b.At) })
 	return out, nil
 }
 

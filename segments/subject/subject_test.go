@@ -16,6 +16,7 @@ import (
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/consent/consenttest"
 	"github.com/segscope/segscope/segments/export"
+	"github.com/segscope/segscope/segments/snapshot"
 	"github.com/segscope/segscope/segments/suppress"
 )
 
@@ -182,3 +183,58 @@ func TestConsentEventsGoWithThePerson(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { os.Exit(querytest.Main(m)) }
+
+// Find lists exactly the exports of segments the person was in when each was
+// exported: not a segment's exports from before they joined or after they
+// left, nor a plain snapshot.
+func TestFindListsExports(t *testing.T) {
+	ctx := context.Background()
+	ws, s := workspace(t)
+	ex := export.New(ws, export.Options{Version: "test", Now: func() time.Time { return now }})
+	dir := t.TempDir()
+	exp := func(segment, file string) {
+		t.Helper()
+		if _, err := ex.Export(ctx, export.Request{Segment: segment, Format: export.CSV, Channel: "email",
+			Path: filepath.Join(dir, file), Acknowledge: "a four-person test file"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exp("gold", "gold.csv") // Ana (1) and Ben
+	exp("fr", "fr-1.csv")   // Cleo
+	if _, err := ws.DB().ExecContext(ctx, `UPDATE customers SET country = 'PT' WHERE id = 4`); err != nil {
+		t.Fatal(err)
+	}
+	exp("fr", "fr-2.csv") // nobody: Cleo moved
+	if _, err := ws.DB().ExecContext(ctx, `UPDATE customers SET country = 'FR' WHERE id = 2`); err != nil {
+		t.Fatal(err)
+	}
+	exp("fr", "fr-3.csv") // Ben, who is denied on email: in the snapshot, not in the file
+	if _, err := snapshot.New(ws).Take(ctx, "gold", "a plain snapshot is no export"); err != nil {
+		t.Fatal(err)
+	}
+	files := func(email string) []string {
+		t.Helper()
+		f, err := s.Find(ctx, Person{Kind: suppress.Email, Value: email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, x := range f.Exports {
+			out = append(out, x.Segment+":"+filepath.Base(x.File)+":"+x.Channel)
+			if x.AuditSeq == 0 || x.Format != "csv" {
+				t.Errorf("%s: export %+v has no audit entry or format", email, x)
+			}
+		}
+		return out
+	}
+	for email, want := range map[string][]string{
+		"ana@example.com":  {"gold:gold.csv:email"},
+		"cleo@example.com": {"fr:fr-1.csv:email"},
+		"ben@example.com":  {"gold:gold.csv:email", "fr:fr-3.csv:email"},
+		"dan@example.com":  nil,
+	} {
+		if got := files(email); !slices.Equal(got, want) {
+			t.Errorf("%s: exports %v, want %v", email, got, want)
+		}
+	}
+}

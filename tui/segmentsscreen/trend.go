@@ -226,8 +226,9 @@ func (m *Model) drawTrend(series []snapshot.Snapshot, w, h int) []string {
 	}
 	// Reach first, so the size's line stays whole where they cross.
 	legend := []string{st.Bar.Render("─") + st.Muted.Render(" size")}
-	for ci, ch := range chs {
-		mark := reachMark(ch, ci)
+	used := map[rune]bool{}
+	for _, ch := range chs {
+		mark := reachMark(ch, used)
 		legend = append(legend, st.Number.Render(string(mark))+st.Muted.Render(" "+ch))
 		for i, s := range series {
 			n, ok := s.Reach[ch]
@@ -247,16 +248,23 @@ func (m *Model) drawTrend(series []snapshot.Snapshot, w, h int) []string {
 	return append(lines, draw.Fit(" "+strings.Join(legend, "  "), w))
 }
 
-// reachMark is the rune a channel's reach is plotted with: its initial, so the
+// reachMark is the rune a channel's reach is plotted with: the first letter
+// of its name not taken by an earlier channel (sms, then social's o), so the
 // chart reads without colour.
-func reachMark(channel string, i int) rune {
+func reachMark(channel string, used map[rune]bool) rune {
 	for _, r := range channel {
-		if r < 0x80 {
+		if r >= 'a' && r <= 'z' && !used[r] {
+			used[r] = true
 			return r
 		}
-		break
 	}
-	return rune('a' + i%26)
+	for r := 'a'; r <= 'z'; r++ {
+		if !used[r] {
+			used[r] = true
+			return r
+		}
+	}
+	return '*'
 }
 
 // short is a count in at most five cells: 950, 12k, 1.2M.

@@ -81,3 +81,12 @@ func lineWith(text, s string) string {
 	}
 	return ""
 }
+
+// Channels sharing an initial are plotted with different letters.
+func TestReachMarksDiffer(t *testing.T) {
+	used := map[rune]bool{}
+	got := string([]rune{reachMark("sms", used), reachMark("social", used), reachMark("ss", used), reachMark("email", used)})
+	if got != "soae" {
+		t.Fatalf("marks %q, want soae", got)
+	}
+}

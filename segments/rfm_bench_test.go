@@ -13,21 +13,24 @@ import (
 )
 
 // BenchmarkRFMVsRaw scores SEGSCOPE_BENCH_PEOPLE people (default 100,000)
-// with 30 orders each on average, by turns with the hand-written twin: the
+// with SEGSCOPE_BENCH_EVENTS_PER orders each on average (default 30), by turns with the hand-written twin: the
 // per-person measures, NTILE(5) scores and the count per score pair, as a
 // DuckDB user would write it (NTILE splits ties by row order, which
 // MeasureRFM does not; the work is the same).
 func BenchmarkRFMVsRaw(b *testing.B) {
 	ctx := context.Background()
-	people := 100_000
+	people, per := 100_000, 30
 	if v, err := strconv.Atoi(os.Getenv("SEGSCOPE_BENCH_PEOPLE")); err == nil && v > 0 {
 		people = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("SEGSCOPE_BENCH_EVENTS_PER")); err == nil && v > 0 {
+		per = v
 	}
 	ws := querytest.Empty(b)
 	n := strconv.Itoa(people)
 	if _, err := ws.DB().ExecContext(ctx, `CREATE TABLE orders AS SELECT CAST(hash(i) % `+n+` AS BIGINT) AS customer,
 		TIMESTAMP '2026-11-01' - INTERVAL (hash(i * 7) % 365) DAY AS t, CAST(hash(i * 13) % 9000 AS DOUBLE) / 100 AS price,
-		CAST(1 + hash(i * 17) % 4 AS INTEGER) AS qty FROM range(30 * `+n+`) r(i)`); err != nil {
+		CAST(1 + hash(i * 17) % 4 AS INTEGER) AS qty FROM range(`+strconv.Itoa(per)+` * `+n+`) r(i)`); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := events.Setup(ctx, ws, events.Config{Table: "orders", Key: "customer", Time: "t", Audience: "customers",

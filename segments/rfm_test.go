@@ -150,3 +150,16 @@ func TestRFMOfAnEventTableNamesItsAudience(t *testing.T) {
 		t.Errorf("RFM of an event table: %v", err)
 	}
 }
+
+// Templates fitted to an event table say whose events it holds, so that the
+// picker can point at the audience rather than at the event table's columns.
+func TestFitNamesTheAudienceOfAnEventTable(t *testing.T) {
+	ws := retailRFM(t)
+	ctx := context.Background()
+	if f, err := Fit(ctx, ws, "orders"); err != nil || f.EventsOf != "customers" {
+		t.Errorf("fit of the events: %+v, %v", f.EventsOf, err)
+	}
+	if f, err := Fit(ctx, ws, "customers"); err != nil || f.EventsOf != "" || len(f.Templates) == 0 {
+		t.Errorf("fit of the audience: %+v, %v", f, err)
+	}
+}

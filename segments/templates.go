@@ -3,6 +3,7 @@ package segments
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/colname"
+	"github.com/segscope/segscope/segments/events"
 	"github.com/segscope/segscope/segments/rule"
 )
 
@@ -69,6 +71,9 @@ func Templates(s rule.Schema) ([]Template, []Unfit) {
 type Fitting struct {
 	Templates []Template
 	Unfit     []Unfit
+	// EventsOf is the audience whose events the table holds ("" when it
+	// holds none): the templates for those people fit the audience.
+	EventsOf string
 }
 
 // Fit proposes the templates that fit table: its columns chosen by name and
@@ -88,7 +93,13 @@ func Fit(ctx context.Context, ws *query.Workspace, table string) (Fitting, error
 	if err != nil {
 		return Fitting{}, err
 	}
-	return Fitting{Templates: ts, Unfit: unfit}, nil
+	f := Fitting{Templates: ts, Unfit: unfit}
+	if e, err := events.Get(ctx, ws, table); err == nil {
+		f.EventsOf = e.Audience
+	} else if !errors.Is(err, events.ErrNotEventTable) {
+		return Fitting{}, err
+	}
+	return f, nil
 }
 
 // templates builds the proposals the roles allow, keeping those that compile.

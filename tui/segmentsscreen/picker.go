@@ -23,6 +23,7 @@ type picker struct {
 	table         string
 	templates     []segments.Template
 	unfit         []segments.Unfit
+	eventsOf      string // the audience whose events the table holds
 	err           error
 	cursor        int
 }
@@ -94,6 +95,7 @@ func (m *Model) onTemplates(msg templatesMsg) {
 	}
 	m.picker.loading = false
 	m.picker.templates, m.picker.unfit, m.picker.err = msg.fit.Templates, msg.fit.Unfit, msg.err
+	m.picker.eventsOf = msg.fit.EventsOf
 }
 
 func (m *Model) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -182,6 +184,13 @@ func (m *Model) pickerView() string {
 		lines = append(lines, st.Muted.Render("measuring "+p.table+"…"))
 	case p.err != nil:
 		lines = append(lines, st.Error.Render("✗ "+p.err.Error()))
+	case len(p.templates) == 0 && p.eventsOf != "":
+		// The events' own columns say nothing about people: point at them.
+		for _, l := range strings.Split(ansi.Wordwrap(p.table+" holds the events of "+p.eventsOf+
+			": the templates (churn risk, lapsed, new, high value, RFM) fit "+p.eventsOf+
+			", with conditions on these events. Open "+p.eventsOf+" on the Data screen and press t again.", w, " "), "\n") {
+			lines = append(lines, st.Muted.Render(l))
+		}
 	case len(p.templates) == 0:
 		lines = append(lines, st.Muted.Render("No template fits the columns of "+p.table+":"))
 		lines = append(lines, m.unfitLines(w)...)

@@ -25,6 +25,7 @@ import (
 	"github.com/segscope/segscope/tui/slicescreen"
 	"github.com/segscope/segscope/tui/sqlscreen"
 	"github.com/segscope/segscope/tui/styles"
+	"github.com/segscope/segscope/tui/subjectform"
 	"github.com/segscope/segscope/tui/task"
 )
 
@@ -72,7 +73,10 @@ type Model struct {
 	help    help.Model
 	// evs is the events setup form, offered from the palette and the Data
 	// screen; its jobs' results reach it as results reach the screens.
-	evs  *eventsetup.Form
+	evs *eventsetup.Form
+	// subj is the data-subject request (find, reveal, erase), offered from the
+	// palette on every screen.
+	subj *subjectform.Form
 	asOf task.Slot
 
 	spinner   spinner.Model
@@ -106,6 +110,7 @@ func New(ctx context.Context, ws *query.Workspace, opts Options) *Model {
 	m.export = exportscreen.New(env)
 	m.audit = auditscreen.New(env)
 	m.evs = eventsetup.New(env)
+	m.subj = subjectform.New(env)
 	m.screens = map[Screen]screen{
 		ScreenData: m.data, ScreenSlice: m.slice, ScreenSegments: m.segs, ScreenCompare: m.compare, ScreenConsent: m.consent,
 		ScreenExport: m.export, ScreenSQL: m.sql, ScreenAudit: m.audit,
@@ -192,7 +197,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.notice = msg.Err.Error()
 		}
 	default:
-		cmds := []tea.Cmd{m.evs.Update(msg)}
+		cmds := []tea.Cmd{m.evs.Update(msg), m.subj.Update(msg)}
 		for _, s := range m.order {
 			cmds = append(cmds, m.screens[s].Update(msg))
 		}
@@ -213,6 +218,9 @@ func (m *Model) withSpinner(cmd tea.Cmd) tea.Cmd {
 // running is the job to show in the status line: the visible screen's first.
 func (m *Model) running() (task.Info, bool) {
 	if info, ok := m.evs.Running(); ok {
+		return info, true
+	}
+	if info, ok := m.subj.Running(); ok {
 		return info, true
 	}
 	if info, ok := running(m.screens[m.active]); ok {
@@ -295,6 +303,7 @@ func (m *Model) quit() tea.Cmd {
 		cancel(m.screens[s])
 	}
 	m.evs.Cancel()
+	m.subj.Cancel()
 	m.cancel()
 	return tea.Quit
 }
@@ -322,5 +331,6 @@ func (m *Model) applyStyles() {
 	}
 	m.spinner.Style = st.StatusBusy
 	m.evs.SetStyles(st)
+	m.subj.SetStyles(st)
 	m.dialogs.SetStyles(st)
 }

@@ -20,7 +20,8 @@ func (m *Model) paletteCommands() []common.Command {
 		})
 	}
 	cmds = append(cmds, commands(m.screens[m.active])...)
-	cmds = append(cmds, common.Command{Title: "Set up an event table (events setup)…", Run: func() tea.Cmd { return m.evs.Open("") }})
+	cmds = append(cmds, common.Command{Title: "Set up an event table (events setup)…", Run: func() tea.Cmd { return m.evs.Open("") }},
+		common.Command{Title: "Subject: find or erase a person (data-subject request)…", Run: m.subj.Open})
 	return append(cmds,
 		common.Command{Title: "Show keys", Key: m.keys.Help, Run: func() tea.Cmd { m.openHelp(); return nil }},
 		common.Command{Title: "Quit", Key: m.keys.Quit, Run: m.quit},

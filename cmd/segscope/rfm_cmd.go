@@ -1,11 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 )
 
@@ -45,7 +47,15 @@ func (a *app) rfmCmd() *cobra.Command {
 				}
 				defer a.note("saved %d segments: %s… %s", len(r.Cells), r.Cells[0].Name, r.Cells[len(r.Cells)-1].Name)
 			}
-			a.note("%s of %s scored on %s (%s without a timed event are in no cell)", thousands(r.People), args[0], r.Events, thousands(r.Unscored))
+			scored := fmt.Sprintf("%s of %s scored on %s", query.CountOf(r.People, "person", "people"), args[0], r.Events)
+			switch r.Unscored {
+			case 0:
+				a.note("%s", scored)
+			case 1:
+				a.note("%s; 1 without a timed event is in no cell", scored)
+			default:
+				a.note("%s; %s without a timed event are in no cell", scored, thousands(r.Unscored))
+			}
 			a.note("recency cut-offs %s; frequency %s", cutsText(r.Recency), cutsText(r.Frequency))
 			if r.Monetary != nil {
 				a.note("monetary cut-offs %s (scored, not used by the map)", cutsText(*r.Monetary))

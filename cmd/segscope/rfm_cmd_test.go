@@ -70,6 +70,9 @@ func TestRFMCutOffsReadable(t *testing.T) {
 		t.Fatalf("rfm json: %s", out)
 	}
 	out := mustRun(t, ws, "--no-sample", "rfm", "customers")
+	if !strings.Contains(out, "people of customers scored on orders") || strings.Contains(out, " are in no cell") {
+		t.Errorf("who was scored, in words:\n%s", out)
+	}
 	if strings.Contains(out, "timestamp '") || strings.Contains(out, "[") {
 		t.Errorf("cut-offs written as literals:\n%s", out)
 	}

@@ -304,7 +304,8 @@ func TestBadSetupChangesNothing(t *testing.T) {
 		want []string
 	}{
 		{"key types differ", events.Config{Table: "orders", Key: "CustomerID", Audience: "members"},
-			[]string{"orders.CustomerID holds whole numbers (BIGINT)", "members.member_id holds text (VARCHAR)"}},
+			[]string{"orders.CustomerID holds whole numbers (BIGINT)", "members.member_id holds text (VARCHAR)",
+				"make the audience from the events under a new name"}},
 		{"no such time column", events.Config{Table: "orders", Key: "CustomerID", Time: "OrderDate", Audience: "customers"},
 			[]string{`no column "OrderDate"`, "InvoiceDate"}},
 		{"time column of numbers", events.Config{Table: "orders", Key: "CustomerID", Time: "Quantity", Audience: "customers"},

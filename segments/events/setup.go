@@ -160,7 +160,7 @@ func check(ctx context.Context, ws *query.Workspace, c Config, derive bool, name
 	p.audienceKey = ak.Name
 	if keyClass(ak.Type) != keyClass(key.Type) {
 		return plan{}, fmt.Errorf("the keys differ in type: %s.%s holds %s but %s.%s holds %s, so no event would match a person; "+
-			"write both files' keys the same way and import them again, or make the audience from the events with --audience and a new name",
+			"write both files' keys the same way and import them again, or make the audience from the events under a new name",
 			c.Table, key.Name, typeWords(key.Type), c.Audience, ak.Name, typeWords(ak.Type))
 	}
 	return p, nil

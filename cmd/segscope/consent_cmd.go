@@ -178,15 +178,7 @@ func tallyRow(label string, t consent.Tally, states []consent.State) []string {
 // coverageStates are the reasons a coverage counts on any of its channels:
 // suppressed first when it was asked with the suppression lists, do_not_sell
 // where a do-not-sell flag kept someone out of an ads channel.
-func coverageStates(cov *consent.Coverage) []consent.State {
-	all := map[consent.State]int64{}
-	for _, c := range cov.Channels {
-		for st := range c.Counts {
-			all[st] = 0
-		}
-	}
-	return consent.Reasons(all)
-}
+func coverageStates(cov *consent.Coverage) []consent.State { return cov.Reasons() }
 
 func tableOf(c consent.Config) string {
 	if c.Events != nil {

@@ -222,6 +222,20 @@ func (s *Service) tally(ctx context.Context, q querier, p *plan, config Config, 
 	return cov, nil
 }
 
+// Reasons lists the states and reasons counted on any of the coverage's
+// channels, in reading order (see Reasons): suppressed first when it was asked
+// with the suppression lists, then every consent state, then what ad
+// platforms' requirements kept out.
+func (c *Coverage) Reasons() []State {
+	all := map[State]int64{}
+	for _, cc := range c.Channels {
+		for st := range cc.Counts {
+			all[st] = 0
+		}
+	}
+	return Reasons(all)
+}
+
 // Channel returns the coverage of one channel, and whether it was counted.
 func (c *Coverage) Channel(name string) (ChannelCoverage, bool) {
 	for _, cc := range c.Channels {

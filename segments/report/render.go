@@ -31,10 +31,9 @@ func FormatFor(path string) Format {
 }
 
 var funcs = map[string]any{
-	"pct":    func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
-	"count":  query.FormatCount,
-	"when":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	"states": func() []consent.State { return consent.States },
+	"pct":   func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
+	"count": query.FormatCount,
+	"when":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"cell": func(t consent.Tally, s consent.State) string {
 		return fmt.Sprintf("%s (%.1f%%)", query.FormatCount(t.Counts[s]), 100*t.Shares[s])
 	},
@@ -117,9 +116,9 @@ No segments are defined.
 {{end}}{{with .Consent}}
 Consent coverage of {{count .Members}} members:
 
-| channel | contactable |{{range states}} {{.}} |{{end}}
-|---|---:|{{range states}}---:|{{end}}
-{{range .Channels}}{{$t := .Tally}}| {{.Channel}} | {{count .Contactable}} ({{pct .Share}}) |{{range states}} {{cell $t .}} |{{end}}
+{{$reasons := .Reasons}}| channel | contactable |{{range $reasons}} {{.}} |{{end}}
+|---|---:|{{range $reasons}}---:|{{end}}
+{{range .Channels}}{{$t := .Tally}}| {{.Channel}} | {{count .Contactable}} ({{pct .Share}}) |{{range $reasons}} {{cell $t .}} |{{end}}
 {{end}}{{else}}{{if not .Problem}}
 No consent set up for {{md .Table}}.
 {{end}}{{end}}{{end}}
@@ -198,8 +197,8 @@ whether the log still holds that entry.</p>
 {{end}}</table>
 {{range .Composed}}<p><b>By {{.Column}}:</b> {{range $i, $v := .Values}}{{if $i}}, {{end}}{{$v.Value}} {{pct $v.Share}}{{end}}</p>
 {{end}}{{with .Consent}}<p>Consent coverage of {{count .Members}} members:</p>
-<table><tr><th>channel</th><th class="n">contactable</th>{{range states}}<th class="n">{{.}}</th>{{end}}</tr>
-{{range .Channels}}{{$t := .Tally}}<tr><td>{{.Channel}}</td><td class="n">{{count .Contactable}} ({{pct .Share}})</td>{{range states}}<td class="n">{{cell $t .}}</td>{{end}}</tr>
+{{$reasons := .Reasons}}<table><tr><th>channel</th><th class="n">contactable</th>{{range $reasons}}<th class="n">{{.}}</th>{{end}}</tr>
+{{range .Channels}}{{$t := .Tally}}<tr><td>{{.Channel}}</td><td class="n">{{count .Contactable}} ({{pct .Share}})</td>{{range $reasons}}<td class="n">{{cell $t .}}</td>{{end}}</tr>
 {{end}}</table>{{else}}{{if not .Problem}}<p>No consent set up for {{.Table}}.</p>{{end}}{{end}}
 {{end}}
 <h2>Exports</h2>

@@ -15,6 +15,7 @@ import (
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/risk"
+	"github.com/segscope/segscope/segments/suppress"
 )
 
 // Report is everything the rendered document shows.
@@ -73,6 +74,8 @@ type Options struct {
 	// Reveal keeps personal data as it is: literals in rules, and composition by
 	// personal-data columns. The caller records the reveal in the audit log.
 	Reveal bool
+	// Now stamps the report's generation time; time.Now when nil.
+	Now func() time.Time
 }
 
 // Build gathers the report with personal data masked (see BuildWith).
@@ -86,7 +89,11 @@ func Build(ctx context.Context, ws *query.Workspace) (*Report, error) {
 // phone numbers and IP addresses written into rules, descriptions and reasons
 // are masked (pii.Scrub), and no composition is given by a personal-data column.
 func BuildWith(ctx context.Context, ws *query.Workspace, opts Options) (*Report, error) {
-	r := &Report{Workspace: ws.Path(), Generated: time.Now().UTC(), Actor: ws.Actor(), Masked: !opts.Reveal}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	r := &Report{Workspace: ws.Path(), Generated: now().UTC(), Actor: ws.Actor(), Masked: !opts.Reveal}
 	var err error
 	if r.Chain, err = ws.VerifyAudit(ctx); err != nil {
 		return nil, err
@@ -201,7 +208,13 @@ func buildSegment(ctx context.Context, ws *query.Workspace, store *segments.Stor
 		}
 		s.Composed = append(s.Composed, c)
 	}
-	s.Consent, err = consents.Coverage(ctx, consent.SegmentMembers(compiled), nil)
+	// Counted with the suppression lists, as an export would leave people out:
+	// suppressed is a reason of its own beside the consent states.
+	pop := consent.SegmentMembers(compiled)
+	if pop.Suppressed, err = suppress.New(ws).Predicate(ctx, seg.Table); err != nil {
+		return s, err
+	}
+	s.Consent, err = consents.Coverage(ctx, pop, nil)
 	if errors.Is(err, consent.ErrNotConfigured) {
 		s.Consent, err = nil, nil
 	}

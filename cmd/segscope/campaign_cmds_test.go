@@ -23,7 +23,7 @@ func mustFail(t *testing.T, ws, want string, args ...string) {
 // snapshots, exports narrowed to an arm, a step and the new members, and the
 // segment's diff and trend.
 func TestCampaignCLI(t *testing.T) {
-	ws := filepath.Join(t.TempDir(), "w.duckdb") // seeded with the sample by the first command
+	ws := seededWorkspace(t)
 	dir := t.TempDir()
 	mustRun(t, ws, "segment", "define", "lapsing", "--table", "subscribers", "--rule", "days_since_login > 20", "--reason", "test", "--description", "d")
 	mustRun(t, ws, "segment", "define", "fans", "--table", "subscribers", "--rule", "watch_hours_30d > 40", "--reason", "test", "--description", "d")

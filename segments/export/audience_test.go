@@ -12,18 +12,14 @@ import (
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
-	"github.com/segscope/segscope/segments/consent"
+	"github.com/segscope/segscope/segments/consent/consenttest"
 	"github.com/segscope/segscope/segments/priority"
 	"github.com/segscope/segscope/segments/snapshot"
 	"github.com/segscope/segscope/segments/split"
 )
 
 func campaignWorkspace(t *testing.T) *query.Workspace {
-	ws := querytest.Sample(t, "subscribers", "consent")
-	if err := consent.New(ws).SetupSample(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return ws
+	return consenttest.Sample(t, "subscribers", "consent")
 }
 
 func sortedKeys(t *testing.T, ws *query.Workspace, q string) []string {

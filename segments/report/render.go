@@ -163,7 +163,7 @@ var htmlReport = htmltemplate.Must(htmltemplate.New("html").Funcs(funcs).Parse(`
 <style>
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}
-td.n,th.n{text-align:right}code{background:#f3f3f3;padding:0 .2em}.bad{color:#b00;font-weight:bold}.ok{color:#070}
+td.n,th.n{text-align:right;white-space:nowrap}table{max-width:100%}td{overflow-wrap:anywhere}code{background:#f3f3f3;padding:0 .2em}.bad{color:#b00;font-weight:bold}.ok{color:#070}
 @media print{body{max-width:none;margin:0;font-size:10pt}code{white-space:pre-wrap;word-break:break-all}tr{break-inside:avoid}h2,h3{break-after:avoid}}
 </style></head><body>
 <h1>segscope audit report</h1>
@@ -175,18 +175,18 @@ td.n,th.n{text-align:right}code{background:#f3f3f3;padding:0 .2em}.bad{color:#b0
 {{if gt (len .Chain.Findings) 1}}<ul>{{range .Chain.Findings}}<li class="bad">{{.}}</li>{{end}}</ul>{{end}}</li>
 {{with .Chain.Note}}<li>{{.}}</li>{{end}}
 </ul>
-<h2>Audit checkpoint</h2>
+<h2 id="checkpoint">Audit checkpoint</h2>
 {{with .Chain.Checkpoint}}<p>The log holds entry {{.Seq}} with hash <code>{{.Hash}}</code>, as the checkpoint signed {{when .Time}} vouches.
 Keep this report (or the note below) outside the workspace: <code>segscope audit --verify --against REPORT</code> shows later
 whether the log still holds that entry.</p>
 <pre>{{.Signed}}</pre>{{else}}<p>No signed checkpoint holds for this log.</p>{{end}}
-<h2>Tables</h2>
+<h2 id="tables">Tables</h2>
 <table><tr><th>table</th><th class="n">rows</th><th>key</th><th>source</th></tr>
 {{range .Tables}}<tr><td>{{.Name}}</td><td class="n">{{count .Rows}}</td><td>{{.Key}}</td><td>{{.Source}}</td></tr>
 {{end}}</table>
-<h2>Segments</h2>
+<h2 id="segments">Segments</h2>
 {{if not .Segments}}<p>No segments are defined.</p>{{end}}
-{{range .Segments}}<h3>{{.Name}}</h3>
+{{range .Segments}}<h3 id="segment-{{.Name}}">{{.Name}}</h3>
 {{if .Description}}<p>{{.Description}}</p>{{end}}
 <ul><li>Table: {{.Table}} (key {{.Key}}); owner {{.Owner}}; version {{.Version}}, changed {{when .Updated}}</li>
 <li>Rule: <code>{{.Rule}}</code></li>
@@ -201,12 +201,12 @@ whether the log still holds that entry.</p>
 {{range .Channels}}{{$t := .Tally}}<tr><td>{{.Channel}}</td><td class="n">{{count .Contactable}} ({{pct .Share}})</td>{{range $reasons}}<td class="n">{{cell $t .}}</td>{{end}}</tr>
 {{end}}</table>{{else}}{{if not .Problem}}<p>No consent set up for {{.Table}}.</p>{{end}}{{end}}
 {{end}}
-<h2>Exports</h2>
+<h2 id="exports">Exports</h2>
 {{if not .Exports}}<p>No exports have been made.</p>{{else}}
 <table><tr><th class="n">#</th><th>time</th><th>actor</th><th>segment</th><th>file</th><th>format</th><th>channel</th><th class="n">rows</th><th class="n">of</th><th>excluded</th><th>risk</th><th>sha256</th></tr>
 {{range .Exports}}{{$x := export .}}<tr><td class="n">{{.Seq}}</td><td>{{when .Time}}</td><td>{{.Actor}}</td><td>{{.Subject}}</td><td>{{$x.File}}</td><td>{{$x.Format}}</td><td>{{or $x.Channel "none"}}</td><td class="n">{{count $x.Rows}}</td><td class="n">{{count $x.Size}}</td><td>{{excluded $x}}</td><td>{{$x.Risk}}</td><td><code>{{short $x.SHA256}}</code></td></tr>
 {{end}}</table>{{end}}
-<h2>Compliance</h2>
+<h2 id="compliance">Compliance</h2>
 {{with .Compliance}}<ul><li>Policy: {{policy .Policy}}</li>
 {{range .PolicyChanges}}<li>Policy changed {{when .Time}} by {{.Actor}} (entry {{.Seq}}): {{policy .Policy}}; reason: {{.Reason}}</li>
 {{else}}<li>The policy is the default: never changed.</li>{{end}}</ul>
@@ -219,7 +219,7 @@ whether the log still holds that entry.</p>
 {{if .Erasures}}<table><tr><th class="n">#</th><th>time</th><th>actor</th><th>erased by</th><th class="n">rows deleted</th><th>tables</th><th>reason</th></tr>
 {{range .Erasures}}<tr><td class="n">{{.Seq}}</td><td>{{when .Time}}</td><td>{{.Actor}}</td><td>{{.Kind}}</td><td class="n">{{count .Rows}}</td><td>{{.Tables}}</td><td>{{.Reason}}</td></tr>
 {{end}}</table>{{else}}<p>No data subject was erased.</p>{{end}}{{end}}
-<h2>Recent activity</h2>
+<h2 id="activity">Recent activity</h2>
 <table><tr><th class="n">#</th><th>time</th><th>actor</th><th>action</th><th>subject</th><th>hash</th></tr>
 {{range .Activity}}<tr><td class="n">{{.Seq}}</td><td>{{when .Time}}</td><td>{{.Actor}}</td><td>{{.Action}}</td><td>{{.Subject}}</td><td><code>{{short .Hash}}</code></td></tr>
 {{end}}</table>

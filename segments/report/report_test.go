@@ -91,7 +91,7 @@ func TestReportCarriesCheckpoint(t *testing.T) {
 	}
 	for f, want := range map[Format][]string{
 		Markdown: {"anchored to a signed checkpoint at entry 3", "## Audit checkpoint", "segscope audit checkpoint\n3\n" + cp.Hash + "\n", "— segscope-audit "},
-		HTML:     {"anchored to a signed checkpoint at entry 3", "<h2>Audit checkpoint</h2>", "segscope audit checkpoint\n3\n" + cp.Hash + "\n"},
+		HTML:     {"anchored to a signed checkpoint at entry 3", `<h2 id="checkpoint">Audit checkpoint</h2>`, "segscope audit checkpoint\n3\n" + cp.Hash + "\n"},
 	} {
 		var out bytes.Buffer
 		if err := Render(&out, r, f); err != nil {

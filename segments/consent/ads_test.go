@@ -1,0 +1,50 @@
+package consent
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/segscope/segscope/query/querytest"
+)
+
+// A do-not-sell column that is not there, an ad channel that is not a channel
+// name, and Google's two consents mapped to one channel are refused with what
+// to fix, and nothing is saved.
+func TestAdsSettingsBadInput(t *testing.T) {
+	ctx := context.Background()
+	ws := querytest.Empty(t)
+	querytest.ImportCSV(t, ws, "fans", "fan_id,country,ads,gpc\n1,DE,yes,\n2,US,yes,1\n")
+	s := newService(ws)
+	base := func() Config {
+		c := Config{Table: "fans", Layout: Wide, Policy: DefaultPolicy(), Wide: []WideColumn{{Column: "ads", Channel: "ads"}}}
+		c.Policy.CountryColumn = "country"
+		return c
+	}
+	for _, bad := range []struct {
+		set  func(*Policy)
+		want string
+	}{
+		{func(p *Policy) { p.DoNotSellColumn = "sec_gpc" }, `do-not-sell column "sec_gpc" is not a column of fans`},
+		{func(p *Policy) { p.AdUserData = "Google Ads!" }, "use lowercase letters, digits and _"},
+		{func(p *Policy) { p.AdUserData, p.AdPersonalization = "ads", "ads" }, "two consents: map them to two channels"},
+	} {
+		c := base()
+		bad.set(&c.Policy)
+		if _, err := s.Setup(ctx, c, "test"); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%+v: %v, want %q", c.Policy, err, bad.want)
+		}
+		if _, err := s.Config(ctx, "fans"); err == nil {
+			t.Fatalf("a refused setup was saved")
+		}
+	}
+	c := base()
+	c.Policy.DoNotSellColumn, c.Policy.AdPersonalization = "gpc", " Ads "
+	saved, err := s.Setup(ctx, c, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Policy.AdPersonalization != "ads" || !strings.Contains(strings.Join(saved.Describe(), "\n"), "flagged in gpc") {
+		t.Fatalf("saved %+v: %v", saved.Policy, saved.Describe())
+	}
+}

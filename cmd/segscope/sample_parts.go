@@ -16,7 +16,8 @@ import (
 // partBytes is how much CSV a part holds before it is converted to Parquet and
 // removed: at 100M subscribers the CSV would be 16 GB (and the consent events
 // 33 GB), more than the disk should hold at once, and one DuckDB conversion of
-// all of it more memory than the machine has. A part is a few million rows.
+// all of it more memory than the machine has. A part is a few million rows (a
+// variable so that a test can cut parts of kilobytes).
 var partBytes int64 = 512 << 20
 
 // parquetParts writes a data set as Parquet parts only: DIR/subscribers/ and
@@ -47,8 +48,8 @@ func parquetParts(ctx context.Context, opts sampledata.Options, out string) (map
 	for _, name := range []string{"subscribers", "consent"} {
 		dir := filepath.Join(out, name)
 		base := query.QuoteString(filepath.Join(dir, "part-*.parquet"))
-		for start := int64(tileRows); start < int64(want); start += tileRows {
-			dst := filepath.Join(dir, fmt.Sprintf("tile-%05d.parquet", start/tileRows))
+		for start := int64(tileRows); start < int64(want); start += int64(tileRows) {
+			dst := filepath.Join(dir, fmt.Sprintf("tile-%05d.parquet", start/int64(tileRows)))
 			copySQL := fmt.Sprintf(`COPY (SELECT * REPLACE (subscriber_id + %d AS subscriber_id) FROM read_parquet(%s) WHERE subscriber_id <= %d)
 				TO %s (FORMAT parquet, COMPRESSION zstd)`, start, base, int64(want)-start, query.QuoteString(dst))
 			var n int64
@@ -61,8 +62,9 @@ func parquetParts(ctx context.Context, opts sampledata.Options, out string) (map
 	return rows, nil
 }
 
-// tileRows is how many subscribers are generated before the rest is tiled.
-const tileRows = 1_000_000
+// tileRows is how many subscribers are generated before the rest is tiled (a
+// variable so that a test can tile thousands of rows).
+var tileRows = 1_000_000
 
 // generateParts writes the generator's output as Parquet parts.
 func generateParts(ctx context.Context, opts sampledata.Options, out string) (map[string]int64, error) {

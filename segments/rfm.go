@@ -210,7 +210,7 @@ func rfmSQL(s rule.Schema, ev rule.EventTable, amount string) string {
 	return `WITH p AS MATERIALIZED (
 	SELECT * FROM (
 		SELECT ` + evKey + ` AS k, max(` + t + `) AS r, count(*) AS f, sum(` + amount + `) AS m
-		FROM main.` + query.QuoteIdent(ev.Name) + `
+		FROM main.` + query.QuoteIdent(ev.Name) + asOfBound(s, t) + `
 		GROUP BY ` + evKey + `
 		HAVING max(` + t + `) IS NOT NULL
 	) WHERE k IN (SELECT ` + key + ` FROM main.` + query.QuoteIdent(s.Table) + `)
@@ -223,6 +223,15 @@ func rfmSQL(s rule.Schema, ev rule.EventTable, amount string) string {
 )
 SELECT (SELECT count(*) FROM main.` + query.QuoteIdent(s.Table) + `), c.rq, c.fq, c.mq, g.rs, g.fs, g.n
 FROM c LEFT JOIN g ON TRUE`
+}
+
+// asOfBound leaves out the events after the schema's as-of time, as event
+// conditions do, so that the cells' rules select who was scored.
+func asOfBound(s rule.Schema, t string) string {
+	if s.AsOf.IsZero() {
+		return ""
+	}
+	return " WHERE (" + t + " IS NULL OR " + t + " <= TIMESTAMP " + query.QuoteString(s.AsOf.UTC().Format("2006-01-02 15:04:05.999999")) + ")"
 }
 
 // cutsOf reads the four cut-offs DuckDB returned as a list.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/querytest"
@@ -116,6 +117,37 @@ func TestRFMCellsAreTheirRules(t *testing.T) {
 	}
 	if after := auditCount(t, ws); after != before {
 		t.Errorf("a failed SaveAll wrote %d audit entries", after-before)
+	}
+}
+
+// As of a date inside the events, RFM scores what had happened by then, and
+// the cells' rules still select exactly the people scored into them.
+func TestRFMAsOfADate(t *testing.T) {
+	ctx := context.Background()
+	ws := retailRFM(t)
+	asOf := time.Date(2011, 6, 30, 0, 0, 0, 0, time.UTC)
+	if err := events.SetAsOf(ctx, ws, asOf, "mid-year"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := MeasureRFM(ctx, ws, "customers", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before int64
+	if err := ws.DB().QueryRow(`SELECT count(DISTINCT "CustomerID") FROM orders WHERE "InvoiceDate" <= TIMESTAMP '2011-06-30'`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	if r.People != before {
+		t.Errorf("scored %d people as of 2011-06-30, %d had ordered by then", r.People, before)
+	}
+	for _, c := range r.Cells {
+		p, err := PreviewRule(ctx, ws, "customers", c.Rule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Count != c.People {
+			t.Errorf("%s: its rule selects %d, the scoring put %d there", c.Name, p.Count, c.People)
+		}
 	}
 }
 

@@ -272,12 +272,21 @@ func (c *compiler) eventsOf(b *strings.Builder, a *Aggregate, ev EventTable) err
 			return err
 		}
 	}
-	if w := a.Window; w != nil {
-		t := c.ident(ev.Time)
-		if col, _, _ := c.schema.Lookup(ev.Time); col.Type == TypeDate && c.d.dateToTimestamp != "" {
-			t = fmt.Sprintf(c.d.dateToTimestamp, t)
-		}
-		fmt.Fprintf(b, " AND %s > %s AND %s <= %s", t, c.timeAgo(w.Amount, w.Unit), t, c.now())
+	if ev.Time == "" {
+		return nil
+	}
+	t := c.ident(ev.Time)
+	if col, _, _ := c.schema.Lookup(ev.Time); col.Type == TypeDate && c.d.dateToTimestamp != "" {
+		t = fmt.Sprintf(c.d.dateToTimestamp, t)
+	}
+	switch {
+	case a.Window != nil:
+		fmt.Fprintf(b, " AND %s > %s AND %s <= %s", t, c.timeAgo(a.Window.Amount, a.Window.Unit), t, c.now())
+	case !c.schema.AsOf.IsZero():
+		// As of a date, what happened after it has not happened yet: counts,
+		// sums, first and last see the events up to it (and those without a
+		// time, which count wherever no window asks when).
+		fmt.Fprintf(b, " AND (%s IS NULL OR %s <= %s)", t, t, c.now())
 	}
 	return nil
 }

@@ -66,7 +66,11 @@ func TestEventConditionsMatchHandWrittenSQL(t *testing.T) {
 	db := openEventsDB(t)
 	s := eventSchema(eventAsOf)
 	const asOf = "TIMESTAMP '2011-12-10'"
+	// As of a date, the events after it have not happened yet.
 	per := func(agg, where string) string {
+		if !strings.Contains(where, "INTERVAL") {
+			where += ` AND o."InvoiceDate" <= ` + asOf
+		}
 		return "(SELECT " + agg + " FROM orders o WHERE o.\"CustomerID\" = c.\"CustomerID\"" + where + ")"
 	}
 	window := func(days string) string {
@@ -293,7 +297,7 @@ func TestPerPerson(t *testing.T) {
 		"count(orders in last 90 days)": `SELECT "CustomerID", count(*) FROM orders WHERE "CustomerID" IS NOT NULL
 			AND "InvoiceDate" > TIMESTAMP '2011-12-10' - INTERVAL 90 DAY AND "InvoiceDate" <= TIMESTAMP '2011-12-10' GROUP BY 1`,
 		"sum(orders.Quantity * orders.UnitPrice where Quantity > 0)": `SELECT "CustomerID", sum("Quantity" * "UnitPrice") FROM orders
-			WHERE "CustomerID" IS NOT NULL AND "Quantity" > 0 GROUP BY 1`,
+			WHERE "CustomerID" IS NOT NULL AND "Quantity" > 0 AND "InvoiceDate" <= TIMESTAMP '2011-12-10' GROUP BY 1`,
 	} {
 		q, err := rule.PerPerson(measure, s)
 		if err != nil {
@@ -379,5 +383,52 @@ func TestExportedCompilesThroughTheSchema(t *testing.T) {
 	s.Exported = nil
 	if _, err := rule.Compile("exported('promo')", s, nil); err == nil || !strings.Contains(err.Error(), "not available") {
 		t.Errorf("without export records: %v", err)
+	}
+}
+
+// As of a date, the events after it do not count; without an as-of time
+// every event does.
+func TestEventsAfterTheAsOfDoNotCount(t *testing.T) {
+	db := openEventsDB(t)
+	var later int
+	if err := db.QueryRow(`SELECT count(DISTINCT "CustomerID") FROM orders WHERE "InvoiceDate" > TIMESTAMP '2011-12-10'`).Scan(&later); err != nil {
+		t.Fatal(err)
+	}
+	if later == 0 {
+		t.Fatal("the fixture has no events after the as-of date")
+	}
+	count := func(s rule.Schema, src string) int {
+		where, err := rule.Compile(src, s, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM customers WHERE " + where).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	src := "last(orders) > date '2011-12-10'"
+	if n := count(eventSchema(eventAsOf), src); n != 0 {
+		t.Errorf("as of 2011-12-10, %d customers ordered after it", n)
+	}
+	if n := count(eventSchema(time.Time{}), src); n != later {
+		t.Errorf("without an as-of time, %d customers ordered after 2011-12-10, by hand %d", n, later)
+	}
+	for _, bad := range []string{"count(orders in last 0 days) = 0", "exported('x', in last 0 days)"} {
+		if _, err := rule.Compile(bad, eventSchema(eventAsOf), nil); err == nil || !strings.Contains(err.Error(), "a window needs at least 1") {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}
+
+func TestEventConditionsAreBounded(t *testing.T) {
+	s := eventSchema(eventAsOf)
+	many := strings.Repeat("count(orders) >= 1 and ", rule.MaxEventConditions-1) + "any(orders)"
+	if _, err := rule.Compile(many, s, nil); err != nil {
+		t.Fatalf("%d event measures: %v", rule.MaxEventConditions, err)
+	}
+	if _, err := rule.Compile(many+" and none(orders in last 3 days)", s, nil); err == nil || !strings.Contains(err.Error(), "at most 32 event measures; this one has 33") {
+		t.Errorf("one more: %v", err)
 	}
 }

@@ -250,12 +250,11 @@ func (p *parser) aggregate() (Expr, error) {
 	}
 	if p.atWindow() {
 		in := p.advance()
-		p.advance()
-		amount, unit, err := p.interval("a window", "a whole number and a unit, like in last 30 days")
+		w, err := p.window(in, "in last 30 days")
 		if err != nil {
 			return nil, err
 		}
-		a.Window = &Window{Span: Span{in.pos, p.toks[p.i-1].end}, Amount: amount, Unit: unit}
+		a.Window = w
 	}
 	end, err := p.expectOp(")", `where, in last (a window, like in last 30 days) or ")"`)
 	if err != nil {
@@ -281,12 +280,11 @@ func (p *parser) exported() (Expr, error) {
 			return nil, p.unexpected(`a window, like in last 7 days`)
 		}
 		in := p.advance()
-		p.advance()
-		amount, unit, err := p.interval("a window", "a whole number and a unit, like in last 7 days")
+		w, err := p.window(in, "in last 7 days")
 		if err != nil {
 			return nil, err
 		}
-		e.Window = &Window{Span: Span{in.pos, p.toks[p.i-1].end}, Amount: amount, Unit: unit}
+		e.Window = w
 	}
 	end, err := p.expectOp(")", `", in last 7 days" or ")"`)
 	if err != nil {
@@ -294,6 +292,21 @@ func (p *parser) exported() (Expr, error) {
 	}
 	e.Span = Span{name.pos, end.end}
 	return e, nil
+}
+
+// window parses the rest of "in last 30 days" after in. A window of no
+// time holds no event, so it is refused rather than always empty.
+func (p *parser) window(in token, example string) (*Window, error) {
+	p.advance()
+	n := p.peek()
+	amount, unit, err := p.interval("a window", "a whole number and a unit, like "+example)
+	if err != nil {
+		return nil, err
+	}
+	if amount < 1 {
+		return nil, p.errAt(n, "a window needs at least 1 "+unit, "a whole number from 1, like "+example)
+	}
+	return &Window{Span: Span{in.pos, p.toks[p.i-1].end}, Amount: amount, Unit: unit}, nil
 }
 
 // firstQualified finds the first column written with its table in e.

@@ -18,6 +18,10 @@ const (
 	MaxDepth        = 64     // nesting of parentheses, operators and calls
 	MaxInList       = 1_000  // items in one in (...) list
 	MaxSegmentDepth = 5      // segment('a') whose rule uses segment('b') is 2 deep
+	// MaxEventConditions bounds the event measures in one rule: each groups
+	// its event table once, so a few hundred over millions of events would
+	// run for minutes.
+	MaxEventConditions = 32
 )
 
 // reserved words can never be column names unless quoted.
@@ -123,7 +127,36 @@ func parse(src string) (Expr, error) {
 	if err := checkDepth(e, 1, src); err != nil {
 		return nil, err
 	}
+	if err := checkEventConditions(e, src); err != nil {
+		return nil, err
+	}
 	return e, nil
+}
+
+// checkEventConditions refuses a rule with more than MaxEventConditions
+// event measures, pointing at the first one over.
+func checkEventConditions(e Expr, src string) error {
+	n := 0
+	var over Expr
+	var walk func(Expr)
+	walk = func(e Expr) {
+		if _, ok := e.(*Aggregate); ok {
+			if n++; n == MaxEventConditions+1 {
+				over = e
+			}
+		}
+		for _, c := range children(e) {
+			walk(c)
+		}
+	}
+	walk(e)
+	if over == nil {
+		return nil
+	}
+	s := over.Bounds()
+	return &Error{Pos: s.Pos, End: s.End, Token: clip(src[s.Pos:s.End]),
+		Msg:  fmt.Sprintf("a rule can test at most %d event measures; this one has %d", MaxEventConditions, n),
+		Hint: "split it into segments and combine them with segment('...')"}
 }
 
 // checkDepth bounds the height of the tree, which the parser's recursion

@@ -339,8 +339,10 @@ func wrap(style func(...string) string, text string, w int) []string {
 }
 
 // keptOutReasons are the reasons a member is not written, in the order shown:
-// a suppression list first, since it overrides any consent.
-var keptOutReasons = append([]consent.State{consent.Suppressed}, consent.States...)
+// a suppression list first, since it overrides any consent, and last what ad
+// platforms require beyond the channel (a do-not-sell flag, Google's two
+// consents in the EEA/UK).
+var keptOutReasons = consent.Reasons(map[consent.State]int64{consent.Suppressed: 0, consent.DoNotSell: 0, consent.AdConsentIncomplete: 0})
 
 // narrowing says which part of the segment an export writes: an arm, a
 // priority step less the earlier steps, only the members new since an export.

@@ -105,15 +105,10 @@ func (m *Model) stateTable() []string {
 		header += " " + style.Render(draw.FitRight(chs[i].Channel, stateCell))
 	}
 	lines := []string{draw.Fit(header, m.width)}
-	states := consent.States
-	if len(chs) > 0 {
-		// Counted only when the workspace has suppression lists: then first, since
-		// a list overrides any consent.
-		if _, listed := chs[0].Counts[consent.Suppressed]; listed {
-			states = append([]consent.State{consent.Suppressed}, states...)
-		}
-	}
-	for _, s := range states {
+	// Suppressed is counted only when the workspace has suppression lists, and
+	// then first, since a list overrides any consent; do_not_sell only where a
+	// do-not-sell flag kept someone out of an ads channel.
+	for _, s := range m.cov.Reasons() {
 		label := st.Item.Render(draw.Fit(string(s), stateW))
 		if s == consent.Granted {
 			label = st.Good.Render(draw.Fit("granted ✓", stateW))

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/segscope/segscope/query/querytest"
+	"github.com/segscope/segscope/segments"
 )
 
 // A do-not-sell column that is not there, an ad channel that is not a channel
@@ -46,5 +47,35 @@ func TestAdsSettingsBadInput(t *testing.T) {
 	}
 	if saved.Policy.AdPersonalization != "ads" || !strings.Contains(strings.Join(saved.Describe(), "\n"), "flagged in gpc") {
 		t.Fatalf("saved %+v: %v", saved.Policy, saved.Describe())
+	}
+}
+
+// The console's matrix counts a California resident with the do-not-sell flag
+// as not contactable on an ads channel, as coverage does, and still on email.
+func TestMatrixHonoursDoNotSell(t *testing.T) {
+	ctx := context.Background()
+	ws := querytest.Empty(t)
+	querytest.ImportCSV(t, ws, "fans", "fan_id,country,state,ads,email_opt_in,gpc\n1,US,CA,yes,yes,1\n2,US,CA,yes,yes,\n3,DE,,yes,yes,1\n")
+	c := Config{Table: "fans", Layout: Wide, Policy: DefaultPolicy(), Wide: []WideColumn{{Column: "ads", Channel: "ads_personalization"},
+		{Column: "email_opt_in", Channel: "email"}}}
+	c.Policy.CountryColumn, c.Policy.StateColumn, c.Policy.DoNotSellColumn = "country", "state", "gpc"
+	s := newService(ws)
+	if _, err := s.Setup(ctx, c, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := segments.NewStore(ws).Define(ctx, segments.Definition{Name: "all_fans", Table: "fans", Rule: "fan_id > 0"}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.Matrix(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for i, ch := range m.Channels {
+		got[ch] = m.Rows[0].Cells[i].Contactable
+	}
+	// Fan 3 is flagged but in Germany: the flag is California's law.
+	if got["ads_personalization"] != 2 || got["email"] != 3 {
+		t.Fatalf("contactable %v, want ads_personalization 2 and email 3", got)
 	}
 }

@@ -144,7 +144,12 @@ func (s *Service) matrixCounts(ctx context.Context, p *plan, channels, flags []s
 	if err != nil {
 		return nil, err
 	}
-	states := p.statesSQL(statesSpec{where: where, channels: channels, now: now, flags: flags, narrow: narrow})
+	// A do-not-sell flag keeps people out of ads channels here as in coverage.
+	ads, err := s.adsRules(ctx, p, WholeTable(p.Table), channels)
+	if err != nil {
+		return nil, err
+	}
+	states := p.statesSQL(statesSpec{where: where, channels: channels, now: now, flags: flags, narrow: narrow, ads: ads})
 	rows, err := s.ws.DB().QueryContext(ctx, "SELECT channel, "+strings.Join(aggs, ", ")+" FROM ("+states+") GROUP BY channel")
 	if err != nil {
 		return nil, err

@@ -75,8 +75,10 @@ func (s *Service) AdChannels(ctx context.Context, table string) (personalization
 // adChannels resolves the policy's ad channels and lists the channels the
 // consent data records.
 func (s *Service) adChannels(ctx context.Context, p *plan) (personalization, userData string, known []string, err error) {
-	known, err = s.knownChannels(ctx, p)
-	if err != nil {
+	if p.Layout == Long && p.words != nil {
+		// The events' vocabulary knows their channels: no pass over the events.
+		known = p.words.allChannels()
+	} else if known, err = s.knownChannels(ctx, p); err != nil {
 		return "", "", nil, err
 	}
 	personalization, userData = p.Policy.AdPersonalization, p.Policy.AdUserData

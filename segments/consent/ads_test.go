@@ -79,3 +79,30 @@ func TestMatrixHonoursDoNotSell(t *testing.T) {
 		t.Fatalf("contactable %v, want ads_personalization 2 and email 3", got)
 	}
 }
+
+// A long layout: Google's two consents are events on two channels, the later
+// event of each standing. In the EU/EEA and the UK a person needs both; a
+// withdrawal of ad_user_data after a grant counts; elsewhere one is enough.
+func TestGoogleGateOnEvents(t *testing.T) {
+	ctx := context.Background()
+	s, table := eventsWorkspace(t, "1,40,,DE,\n2,40,,DE,\n3,40,,GB,\n4,40,,US,NY\n", []string{
+		"1,ad_personalization,yes,2026-10-01 00:00:00", "1,ad_user_data,yes,2026-10-01 00:00:00",
+		"2,ad_personalization,yes,2026-10-01 00:00:00", "2,ad_user_data,yes,2026-09-01 00:00:00", "2,ad_user_data,withdrawn,2026-10-02 00:00:00",
+		"3,ad_personalization,yes,2026-10-01 00:00:00",
+		"4,ad_personalization,yes,2026-10-01 00:00:00",
+	})
+	pop := WholeTable(table)
+	pop.Ads, pop.Google = true, true
+	g, err := s.Gate(ctx, pop, AdPersonalizationChannel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Included != 2 || g.Excluded[AdConsentIncomplete] != 2 || len(g.AdsRules) != 1 {
+		t.Fatalf("included %d, excluded %v, rules %v: want 1 and 4 in, 2 and 3 out as %s", g.Included, g.Excluded, g.AdsRules, AdConsentIncomplete)
+	}
+	// Not a Google file: the channel alone decides.
+	pop.Google = false
+	if g, err = s.Gate(ctx, pop, AdPersonalizationChannel); err != nil || g.Included != 4 {
+		t.Fatalf("a Meta-like gate: included %d, %v", g.Included, err)
+	}
+}

@@ -160,4 +160,3 @@ func diffLines(want, got string) string {
 	}
 	return strings.Join(out, "\n")
 }
-

@@ -117,7 +117,7 @@ func (f *Form) Open(table string) tea.Cmd {
 	f.syncFocus()
 	ctx, id := f.env.Start(&f.load, "reading the tables")
 	ws := f.env.WS
-	return tea.Batch(dialog.Open(formDialog{f}), func() tea.Msg {
+	return tea.Batch(dialog.Open(dialog.NewForm(DialogID, f)), func() tea.Msg {
 		tables, err := ws.Tables(ctx)
 		if err != nil {
 			return loadedMsg{id: id, err: err}

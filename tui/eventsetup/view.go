@@ -5,50 +5,23 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/segscope/segscope/tui/dialog"
 	"github.com/segscope/segscope/tui/draw"
 )
 
-// formDialog is the form on the root's stack: the form's state stays in the
-// Form, where its jobs' results arrive; the dialog hands it keys and draws it.
-type formDialog struct{ f *Form }
-
-func (d formDialog) ID() string         { return DialogID }
-func (d formDialog) SetSize(w, _ int)   { d.f.setWidth(w) }
-func (d formDialog) View() string       { return d.f.view() }
-func (d formDialog) CapturesText() bool { return true }
-
-// Closed puts the form away however it left the stack, stopping its reads;
+// Leave puts the form away however it left the stack, stopping its reads;
 // a setup already running finishes (it is one transaction) and says so.
-func (d formDialog) Closed() {
-	d.f.open = false
-	d.f.load.Cancel()
-	d.f.cols.Cancel()
+func (f *Form) Leave() {
+	f.open = false
+	f.load.Cancel()
+	f.cols.Cancel()
 }
 
-// ShortHelp is the form's keys, for the hints line.
-func (d formDialog) ShortHelp() []key.Binding {
-	k := d.f.keys
+// Keys are the form's keys, for the hints line.
+func (f *Form) Keys() []key.Binding {
+	k := f.keys
 	return []key.Binding{k.Submit, k.Next, k.Right, k.Close}
-}
-
-// Update hands a key or a paste to the form; once it has closed, so does
-// the dialog.
-func (d formDialog) Update(msg tea.Msg) dialog.Action {
-	var cmd tea.Cmd
-	switch msg := msg.(type) {
-	case tea.KeyPressMsg:
-		cmd = d.f.Key(msg)
-	case tea.PasteMsg:
-		cmd = d.f.Paste(msg)
-	}
-	if !d.f.open {
-		return dialog.Run{Fn: func() tea.Cmd { return cmd }}
-	}
-	return dialog.Cmd{Cmd: cmd}
 }
 
 const labelW = 10
@@ -57,16 +30,16 @@ const labelW = 10
 // border and padding take four.
 func innerWidth(width int) int { return min(76, width-4) - 4 }
 
-// setWidth sizes the text fields to the frame's width.
-func (f *Form) setWidth(width int) {
+// SetWidth sizes the text fields to the frame's width.
+func (f *Form) SetWidth(width int) {
 	f.width = width
 	for _, in := range []*textinput.Model{&f.newName, &f.amount, &f.reason} {
 		in.SetWidth(max(innerWidth(width)-labelW-1, 4))
 	}
 }
 
-// view draws the form's box.
-func (f *Form) view() string {
+// Box draws the form's box.
+func (f *Form) Box() string {
 	st := f.env.Styles
 	w := innerWidth(f.width)
 	if w < 24 {

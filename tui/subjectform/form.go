@@ -120,7 +120,7 @@ func (f *Form) Open() tea.Cmd {
 	f.syncFocus()
 	ctx, id := f.env.Start(&f.load, "reading the tables")
 	ws := f.env.WS
-	return tea.Batch(dialog.Open(formDialog{f}), func() tea.Msg {
+	return tea.Batch(dialog.Open(dialog.NewForm(DialogID, f)), func() tea.Msg {
 		tables, err := ws.Tables(ctx)
 		return loadedMsg{id: id, tables: tables, err: err}
 	})

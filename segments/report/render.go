@@ -163,7 +163,7 @@ var htmlReport = htmltemplate.Must(htmltemplate.New("html").Funcs(funcs).Parse(`
 <style>
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}
-td.n,th.n{text-align:right;white-space:nowrap}table{max-width:100%}td{overflow-wrap:anywhere}code{background:#f3f3f3;padding:0 .2em}.bad{color:#b00;font-weight:bold}.ok{color:#070}
+td.n,th.n{text-align:right;white-space:nowrap}table{max-width:100%;font-size:.9em}td{overflow-wrap:break-word}td code,td.w{word-break:break-all}code{background:#f3f3f3;padding:0 .2em}.bad{color:#b00;font-weight:bold}.ok{color:#070}
 @media print{body{max-width:none;margin:0;font-size:10pt}code{white-space:pre-wrap;word-break:break-all}tr{break-inside:avoid}h2,h3{break-after:avoid}}
 </style></head><body>
 <h1>segscope audit report</h1>
@@ -204,7 +204,7 @@ whether the log still holds that entry.</p>
 <h2 id="exports">Exports</h2>
 {{if not .Exports}}<p>No exports have been made.</p>{{else}}
 <table><tr><th class="n">#</th><th>time</th><th>actor</th><th>segment</th><th>file</th><th>format</th><th>channel</th><th class="n">rows</th><th class="n">of</th><th>excluded</th><th>risk</th><th>sha256</th></tr>
-{{range .Exports}}{{$x := export .}}<tr><td class="n">{{.Seq}}</td><td>{{when .Time}}</td><td>{{.Actor}}</td><td>{{.Subject}}</td><td>{{$x.File}}</td><td>{{$x.Format}}</td><td>{{or $x.Channel "none"}}</td><td class="n">{{count $x.Rows}}</td><td class="n">{{count $x.Size}}</td><td>{{excluded $x}}</td><td>{{$x.Risk}}</td><td><code>{{short $x.SHA256}}</code></td></tr>
+{{range .Exports}}{{$x := export .}}<tr><td class="n">{{.Seq}}</td><td>{{when .Time}}</td><td>{{.Actor}}</td><td>{{.Subject}}</td><td class="w">{{$x.File}}</td><td>{{$x.Format}}</td><td>{{or $x.Channel "none"}}</td><td class="n">{{count $x.Rows}}</td><td class="n">{{count $x.Size}}</td><td>{{excluded $x}}</td><td>{{$x.Risk}}</td><td><code>{{short $x.SHA256}}</code></td></tr>
 {{end}}</table>{{end}}
 <h2 id="compliance">Compliance</h2>
 {{with .Compliance}}<ul><li>Policy: {{policy .Policy}}</li>

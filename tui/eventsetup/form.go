@@ -83,17 +83,9 @@ type Form struct {
 func New(env *common.Env) *Form {
 	f := &Form{env: env, keys: DefaultKeyMap()}
 	f.Jobs = task.Jobs{&f.save, &f.load, &f.cols}
-	input := func(placeholder string) textinput.Model {
-		in := textinput.New()
-		in.Prompt = ""
-		in.Placeholder = placeholder
-		in.CharLimit = 500
-		in.SetVirtualCursor(false)
-		return in
-	}
-	f.newName = input("customers")
-	f.amount = input("none (Quantity * UnitPrice)")
-	f.reason = input("why, for the audit log")
+	f.newName = dialog.TextInput("customers", 500)
+	f.amount = dialog.TextInput("none (Quantity * UnitPrice)", 500)
+	f.reason = dialog.TextInput("why, for the audit log", 500)
 	f.SetStyles(env.Styles)
 	return f
 }
@@ -351,19 +343,11 @@ func (f *Form) input(fl field) *textinput.Model {
 }
 
 func (f *Form) syncFocus() {
-	for _, fl := range []field{fieldNewName, fieldAmount, fieldReason} {
-		if fl == f.focus {
-			f.input(fl).Focus()
-		} else {
-			f.input(fl).Blur()
-		}
-	}
+	dialog.FocusOnly(f.input(f.focus), &f.newName, &f.amount, &f.reason)
 }
 
 func (f *Form) move(by int) {
-	fs := f.fields()
-	i := max(slices.Index(fs, f.focus), 0)
-	f.focus = fs[(i+by+len(fs))%len(fs)]
+	f.focus = dialog.Cycle(f.fields(), f.focus, by)
 	f.syncFocus()
 }
 
@@ -418,9 +402,7 @@ func (f *Form) Key(msg tea.KeyPressMsg) tea.Cmd {
 		f.move(-1)
 		return nil
 	}
-	if in := f.input(f.focus); in != nil {
-		var cmd tea.Cmd
-		*in, cmd = in.Update(msg)
+	if cmd, typed := dialog.Type(f.input(f.focus), msg); typed {
 		return cmd
 	}
 	switch {
@@ -434,12 +416,11 @@ func (f *Form) Key(msg tea.KeyPressMsg) tea.Cmd {
 
 // Paste goes into the focused text field.
 func (f *Form) Paste(msg tea.PasteMsg) tea.Cmd {
-	if in := f.input(f.focus); in != nil && !f.save.Running() {
-		var cmd tea.Cmd
-		*in, cmd = in.Update(msg)
-		return cmd
+	if f.save.Running() {
+		return nil
 	}
-	return nil
+	cmd, _ := dialog.Type(f.input(f.focus), msg)
+	return cmd
 }
 
 // Suggest guesses how table, with columns cols, holds events, from the

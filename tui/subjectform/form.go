@@ -90,16 +90,8 @@ type Form struct {
 func New(env *common.Env) *Form {
 	f := &Form{env: env, keys: DefaultKeyMap()}
 	f.Jobs = task.Jobs{&f.erase, &f.find, &f.reveal, &f.load}
-	input := func(placeholder string) textinput.Model {
-		in := textinput.New()
-		in.Prompt = ""
-		in.Placeholder = placeholder
-		in.CharLimit = 320
-		in.SetVirtualCursor(false)
-		return in
-	}
-	f.value = input("ana@example.com")
-	f.reason = input("DSR-2291: the person asked to be erased")
+	f.value = dialog.TextInput("ana@example.com", 320)
+	f.reason = dialog.TextInput("DSR-2291: the person asked to be erased", 320)
 	f.SetStyles(env.Styles)
 	return f
 }
@@ -347,19 +339,11 @@ func (f *Form) input(fl field) *textinput.Model {
 }
 
 func (f *Form) syncFocus() {
-	for _, fl := range []field{fieldValue, fieldReason} {
-		if fl == f.focus {
-			f.input(fl).Focus()
-		} else {
-			f.input(fl).Blur()
-		}
-	}
+	dialog.FocusOnly(f.input(f.focus), &f.value, &f.reason)
 }
 
 func (f *Form) move(by int) {
-	fs := f.fields()
-	i := max(slices.Index(fs, f.focus), 0)
-	f.focus = fs[(i+by+len(fs))%len(fs)]
+	f.focus = dialog.Cycle(f.fields(), f.focus, by)
 	f.syncFocus()
 }
 
@@ -407,9 +391,7 @@ func (f *Form) Key(msg tea.KeyPressMsg) tea.Cmd {
 		f.move(-1)
 		return nil
 	}
-	if in := f.input(f.focus); in != nil {
-		var cmd tea.Cmd
-		*in, cmd = in.Update(msg)
+	if cmd, typed := dialog.Type(f.input(f.focus), msg); typed {
 		return cmd
 	}
 	switch {
@@ -423,10 +405,9 @@ func (f *Form) Key(msg tea.KeyPressMsg) tea.Cmd {
 
 // Paste goes into the focused text field.
 func (f *Form) Paste(msg tea.PasteMsg) tea.Cmd {
-	if in := f.input(f.focus); in != nil && !f.erase.Running() {
-		var cmd tea.Cmd
-		*in, cmd = in.Update(msg)
-		return cmd
+	if f.erase.Running() {
+		return nil
 	}
-	return nil
+	cmd, _ := dialog.Type(f.input(f.focus), msg)
+	return cmd
 }

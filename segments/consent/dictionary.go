@@ -24,6 +24,19 @@ import (
 // out of date (the table changed behind segscope's back) makes the query slower,
 // not wrong. It is refreshed when the table's stamp (its import and its size)
 // changes.
+//
+// The one exception is the filter on the events' channel, which decides which
+// events are read at all: when the vocabulary is complete, the filter is the
+// asked channels' raw spellings alone, which DuckDB tests in the scan itself
+// (on a column's dictionary, not on every row). A test of unknown spellings
+// beside it, joined by OR, keeps DuckDB from doing so, and cost 60 ms of an
+// export's 360 ms of states at a million people. A vocabulary is complete when
+// it was read from a stored table whose stamp is the same now: segscope never
+// changes a table's rows in place (a re-import or an erasure changes the
+// stamp), no other process can write to the workspace while segscope holds it
+// open (DuckDB locks the file), and the cache lives no longer than the process.
+// A view over files (segscope attach) has no size in its stamp, so its files
+// may change unseen: its vocabulary is never complete.
 
 // maxDictionary bounds the distinct values a dictionary lists; a column with more
 // (free text, not a vocabulary) is classified row by row as before.
@@ -37,6 +50,8 @@ type words struct {
 	// rawChannels lists every raw channel spelling known, so that an event whose
 	// channel is not among them can be classified the long way.
 	rawChannels []string
+	// complete says every raw channel spelling of the table is listed (see above).
+	complete bool
 }
 
 // placeBook is an audience table's places: raw country values by the
@@ -57,16 +72,17 @@ type dictionaries struct {
 
 // tableStamp changes whenever a table is imported again, and (short of an update
 // in place, which segscope never makes) whenever rows are added or removed.
-func (s *Service) tableStamp(ctx context.Context, table string) (string, error) {
+// stored says the table is one DuckDB stores (it knows its size), not a view.
+func (s *Service) tableStamp(ctx context.Context, table string) (stamp string, stored bool, err error) {
 	var id sql.NullInt64
 	var size sql.NullInt64
-	err := s.ws.DB().QueryRowContext(ctx, `SELECT (SELECT max(import_id) FROM segscope.tables WHERE table_name = $1),
+	err = s.ws.DB().QueryRowContext(ctx, `SELECT (SELECT max(import_id) FROM segscope.tables WHERE table_name = $1),
 		(SELECT max(estimated_size) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $1)`,
 		table).Scan(&id, &size)
 	if err != nil {
-		return "", fmt.Errorf("read the state of table %s: %w", table, err)
+		return "", false, fmt.Errorf("read the state of table %s: %w", table, err)
 	}
-	return fmt.Sprintf("%s\x00%d/%v\x00%d/%v", table, id.Int64, id.Valid, size.Int64, size.Valid), nil
+	return fmt.Sprintf("%s\x00%d/%v\x00%d/%v", table, id.Int64, id.Valid, size.Int64, size.Valid), size.Valid, nil
 }
 
 // text reads a column as text for comparison with a dictionary's values.
@@ -81,7 +97,7 @@ func text(expr, duckType string) string {
 // column holds too many distinct values to list.
 func (s *Service) eventWords(ctx context.Context, p *plan) (*words, error) {
 	e := p.Events
-	stamp, err := s.tableStamp(ctx, e.Table)
+	stamp, stored, err := s.tableStamp(ctx, e.Table)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +118,7 @@ func (s *Service) eventWords(ctx context.Context, p *plan) (*words, error) {
 		return nil, fmt.Errorf("read the status words of %s: %w", e.Table, err)
 	}
 	if channels != nil && statuses != nil {
-		w = &words{channels: map[string][]string{}, statuses: map[severity][]string{}}
+		w = &words{channels: map[string][]string{}, statuses: map[severity][]string{}, complete: stored}
 		for raw, c := range channels {
 			w.channels[c] = append(w.channels[c], raw)
 			w.rawChannels = append(w.rawChannels, raw)
@@ -175,8 +191,8 @@ func (w *words) channelSQL(raw string) string {
 }
 
 // channelFilter keeps the events on channels, testing raw spellings: the
-// vocabulary's are compared as they are, and only a spelling it does not know is
-// normalized. Filtering on the normalized channel instead would have DuckDB
+// vocabulary's are compared as they are, and, unless the vocabulary is complete,
+// a spelling it does not know is normalized. Filtering on the normalized channel instead would have DuckDB
 // normalize or look up every event's channel in the scan, to drop most of them.
 // Asked for every channel, it keeps every event ("") rather than test each one
 // for a blank channel: those are left out when the states are joined to the
@@ -190,6 +206,12 @@ func (w *words) channelFilter(raw string, channels []string) string {
 		mine = append(mine, w.channels[c]...)
 	}
 	slices.Sort(mine)
+	if w.complete {
+		if len(mine) == 0 {
+			return "false"
+		}
+		return raw + " IN (" + strings.Join(quoted(mine), ", ") + ")"
+	}
 	unknown := "list_contains([" + strings.Join(quoted(channels), ", ") + "], " + normalizeWord(raw) + ")"
 	if len(w.rawChannels) > 0 {
 		unknown = "NOT " + raw + " IN (" + strings.Join(quoted(w.rawChannels), ", ") + ") AND " + unknown
@@ -233,7 +255,7 @@ func (w *words) allChannels() []string {
 // or nil when there are too many to list.
 func (s *Service) places(ctx context.Context, p *plan) (*placeBook, error) {
 	pol := p.Policy
-	stamp, err := s.tableStamp(ctx, p.Table)
+	stamp, _, err := s.tableStamp(ctx, p.Table)
 	if err != nil {
 		return nil, err
 	}

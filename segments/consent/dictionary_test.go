@@ -50,6 +50,15 @@ func TestDictionaryIsAShortcut(t *testing.T) {
 	if fresh.words == stale.words || fresh.places == stale.places {
 		t.Error("the dictionaries were not read again after the tables changed")
 	}
+	if !stale.words.complete || !fresh.words.complete {
+		t.Error("a stored table's vocabulary, read under its current stamp, should be complete")
+	}
+	// A complete vocabulary filters the events on its spellings alone, and is
+	// never used once the table has changed (just checked). One the stamp cannot
+	// vouch for, as a view over files, must be right even when out of date.
+	unvouched := *stale.words
+	unvouched.complete = false
+	stale.words = &unvouched
 	run := func(p *plan, channels []string) []string {
 		q := p.statesSQL(statesSpec{channels: channels, now: now})
 		rows, err := s.ws.DB().Query(`SELECT concat_ws(' ', person, channel, jurisdiction, state, unrecognized, future_dated, age_unknown) FROM (` + q + `)`)
@@ -85,5 +94,30 @@ func TestDictionaryIsAShortcut(t *testing.T) {
 		if !strings.Contains(got, row+" ") {
 			t.Errorf("no row %q in:\n%s", row, got)
 		}
+	}
+}
+
+// A view's stamp has no size, so its files may change unseen: its vocabulary is
+// never complete, and the events on a spelling it has not seen still count.
+func TestViewVocabularyIsNeverComplete(t *testing.T) {
+	ctx := context.Background()
+	s, table := eventsWorkspace(t, "1,40,,DE,\n", []string{"1,email,opt_in,2026-10-01 00:00:00"})
+	if _, err := s.ws.DB().Exec(`CREATE VIEW events_view AS SELECT * FROM consent_events`); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.plan(ctx, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Events.Table = "events_view"
+	w, err := s.eventWords(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w == nil || w.complete {
+		t.Fatalf("a view's vocabulary: %+v, want one that is not complete", w)
+	}
+	if f := w.channelFilter("channel", []string{"email"}); !strings.Contains(f, "list_contains") {
+		t.Fatalf("the filter of an incomplete vocabulary does not look for unknown spellings: %s", f)
 	}
 }

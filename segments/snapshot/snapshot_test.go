@@ -230,6 +230,14 @@ func TestTextKeys(t *testing.T) {
 	if !slices.Equal(d.EnteredKeys, []string{"A1"}) || !slices.Equal(d.LeftKeys, []string{"C3", "D4"}) || d.Stayed != 1 {
 		t.Fatalf("%+v", d)
 	}
+	// A second snapshot records the moves between text keys.
+	second := take(t, s, "some")
+	if got := keysOf(t, ws, memberKeys(second, "text")); second.Size != 2 || !slices.Equal(got, []string{"A1", "B2"}) {
+		t.Fatalf("second snapshot: size %d, keys %v", second.Size, got)
+	}
+	if got := keysOf(t, ws, memberKeys(first, "text")); !slices.Equal(got, []string{"B2", "C3", "D4"}) {
+		t.Fatalf("the first snapshot's keys after the second: %v", got)
+	}
 }
 
 // Storage per million keys, measured on a file workspace as DuckDB's blocks in

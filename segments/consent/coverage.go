@@ -7,8 +7,6 @@ import (
 	"maps"
 	"slices"
 	"time"
-
-	"github.com/segscope/segscope/query"
 )
 
 // Coverage is who in a population may be contacted on each channel, and why the
@@ -110,26 +108,25 @@ func (s *Service) coverage(ctx context.Context, pop Population, asked []string) 
 		return nil, err
 	}
 	states := p.statesSQL(statesSpec{where: pop.Where, suppressed: pop.Suppressed, channels: channels, now: now, narrow: narrow, ads: ads})
-	return s.tally(ctx, s.ws.DB(), p, p.Config, pop, channels, now, "channel", "state", "("+states+")")
+	counted, err := groups(ctx, s.ws.DB(), "channel", "state", "("+states+")")
+	if err != nil {
+		return nil, err
+	}
+	return s.coverageOf(ctx, p, p.Config, pop, channels, now, counted)
 }
 
 // GateCoverage is the coverage of the gate's population on the gate's channel,
-// as Coverage would count it without the suppression lists, read from the states
-// GateOn kept on conn rather than worked out again: an export assesses its
-// segment's risk (which needs this coverage) as well as gating it. Call it
-// before GateOn's drop.
-func (s *Service) GateCoverage(ctx context.Context, conn *sql.Conn, g Gate) (*Coverage, error) {
-	if g.table == "" {
-		return nil, fmt.Errorf("consent coverage of %s: the gate kept no states", g.Population.Name())
-	}
-	state := "state"
-	if g.Population.Suppressed != "" {
-		state = "consent_state"
+// as Coverage would count it without the suppression lists, from the groups
+// the gate counted its members in rather than worked out again: an export
+// assesses its segment's risk (which needs this coverage) as well as gating it.
+func (s *Service) GateCoverage(ctx context.Context, g Gate) (*Coverage, error) {
+	if g.groups == nil {
+		return nil, fmt.Errorf("consent coverage of %s: the gate counted no groups", g.Population.Name())
 	}
 	pop := g.Population
 	pop.Suppressed = ""
 	// The gate has confirmed its channel: no plan is needed to check it.
-	cov, err := s.tally(ctx, conn, nil, g.Config, pop, []string{g.Channel}, g.AsOf, query.QuoteString(g.Channel), state, g.table)
+	cov, err := s.coverageOf(ctx, nil, g.Config, pop, []string{g.Channel}, g.AsOf, g.groups)
 	if err != nil {
 		return nil, fmt.Errorf("consent coverage of %s: %w", g.Population.Name(), err)
 	}
@@ -142,50 +139,70 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// tally counts the states in from (the states query, or a table holding its
-// rows) into a Coverage of pop on channels; channel and state are the
-// expressions over from that give each row's channel and state. With a plan, the
-// channels asked are checked against the consent data (and none means all);
-// without one they are taken as confirmed.
-func (s *Service) tally(ctx context.Context, q querier, p *plan, config Config, pop Population, channels []string, now time.Time, channel, state, from string) (*Coverage, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+channel+`, jurisdiction, `+state+`, count(*), count(*) FILTER (WHERE unrecognized),
+// group is the members of one channel, jurisdiction and state, as a states
+// query's rows are counted: how many, and how many of them have a status word
+// nobody recognised, an event dated in the future, and no known age. consent is
+// the state before the suppression lists (the state itself without them).
+type group struct {
+	channel                             string
+	jurisdiction                        Jurisdiction
+	state, consent                      State
+	n, unrecognized, future, ageUnknown int64
+}
+
+// groups counts the rows of from (the states query, or a table holding its
+// rows) by channel, jurisdiction and state; channel and consent are the
+// expressions over from that give each row's channel and its state before
+// suppression.
+func groups(ctx context.Context, q querier, channel, consent, from string) ([]group, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+channel+`, jurisdiction, state, `+consent+`, count(*), count(*) FILTER (WHERE unrecognized),
 		count(*) FILTER (WHERE future_dated), count(*) FILTER (WHERE age_unknown)
 		FROM `+from+` GROUP BY ALL`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	out := []group{} // not nil, even for nobody: the groups were counted
+	for rows.Next() {
+		var g group
+		if err := rows.Scan(&g.channel, &g.jurisdiction, &g.state, &g.consent, &g.n, &g.unrecognized, &g.future, &g.ageUnknown); err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// coverageOf is the Coverage of pop on channels from its groups, by their
+// state before suppression unless pop is asked with the suppression lists. With
+// a plan, the channels asked are checked against the consent data (and none
+// means all); without one they are taken as confirmed.
+func (s *Service) coverageOf(ctx context.Context, p *plan, config Config, pop Population, channels []string, now time.Time, counted []group) (*Coverage, error) {
 	byChannel := map[string]*ChannelCoverage{}
 	byJurisdiction := map[string]map[Jurisdiction]*Tally{}
 	ageUnknown := map[string]int64{} // the same on every channel: it is the members'
 	recorded := map[string]bool{}
-	for rows.Next() {
-		var channel string
-		var j Jurisdiction
-		var st State
-		var n, unrecognized, future, noAge int64
-		if err := rows.Scan(&channel, &j, &st, &n, &unrecognized, &future, &noAge); err != nil {
-			return nil, err
+	for _, g := range counted {
+		st := g.consent
+		if pop.Suppressed != "" {
+			st = g.state
 		}
-		cc := byChannel[channel]
+		cc := byChannel[g.channel]
 		if cc == nil {
-			cc = &ChannelCoverage{Channel: channel}
-			byChannel[channel], byJurisdiction[channel] = cc, map[Jurisdiction]*Tally{}
+			cc = &ChannelCoverage{Channel: g.channel}
+			byChannel[g.channel], byJurisdiction[g.channel] = cc, map[Jurisdiction]*Tally{}
 		}
-		cc.add(st, n)
-		cc.Unrecognized += unrecognized
-		cc.FutureDated += future
-		ageUnknown[channel] += noAge
-		t := byJurisdiction[channel][j]
+		cc.add(st, g.n)
+		cc.Unrecognized += g.unrecognized
+		cc.FutureDated += g.future
+		ageUnknown[g.channel] += g.ageUnknown
+		t := byJurisdiction[g.channel][g.jurisdiction]
 		if t == nil {
 			t = &Tally{}
-			byJurisdiction[channel][j] = t
+			byJurisdiction[g.channel][g.jurisdiction] = t
 		}
-		t.add(st, n)
-		recorded[channel] = recorded[channel] || unrecognized > 0 || slices.Contains(recordedStates, st)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		t.add(st, g.n)
+		recorded[g.channel] = recorded[g.channel] || g.unrecognized > 0 || slices.Contains(recordedStates, st)
 	}
 	if p != nil {
 		if err := s.confirmChannels(ctx, p, channels, recorded); err != nil {
@@ -196,6 +213,7 @@ func (s *Service) tally(ctx context.Context, q querier, p *plan, config Config, 
 		// Every channel was asked for: those the members have, or, for nobody, all.
 		channels = slices.Sorted(maps.Keys(byChannel))
 		if len(channels) == 0 {
+			var err error
 			if channels, err = s.knownChannels(ctx, p); err != nil {
 				return nil, err
 			}

@@ -43,6 +43,8 @@ type Gate struct {
 	// applied beyond the channel's consent (see ads.go); nil for none.
 	AdsRules []string `json:"ads_rules,omitempty"`
 	table    string
+	// groups are the members counted by jurisdiction and state (see GateCoverage).
+	groups []group
 }
 
 // Gate works out who in a population may be contacted on a channel.
@@ -126,28 +128,24 @@ func (s *Service) gate(ctx context.Context, conn *sql.Conn, pop Population, chan
 			}
 		}()
 	}
-	rows, err := q.QueryContext(ctx, `SELECT state, count(*), count(*) FILTER (WHERE unrecognized) FROM `+counted+` GROUP BY state`)
-	if err != nil {
+	// Counted by jurisdiction too, and by the state before suppression, so that
+	// GateCoverage needs no second pass.
+	consentState := "state"
+	if pop.Suppressed != "" {
+		consentState = "consent_state"
+	}
+	if g.groups, err = groups(ctx, q, query.QuoteString(g.Channel), consentState, counted); err != nil {
 		return Gate{}, err
 	}
-	defer rows.Close()
 	recorded := false
-	for rows.Next() {
-		var st State
-		var n, unrecognized int64
-		if err := rows.Scan(&st, &n, &unrecognized); err != nil {
-			return Gate{}, err
-		}
-		g.Members += n
-		if st == Granted {
-			g.Included = n
+	for _, gr := range g.groups {
+		g.Members += gr.n
+		if gr.state == Granted {
+			g.Included += gr.n
 		} else {
-			g.Excluded[st] = n
+			g.Excluded[gr.state] += gr.n
 		}
-		recorded = recorded || unrecognized > 0 || slices.Contains(recordedStates, st)
-	}
-	if err := rows.Err(); err != nil {
-		return Gate{}, err
+		recorded = recorded || gr.unrecognized > 0 || slices.Contains(recordedStates, gr.state)
 	}
 	if err := s.confirmChannels(ctx, p, channels, map[string]bool{g.Channel: recorded}); err != nil {
 		return Gate{}, err

@@ -251,13 +251,11 @@ func (e *Exporter) previewOn(ctx context.Context, req Request, conn *sql.Conn, d
 	}
 	p.gate, p.Channel, p.Members, p.Included, p.Excluded, p.where = &g, g.Channel, g.Members, g.Included, g.Excluded, g.Where
 	p.granted, p.kept = g.Granted, g.Kept
-	// The risk's consent coverage is counted from the states the gate kept,
-	// when it did: one pass over the consent data for both.
-	var counted *consent.Coverage
-	if conn != nil {
-		if counted, err = e.consent.GateCoverage(ctx, conn, g); err != nil {
-			return nil, err
-		}
+	// The risk's consent coverage is counted from the groups the gate counted:
+	// one pass over the consent data for both.
+	counted, err := e.consent.GateCoverage(ctx, g)
+	if err != nil {
+		return nil, err
 	}
 	if err := e.assess(ctx, p, counted); err != nil {
 		return nil, err

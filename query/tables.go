@@ -105,11 +105,25 @@ func (w *Workspace) TableNames(ctx context.Context) ([]string, error) {
 	return names, nil
 }
 
-// tableInfos reads one table's description (or every table's, for name ""),
-// counting rows only of the tables it returns. The catalog says which tables
-// there are (made by segscope or not) and segscope's metadata adds key and
-// source; the two are matched here rather than joined in SQL, which costs more.
+// tableInfos reads one table's description (or every table's, for name ""):
+// from the listing kept in the workspace while the file is as it was then
+// (listing.go), otherwise from the catalog.
 func (w *Workspace) tableInfos(ctx context.Context, name string) ([]TableInfo, error) {
+	if tables, ok := w.keptTables(name); ok {
+		if err := w.attachedInfo(ctx, tables, true); err != nil {
+			return nil, err
+		}
+		return tables, nil
+	}
+	return w.catalogTables(ctx, name, true)
+}
+
+// catalogTables reads the tables' descriptions from the catalog, counting rows
+// only of the tables it returns, and with check looks whether attached tables'
+// files are as they were attached. The catalog says which tables there are
+// (made by segscope or not) and segscope's metadata adds key and source; the
+// two are matched here rather than joined in SQL, which costs more.
+func (w *Workspace) catalogTables(ctx context.Context, name string, check bool) ([]TableInfo, error) {
 	q, args := tableCatalogQuery, []any{}
 	if name != "" {
 		q += ` AND table_name = ?`
@@ -143,15 +157,19 @@ func (w *Workspace) tableInfos(ctx context.Context, name string) ([]TableInfo, e
 	if err := w.countRows(ctx, tables); err != nil {
 		return nil, err
 	}
-	if err := w.attachedInfo(ctx, tables); err != nil {
+	if err := w.attachedInfo(ctx, tables, check); err != nil {
 		return nil, err
 	}
 	return tables, nil
 }
 
 // attachedInfo gives the attached tables their recorded row counts, which a
-// listing must not pay a scan of every file for, and checks their files.
-func (w *Workspace) attachedInfo(ctx context.Context, tables []TableInfo) error {
+// listing must not pay a scan of every file for, and with check checks their
+// files. It reads nothing when none of tables is attached.
+func (w *Workspace) attachedInfo(ctx context.Context, tables []TableInfo, check bool) error {
+	if !slices.ContainsFunc(tables, func(t TableInfo) bool { return t.Attached }) {
+		return nil
+	}
 	att, err := w.attachments(ctx)
 	if err != nil {
 		return err
@@ -165,6 +183,9 @@ func (w *Workspace) attachedInfo(ctx context.Context, tables []TableInfo) error 
 		t.Rows = 0
 		for _, f := range files {
 			t.Rows += f.rows
+		}
+		if !check {
+			continue
 		}
 		if err := w.checkAttached(ctx, t.Name); err != nil {
 			t.Problem = err.Error()

@@ -61,6 +61,12 @@ type Workspace struct {
 	// scratchMu guards attaching the scratch database on first use.
 	scratchMu    sync.Mutex
 	scratchReady bool
+	// file is the DuckDB file ("" in memory), dsn what DuckDB was opened
+	// with, and listing the table listing kept in the workspace when it is
+	// the file's (listing.go).
+	file    string
+	dsn     string
+	listing atomic.Pointer[keptListing]
 }
 
 // DefaultPath is segscope/workspace.duckdb in the user's data directory: on
@@ -148,6 +154,10 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Workspace, e
 			dsn, created = sealed.Plain(), sealed.Empty()
 		}
 	}
+	file := dsn
+	// Read before DuckDB opens the file: opening replays (and may checkpoint)
+	// a write-ahead log left by another program.
+	state := readFileState(file)
 	config := append(resourceSettings(dsn, opts), settings...)
 	dsn, inConfig := withSettings(dsn, config)
 	connector, err := duckdb.NewConnector(dsn, nil)
@@ -158,7 +168,7 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Workspace, e
 		return nil, openError(path, err)
 	}
 	db := sql.OpenDB(connector)
-	w := &Workspace{db: db, path: path, created: created, session: sealed}
+	w := &Workspace{db: db, path: path, created: created, session: sealed, file: file, dsn: dsn}
 	fail := func(err error) (*Workspace, error) {
 		db.Close()
 		if sealed != nil {
@@ -178,8 +188,10 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Workspace, e
 			return fail(fmt.Errorf("configure workspace %s: %w", path, err))
 		}
 	}
-	if err := w.migrate(ctx); err != nil {
-		return fail(err)
+	if !w.openFromListing(ctx, state) {
+		if err := w.migrate(ctx); err != nil {
+			return fail(err)
+		}
 	}
 	return w, nil
 }
@@ -214,7 +226,7 @@ func currentActor() string {
 // schemaVersion is the version of the metadata schema ("segscope") this build
 // reads and writes. A change to the schema raises it and adds its step to
 // migrations, so that every older workspace is brought up to date on open.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // migrations[v] takes the metadata schema from version v to v+1. Version 0 is a
 // workspace from before versions were recorded (with any of the tables older
@@ -247,11 +259,17 @@ var migrations = [schemaVersion][]string{
 		`CREATE TABLE IF NOT EXISTS segscope.attached_files (
 			import_id BIGINT, path VARCHAR, size BIGINT, mtime TIMESTAMP, sha256 VARCHAR, rows BIGINT)`,
 	},
+	{
+		// The table listing as segscope last closed the workspace, one row
+		// (listing.go); made on the first close after this step.
+		`CREATE TABLE IF NOT EXISTS segscope.listing (
+			iteration UBIGINT, schema_version INTEGER, export_temps BIGINT, tables VARCHAR, kept_at TIMESTAMP)`,
+	},
 }
 
 // metadataTables are the tables the migrations make: the check on open names
 // them all, so that one dropped outside segscope is made again as it always was.
-var metadataTables = []string{"imports", "tables", "segments", "segment_versions", "audit", "export_temps", "schema_version", "attached_files"}
+var metadataTables = []string{"imports", "tables", "segments", "segment_versions", "audit", "export_temps", "schema_version", "attached_files", "listing"}
 
 // schemaCheck reads the schema version in one statement that binds every
 // metadata table (and reads none of them but two): it fails if one is missing.
@@ -375,7 +393,11 @@ func (w *Workspace) DB() *sql.DB { return w.db }
 // sealed again (if it changed) and its plaintext copy removed.
 func (w *Workspace) Close() error {
 	w.orderings.stop()
+	kept := w.keepListing()
 	err := w.db.Close()
+	if err == nil {
+		err = w.confirmListing(kept)
+	}
 	if w.session == nil {
 		return err
 	}

@@ -1,0 +1,206 @@
+package query
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// The listing kept in the workspace. Listing the tables from DuckDB's catalog
+// costs more than opening the file (the first look at a new instance's
+// catalog makes its default views, about 1 ms, and counting every table is
+// another statement), so the listing a workspace had when segscope last closed
+// it is kept in segscope.listing, one row, and read with the schema version at
+// open. It is used only while it is certainly exact: it records the checkpoint
+// iteration the file has once that close is done, and DuckDB raises the
+// iteration in the file's header at every checkpoint that changes anything,
+// while a change not yet checkpointed sits in the write-ahead log. So the
+// listing is current when, before DuckDB opens the file, there is no log and
+// the header's iteration is the recorded one, and it stays current in this
+// process while that is still so: a change by anyone (this process, another
+// program with duckdb-go or the CLI, an older segscope) moves one or the other.
+// Otherwise the catalog is read, as it always was, and the listing is made
+// again when the workspace is closed.
+
+// fileState is what the listing's validity is checked against: the checkpoint
+// iteration in a DuckDB file's header, and whether no write-ahead log holds
+// changes beyond it. ok is false when the file cannot be read as a DuckDB
+// file; the catalog is read then.
+type fileState struct {
+	iteration uint64
+	ok        bool
+}
+
+// DuckDB's file starts with a 4 KiB main header (a checksum, then the magic
+// "DUCK"), followed by two 4 KiB database headers written in turn, each a
+// checksum and then the iteration; the higher iteration is the current one.
+const (
+	headerBlock    = 4096
+	headerChecksum = 8
+)
+
+// readFileState reads the header of the DuckDB file at path and looks for its log.
+func readFileState(path string) fileState {
+	if path == "" || path == Memory {
+		return fileState{}
+	}
+	if info, err := os.Stat(path + ".wal"); err == nil && info.Size() > 0 || err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fileState{}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fileState{}
+	}
+	defer f.Close()
+	var buf [3 * headerBlock]byte
+	if _, err := io.ReadFull(f, buf[:]); err != nil || string(buf[headerChecksum:headerChecksum+4]) != "DUCK" {
+		return fileState{}
+	}
+	a := binary.LittleEndian.Uint64(buf[headerBlock+headerChecksum:])
+	b := binary.LittleEndian.Uint64(buf[2*headerBlock+headerChecksum:])
+	return fileState{iteration: max(a, b), ok: true}
+}
+
+// listingQuery reads the kept listing with what open needs besides: the
+// schema version and whether exports left temporary files on record, as they
+// were when the listing was kept.
+const listingQuery = `SELECT iteration, schema_version, export_temps, tables FROM segscope.listing`
+
+// openFromListing is open's check when the file is as segscope last closed it
+// (at: its state before DuckDB opened it): one read of the kept listing, which
+// also tells the schema version, instead of a read that binds every metadata
+// table. It reports false, having changed nothing, when the listing is missing
+// or not the file's.
+func (w *Workspace) openFromListing(ctx context.Context, at fileState) bool {
+	if !at.ok {
+		return false
+	}
+	var iteration uint64
+	var version, temps int
+	var tables string
+	if err := w.db.QueryRowContext(ctx, listingQuery).Scan(&iteration, &version, &temps, &tables); err != nil {
+		return false
+	}
+	if iteration != at.iteration || version < schemaVersion {
+		return false
+	}
+	var list []TableInfo
+	if err := json.Unmarshal([]byte(tables), &list); err != nil {
+		return false
+	}
+	w.exportTemps = temps > 0
+	w.listing.Store(&keptListing{at: at, tables: list})
+	return true
+}
+
+// keptListing is the listing read at open and the file state it belongs to.
+type keptListing struct {
+	at     fileState
+	tables []TableInfo
+}
+
+// keptTables is the kept listing narrowed to name ("" for every table), or
+// false when there is none or the file has changed since open.
+func (w *Workspace) keptTables(name string) ([]TableInfo, bool) {
+	kept := w.listing.Load()
+	if kept == nil {
+		return nil, false
+	}
+	if readFileState(w.file) != kept.at {
+		w.listing.Store(nil)
+		return nil, false
+	}
+	var out []TableInfo
+	for _, t := range kept.tables {
+		if name == "" || t.Name == name {
+			out = append(out, t)
+		}
+	}
+	return out, true
+}
+
+// keepListing writes the listing for the next open when this session changed
+// the file (or found no listing it could use), just before Close closes the
+// database: the metadata schema is checked, the tables listed from the
+// catalog, the changes checkpointed, and the listing recorded with the
+// iteration the checkpoint DuckDB makes on closing will give the file. It
+// returns that iteration, or 0 when nothing was recorded. Any failure leaves
+// the listing unusable, never wrong: then the next open reads the catalog.
+func (w *Workspace) keepListing() uint64 {
+	if w.file == "" {
+		return 0
+	}
+	if kept := w.listing.Load(); kept != nil && readFileState(w.file) == kept.at {
+		return 0 // unchanged since an open that found the listing current
+	}
+	ctx := context.Background()
+	forget := func() uint64 {
+		w.db.ExecContext(ctx, `DELETE FROM segscope.listing`)
+		return 0
+	}
+	var version, temps int
+	if err := w.db.QueryRowContext(ctx, schemaCheck).Scan(&version, &temps); err != nil || version < schemaVersion {
+		return forget() // a metadata table is missing: the next open repairs it
+	}
+	tables, err := w.catalogTables(ctx, "", false)
+	if err != nil {
+		return forget()
+	}
+	text, err := json.Marshal(tables)
+	if err != nil {
+		return forget()
+	}
+	if _, err := w.db.ExecContext(ctx, `CHECKPOINT`); err != nil {
+		return forget()
+	}
+	st := readFileState(w.file)
+	if !st.ok {
+		return forget()
+	}
+	next := st.iteration + 1
+	err = w.WriteTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM segscope.listing`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO segscope.listing VALUES (?, ?, ?, ?, now())`, next, version, temps, string(text))
+		return err
+	})
+	if err != nil {
+		return forget()
+	}
+	return next
+}
+
+// confirmListing runs after the database is closed: if the close did not
+// checkpoint to the iteration the listing was recorded for (another handle in
+// this process keeps DuckDB's instance open, or the checkpoint failed), the
+// listing is removed, so that it cannot be taken for current after a later
+// change that happens to reach that iteration.
+func (w *Workspace) confirmListing(expect uint64) error {
+	if expect == 0 {
+		return nil
+	}
+	if st := readFileState(w.file); st.ok && st.iteration == expect {
+		return nil
+	}
+	connector, err := duckdb.NewConnector(w.dsn, nil)
+	if err != nil {
+		return fmt.Errorf("forget the kept table listing: %w", err)
+	}
+	db := sql.OpenDB(connector)
+	_, err = db.Exec(`DELETE FROM segscope.listing`)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("forget the kept table listing: %w", err)
+	}
+	return nil
+}

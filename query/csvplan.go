@@ -7,7 +7,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -156,9 +155,9 @@ func (p *csvPlan) parseHead(lines []string) [][]string {
 }
 
 var (
-	dataEmail  = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$`)
-	dataDate   = regexp.MustCompile(`^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$`)
-	dataNumber = regexp.MustCompile(`^[-+]?\d*\.\d+$`)
+	dataEmail  = lazyRegexp(`^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$`)
+	dataDate   = lazyRegexp(`^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$`)
+	dataNumber = lazyRegexp(`^[-+]?\d*\.\d+$`)
 )
 
 // headerLooksLikeData says why a header line is really the first customer row:
@@ -167,11 +166,11 @@ func headerLooksLikeData(names []string) string {
 	for _, n := range names {
 		n = strings.TrimSpace(n)
 		switch {
-		case dataEmail.MatchString(n):
+		case dataEmail().MatchString(n):
 			return fmt.Sprintf("%q is an email address", n)
-		case dataDate.MatchString(n):
+		case dataDate().MatchString(n):
 			return fmt.Sprintf("%q is a date", n)
-		case dataNumber.MatchString(n):
+		case dataNumber().MatchString(n):
 			return fmt.Sprintf("%q is a number", n)
 		}
 	}
@@ -235,7 +234,7 @@ func readableDateFormat(f string) string {
 }
 
 // wholeNumber is an integer, possibly written as a decimal with zero fraction (12923.0).
-var wholeNumber = regexp.MustCompile(`^[-+]?\d+(\.0*)?$`)
+var wholeNumber = lazyRegexp(`^[-+]?\d+(\.0*)?$`)
 
 // forceExactTypes reads identifiers and long whole numbers as text, which refine
 // then turns into exact integers: the sniffer would read 12923.0 or
@@ -252,7 +251,7 @@ func (p *csvPlan) forceExactTypes(records [][]string) {
 		for _, rec := range records[min(1, len(records)):] {
 			if i < len(rec) {
 				v := strings.TrimSpace(rec[i])
-				if wholeNumber.MatchString(v) && len(strings.TrimLeft(strings.SplitN(v, ".", 2)[0], "+-0")) > 15 {
+				if wholeNumber().MatchString(v) && len(strings.TrimLeft(strings.SplitN(v, ".", 2)[0], "+-0")) > 15 {
 					p.types[c.Name] = "VARCHAR"
 					break
 				}

@@ -2,7 +2,6 @@ package query
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -18,12 +17,12 @@ func QuoteString(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
-var tableNamePattern = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+var tableNamePattern = lazyRegexp(`^[a-z_][a-z0-9_]{0,62}$`)
 
 // ValidTableName reports whether name may name an imported table. Table names
 // are plain lowercase identifiers so that they read well in rules, the CLI and SQL.
 func ValidTableName(name string) error {
-	if !tableNamePattern.MatchString(name) {
+	if !tableNamePattern().MatchString(name) {
 		return fmt.Errorf("%q is not a valid table name: use lowercase letters, digits and _ (not starting with a digit)", name)
 	}
 	return nil

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -301,21 +300,21 @@ func headerDelimiter(head []byte) (string, bool) {
 }
 
 var (
-	errorKind  = regexp.MustCompile(`^[A-Za-z ]+ Error: `)
-	sqlEcho    = regexp.MustCompile(`(?s)\s*:?\s*LINE \d+:.*$`)
-	badJSON    = regexp.MustCompile(`^Malformed JSON in file "[^"]*", at byte (\d+) in (?:record/value|line) (\d+): (.*?)\.?$`)
-	csvLineErr = regexp.MustCompile(`^CSV Error on Line: (\d+)`)
+	errorKind  = lazyRegexp(`^[A-Za-z ]+ Error: `)
+	sqlEcho    = lazyRegexp(`(?s)\s*:?\s*LINE \d+:.*$`)
+	badJSON    = lazyRegexp(`^Malformed JSON in file "[^"]*", at byte (\d+) in (?:record/value|line) (\d+): (.*?)\.?$`)
+	csvLineErr = lazyRegexp(`^CSV Error on Line: (\d+)`)
 )
 
 // fileError puts a reader's error in plain words: without DuckDB's error class,
 // the statement it echoes, or the temporary path the reader saw.
 func fileError(err error) error {
 	msg := readError(err).Error()
-	msg = sqlEcho.ReplaceAllString(errorKind.ReplaceAllString(msg, ""), "")
-	if m := badJSON.FindStringSubmatch(msg); m != nil {
+	msg = sqlEcho().ReplaceAllString(errorKind().ReplaceAllString(msg, ""), "")
+	if m := badJSON().FindStringSubmatch(msg); m != nil {
 		return fmt.Errorf("the JSON is malformed at byte %s of record %s (%s): check that the file is complete and valid JSON", m[1], m[2], m[3])
 	}
-	if m := csvLineErr.FindStringSubmatch(msg); m != nil {
+	if m := csvLineErr().FindStringSubmatch(msg); m != nil {
 		return fmt.Errorf("line %s can't be read: %s", m[1], strings.TrimSpace(strings.TrimPrefix(msg[len(m[0]):], ":")))
 	}
 	return fmt.Errorf("%s", msg)

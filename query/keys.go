@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -82,7 +81,7 @@ func keyTypeProblem(duckType string) string {
 
 // looksLikeID is what a value of a content-detected key looks like: one token of
 // letters, digits and separators with at least one digit (not a word or a name).
-var looksLikeID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_\-.:]{0,63}$`)
+var looksLikeID = lazyRegexp(`^[A-Za-z0-9][A-Za-z0-9_\-.:]{0,63}$`)
 
 type keyColumnStats struct {
 	rows, nonNull, distinct int64
@@ -260,7 +259,7 @@ func sampleKeyValues(ctx context.Context, q querier, table string, verdicts []ke
 			// numbers (age in a short file) is a coincidence, not a key.
 			ok := len(samples[i]) > 0 && verdicts[j].col.Type == "VARCHAR"
 			for _, s := range samples[i] {
-				ok = ok && looksLikeID.MatchString(s) && strings.ContainsAny(s, "0123456789")
+				ok = ok && looksLikeID().MatchString(s) && strings.ContainsAny(s, "0123456789")
 			}
 			verdicts[j].contentOK = ok
 		}

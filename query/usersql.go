@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -288,7 +287,7 @@ func checkReadOnly(ctx context.Context, conn *sql.Conn, text string) error {
 	refs.walk(node, nil)
 	for _, fn := range refs.functions {
 		if !allowedTableFunctions[strings.ToLower(fn)] {
-			if !plainName.MatchString(fn) {
+			if !plainName().MatchString(fn) {
 				return refuse("that table function is not available in the console")
 			}
 			return refuse("the table function %s() is not available in the console", fn)
@@ -314,10 +313,10 @@ func checkReadOnly(ctx context.Context, conn *sql.Conn, text string) error {
 
 // plainName is a name that can be echoed back. Anything else, even a.b, may be
 // a file's name, which a refusal never repeats.
-var plainName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
+var plainName = lazyRegexp(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
 
 func nameForMessage(name string) string {
-	if plainName.MatchString(name) {
+	if plainName().MatchString(name) {
 		return strconv.Quote(name)
 	}
 	return "that name"
@@ -645,11 +644,11 @@ func userError(ctx context.Context, err error) error {
 		strings.Contains(strings.ToLower(msg), "file") {
 		return refuse("%v; the console cannot read or write files", ErrReadOnly)
 	}
-	msg = quotedValue.ReplaceAllString(msg, "'…'")
+	msg = quotedValue().ReplaceAllString(msg, "'…'")
 	if de != nil && de.Type == duckdb.ErrorTypeOutOfMemory {
 		msg += " (raise --memory-limit or SEGSCOPE_MEMORY_LIMIT to give queries more)"
 	}
 	return fmt.Errorf("query: %s", msg)
 }
 
-var quotedValue = regexp.MustCompile(`'(?:[^']|'')*'`)
+var quotedValue = lazyRegexp(`'(?:[^']|'')*'`)

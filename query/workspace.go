@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -196,14 +195,14 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Workspace, e
 	return w, nil
 }
 
-var lockHolder = regexp.MustCompile(`\(PID (\d+)\)`)
+var lockHolder = lazyRegexp(`\(PID (\d+)\)`)
 
 func openError(path string, err error) error {
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "Could not set lock"), strings.Contains(msg, "Conflicting lock"):
 		holder := ""
-		if m := lockHolder.FindStringSubmatch(msg); m != nil {
+		if m := lockHolder().FindStringSubmatch(msg); m != nil {
 			holder = " (PID " + m[1] + ")"
 		}
 		return fmt.Errorf("open workspace %s: %w%s; close the other segscope, or pass --workspace to use another file", path, ErrWorkspaceLocked, holder)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/segscope/segscope/query"
@@ -58,12 +59,14 @@ type Store struct{ ws *query.Workspace }
 // NewStore returns the segment store of a workspace.
 func NewStore(ws *query.Workspace) *Store { return &Store{ws: ws} }
 
-var namePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+// Compiled on first use: a bounded repeat compiles to a long program, which
+// every command would otherwise pay for at start.
+var namePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`) })
 
 // ValidName checks a segment name: a lowercase identifier, so it reads the same in
 // rules (segment('churn_risk')), file names and the CLI.
 func ValidName(name string) error {
-	if !namePattern.MatchString(name) {
+	if !namePattern().MatchString(name) {
 		return fmt.Errorf("%q is not a valid segment name: use lowercase letters, digits and _, starting with a letter (at most 63)", name)
 	}
 	return nil

@@ -23,6 +23,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -59,11 +60,13 @@ const (
 	DoNotContact = "do-not-contact"
 )
 
-var listPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+// Compiled on first use: a bounded repeat compiles to a long program, which
+// every command would otherwise pay for at start.
+var listPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`) })
 
 // ValidList checks a list's name.
 func ValidList(name string) error {
-	if !listPattern.MatchString(name) {
+	if !listPattern().MatchString(name) {
 		return fmt.Errorf("%q is not a valid list name: use lowercase letters, digits, - and _ (for example %s or %s)", name, Erasure, DoNotContact)
 	}
 	return nil

@@ -59,13 +59,32 @@ func readFileState(path string) fileState {
 		return fileState{}
 	}
 	defer f.Close()
+	iteration, err := headerIteration(f)
+	return fileState{iteration: iteration, ok: err == nil}
+}
+
+// headerIteration reads the checkpoint iteration from a DuckDB file's headers.
+func headerIteration(r io.Reader) (uint64, error) {
 	var buf [3 * headerBlock]byte
-	if _, err := io.ReadFull(f, buf[:]); err != nil || string(buf[headerChecksum:headerChecksum+4]) != "DUCK" {
-		return fileState{}
+	if _, err := io.ReadFull(r, buf[:]); err != nil {
+		return 0, err
+	}
+	if string(buf[headerChecksum:headerChecksum+4]) != "DUCK" {
+		return 0, errors.New("not a DuckDB file")
 	}
 	a := binary.LittleEndian.Uint64(buf[headerBlock+headerChecksum:])
 	b := binary.LittleEndian.Uint64(buf[2*headerBlock+headerChecksum:])
-	return fileState{iteration: max(a, b), ok: true}
+	return max(a, b), nil
+}
+
+// currentIteration is the file's checkpoint iteration, whatever its log holds.
+func currentIteration(path string) (uint64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	return headerIteration(f)
 }
 
 // listingQuery reads the kept listing with what open needs besides: the
@@ -129,8 +148,8 @@ func (w *Workspace) keptTables(name string) ([]TableInfo, bool) {
 // keepListing writes the listing for the next open when this session changed
 // the file (or found no listing it could use), just before Close closes the
 // database: the metadata schema is checked, the tables listed from the
-// catalog, the changes checkpointed, and the listing recorded with the
-// iteration the checkpoint DuckDB makes on closing will give the file. It
+// catalog, and the listing recorded with the iteration the checkpoint DuckDB
+// makes on closing will give the file. It
 // returns that iteration, or 0 when nothing was recorded. Any failure leaves
 // the listing unusable, never wrong: then the next open reads the catalog.
 func (w *Workspace) keepListing() uint64 {
@@ -157,14 +176,15 @@ func (w *Workspace) keepListing() uint64 {
 	if err != nil {
 		return forget()
 	}
-	if _, err := w.db.ExecContext(ctx, `CHECKPOINT`); err != nil {
+	// The log is checkpointed once after the listing's own commit, on closing
+	// (or at the commit itself, when that fills the log): one past the
+	// iteration the file has now. Should another checkpoint come between,
+	// confirmListing finds the file at another iteration.
+	next, err := currentIteration(w.file)
+	if err != nil {
 		return forget()
 	}
-	st := readFileState(w.file)
-	if !st.ok {
-		return forget()
-	}
-	next := st.iteration + 1
+	next++
 	err = w.WriteTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM segscope.listing`); err != nil {
 			return err

@@ -38,9 +38,9 @@ func BenchmarkSnapshotVsRaw(b *testing.B) {
 		}
 	}
 	define()
-	// The fixture's import is still in DuckDB's write-ahead log; without this,
-	// whichever snapshot's commit crosses the log's size limit pays for writing
-	// it to the file (3 s at a million rows).
+	// DuckDB has not yet checkpointed the fixture's import (in memory too, it
+	// compacts what was written then); without this, whichever snapshot's commit
+	// crosses the checkpoint threshold pays for it (3 s at a million rows).
 	if _, err := ws.DB().Exec(`CHECKPOINT`); err != nil {
 		b.Fatal(err)
 	}

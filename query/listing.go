@@ -17,8 +17,9 @@ import (
 // costs more than opening the file (the first look at a new instance's
 // catalog makes its default views, about 1 ms, and counting every table is
 // another statement), so the listing a workspace had when segscope last closed
-// it is kept in segscope.listing, one row, and read with the schema version at
-// open. It is used only while it is certainly exact: it records the checkpoint
+// it is kept in the workspace as the text of the macro segscope.listing() (a
+// constant costs less to read than a row of a table, whose storage DuckDB
+// loads on first use) and read with the schema version at open. It is used only while it is certainly exact: it records the checkpoint
 // iteration the file has once that close is done, and DuckDB raises the
 // iteration in the file's header at every checkpoint that changes anything,
 // while a change not yet checkpointed sits in the write-ahead log. So the
@@ -87,10 +88,18 @@ func currentIteration(path string) (uint64, error) {
 	return headerIteration(f)
 }
 
-// listingQuery reads the kept listing with what open needs besides: the
-// schema version and whether exports left temporary files on record, as they
-// were when the listing was kept.
-const listingQuery = `SELECT iteration, schema_version, export_temps, tables FROM segscope.listing`
+// listingText is what segscope.listing() holds, as JSON: the listing with what open
+// needs besides, the schema version and whether exports left temporary files
+// on record, as they were when the listing was kept.
+type listingText struct {
+	Iteration     uint64      `json:"iteration"`
+	SchemaVersion int         `json:"schema_version"`
+	ExportTemps   int         `json:"export_temps"`
+	Tables        []TableInfo `json:"tables"`
+}
+
+// forgetListing is what the listing is when there is none to use.
+const forgetListing = `CREATE OR REPLACE MACRO segscope.listing() AS ''`
 
 // openFromListing is open's check when the file is as segscope last closed it
 // (at: its state before DuckDB opened it): one read of the kept listing, which
@@ -101,21 +110,16 @@ func (w *Workspace) openFromListing(ctx context.Context, at fileState) bool {
 	if !at.ok {
 		return false
 	}
-	var iteration uint64
-	var version, temps int
-	var tables string
-	if err := w.db.QueryRowContext(ctx, listingQuery).Scan(&iteration, &version, &temps, &tables); err != nil {
+	var text string
+	if err := w.db.QueryRowContext(ctx, `SELECT segscope.listing()`).Scan(&text); err != nil {
 		return false
 	}
-	if iteration != at.iteration || version < schemaVersion {
+	var k listingText
+	if err := json.Unmarshal([]byte(text), &k); err != nil || k.Iteration != at.iteration || k.SchemaVersion < schemaVersion {
 		return false
 	}
-	var list []TableInfo
-	if err := json.Unmarshal([]byte(tables), &list); err != nil {
-		return false
-	}
-	w.exportTemps = temps > 0
-	w.listing.Store(&keptListing{at: at, tables: list})
+	w.exportTemps = k.ExportTemps > 0
+	w.listing.Store(&keptListing{at: at, tables: k.Tables})
 	return true
 }
 
@@ -161,7 +165,7 @@ func (w *Workspace) keepListing() uint64 {
 	}
 	ctx := context.Background()
 	forget := func() uint64 {
-		w.db.ExecContext(ctx, `DELETE FROM segscope.listing`)
+		w.db.ExecContext(ctx, forgetListing)
 		return 0
 	}
 	var version, temps int
@@ -172,30 +176,25 @@ func (w *Workspace) keepListing() uint64 {
 	if err != nil {
 		return forget()
 	}
-	text, err := json.Marshal(tables)
-	if err != nil {
-		return forget()
-	}
+	k := listingText{SchemaVersion: version, ExportTemps: temps, Tables: tables}
 	// The log is checkpointed once after the listing's own commit, on closing
 	// (or at the commit itself, when that fills the log): one past the
 	// iteration the file has now. Should another checkpoint come between,
 	// confirmListing finds the file at another iteration.
-	next, err := currentIteration(w.file)
+	now, err := currentIteration(w.file)
 	if err != nil {
 		return forget()
 	}
-	next++
-	err = w.WriteTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM segscope.listing`); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO segscope.listing VALUES (?, ?, ?, ?, now())`, next, version, temps, string(text))
-		return err
-	})
+	k.Iteration = now + 1
+	text, err := json.Marshal(k)
 	if err != nil {
 		return forget()
 	}
-	return next
+	// A macro's body is SQL, so the text goes in as a quoted literal.
+	if _, err := w.db.ExecContext(ctx, `CREATE OR REPLACE MACRO segscope.listing() AS `+QuoteString(string(text))); err != nil {
+		return forget()
+	}
+	return k.Iteration
 }
 
 // confirmListing runs after the database is closed: if the close did not
@@ -215,7 +214,7 @@ func (w *Workspace) confirmListing(expect uint64) error {
 		return fmt.Errorf("forget the kept table listing: %w", err)
 	}
 	db := sql.OpenDB(connector)
-	_, err = db.Exec(`DELETE FROM segscope.listing`)
+	_, err = db.Exec(forgetListing)
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}

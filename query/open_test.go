@@ -43,7 +43,7 @@ func segscopeTables(t *testing.T, w *Workspace) string {
 	return names
 }
 
-const allMetadataTables = "attached_files,audit,export_temps,imports,listing,schema_version,segment_versions,segments,tables"
+const allMetadataTables = "attached_files,audit,export_temps,imports,schema_version,segment_versions,segments,tables"
 
 func TestOpenMigratesOlderWorkspaces(t *testing.T) {
 	ctx := context.Background()

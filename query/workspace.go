@@ -259,16 +259,15 @@ var migrations = [schemaVersion][]string{
 			import_id BIGINT, path VARCHAR, size BIGINT, mtime TIMESTAMP, sha256 VARCHAR, rows BIGINT)`,
 	},
 	{
-		// The table listing as segscope last closed the workspace, one row
-		// (listing.go); made on the first close after this step.
-		`CREATE TABLE IF NOT EXISTS segscope.listing (
-			iteration UBIGINT, schema_version INTEGER, export_temps BIGINT, tables VARCHAR, kept_at TIMESTAMP)`,
+		// The table listing as segscope last closed the workspace
+		// (listing.go): none yet, until the first close after this step.
+		`CREATE MACRO IF NOT EXISTS segscope.listing() AS ''`,
 	},
 }
 
 // metadataTables are the tables the migrations make: the check on open names
 // them all, so that one dropped outside segscope is made again as it always was.
-var metadataTables = []string{"imports", "tables", "segments", "segment_versions", "audit", "export_temps", "schema_version", "attached_files", "listing"}
+var metadataTables = []string{"imports", "tables", "segments", "segment_versions", "audit", "export_temps", "schema_version", "attached_files"}
 
 // schemaCheck reads the schema version in one statement that binds every
 // metadata table (and reads none of them but two): it fails if one is missing.

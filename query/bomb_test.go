@@ -1,9 +1,11 @@
 package query_test
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -129,4 +131,33 @@ func tableNames(t *testing.T, ws *query.Workspace) string {
 		names[i] = tb.Name
 	}
 	return strings.Join(names, ",")
+}
+
+// TestGzipBombIsValid: the bomb the tests here import is one: its joined
+// blocks inflate to what querytest.GzipBomb says, with a checksum and length
+// the gzip reader accepts, so a refused or cancelled import is refusing a real
+// bomb and not a broken file.
+func TestGzipBombIsValid(t *testing.T) {
+	const inflated = 64 << 20
+	path := querytest.GzipBomb(t, "bomb.csv.gz", inflated)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	info, _ := f.Stat()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := io.Copy(io.Discard, zr)
+	if err != nil {
+		t.Fatalf("reading the bomb: %v", err)
+	}
+	if n < inflated || n > inflated+1<<20 {
+		t.Errorf("inflates to %d bytes, want about %d", n, inflated)
+	}
+	if ratio := n / info.Size(); ratio < 100 {
+		t.Errorf("%d bytes inflate only %d-fold", info.Size(), ratio)
+	}
 }

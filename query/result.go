@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/query/pii"
 )
 
@@ -78,17 +78,6 @@ func FormatValue(v any) string {
 	return fmt.Sprint(v)
 }
 
-// FormatCount renders a count with thousands separators: 12,345.
-func FormatCount(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	digits := strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	b.WriteString(s[:len(s)-len(digits)])
-	for i, r := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// FormatCount renders a count with thousands separators: 12,345. It is
+// counts.Format, kept under this name for the engine's many callers.
+func FormatCount(n int64) string { return counts.Format(n) }

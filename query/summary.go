@@ -2,6 +2,8 @@ package query
 
 import (
 	"fmt"
+
+	"github.com/segscope/segscope/query/counts"
 )
 
 // ImportChange is one thing an import did to make a file into a table that the
@@ -15,13 +17,8 @@ type ImportChange struct {
 	Message string `json:"message"`
 }
 
-// CountOf writes a count with its noun: "1 row", "7,043 rows".
-func CountOf(n int64, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return FormatCount(n) + " " + many
-}
+// CountOf writes a count with its noun: "1 row", "7,043 rows"; it is counts.Of.
+func CountOf(n int64, one, many string) string { return counts.Of(n, one, many) }
 
 // Summary says what the import did, a line each, in plain words for people: the
 // size, the key and why, then every change, note and rejected row.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/segscope/segscope/query/counts"
 )
 
 // Limits on what a rule may contain. Each keeps a rule cheap to check and
@@ -50,18 +52,7 @@ func CheckLength(n int) error {
 	if n <= MaxRuleChars {
 		return nil
 	}
-	return fmt.Errorf("a rule can be at most %s characters; this one is %s", thousands(MaxRuleChars), thousands(n))
-}
-
-// thousands writes n with comma separators, as segscope writes counts for
-// people (query.FormatCount, which this package cannot import: rule stands
-// alone, without DuckDB).
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	return fmt.Errorf("a rule can be at most %s characters; this one is %s", counts.Format(MaxRuleChars), counts.Format(int64(n)))
 }
 
 // runeOffset is the byte offset of the n-th character of s (len(s) if s is shorter).

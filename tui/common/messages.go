@@ -1,10 +1,8 @@
 package common
 
 import (
-	"charm.land/bubbles/v2/key"
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/tui/dialog"
 )
 
 // Scope is the rows the analyst is looking at: the table open on the Data
@@ -40,15 +38,7 @@ type NoticeMsg struct {
 	Err  error
 }
 
-// Command is an action offered in the command palette. Run is called from
-// Update, like a key handler.
-type Command struct {
-	Title string
-	// Key is the binding that does the same thing; its help label is shown
-	// beside the title, so a key is named once, in the screen's KeyMap.
-	Key key.Binding
-	Run func() tea.Cmd
-}
-
-// KeyLabel is the label of the command's key, "" for none.
-func (c Command) KeyLabel() string { return c.Key.Help().Key }
+// Command is an action offered in the command palette; the type lives with
+// the palette (dialog.Command) so that dialogs don't depend on the console's
+// workspace and segment store.
+type Command = dialog.Command

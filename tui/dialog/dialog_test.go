@@ -9,7 +9,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/styles"
 )
 
@@ -30,13 +29,13 @@ func press(s string) tea.KeyPressMsg {
 // Update, closes itself, and labels each entry with its binding's help key.
 func TestPaletteRunsTheChosenCommandAndCloses(t *testing.T) {
 	var ran []string
-	cmd := func(title, k string) common.Command {
-		return common.Command{Title: title, Key: key.NewBinding(key.WithKeys(k), key.WithHelp(k+"/f5", "")),
+	cmd := func(title, k string) Command {
+		return Command{Title: title, Key: key.NewBinding(key.WithKeys(k), key.WithHelp(k+"/f5", "")),
 			Run: func() tea.Cmd { ran = append(ran, title); return nil }}
 	}
 	var s Stack
 	s.SetSize(100, 30)
-	s.Open(NewPalette(styles.New(styles.NoColor), []common.Command{cmd("Filter rows", "/"), cmd("Sort by current column", "s")}))
+	s.Open(NewPalette(styles.New(styles.NoColor), []Command{cmd("Filter rows", "/"), cmd("Sort by current column", "s")}))
 	if !s.CapturesText() || !s.has(PaletteID) {
 		t.Fatal("the palette is not open, or does not take typing")
 	}

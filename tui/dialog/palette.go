@@ -9,10 +9,22 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/segscope/segscope/tui/common"
 	"github.com/segscope/segscope/tui/draw"
 	"github.com/segscope/segscope/tui/styles"
 )
+
+// Command is an action offered in the command palette. Run is called from
+// Update, like a key handler.
+type Command struct {
+	Title string
+	// Key is the binding that does the same thing; its help label is shown
+	// beside the title, so a key is named once, in the screen's KeyMap.
+	Key key.Binding
+	Run func() tea.Cmd
+}
+
+// KeyLabel is the label of the command's key, "" for none.
+func (c Command) KeyLabel() string { return c.Key.Help().Key }
 
 // PaletteID names the command palette on the stack.
 const PaletteID = "palette"
@@ -22,14 +34,14 @@ const PaletteID = "palette"
 type Palette struct {
 	styles  *styles.Styles
 	input   textinput.Model
-	all     []common.Command
+	all     []Command
 	matches []match
 	cursor  int
 	w, h    int
 }
 
 type match struct {
-	cmd   common.Command
+	cmd   Command
 	score int
 	hits  []int // rune positions of the title that matched
 }
@@ -44,7 +56,7 @@ var paletteKeys = struct{ up, down, run, close key.Binding }{
 }
 
 // NewPalette offers cmds, in their order until a query ranks them.
-func NewPalette(st *styles.Styles, cmds []common.Command) *Palette {
+func NewPalette(st *styles.Styles, cmds []Command) *Palette {
 	p := &Palette{all: cmds}
 	p.input = textinput.New()
 	p.input.Prompt = ": "

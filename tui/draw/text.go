@@ -8,7 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/counts"
 )
 
 // Ellipsis marks text cut to fit.
@@ -97,7 +97,7 @@ func SideBySide(blocks ...string) string {
 }
 
 // Count formats n with thousands separators: 12,345.
-func Count(n int64) string { return query.FormatCount(n) }
+func Count(n int64) string { return counts.Format(n) }
 
 // Plural picks the singular or plural noun for n.
 func Plural(n int64, one, many string) string {

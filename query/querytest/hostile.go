@@ -111,8 +111,11 @@ func (s Secrets) Untouched(tb testing.TB) {
 // merely borrows a file's name, a string that merely looks like a statement);
 // every other one must be refused.
 type HostileSQL struct {
-	SQL  string
-	Runs bool
+	SQL string
+	// Class is the kind of attack, as the suite groups them ("Writes and DDL",
+	// "Replacement scans", ...; "Harmless" for the ones that run).
+	Class string
+	Runs  bool
 }
 
 // Check asserts what every path running user SQL owes a hostile statement:
@@ -142,139 +145,153 @@ func (s Secrets) Check(tb testing.TB, h HostileSQL, output string, err error) {
 func HostileStatements(s Secrets) []HostileSQL {
 	abs := func(name string) string { return filepath.Join(s.Dir, name) }
 	q := query.QuoteString
-	refused := []string{
-		// Writes and DDL.
-		`drop table subscribers`,
-		`delete from subscribers`,
-		`update subscribers set plan = 'x'`,
-		`insert into subscribers select * from subscribers limit 1`,
-		`truncate subscribers`,
-		`alter table subscribers rename to gone`,
-		`create table stolen as select * from 'secret.csv'`,
-		`create view v as select * from read_csv('secret.csv')`,
-		`create macro m() as table from 'secret.csv'`,
-		`create or replace table subscribers as select 1`,
-		`create temp table t as select * from 'secret.csv'`,
-		`create secret s (type s3, key_id 'x', secret 'y')`,
-		`begin transaction`,
-		`checkpoint`,
-		`vacuum subscribers`,
-		`select 1; drop table subscribers`,
-		`select 1; select * from 'secret.csv'`,
-		// COPY, EXPORT, IMPORT.
-		`copy subscribers to 'stolen.csv'`,
-		`copy (select * from subscribers) to ` + q(abs("stolen.parquet")) + ` (format parquet)`,
-		`copy subscribers from 'secret.csv'`,
-		`export database 'exported'`,
-		`import database '.'`,
-		// ATTACH, DETACH, USE.
-		`attach 'secret.duckdb' as stolen`,
-		`attach ` + q(abs("secret.duckdb")) + ` as stolen (read_only)`,
-		`attach ':memory:' as scratch`,
-		`detach segscope_scratch`,
-		`use system`,
-		// Extensions.
-		`install httpfs`,
-		`load httpfs`,
-		`load 'secret.duckdb'`,
-		`force install json`,
-		// PRAGMA, SET, RESET, CALL.
-		`pragma enable_profiling = 'json'`,
-		`pragma profiling_output = 'profile.json'`,
-		`pragma database_list`,
-		`set enable_external_access = true`,
-		`set disabled_filesystems = ''`,
-		`set lock_configuration = false`,
-		`reset lock_configuration`,
-		`set file_search_path = ` + q(s.Dir),
-		`set log_query_path = 'queries.log'`,
-		`set memory_limit = '100GB'`,
-		`call pragma_version()`,
-		`call read_csv('secret.csv')`,
-		`explain select * from 'secret.csv'`,
-		`explain analyze select * from read_text('secret.txt')`,
-		// Table functions that reach files or run SQL text.
-		`select * from read_csv('secret.csv')`,
-		`select * from read_csv_auto(` + q(abs("secret.csv")) + `)`,
-		`select * from read_json('secret.json')`,
-		`select * from read_json_auto('secret.json')`,
-		`select * from read_ndjson_objects('secret.json')`,
-		`select * from read_parquet('secret.parquet')`,
-		`select * from parquet_scan('secret.parquet')`,
-		`select * from parquet_metadata('secret.parquet')`,
-		`select * from parquet_schema('secret.parquet')`,
-		`select * from read_text('secret.txt')`,
-		`select * from read_blob('secret.txt')`,
-		`select * from glob('**/*')`,
-		`select * from glob(` + q(s.Dir+"/**/*.json") + `)`,
-		`select * from sniff_csv('secret.csv')`,
-		`select * from query('select * from ''secret.csv''')`,
-		`select * from query_table('secret.csv')`,
-		`select * from duckdb_settings()`,
-		`select * from duckdb_secrets()`,
-		`select * from duckdb_databases()`,
-		// Replacement scans: a string or unknown name in FROM.
-		`select * from 'secret.csv'`,
-		`select * from "secret.csv"`,
-		`select * from ` + q(abs("secret.parquet")),
-		`select * from 'secret.json'`,
-		`select * from 'secret.csv.gz'`,
-		`select * from 'secret.tsv'`,
-		`select * from '*.csv'`,
-		`select * from ` + q(s.Dir+"/**/*.json"),
-		`select * from 'file://` + abs("secret.csv") + `'`,
-		`select * from E'secret.csv'`,
-		`select * from $$secret.csv$$`,
-		`select * from 'subscribers'`,
-		`from 'secret.csv'`,
-		`from 'secret.csv' select secret`,
-		`summarize 'secret.csv'`,
-		`describe 'secret.csv'`,
-		`show 'secret.csv'`,
-		`select * from main."secret.csv"`,
-		`select * from system.main."secret.csv"`,
-		`select * from secret.csv`,
-		`select * from segscope_scratch.main.anything`,
-		`pivot 'secret.csv' on secret`,
-		// CTE and alias tricks.
-		`with "secret.csv" as (select * from 'secret.csv') select count(*) from "secret.csv"`,
-		`with "secret.parquet" as (select * from 'secret.parquet') select * from "secret.parquet"`,
-		`with "secret.json" as (select * from 'secret.json') select * from "secret.json"`,
-		`with "` + s.Dir + `/**/*.json" as (select * from '` + s.Dir + `/**/*.json') select * from "` + s.Dir + `/**/*.json"`,
-		`with "secret.csv" as (select * from "secret.csv") select * from "secret.csv"`,
-		`with a as (select * from b), b as (select * from 'secret.csv') select * from a`,
-		`with a as (select * from "secret.csv"), "secret.csv" as (select 1) select * from a`,
-		`with x as (with "secret.csv" as (select 1) select 1) select * from x, "secret.csv"`,
-		`select * from (with "secret.csv" as (select 1 as one) select * from "secret.csv"), "secret.csv"`,
-		`with recursive "secret.csv" as (select * from "secret.csv" union all select 1) select * from "secret.csv" limit 1`,
-		`with recursive t as (select * from 'secret.csv' union all select * from t) select * from t limit 1`,
-		`with x as materialized (select * from read_csv('secret.csv')) select count(*) from x`,
-		`with "subscribers" as (select * from 'subscribers') select * from "subscribers"`,
-		`select * from subscribers as "secret.csv", "secret.csv"`,
-		// Nested subqueries.
-		`select * from subscribers where subscriber_id in (select id from 'secret.csv')`,
-		`select (select secret from 'secret.csv')`,
-		`select exists (from 'secret.json')`,
-		`select * from subscribers, lateral (select * from read_csv('secret.csv'))`,
-		`select email from subscribers union all select secret from 'secret.csv'`,
-		`select * from (select * from (select * from (from 'secret.parquet')))`,
-		`select list_transform([1], x -> (select secret from 'secret.csv'))`,
-		`select * from subscribers positional join 'secret.csv'`,
-		`select * from range(3) where (select count(*) from glob('*')) > 0`,
-		// Comments.
-		`select * from /* a comment */ 'secret.csv'`,
-		`select 1 /* ; */ ; drop table subscribers`,
-		"-- just a comment\ndrop table subscribers",
-		`/* select */ copy subscribers to 'stolen.csv'`,
-		// Unicode look-alikes.
-		`with "ſecret.csv" as (select 1) select * from "secret.csv"`,           // long s
-		`with "SECRET.CSV" as (select 1) select * from "secret.ᴄsv"`,           // small capital C
-		"with \"secret\u200b.csv\" as (select 1) select * from \"secret.csv\"", // zero-width space
-		`with "secrеt.csv" as (select 1) select * from "secret.csv"`,           // Cyrillic е
-		"select * from read\u200b_csv('secret.csv')",
-		`select * from rеad_csv('secret.csv')`, // Cyrillic е
-		`select 1； drop table subscribers`,     // full-width semicolon
-		`ＤＲＯＰ table subscribers`,
+	classes := []struct {
+		name    string
+		refused []string
+	}{
+		{"Writes and DDL", []string{
+			`drop table subscribers`,
+			`delete from subscribers`,
+			`update subscribers set plan = 'x'`,
+			`insert into subscribers select * from subscribers limit 1`,
+			`truncate subscribers`,
+			`alter table subscribers rename to gone`,
+			`create table stolen as select * from 'secret.csv'`,
+			`create view v as select * from read_csv('secret.csv')`,
+			`create macro m() as table from 'secret.csv'`,
+			`create or replace table subscribers as select 1`,
+			`create temp table t as select * from 'secret.csv'`,
+			`create secret s (type s3, key_id 'x', secret 'y')`,
+			`begin transaction`,
+			`checkpoint`,
+			`vacuum subscribers`,
+			`select 1; drop table subscribers`,
+			`select 1; select * from 'secret.csv'`,
+		}},
+		{"COPY, EXPORT, IMPORT", []string{
+			`copy subscribers to 'stolen.csv'`,
+			`copy (select * from subscribers) to ` + q(abs("stolen.parquet")) + ` (format parquet)`,
+			`copy subscribers from 'secret.csv'`,
+			`export database 'exported'`,
+			`import database '.'`,
+		}},
+		{"ATTACH, DETACH, USE", []string{
+			`attach 'secret.duckdb' as stolen`,
+			`attach ` + q(abs("secret.duckdb")) + ` as stolen (read_only)`,
+			`attach ':memory:' as scratch`,
+			`detach segscope_scratch`,
+			`use system`,
+		}},
+		{"Extensions", []string{
+			`install httpfs`,
+			`load httpfs`,
+			`load 'secret.duckdb'`,
+			`force install json`,
+		}},
+		{"PRAGMA, SET, RESET, CALL", []string{
+			`pragma enable_profiling = 'json'`,
+			`pragma profiling_output = 'profile.json'`,
+			`pragma database_list`,
+			`set enable_external_access = true`,
+			`set disabled_filesystems = ''`,
+			`set lock_configuration = false`,
+			`reset lock_configuration`,
+			`set file_search_path = ` + q(s.Dir),
+			`set log_query_path = 'queries.log'`,
+			`set memory_limit = '100GB'`,
+			`call pragma_version()`,
+			`call read_csv('secret.csv')`,
+			`explain select * from 'secret.csv'`,
+			`explain analyze select * from read_text('secret.txt')`,
+		}},
+		{"Table functions that reach files or run SQL text", []string{
+			`select * from read_csv('secret.csv')`,
+			`select * from read_csv_auto(` + q(abs("secret.csv")) + `)`,
+			`select * from read_json('secret.json')`,
+			`select * from read_json_auto('secret.json')`,
+			`select * from read_ndjson_objects('secret.json')`,
+			`select * from read_parquet('secret.parquet')`,
+			`select * from parquet_scan('secret.parquet')`,
+			`select * from parquet_metadata('secret.parquet')`,
+			`select * from parquet_schema('secret.parquet')`,
+			`select * from read_text('secret.txt')`,
+			`select * from read_blob('secret.txt')`,
+			`select * from glob('**/*')`,
+			`select * from glob(` + q(s.Dir+"/**/*.json") + `)`,
+			`select * from sniff_csv('secret.csv')`,
+			`select * from query('select * from ''secret.csv''')`,
+			`select * from query_table('secret.csv')`,
+			`select * from duckdb_settings()`,
+			`select * from duckdb_secrets()`,
+			`select * from duckdb_databases()`,
+		}},
+		{"Replacement scans: a string or unknown name in FROM", []string{
+			`select * from 'secret.csv'`,
+			`select * from "secret.csv"`,
+			`select * from ` + q(abs("secret.parquet")),
+			`select * from 'secret.json'`,
+			`select * from 'secret.csv.gz'`,
+			`select * from 'secret.tsv'`,
+			`select * from '*.csv'`,
+			`select * from ` + q(s.Dir+"/**/*.json"),
+			`select * from 'file://` + abs("secret.csv") + `'`,
+			`select * from E'secret.csv'`,
+			`select * from $$secret.csv$$`,
+			`select * from 'subscribers'`,
+			`from 'secret.csv'`,
+			`from 'secret.csv' select secret`,
+			`summarize 'secret.csv'`,
+			`describe 'secret.csv'`,
+			`show 'secret.csv'`,
+			`select * from main."secret.csv"`,
+			`select * from system.main."secret.csv"`,
+			`select * from secret.csv`,
+			`select * from segscope_scratch.main.anything`,
+			`pivot 'secret.csv' on secret`,
+		}},
+		{"CTE and alias tricks", []string{
+			`with "secret.csv" as (select * from 'secret.csv') select count(*) from "secret.csv"`,
+			`with "secret.parquet" as (select * from 'secret.parquet') select * from "secret.parquet"`,
+			`with "secret.json" as (select * from 'secret.json') select * from "secret.json"`,
+			`with "` + s.Dir + `/**/*.json" as (select * from '` + s.Dir + `/**/*.json') select * from "` + s.Dir + `/**/*.json"`,
+			`with "secret.csv" as (select * from "secret.csv") select * from "secret.csv"`,
+			`with a as (select * from b), b as (select * from 'secret.csv') select * from a`,
+			`with a as (select * from "secret.csv"), "secret.csv" as (select 1) select * from a`,
+			`with x as (with "secret.csv" as (select 1) select 1) select * from x, "secret.csv"`,
+			`select * from (with "secret.csv" as (select 1 as one) select * from "secret.csv"), "secret.csv"`,
+			`with recursive "secret.csv" as (select * from "secret.csv" union all select 1) select * from "secret.csv" limit 1`,
+			`with recursive t as (select * from 'secret.csv' union all select * from t) select * from t limit 1`,
+			`with x as materialized (select * from read_csv('secret.csv')) select count(*) from x`,
+			`with "subscribers" as (select * from 'subscribers') select * from "subscribers"`,
+			`select * from subscribers as "secret.csv", "secret.csv"`,
+		}},
+		{"Nested subqueries", []string{
+			`select * from subscribers where subscriber_id in (select id from 'secret.csv')`,
+			`select (select secret from 'secret.csv')`,
+			`select exists (from 'secret.json')`,
+			`select * from subscribers, lateral (select * from read_csv('secret.csv'))`,
+			`select email from subscribers union all select secret from 'secret.csv'`,
+			`select * from (select * from (select * from (from 'secret.parquet')))`,
+			`select list_transform([1], x -> (select secret from 'secret.csv'))`,
+			`select * from subscribers positional join 'secret.csv'`,
+			`select * from range(3) where (select count(*) from glob('*')) > 0`,
+		}},
+		{"Comments", []string{
+			`select * from /* a comment */ 'secret.csv'`,
+			`select 1 /* ; */ ; drop table subscribers`,
+			"-- just a comment\ndrop table subscribers",
+			`/* select */ copy subscribers to 'stolen.csv'`,
+		}},
+		{"Unicode look-alikes", []string{
+			`with "ſecret.csv" as (select 1) select * from "secret.csv"`,           // long s
+			`with "SECRET.CSV" as (select 1) select * from "secret.ᴄsv"`,           // small capital C
+			"with \"secret\u200b.csv\" as (select 1) select * from \"secret.csv\"", // zero-width space
+			`with "secrеt.csv" as (select 1) select * from "secret.csv"`,           // Cyrillic е
+			"select * from read\u200b_csv('secret.csv')",
+			`select * from rеad_csv('secret.csv')`, // Cyrillic е
+			`select 1； drop table subscribers`,     // full-width semicolon
+			`ＤＲＯＰ table subscribers`,
+		}},
 	}
 	runs := []string{
 		`select count(*) from subscribers`,
@@ -291,13 +308,31 @@ func HostileStatements(s Secrets) []HostileSQL {
 		`describe subscribers`,
 	}
 	var all []HostileSQL
-	for _, sql := range refused {
-		all = append(all, HostileSQL{SQL: sql})
+	for _, c := range classes {
+		for _, sql := range c.refused {
+			all = append(all, HostileSQL{SQL: sql, Class: c.name})
+		}
 	}
 	for _, sql := range runs {
-		all = append(all, HostileSQL{SQL: sql, Runs: true})
+		all = append(all, HostileSQL{SQL: sql, Class: "Harmless", Runs: true})
 	}
 	return all
+}
+
+// HostileSample is the suite's first statement of each attack class, the
+// plainest of its kind, and the first harmless one. The engine (query) runs
+// every statement of HostileStatements; the CLI and the SQL screen hand user
+// SQL to the same locked entry point, so through them the sample shows that
+// the routing reaches that engine (refusals come back, secrets stay untouched,
+// errors don't echo them) without running the whole suite a third time.
+func HostileSample(s Secrets) []HostileSQL {
+	var sample []HostileSQL
+	for _, h := range HostileStatements(s) {
+		if len(sample) == 0 || sample[len(sample)-1].Class != h.Class {
+			sample = append(sample, h)
+		}
+	}
+	return sample
 }
 
 // SampleFile is a workspace file at path holding the sample tables named (all

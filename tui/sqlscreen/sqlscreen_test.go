@@ -49,14 +49,16 @@ func rendered(res *query.Result) string {
 	return b.String()
 }
 
-// The adversarial suite through the SQL screen: what it received and what it
-// shows carry no planted secret, and every statement is refused or harmless.
+// The adversarial suite's sample (a statement of each attack class; query's
+// tests run all of them) through the SQL screen: what it received and what it
+// shows carry no planted secret, and every statement is refused or harmless,
+// so the screen reaches the locked engine.
 func TestHostileSQLOnTheSQLScreen(t *testing.T) {
 	m := newScreen(t)
 	secrets := querytest.PlantSecrets(t)
-	statements := querytest.HostileStatements(secrets)
-	if len(statements) < 80 {
-		t.Fatalf("the suite has %d statements, want at least 80", len(statements))
+	statements := querytest.HostileSample(secrets)
+	if len(statements) < 10 {
+		t.Fatalf("the sample has %d statements, want one of each of at least 10 classes", len(statements))
 	}
 	for _, h := range statements {
 		msg := runSQL(m, h.SQL)

@@ -38,23 +38,51 @@ func benchWorkspace(b *testing.B) string {
 	return ws
 }
 
+// tablesCommand runs `segscope tables` in-process, as main runs it.
+func tablesCommand(b *testing.B, ws string) {
+	var out, errOut bytes.Buffer
+	a := newApp(&out, &errOut)
+	root := a.root()
+	root.SetArgs([]string{"--workspace", ws, "--no-color", "tables"})
+	if err := root.ExecuteContext(context.Background()); err != nil {
+		b.Fatalf("tables: %v\n%s", err, errOut.String())
+	}
+	if err := a.close(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// rawOpen is the twin: duckdb-go opens the file, runs SELECT 1 and closes it.
+func rawOpen(b *testing.B, ws string) {
+	db, err := sql.Open("duckdb", ws)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Exec(`SELECT 1`); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
+
 // BenchmarkTablesCommand is `segscope tables` run in-process, as main runs it.
 func BenchmarkTablesCommand(b *testing.B) {
 	ws := benchWorkspace(b)
-	var out, errOut bytes.Buffer
 	b.ResetTimer()
 	for b.Loop() {
-		out.Reset()
-		a := newApp(&out, &errOut)
-		root := a.root()
-		root.SetArgs([]string{"--workspace", ws, "--no-color", "tables"})
-		if err := root.ExecuteContext(context.Background()); err != nil {
-			b.Fatalf("tables: %v\n%s", err, errOut.String())
-		}
-		if err := a.close(); err != nil {
-			b.Fatal(err)
-		}
+		tablesCommand(b, ws)
 	}
+}
+
+// BenchmarkTablesByTurns runs `segscope tables` and the raw twin by turns on
+// the same workspace, so that both see the same load on a shared machine; its
+// ratio is the one the fast open is held to (1.2).
+func BenchmarkTablesByTurns(b *testing.B) {
+	ws := benchWorkspace(b)
+	querytest.ByTurns(b,
+		querytest.Side{Name: "segscope", Run: func() { tablesCommand(b, ws) }},
+		querytest.Side{Name: "raw", Run: func() { rawOpen(b, ws) }})
 }
 
 // BenchmarkWorkspaceOpen is what every command pays before its own work: the
@@ -114,16 +142,7 @@ func BenchmarkRawOpen(b *testing.B) {
 	ws := benchWorkspace(b)
 	b.ResetTimer()
 	for b.Loop() {
-		db, err := sql.Open("duckdb", ws)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := db.Exec(`SELECT 1`); err != nil {
-			b.Fatal(err)
-		}
-		if err := db.Close(); err != nil {
-			b.Fatal(err)
-		}
+		rawOpen(b, ws)
 	}
 }
 

@@ -16,10 +16,11 @@ import (
 // The listing kept in the workspace. Listing the tables from DuckDB's catalog
 // costs more than opening the file (the first look at a new instance's
 // catalog makes its default views, about 1 ms, and counting every table is
-// another statement), so the listing a workspace had when segscope last closed
-// it is kept in the workspace as the text of the macro segscope.listing() (a
-// constant costs less to read than a row of a table, whose storage DuckDB
-// loads on first use) and read with the schema version at open. It is used only while it is certainly exact: it records the checkpoint
+// another statement), so the listing a workspace had when segscope last
+// closed it is kept in the workspace as the text of the macro
+// segscope.listing() (a constant costs less to read than a row of a table,
+// whose storage DuckDB loads on first use) and read with the schema version at
+// open. It is used only while it is certainly exact: it records the checkpoint
 // iteration the file has once that close is done, and DuckDB raises the
 // iteration in the file's header at every checkpoint that changes anything,
 // while a change not yet checkpointed sits in the write-ahead log. So the
@@ -49,7 +50,7 @@ const (
 
 // readFileState reads the header of the DuckDB file at path and looks for its log.
 func readFileState(path string) fileState {
-	if path == "" || path == Memory {
+	if path == "" {
 		return fileState{}
 	}
 	if info, err := os.Stat(path + ".wal"); err == nil && info.Size() > 0 || err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -88,9 +89,9 @@ func currentIteration(path string) (uint64, error) {
 	return headerIteration(f)
 }
 
-// listingText is what segscope.listing() holds, as JSON: the listing with what open
-// needs besides, the schema version and whether exports left temporary files
-// on record, as they were when the listing was kept.
+// listingText is what segscope.listing() holds, as JSON: the listing with
+// what open needs besides, the schema version and whether exports left
+// temporary files on record, as they were when the listing was kept.
 type listingText struct {
 	Iteration     uint64      `json:"iteration"`
 	SchemaVersion int         `json:"schema_version"`
@@ -153,9 +154,9 @@ func (w *Workspace) keptTables(name string) ([]TableInfo, bool) {
 // the file (or found no listing it could use), just before Close closes the
 // database: the metadata schema is checked, the tables listed from the
 // catalog, and the listing recorded with the iteration the checkpoint DuckDB
-// makes on closing will give the file. It
-// returns that iteration, or 0 when nothing was recorded. Any failure leaves
-// the listing unusable, never wrong: then the next open reads the catalog.
+// makes on closing will give the file. It returns that iteration, or 0 when
+// nothing was recorded. Any failure leaves the listing unusable, never wrong:
+// then the next open reads the catalog.
 func (w *Workspace) keepListing() uint64 {
 	if w.file == "" {
 		return 0

@@ -18,6 +18,7 @@ import (
 // read, a consent-gated Parquet export, each against hand-written DuckDB on
 // the same files; then a changed part stops the table.
 func TestAttachedSampleEndToEnd(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	ws := filepath.Join(dir, "w.duckdb")

@@ -23,6 +23,7 @@ func mustFail(t *testing.T, ws, want string, args ...string) {
 // snapshots, exports narrowed to an arm, a step and the new members, and the
 // segment's diff and trend.
 func TestCampaignCLI(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	dir := t.TempDir()
 	mustRun(t, ws, "segment", "define", "lapsing", "--table", "subscribers", "--rule", "days_since_login > 20", "--reason", "test", "--description", "d")

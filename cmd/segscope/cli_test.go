@@ -45,6 +45,7 @@ func mustRun(t testing.TB, workspace string, args ...string) string {
 }
 
 func TestSampleImportTables(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	dir := filepath.Dir(ws)
 	data := filepath.Join(dir, "s")
@@ -87,6 +88,7 @@ func TestSampleImportTables(t *testing.T) {
 }
 
 func TestQueryRefusesWrites(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	_, _, err := run(t, ws, "query", "drop table subscribers")
 	if err == nil || !strings.Contains(err.Error(), "read-only") {
@@ -98,6 +100,7 @@ func TestQueryRefusesWrites(t *testing.T) {
 }
 
 func TestImportFailureExitsNonZero(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	dir := filepath.Dir(ws)
 	before := mustRun(t, ws, "tables", "--format", "csv")
@@ -117,6 +120,7 @@ func TestImportFailureExitsNonZero(t *testing.T) {
 }
 
 func TestSegmentLifecycleAndAudit(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	rule := "days_since_login > 30 and watch_hours_30d < watch_hours_prev_30d / 2"
 	mustRun(t, ws, "segment", "define", "churn_risk", "--table", "subscribers", "--rule", rule, "--reason", "first cut")

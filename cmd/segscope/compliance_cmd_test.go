@@ -12,6 +12,7 @@ import (
 // entries go in; suppress list shows counts, never an address; and the
 // suppressed person is left out of the export, counted as suppressed.
 func TestSuppressThroughTheCLI(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	dir := filepath.Dir(ws)
 	people := filepath.Join(dir, "people.csv")
@@ -80,6 +81,7 @@ func TestSuppressThroughTheCLI(t *testing.T) {
 // A gated segment needs --acknowledge with a reason; an empty one is refused
 // before anything is done. The acknowledgement is in the audit log.
 func TestAcknowledgeThroughTheCLI(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	dir := filepath.Dir(ws)
 	mustRun(t, ws, "segment", "define", "handful", "--table", "subscribers", "--rule", "subscriber_id <= 5",
@@ -125,6 +127,7 @@ func TestAcknowledgeThroughTheCLI(t *testing.T) {
 // segment members --channel lists whom the export's gate lets through: the
 // suppressed are not among them.
 func TestMembersLeaveOutSuppressed(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	mustRun(t, ws, "segment", "define", "first_fifty", "--table", "subscribers", "--rule", "subscriber_id <= 50")
 	first := func() string {

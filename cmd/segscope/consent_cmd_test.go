@@ -11,6 +11,7 @@ import (
 // whose key is named subscriber_id (like the sample's consent events) has no
 // consent until its own setup is saved; the sample's consent keeps working.
 func TestConsentIsPerTable(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	dir := filepath.Dir(ws)
 	csv := filepath.Join(dir, "customers.csv")
@@ -70,6 +71,7 @@ func TestConsentIsPerTable(t *testing.T) {
 // unknown and those with events dated in the future, and --unknown-age changes how
 // an unknown age is treated, as an audited policy change.
 func TestConsentEdgeCasesCLI(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	dir := filepath.Dir(ws)
 	people := filepath.Join(dir, "people.csv")

@@ -14,6 +14,7 @@ import (
 // what segment count does; --dialect writes the engine's SQL; an unknown
 // dialect or selection is refused.
 func TestSegmentSQLDialects(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	count := func(name string) int64 {
 		out := strings.TrimSpace(mustRun(t, ws, "segment", "count", name, "--format", "csv"))
@@ -62,6 +63,7 @@ func TestSegmentSQLDialects(t *testing.T) {
 // another workspace with the same tables, where each counts the same; --dbt
 // writes a model per segment.
 func TestExportImportDefsCLI(t *testing.T) {
+	t.Parallel()
 	from, to := seededWorkspace(t), seededWorkspace(t)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "segments.json")

@@ -19,6 +19,7 @@ func csvValue(t *testing.T, ws, q string) string {
 }
 
 func TestEventsSetupThroughTheCLI(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ws := filepath.Join(dir, "w.duckdb")
 	orders := filepath.Join(dir, "orders.csv")
@@ -123,6 +124,7 @@ func TestEventsSetupThroughTheCLI(t *testing.T) {
 // Bad setups fail with the reason, exit non-zero, and leave the workspace's
 // tables, registry and audit log as they were.
 func TestEventsSetupRefusalsThroughTheCLI(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ws := filepath.Join(dir, "w.duckdb")
 	orders := filepath.Join(dir, "orders.csv")
@@ -175,6 +177,7 @@ func thousandsOf(t *testing.T, s string) string {
 // compile; segment list still lists every segment, says which are broken and
 // why, and fails so that a script notices.
 func TestSegmentListWithASegmentBrokenByEventsRemove(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ws := filepath.Join(dir, "w.duckdb")
 	orders := filepath.Join(dir, "orders.csv")

@@ -18,6 +18,7 @@ import (
 // previews rules with segments.PreviewRule), in segment count, and as the
 // SQL segment sql prints, run by DuckDB itself on the workspace file.
 func TestEventRuleCountsAgreeEverywhere(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ws := filepath.Join(dir, "w.duckdb")
 	orders := filepath.Join(dir, "orders.csv")

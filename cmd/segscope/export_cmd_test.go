@@ -13,6 +13,7 @@ import (
 // The file's format and the report's are two flags: --format json no longer
 // turns a .csv export into JSON.
 func TestExportFileFormatIsNotReportFormat(t *testing.T) {
+	t.Parallel()
 	ws := machineWorkspace(t)
 	dir := t.TempDir()
 	size, err := strconv.Atoi(strings.TrimSpace(mustRun(t, ws, "segment", "count", "churn_risk")))

@@ -15,6 +15,7 @@ import (
 // TestExportFormulaCells: a CSV export quotes a cell a spreadsheet would run and
 // says so; --raw writes it as it is and says that instead.
 func TestExportFormulaCells(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ws := filepath.Join(dir, "w.duckdb")
 	src := filepath.Join(dir, "hostile.csv")
@@ -50,6 +51,7 @@ func TestExportFormulaCells(t *testing.T) {
 // TestOpenSweepsKilledExports: any command that opens the workspace removes
 // the half-written file an export killed midway left, wherever it was writing.
 func TestOpenSweepsKilledExports(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 
 	dead := exec.Command(os.Args[0], "-test.run=^$")

@@ -26,6 +26,7 @@ func segmentPreview(t *testing.T, ws, table, rule string) int64 {
 // x when it was exported, so not exported(...) leaves them out of the next
 // campaign; before any export nobody is capped.
 func TestFrequencyCapOnExports(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	total := segmentPreview(t, ws, "subscribers", "true")
 	if got := segmentPreview(t, ws, "subscribers", "not exported('lapsed', in last 7 days)"); got != total {

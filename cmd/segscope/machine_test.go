@@ -61,6 +61,7 @@ var machineCommands = [][]string{
 
 // Machine formats carry raw numbers: 20000 and 0.55, never "20,000" or "55.0%".
 func TestMachineFormatsPrintRawNumbers(t *testing.T) {
+	t.Parallel()
 	ws := machineWorkspace(t)
 	for _, args := range machineCommands {
 		name := strings.Join(args, " ")
@@ -94,6 +95,7 @@ func TestMachineFormatsPrintRawNumbers(t *testing.T) {
 
 // The check above can fail: tables for people do dress their numbers.
 func TestTableFormatIsForPeople(t *testing.T) {
+	t.Parallel()
 	ws := machineWorkspace(t)
 	for _, args := range [][]string{{"tables"}, {"segment", "list"}, {"compare", "churn_risk", "--column", "plan"}} {
 		out := mustRun(t, ws, args...)
@@ -109,6 +111,7 @@ func TestTableFormatIsForPeople(t *testing.T) {
 
 // Query results in JSON keep numbers as numbers, DECIMAL digit for digit.
 func TestQueryJSONNumbers(t *testing.T) {
+	t.Parallel()
 	ws := machineWorkspace(t)
 	out := mustRun(t, ws, "query", "select 20000 as n, 0.55::DOUBLE as share, 1234.50::DECIMAL(10,2) as price, 170141183460469231731687303715884105727::HUGEINT as big, 'nan'::DOUBLE as nan", "--format", "json")
 	want := `"n": 20000` + "|" + `"share": 0.55` + "|" + `"price": 1234.5` + "|" + `"big": 170141183460469231731687303715884105727` + "|" + `"nan": "NaN"`
@@ -136,6 +139,7 @@ func walkJSON(v any, visit func(string)) {
 
 // Notes count in words that agree with the number.
 func TestNotesSingularPlural(t *testing.T) {
+	t.Parallel()
 	ws := machineWorkspace(t)
 	for limit, want := range map[string]string{"1": "showing the first 1 row (--limit)", "2": "showing the first 2 rows (--limit)"} {
 		if out := mustRun(t, ws, "query", "select subscriber_id from subscribers", "--limit", limit); !strings.Contains(out, want) {

@@ -71,6 +71,7 @@ func revealEntries(t *testing.T, ws string) []query.AuditEntry {
 // Without --reveal no command prints an email address, not even computed
 // (" at ") or found by content (contact); nothing is revealed in the audit log.
 func TestCLIMasksPersonalData(t *testing.T) {
+	t.Parallel()
 	ws, dir := piiWorkspace(t)
 	report := filepath.Join(dir, "report.md")
 	for name, args := range piiCommands(dir) {
@@ -100,6 +101,7 @@ func TestCLIMasksPersonalData(t *testing.T) {
 // With --reveal the same commands show the data, and each reveal is in the
 // audit log naming its columns; compare still leaves personal data out.
 func TestCLIRevealIsAudited(t *testing.T) {
+	t.Parallel()
 	ws, dir := piiWorkspace(t)
 	report := filepath.Join(dir, "report.md")
 	wantColumns := map[string][]string{

@@ -29,6 +29,7 @@ func TestQueryHostileSQL(t *testing.T) {
 }
 
 func TestQueryStopsAtTheLimit(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	out, errOut, err := run(t, ws, "query", "select * from range(10000000000)", "--limit", "5", "--format", "csv")
 	if err != nil {

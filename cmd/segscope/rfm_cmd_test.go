@@ -13,6 +13,7 @@ import (
 
 // rfm --create saves every cell as a segment whose count is the cell's.
 func TestRFMThroughTheCLI(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ws := filepath.Join(dir, "w.duckdb")
 	orders := filepath.Join(dir, "orders.csv")
@@ -56,6 +57,7 @@ func TestRFMThroughTheCLI(t *testing.T) {
 // the cells are written with: no timestamp '...' quoting or Go list brackets,
 // and amounts to the cent (the rules keep them exact).
 func TestRFMCutOffsReadable(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ws := filepath.Join(dir, "w.duckdb")
 	orders := filepath.Join(dir, "orders.csv")

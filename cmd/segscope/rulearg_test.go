@@ -22,6 +22,7 @@ func longRule() string {
 }
 
 func TestSegmentDefineReadsTheRuleFromAFileOrStdin(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	dir := filepath.Dir(ws)
 	text := longRule()

@@ -19,6 +19,7 @@ import (
 // events, consent set up and the four documented segments, each with people
 // in it, so every screen has something to show.
 func TestFirstRunSeedsSegmentsAndConsent(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 
 	var tables []struct {
@@ -117,6 +118,7 @@ func TestFirstRunSeedsSegmentsAndConsent(t *testing.T) {
 // sample writes the views beside the other files, scaled by
 // --views-per-subscriber, and refuses a rate it cannot make.
 func TestSampleWritesViews(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	count := func(views string) (int, string) {
 		out := filepath.Join(dir, "v"+views)

@@ -12,6 +12,7 @@ import (
 // TestSegmentCreateUpdatePreview: define --create and --update fail clearly
 // where the name is taken or missing, and preview counts as the editor does.
 func TestSegmentCreateUpdatePreview(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	def := func(extra ...string) error {
 		_, _, err := run(t, ws, append([]string{"segment", "define", "lapsing", "--table", "subscribers", "--rule", "days_since_login > 30"}, extra...)...)

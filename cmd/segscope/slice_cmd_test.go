@@ -20,6 +20,7 @@ func csvRecords(t *testing.T, out string) [][]string {
 // TestSliceMatchesHandWrittenSQL checks the slice command's groups against SQL
 // written out by hand, with a rule narrowing the rows and a rate measure.
 func TestSliceMatchesHandWrittenSQL(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	got := csvRecords(t, mustRun(t, ws, "slice", "subscribers", "--by", "plan", "--rule", "age >= 30",
 		"--measure", "rate:churned=true", "--format", "csv"))
@@ -61,6 +62,7 @@ func TestSliceMatchesHandWrittenSQL(t *testing.T) {
 }
 
 func TestSliceRefusesAndMasks(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	for _, c := range []struct {
 		args []string

@@ -10,6 +10,7 @@ import (
 // TestSliceByAMeasureOfEvents groups the sample's subscribers by their
 // number of views, and checks each range against SQL written by hand.
 func TestSliceByAMeasureOfEvents(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	got := csvRecords(t, mustRun(t, ws, "slice", "subscribers", "--by", "count(views)", "--rule", "plan = 'basic'", "--format", "csv"))
 	if strings.Join(got[0], ",") != "count(views),count,share" || len(got) < 4 {

@@ -9,6 +9,7 @@ import (
 // missing reason and someone absent with nothing done, and keeps them out of
 // later exports.
 func TestSubjectThroughTheCLI(t *testing.T) {
+	t.Parallel()
 	ws := seededWorkspace(t)
 	email := strings.TrimSpace(mustRun(t, ws, "query", "--reveal", "--format", "csv",
 		"SELECT email FROM subscribers WHERE subscriber_id = 200"))

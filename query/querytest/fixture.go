@@ -54,6 +54,15 @@ func Main(m *testing.M) int {
 	if dirErr == nil {
 		os.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
 		mainRan = true
+		// The key is made before any test runs: parallel tests that each made
+		// it on first use could pair one's public half with another's private.
+		if kdir, err := anchor.DefaultDir(); err == nil {
+			if _, err := anchor.LoadOrCreate(kdir); err != nil {
+				fmt.Fprintf(os.Stderr, "querytest: the audit key: %v\n", err)
+				os.RemoveAll(dir)
+				return 1
+			}
+		}
 	}
 	code := m.Run()
 	if dir != "" {

@@ -20,6 +20,7 @@ func writeParquet(t testing.TB, w *Workspace, path, selectSQL string) string {
 }
 
 func TestAttachParquet(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -89,6 +90,7 @@ func TestAttachParquet(t *testing.T) {
 }
 
 func TestAttachCSVGlob(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -123,6 +125,7 @@ func TestAttachCSVGlob(t *testing.T) {
 }
 
 func TestAttachDetectsChangedFiles(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -166,6 +169,7 @@ func TestAttachDetectsChangedFiles(t *testing.T) {
 
 // A set too big to hash is checked by modification time.
 func TestAttachChecksMtimeOfBigSets(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	path := writeFile(t, t.TempDir(), "people.csv", "person_id,plan\nP1,basic\nP2,pro\n")
@@ -183,6 +187,7 @@ func TestAttachChecksMtimeOfBigSets(t *testing.T) {
 }
 
 func TestAttachRefusesHostilePaths(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -223,6 +228,7 @@ func TestAttachRefusesHostilePaths(t *testing.T) {
 // A table with no key column is attached without one rather than given row
 // positions; a key asked for must still be one.
 func TestAttachWithoutAKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	path := writeFile(t, t.TempDir(), "flags.csv", "plan,active\nbasic,true\nbasic,false\n")
@@ -241,6 +247,7 @@ func TestAttachWithoutAKey(t *testing.T) {
 // Above attachKeyCheckRows the key is judged on a sample, which still catches
 // a column repeated across files (a counter restarting in each part).
 func TestAttachKeyOnASample(t *testing.T) {
+	t.Parallel()
 	// A thousandth of the real threshold and sample, in the same ratio to the
 	// table: the sampled path on 12,000 rows instead of 12 million.
 	defer func(rows, sample int64) { attachKeyCheckRows, attachKeySample = rows, sample }(attachKeyCheckRows, attachKeySample)
@@ -270,6 +277,7 @@ func TestAttachKeyOnASample(t *testing.T) {
 }
 
 func TestAttachParquetColumnsMustAgree(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -283,6 +291,7 @@ func TestAttachParquetColumnsMustAgree(t *testing.T) {
 // The key of an attached table changes as an imported one's does, but never
 // to row positions (which would turn the view into a copy).
 func TestSetKeyOfAttachedTable(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	path := writeFile(t, t.TempDir(), "people.csv", "person_id,code\nP1,A-1\nP2,A-2\n")

@@ -21,6 +21,7 @@ import (
 // the import ends cancelled, the check of the stream beside DuckDB's read
 // stopped there rather than inflating the rest, and the workspace is as it was.
 func TestGzipBombImportStopsWhenCancelled(t *testing.T) {
+	t.Parallel()
 	inflated := int64(2 << 30)
 	if testing.Short() {
 		inflated = 256 << 20
@@ -71,6 +72,7 @@ func TestGzipBombImportStopsWhenCancelled(t *testing.T) {
 // TestImportProgressReadsTheWholeFile: an import reports the bytes of the
 // file as stored, up to all of them, for plain and gzip files alike.
 func TestImportProgressReadsTheWholeFile(t *testing.T) {
+	t.Parallel()
 	ws := querytest.Empty(t)
 	for _, path := range []string{
 		querytest.GzipBomb(t, "packed.csv.gz", 8<<20),
@@ -138,6 +140,7 @@ func tableNames(t *testing.T, ws *query.Workspace) string {
 // the gzip reader accepts, so a refused or cancelled import is refusing a real
 // bomb and not a broken file.
 func TestGzipBombIsValid(t *testing.T) {
+	t.Parallel()
 	const inflated = 64 << 20
 	path := querytest.GzipBomb(t, "bomb.csv.gz", inflated)
 	f, err := os.Open(path)

@@ -36,6 +36,7 @@ func peopleWorkspace(t *testing.T) *Workspace {
 }
 
 func TestPersonalDataByNameAndContent(t *testing.T) {
+	t.Parallel()
 	w := peopleWorkspace(t)
 	kinds, err := w.PersonalData(context.Background(), "people")
 	if err != nil {
@@ -53,6 +54,7 @@ func TestPersonalDataByNameAndContent(t *testing.T) {
 // Every result column computed from personal data is masked; what is not
 // personal stays readable.
 func TestResultPIIFollowsTheStatement(t *testing.T) {
+	t.Parallel()
 	w := peopleWorkspace(t)
 	masked := func(k pii.Kind) bool { return k != pii.None }
 	for _, c := range []struct {
@@ -111,6 +113,7 @@ func TestResultPIIFollowsTheStatement(t *testing.T) {
 
 // A bare reference keeps its column's mask; a computed value shows nothing.
 func TestResultPIIKinds(t *testing.T) {
+	t.Parallel()
 	w := peopleWorkspace(t)
 	res, err := w.Query(context.Background(), `SELECT email, replace(email, '@', ' at '), first_name || email FROM people`, 1)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 // TestErrorsKeepTheirChain: errors reworded for people still wrap the cause,
 // so a caller can tell a cut-off file or a foreign database file by errors.Is/As.
 func TestErrorsKeepTheirChain(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 

@@ -96,6 +96,7 @@ func hostileWorkspace(t *testing.T) (*query.Workspace, []hostileRow, []string) {
 // rowid, at offsets on both sides of the LIMIT/OFFSET threshold, and checks each
 // page is exactly the rows the view holds there, in order.
 func TestHostileColumnsPaging(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws, rows, names := hostileWorkspace(t)
 	rowidCol, selectCol := names[1], names[4]
@@ -186,6 +187,7 @@ func resultIDs(t *testing.T, res *query.Result) []int64 {
 // on every hostile column, and a rule over two of them through counting, segment
 // members, compare and export.
 func TestHostileColumnsAnalysis(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws, rows, names := hostileWorkspace(t)
 	rowidCol, selectCol := names[1], names[4]
@@ -315,6 +317,7 @@ func checkHostileCSV(t *testing.T, path string, names []string, want int64) {
 // TestShadowedRowidPositionName: the position column paging invents for a table
 // that shadows rowid must not take the name of one of the table's own columns.
 func TestShadowedRowidPositionName(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := querytest.Empty(t)
 	var b strings.Builder

@@ -11,6 +11,7 @@ import (
 )
 
 func TestImportFormats(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -58,6 +59,7 @@ func TestImportFormats(t *testing.T) {
 }
 
 func TestImportRecordsAndReplaces(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -87,6 +89,7 @@ func TestImportRecordsAndReplaces(t *testing.T) {
 }
 
 func TestImportPathIsNotAGlob(t *testing.T) {
+	t.Parallel()
 	w := openMemory(t)
 	dir := t.TempDir()
 	writeFile(t, dir, "a.csv", "id,v\n1,x\n2,y\n3,z\n")
@@ -100,6 +103,7 @@ func TestImportPathIsNotAGlob(t *testing.T) {
 }
 
 func TestImportBadInput(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -197,6 +201,7 @@ func TestImportBadInput(t *testing.T) {
 }
 
 func TestImportCancelled(t *testing.T) {
+	t.Parallel()
 	w := openMemory(t)
 	path := writeFile(t, t.TempDir(), "people.csv", peopleCSV)
 	ctx, cancel := context.WithCancel(context.Background())

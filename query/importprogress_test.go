@@ -11,6 +11,7 @@ import (
 // done context, for plain and gzip files, with the context's error rather
 // than a claim that the file is corrupt.
 func TestDigestStopsWhenCancelled(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	body := strings.Repeat("id,plan\n1,gold\n", 1000)
 	for _, path := range []string{writeFile(t, dir, "plain.csv", body), writeGzip(t, dir, "packed.csv.gz", body)} {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestJSONDepth(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, json string
 		depth      int
@@ -37,6 +38,7 @@ func TestJSONDepth(t *testing.T) {
 }
 
 func TestJSONDepthStopsWhenCancelled(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := jsonDepth(ctx, strings.NewReader("[[]]")); !errors.Is(err, context.Canceled) {
@@ -66,6 +68,7 @@ func writeGzip(t *testing.T, dir, name, content string) string {
 // segfaults it: the import must refuse it, and the workspace must go on working
 // (if the check failed, the test binary would die here).
 func TestImportRefusesDeepJSON(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -96,6 +99,7 @@ func TestImportRefusesDeepJSON(t *testing.T) {
 // TestImportJSONNestingLimit: the limit itself imports (DuckDB reads it), one
 // level more is refused, and brackets inside strings never count.
 func TestImportJSONNestingLimit(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -121,6 +125,7 @@ func TestImportJSONNestingLimit(t *testing.T) {
 // records as they are or is refused in words naming it; never one row holding
 // the whole array.
 func TestImportJSONWithBOM(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -147,6 +152,7 @@ func TestImportJSONWithBOM(t *testing.T) {
 // TestJSONReadFormat reads files with and without a BOM through DuckDB with the
 // format jsonReadFormat picks, and checks every one gives the records.
 func TestJSONReadFormat(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -184,6 +190,7 @@ func TestJSONReadFormat(t *testing.T) {
 // in words; when it imports, the identifiers stay exact and the key is never the
 // column that could not hold its values.
 func TestImportOutOfRangeNumbers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()

@@ -82,6 +82,7 @@ func listingIs(t *testing.T, w *Workspace, kept bool, want map[string]int64) {
 }
 
 func TestKeptListingAfterEachKindOfWrite(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "w.duckdb")
@@ -160,6 +161,7 @@ func TestKeptListingAfterEachKindOfWrite(t *testing.T) {
 }
 
 func TestKeptListingSeesChangesFromOutside(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "w.duckdb")
 	w := openFile(t, path)
@@ -199,6 +201,7 @@ func TestKeptListingSeesChangesFromOutside(t *testing.T) {
 // A workspace of schema version 2 (before the kept listing) is migrated, listed
 // from the catalog, and keeps a listing from its first close on.
 func TestKeptListingMigration(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "w.duckdb")
 	w := openFile(t, path)
@@ -226,6 +229,7 @@ func TestKeptListingMigration(t *testing.T) {
 // A metadata table dropped in a session is made again at the next open: the
 // listing is not kept over a schema that is not whole.
 func TestKeptListingNotOverABrokenSchema(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "w.duckdb")
 	w := openFile(t, path)
 	w.Close()
@@ -245,6 +249,7 @@ func TestKeptListingNotOverABrokenSchema(t *testing.T) {
 // Two handles on one file in a process share DuckDB's instance, so closing
 // one does not checkpoint: the listing it recorded must not outlive that.
 func TestKeptListingWithTwoHandles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "w.duckdb")
 	w := openFile(t, path)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestGroupByMonthWithRate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := querytest.Empty(t)
 	querytest.ImportCSV(t, ws, "subs", `id,joined,churned,senior,plan
@@ -58,6 +59,7 @@ func TestGroupByMonthWithRate(t *testing.T) {
 }
 
 func TestStarterQueryRuns(t *testing.T) {
+	t.Parallel()
 	ws := querytest.Empty(t)
 	querytest.ImportCSV(t, ws, "order", "id,amount\n1,2\n")
 	res, err := ws.Query(context.Background(), query.StarterQuery("order"), 10)
@@ -67,6 +69,7 @@ func TestStarterQueryRuns(t *testing.T) {
 }
 
 func TestGroupByFewWholeValues(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := querytest.Empty(t)
 	querytest.ImportCSV(t, ws, "flags", "id,senior,rating,spend\n1,0,1,10\n2,1,5,250\n3,0,3,990\n4,0,,40\n")

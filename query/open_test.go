@@ -46,6 +46,7 @@ func segscopeTables(t *testing.T, w *Workspace) string {
 const allMetadataTables = "attached_files,audit,export_temps,imports,schema_version,segment_versions,segments,tables"
 
 func TestOpenMigratesOlderWorkspaces(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	// Before versions: some of an early build's tables, with rows that must survive.
 	unversioned := rawWorkspace(t,
@@ -91,6 +92,7 @@ func TestOpenMigratesOlderWorkspaces(t *testing.T) {
 }
 
 func TestOpenSkipsMigrationWhenCurrent(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "w.duckdb")
 	open := func() *Workspace {
@@ -141,6 +143,7 @@ func TestOpenSkipsMigrationWhenCurrent(t *testing.T) {
 // The main database's settings hold from the first statement, whatever the
 // path looks like, and cannot be changed.
 func TestOpenLocksConfiguration(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	for _, path := range []string{Memory, filepath.Join(dir, "w.duckdb"), filepath.Join(dir, "a#b.duckdb"), filepath.Join(dir, "q &a=b+c.duckdb")} {
@@ -166,6 +169,7 @@ func TestOpenLocksConfiguration(t *testing.T) {
 }
 
 func TestScratchAttachedOnFirstSort(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	attached := func() bool {
@@ -195,6 +199,7 @@ func TestScratchAttachedOnFirstSort(t *testing.T) {
 // Open says whether exports left temporary files on record, so that a command
 // sweeps for them only then.
 func TestOpenSeesRecordedExportTemps(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "w.duckdb")
 	w, err := Open(ctx, path)

@@ -62,6 +62,7 @@ func waitOrdering(t *testing.T, w *Workspace, p Page) {
 // with ties and NULLs in the sort column, on a table with and without a user
 // column named rowid.
 func TestTopNPagesEqualOrderingPages(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	const n = 5*shallowOffset + 37
@@ -140,6 +141,7 @@ func TestTopNPagesEqualOrderingPages(t *testing.T) {
 // TestOrderingsAreFreed checks that sorting a table by one column after another
 // keeps at most maxOrderings ordering tables in the scratch database.
 func TestOrderingsAreFreed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	const n = 3 * shallowOffset

@@ -43,6 +43,7 @@ func quantile(sorted []float64, q float64) float64 {
 }
 
 func TestProfileTableIsExact(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	path, tenures := telcoCSV(t)
@@ -111,6 +112,7 @@ func derefs(p ColumnProfile) []any {
 // Columns of every kind an import can make, and a table with no rows, profile
 // without an error; DECIMAL and HUGEINT statistics are numbers.
 func TestProfileTableKinds(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	_, err := w.DB().ExecContext(ctx, `CREATE TABLE kinds AS SELECT

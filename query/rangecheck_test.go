@@ -7,6 +7,7 @@ import (
 )
 
 func TestOutOfRangeChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	if _, err := w.db.ExecContext(ctx, `CREATE TABLE main.nums AS SELECT * FROM (VALUES

@@ -47,6 +47,7 @@ var (
 )
 
 func TestRealFilesGetKeys(t *testing.T) {
+	t.Parallel()
 	w := openMemory(t)
 	dir := t.TempDir()
 	cases := []struct {
@@ -80,6 +81,7 @@ func TestRealFilesGetKeys(t *testing.T) {
 }
 
 func TestSurrogateKeyIsStableAcrossReimports(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	path := writeFile(t, t.TempDir(), "bank.csv", bankCSV)
@@ -113,6 +115,7 @@ func TestSurrogateKeyIsStableAcrossReimports(t *testing.T) {
 }
 
 func TestReimportKeepsAChosenKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -137,6 +140,7 @@ func TestReimportKeepsAChosenKey(t *testing.T) {
 }
 
 func TestKeyCandidatesAndSetKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	mustImport(t, w, writeFile(t, t.TempDir(), "telco.csv", telcoExport), ImportOptions{})
@@ -178,6 +182,7 @@ func TestKeyCandidatesAndSetKey(t *testing.T) {
 }
 
 func TestIdentifiersStayExact(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -215,6 +220,7 @@ func TestIdentifiersStayExact(t *testing.T) {
 }
 
 func TestTypesAPersonExpects(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -275,6 +281,7 @@ func TestTypesAPersonExpects(t *testing.T) {
 }
 
 func TestHeaderTraps(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -309,6 +316,7 @@ func TestHeaderTraps(t *testing.T) {
 }
 
 func TestImportErrorsInPlainWords(t *testing.T) {
+	t.Parallel()
 	w := openMemory(t)
 	dir := t.TempDir()
 	path := writeFile(t, dir, "broken.json", `[{"id":1},{"id":`)
@@ -328,6 +336,7 @@ func TestImportErrorsInPlainWords(t *testing.T) {
 }
 
 func TestLatestTableIsWhereTheUserLeftOff(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -346,6 +355,7 @@ func TestLatestTableIsWhereTheUserLeftOff(t *testing.T) {
 }
 
 func TestSniffedTypesAreTold(t *testing.T) {
+	t.Parallel()
 	w := openMemory(t)
 	res := mustImport(t, w, writeFile(t, t.TempDir(), "churn.csv", "id,Churn,joined\n1,Yes,13/02/2020\n2,No,01/03/2020\n3,Yes,05/04/2020\n"), ImportOptions{})
 	s := strings.Join(res.Summary(), "\n")

@@ -20,6 +20,7 @@ func setting(t *testing.T, w *Workspace, name string) string {
 // asked for, spilling beside the workspace file (and nowhere for an in-memory
 // one, not into the current directory), locked like the rest of its settings.
 func TestMemorySettings(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "ws.duckdb")
 	w, err := OpenWith(ctx, path, OpenOptions{MemoryLimit: ConsoleMemoryLimit})
@@ -50,6 +51,7 @@ func TestMemorySettings(t *testing.T) {
 // ordering spills to the workspace's temporary directory instead of failing,
 // and that directory is private.
 func TestSortSpillsUnderTheLimit(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "ws.duckdb")
 	w, err := OpenWith(ctx, path, OpenOptions{MemoryLimit: 96 << 20})

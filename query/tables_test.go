@@ -14,6 +14,7 @@ import (
 // name order, with the key and source segscope recorded (none for a table made
 // outside it), and metadata of a table that is gone shows nothing.
 func TestTablesMatchCatalogAndMetadata(t *testing.T) {
+	t.Parallel()
 	w := openMemory(t)
 	ctx := context.Background()
 	dir := t.TempDir()

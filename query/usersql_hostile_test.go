@@ -111,6 +111,7 @@ func TestLockedInstanceCannotTouchFiles(t *testing.T) {
 }
 
 func TestQueryStreamsToTheLimit(t *testing.T) {
+	t.Parallel()
 	for name, ws := range map[string]*query.Workspace{
 		"file":   querytest.SampleCopy(t, "subscribers"),
 		"memory": querytest.Empty(t),
@@ -133,6 +134,7 @@ func TestQueryStreamsToTheLimit(t *testing.T) {
 }
 
 func TestCancelledQueryStops(t *testing.T) {
+	t.Parallel()
 	ws := querytest.SampleCopy(t, "subscribers")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -177,6 +179,7 @@ func TestQueryMemoryLimit(t *testing.T) {
 }
 
 func TestParseMemoryLimit(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]int64{
 		"2GB": 2e9, "512MiB": 512 << 20, "1.5 GB": 1.5e9, "100000000": 1e8, "64 mib": 64 << 20,
 	} {
@@ -197,6 +200,7 @@ func TestParseMemoryLimit(t *testing.T) {
 // Each query sees every write committed before it, even ones the workspace
 // has not checkpointed into the file yet.
 func TestQuerySeesCommittedWrites(t *testing.T) {
+	t.Parallel()
 	ws := querytest.SampleCopy(t, "subscribers")
 	if _, err := ws.Query(context.Background(), `select count(*) from subscribers`, 10); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestQueryIsReadOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -91,6 +92,7 @@ func TestQueryIsReadOnly(t *testing.T) {
 }
 
 func TestTrimStatementEnd(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"select 1":                               "select 1",
 		"select 1;":                              "select 1",
@@ -113,6 +115,7 @@ func TestTrimStatementEnd(t *testing.T) {
 
 // The header counter the query runner watches moves on a checkpoint and only then.
 func TestCheckpointIteration(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "w.duckdb")
 	w, err := Open(ctx, path)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestRowsPaging(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	mustImport(t, w, writeFile(t, t.TempDir(), "people.csv", peopleCSV), ImportOptions{})
@@ -35,6 +36,7 @@ func TestRowsPaging(t *testing.T) {
 }
 
 func TestProfileAndGroup(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	mustImport(t, w, writeFile(t, t.TempDir(), "people.csv", peopleCSV), ImportOptions{})
@@ -78,6 +80,7 @@ func TestProfileAndGroup(t *testing.T) {
 }
 
 func TestAuditChain(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()
@@ -172,6 +175,7 @@ func TestHoldWorkspace(t *testing.T) {
 }
 
 func TestCancelInterruptsQuery(t *testing.T) {
+	t.Parallel()
 	w := openMemory(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
@@ -183,6 +187,7 @@ func TestCancelInterruptsQuery(t *testing.T) {
 }
 
 func TestDeepSortedPagesMatchOffset(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := openMemory(t)
 	dir := t.TempDir()

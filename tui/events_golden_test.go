@@ -49,12 +49,15 @@ var eventsScenes = []struct {
 // events with testdata/TestGoldenEvents; -update rewrites them.
 func TestGoldenEvents(t *testing.T) {
 	t.Parallel()
+	// The scenes only read the workspace (the setup form is left unsaved), so
+	// they share one; the subtests end before the test's cleanup closes it.
+	ws := eventsWorkspace(t)
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
 		for _, theme := range []styles.Theme{styles.Dark, styles.Light, styles.NoColor} {
 			for _, sc := range eventsScenes {
 				t.Run(fmt.Sprintf("%s_%dx%d_%s", sc.name, size[0], size[1], theme), func(t *testing.T) {
 					t.Parallel()
-					m := openModel(t, eventsWorkspace(t), "customers", size[0], size[1], theme)
+					m := openModel(t, ws, "customers", size[0], size[1], theme)
 					sc.play(t, m)
 					requireFits(t, m, size[0], size[1], sc.name)
 					golden.RequireEqual(t, m.View().Content)

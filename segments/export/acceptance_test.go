@@ -22,6 +22,7 @@ import (
 // coverage by channel, and an email export holding exactly the members whose
 // latest email consent is a grant that is neither stale nor a minor's.
 func TestChurnRiskEmailExport(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := consenttest.Sample(t)
 	define(t, ws, "churn_risk", "subscribers", churnRule)

@@ -66,6 +66,7 @@ func manifestOf(t *testing.T, path string) Manifest {
 // the GPC flag is kept out of ads files (Google's and Meta's) but not out of
 // an email export. Each is counted under its own reason.
 func TestAdsConsentRules(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := adsWorkspace(t)
 	dir := t.TempDir()
@@ -116,6 +117,7 @@ func TestAdsConsentRules(t *testing.T) {
 // Without the ad_user_data channel recorded, a Google file gates on the one
 // consent there is: nobody is counted as missing a consent that is never recorded.
 func TestGoogleRuleNeedsBothRecorded(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := querytest.Empty(t)
 	querytest.ImportCSV(t, ws, "fans", fansCSV)
@@ -132,6 +134,7 @@ func TestGoogleRuleNeedsBothRecorded(t *testing.T) {
 
 // Consent coverage counts the GPC flag on ads channels only.
 func TestCoverageCountsDoNotSell(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := adsWorkspace(t)
 	cov, err := e.consent.Coverage(ctx, consent.WholeTable("fans"), []string{"ads", "email"})

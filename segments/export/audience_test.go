@@ -31,6 +31,7 @@ func sortedKeys(t *testing.T, ws *query.Workspace, q string) []string {
 // --only-new writes exactly the members who entered since the last export of
 // the same audience, as segment diff counts them and as hand-written SQL does.
 func TestOnlyNewWritesTheEnteredMembers(t *testing.T) {
+	t.Parallel()
 	ws := campaignWorkspace(t)
 	ctx := context.Background()
 	e := newExporter(ws)
@@ -97,6 +98,7 @@ func snapshotOf(t *testing.T, ws *query.Workspace, id int64) snapshot.Snapshot {
 // --arm writes one arm of the split, --priority a step of a priority list; the
 // manifest says which.
 func TestArmAndStepExports(t *testing.T) {
+	t.Parallel()
 	ws := campaignWorkspace(t)
 	ctx := context.Background()
 	e := newExporter(ws)

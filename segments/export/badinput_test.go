@@ -36,6 +36,7 @@ func smallWorkspace(t *testing.T) *query.Workspace {
 }
 
 func TestBadRequests(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := smallWorkspace(t)
 	e := newExporter(ws)
@@ -97,6 +98,7 @@ func TestBadRequests(t *testing.T) {
 }
 
 func TestEmptySegment(t *testing.T) {
+	t.Parallel()
 	ws := smallWorkspace(t)
 	define(t, ws, "nobody", "people", "person_id < 0")
 	e := newExporter(ws)
@@ -113,6 +115,7 @@ func TestEmptySegment(t *testing.T) {
 }
 
 func TestPIIStaysOutWithoutAChannel(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := smallWorkspace(t)
 	e := newExporter(ws)
@@ -173,6 +176,7 @@ func bigWorkspace(t *testing.T, rows int) *query.Workspace {
 }
 
 func TestCancelledExportLeavesNothing(t *testing.T) {
+	t.Parallel()
 	ws := bigWorkspace(t, 400_000)
 	e := newExporter(ws)
 	for _, f := range []Format{CSV, Parquet, GoogleAds} {
@@ -203,6 +207,7 @@ func TestCancelledExportLeavesNothing(t *testing.T) {
 }
 
 func TestProgress(t *testing.T) {
+	t.Parallel()
 	ws := bigWorkspace(t, 50_000)
 	e := newExporter(ws)
 	for _, f := range []Format{CSV, Parquet, Meta} {
@@ -233,6 +238,7 @@ func TestProgress(t *testing.T) {
 // a channel, and customer-match files, are refused until its own setup is saved;
 // an internal export is not gated and goes ahead.
 func TestRefusedWithoutConsentSetup(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := consenttest.Sample(t, "subscribers", "consent")
 	querytest.ImportCSV(t, ws, "customers", `subscriber_id,email,plan,country,email_opt_in

@@ -52,6 +52,7 @@ func fanIDs(t *testing.T, ws *query.Workspace, f Format, path string) []string {
 // still does not after the table is imported again; the manifest counts them as
 // suppressed, a reason of its own.
 func TestSuppressedNeverExported(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := querytest.Empty(t)
 	querytest.ImportCSV(t, ws, "fans", fansCSV)
@@ -129,6 +130,7 @@ func mustPredicate(t *testing.T, ws *query.Workspace, table string) string {
 // audited with the flags in the export's own transaction and stamped in the
 // manifest.
 func TestGateNeedsAcknowledgement(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := querytest.Empty(t)
 	querytest.ImportCSV(t, ws, "fans", fansCSV)

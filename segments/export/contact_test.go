@@ -26,6 +26,7 @@ func contactsCSV() string {
 // An export that names no columns leaves out personal data found by content,
 // as it does personal data found by name, and the manifest says so.
 func TestExportWithholdsPersonalDataFoundByContent(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := querytest.Empty(t)
 	querytest.ImportCSV(t, ws, "customers", contactsCSV())

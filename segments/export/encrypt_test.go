@@ -133,6 +133,7 @@ func TestEncryptedExport(t *testing.T) {
 }
 
 func TestEncryptedExportRefusesBadRecipients(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := consenttest.Sample(t)
 	define(t, ws, "churn_risk", "subscribers", churnRule)

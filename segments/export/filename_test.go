@@ -6,6 +6,7 @@ import (
 )
 
 func TestFileNameAndFormat(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		path   string
 		format Format

@@ -43,6 +43,7 @@ var formulaCells = []struct {
 }
 
 func TestFormulaLike(t *testing.T) {
+	t.Parallel()
 	for _, c := range formulaCells {
 		if got := formulaLike(c.cell); got != c.quoted {
 			t.Errorf("formulaLike(%q) = %v, want %v", c.cell, got, c.quoted)
@@ -134,6 +135,7 @@ func readManifest(t *testing.T, path string) Manifest {
 }
 
 func TestFormulaCellsNeutralised(t *testing.T) {
+	t.Parallel()
 	ws := formulaWorkspace(t)
 	e := newExporter(ws)
 	columns := []string{"cell", "raw_bytes", "amount", "cells"}

@@ -21,6 +21,7 @@ const goldenSegment = "subscriber_id <= 60"
 var goldenColumns = []string{"plan", "country", "age", "parental_consent", "signup_date", "monthly_price", "churned"}
 
 func TestGoldenFormats(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := consenttest.Sample(t)
 	define(t, ws, "first_sixty", "subscribers", goldenSegment)

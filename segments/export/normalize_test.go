@@ -11,6 +11,7 @@ import (
 )
 
 func TestMetaWorkedExample(t *testing.T) {
+	t.Parallel()
 	// From Meta's customer-file hashing guide.
 	e, ok := email("  Mary@Example.com ", false)
 	if !ok || sha256Hex(e) != "f1904cf1a9d73a55fa5de0ac823c4403ded71afd4c3248d00bdcd0866552bb79" {
@@ -19,6 +20,7 @@ func TestMetaWorkedExample(t *testing.T) {
 }
 
 func TestEmailNormalization(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		raw          string
 		google, meta string
@@ -50,6 +52,7 @@ func TestEmailNormalization(t *testing.T) {
 }
 
 func TestNameNormalization(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ raw, google, meta string }{
 		{"  Mary ", "mary", "mary"},
 		{"O'Brien", "o'brien", "obrien"},
@@ -76,6 +79,7 @@ func TestNameNormalization(t *testing.T) {
 }
 
 func TestPhoneNormalization(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		raw, country, want string
 	}{
@@ -107,6 +111,7 @@ func TestPhoneNormalization(t *testing.T) {
 // TestCustomerMatchCounts checks a whole customer-match export: values, hashes, and
 // the per-field counts of valid, missing and invalid identifiers.
 func TestCustomerMatchCounts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := querytest.Empty(t)
 	querytest.ImportCSV(t, ws, "fans", `fan_id,email,phone,full_name,country,postal_code,ads_opt_in

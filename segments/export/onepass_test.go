@@ -18,6 +18,7 @@ import (
 // missing from the file, by the state an independent evaluation gives them, and
 // the file must hold only granted members.
 func TestManifestExcludedAreTheRowsLeftOut(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := consenttest.Sample(t)
 	define(t, ws, "churn_risk", "subscribers", churnRule)

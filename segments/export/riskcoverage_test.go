@@ -17,6 +17,7 @@ import (
 // suppressed count by their consent (both granted): counted as suppressed, the
 // coverage would fall to 2 of 5 and raise a low-coverage flag.
 func TestExportRiskIsTheSegmentsRisk(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ws := querytest.Empty(t)
 	querytest.ImportCSV(t, ws, "fans", fansCSV)

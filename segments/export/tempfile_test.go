@@ -45,6 +45,7 @@ func exists(path string) bool {
 // what must stay: a live process's export, files with other names, and things
 // that are not regular files.
 func TestSweepRemovesOnlyDeadExportsFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dead, live := deadPID(t), os.Getppid()
 	name := func(base string, pid int) string {

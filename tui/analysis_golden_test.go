@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/segscope/segscope/tui/styles"
 )
@@ -51,13 +50,13 @@ func TestGoldenAnalysis(t *testing.T) {
 	t.Parallel()
 	ws := sharedSampleWorkspace(t)
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
-		for _, theme := range []styles.Theme{styles.Dark, styles.Light, styles.NoColor} {
+		for _, theme := range goldenThemes {
 			for _, sc := range analysisScenes {
 				t.Run(fmt.Sprintf("%s_%dx%d_%s", sc.name, size[0], size[1], theme), func(t *testing.T) {
 					t.Parallel()
 					m := newSampleModel(t, ws, size[0], size[1], theme)
 					sc.play(t, m)
-					golden.RequireEqual(t, m.View().Content)
+					requireGolden(t, m)
 				})
 			}
 		}

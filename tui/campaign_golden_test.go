@@ -5,13 +5,10 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/charmbracelet/x/exp/golden"
-
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/priority"
 	snapshots "github.com/segscope/segscope/segments/snapshot"
 	"github.com/segscope/segscope/segments/split"
-	"github.com/segscope/segscope/tui/styles"
 )
 
 // TestGoldenSegmentTrend compares the Segments screen of a workspace whose
@@ -49,14 +46,14 @@ func TestGoldenSegmentTrend(t *testing.T) {
 		}},
 	}
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
-		for _, theme := range []styles.Theme{styles.Dark, styles.Light, styles.NoColor} {
+		for _, theme := range goldenThemes {
 			for _, sc := range scenes {
 				t.Run(fmt.Sprintf("%s_%dx%d_%s", sc.name, size[0], size[1], theme), func(t *testing.T) {
 					t.Parallel()
 					m := newModel(t, ws, size[0], size[1], theme)
 					sc.play(t, m)
 					requireFits(t, m, size[0], size[1], sc.name)
-					golden.RequireEqual(t, m.View().Content)
+					requireGolden(t, m)
 				})
 			}
 		}

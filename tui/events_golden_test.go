@@ -6,12 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/golden"
-
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments/events"
-	"github.com/segscope/segscope/tui/styles"
 	"github.com/segscope/segscope/tui/tuitest"
 )
 
@@ -53,14 +50,14 @@ func TestGoldenEvents(t *testing.T) {
 	// they share one; the subtests end before the test's cleanup closes it.
 	ws := eventsWorkspace(t)
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
-		for _, theme := range []styles.Theme{styles.Dark, styles.Light, styles.NoColor} {
+		for _, theme := range goldenThemes {
 			for _, sc := range eventsScenes {
 				t.Run(fmt.Sprintf("%s_%dx%d_%s", sc.name, size[0], size[1], theme), func(t *testing.T) {
 					t.Parallel()
 					m := openModel(t, ws, "customers", size[0], size[1], theme)
 					sc.play(t, m)
 					requireFits(t, m, size[0], size[1], sc.name)
-					golden.RequireEqual(t, m.View().Content)
+					requireGolden(t, m)
 				})
 			}
 		}

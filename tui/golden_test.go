@@ -3,10 +3,6 @@ package tui
 import (
 	"fmt"
 	"testing"
-
-	"github.com/charmbracelet/x/exp/golden"
-
-	"github.com/segscope/segscope/tui/styles"
 )
 
 // TestGolden compares whole frames, colour codes and all, with the files in
@@ -36,12 +32,12 @@ func TestGolden(t *testing.T) {
 		}},
 	}
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
-		for _, theme := range []styles.Theme{styles.Dark, styles.Light, styles.NoColor} {
+		for _, theme := range goldenThemes {
 			for _, sc := range scenes {
 				t.Run(fmt.Sprintf("%s_%dx%d_%s", sc.name, size[0], size[1], theme), func(t *testing.T) {
 					m := newModel(t, ws, size[0], size[1], theme)
 					sc.play(t, m)
-					golden.RequireEqual(t, m.View().Content)
+					requireGolden(t, m)
 				})
 			}
 		}

@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/querytest"
@@ -111,3 +112,29 @@ func typeText(tb testing.TB, m *Model, s string) {
 func screenText(m *Model) string {
 	return ansi.Strip(m.View().Content)
 }
+
+// goldenThemes are the consoles a golden test starts for each scene: the
+// light frame is drawn by the dark console (requireGolden), so the scene's
+// queries run twice rather than three times.
+var goldenThemes = []styles.Theme{styles.Dark, styles.NoColor}
+
+// requireGolden compares m's frame with the test's golden file. A dark
+// console's terminal then turns white, as openModel's turns before any scene,
+// and its frame is compared with the light file beside the dark one.
+func requireGolden(t *testing.T, m *Model) {
+	t.Helper()
+	golden.RequireEqual(t, m.View().Content)
+	if dark := "_" + styles.Dark.String(); strings.HasSuffix(t.Name(), dark) {
+		send(t, m, tea.BackgroundColorMsg{Color: color.White})
+		golden.RequireEqual(renamed{t, strings.TrimSuffix(t.Name(), dark) + "_" + styles.Light.String()}, m.View().Content)
+	}
+}
+
+// renamed is a test under another name, for golden.RequireEqual, which names
+// its file after the test.
+type renamed struct {
+	testing.TB
+	name string
+}
+
+func (r renamed) Name() string { return r.name }

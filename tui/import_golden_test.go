@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/segscope/segscope/tui/datascreen"
 	"github.com/segscope/segscope/tui/styles"
@@ -44,13 +43,13 @@ func TestGoldenImport(t *testing.T) {
 		{"keypicker", func(t *testing.T, m *Model) { press(t, m, "enter", "K", "down", "down", "down", "down", "down") }},
 	}
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
-		for _, theme := range []styles.Theme{styles.Dark, styles.Light, styles.NoColor} {
+		for _, theme := range goldenThemes {
 			for _, sc := range scenes {
 				t.Run(fmt.Sprintf("%s_%dx%d_%s", sc.name, size[0], size[1], theme), func(t *testing.T) {
 					m := importModel(t, size[0], size[1], theme, path)
 					sc.play(t, m)
 					requireFits(t, m, size[0], size[1], sc.name)
-					golden.RequireEqual(t, m.View().Content)
+					requireGolden(t, m)
 				})
 			}
 		}

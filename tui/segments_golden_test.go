@@ -4,10 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/charmbracelet/x/exp/golden"
-
 	"github.com/segscope/segscope/segments"
-	"github.com/segscope/segscope/tui/styles"
 )
 
 // TestGoldenSegments compares frames of the Segments screen with the files in
@@ -30,13 +27,13 @@ func TestGoldenSegments(t *testing.T) {
 		{"history", func(t *testing.T, m *Model) { press(t, m, "3", "h") }},
 	}
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
-		for _, theme := range []styles.Theme{styles.Dark, styles.Light, styles.NoColor} {
+		for _, theme := range goldenThemes {
 			for _, sc := range scenes {
 				t.Run(fmt.Sprintf("%s_%dx%d_%s", sc.name, size[0], size[1], theme), func(t *testing.T) {
 					t.Parallel()
 					m := newModel(t, ws, size[0], size[1], theme)
 					sc.play(t, m)
-					golden.RequireEqual(t, m.View().Content)
+					requireGolden(t, m)
 				})
 			}
 		}

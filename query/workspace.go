@@ -60,11 +60,9 @@ type Workspace struct {
 	// scratchMu guards attaching the scratch database on first use.
 	scratchMu    sync.Mutex
 	scratchReady bool
-	// file is the DuckDB file ("" in memory), dsn what DuckDB was opened
-	// with, and listing the table listing kept in the workspace when it is
-	// the file's (listing.go).
+	// file is the DuckDB file ("" in memory), and listing the table listing
+	// kept in the workspace when it is the file's (listing.go).
 	file    string
-	dsn     string
 	listing atomic.Pointer[keptListing]
 }
 
@@ -167,7 +165,7 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Workspace, e
 		return nil, openError(path, err)
 	}
 	db := sql.OpenDB(connector)
-	w := &Workspace{db: db, path: path, created: created, session: sealed, file: file, dsn: dsn}
+	w := &Workspace{db: db, path: path, created: created, session: sealed, file: file}
 	fail := func(err error) (*Workspace, error) {
 		db.Close()
 		if sealed != nil {

@@ -11,8 +11,10 @@
 package anchor
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -108,22 +110,36 @@ func LoadOrCreate(dir string) (*Key, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create %s for the audit key: %w", dir, err)
 	}
-	skey, vkey, err := note.GenerateKey(rand.Reader, KeyName)
+	skey, _, err := note.GenerateKey(rand.Reader, KeyName)
 	if err != nil {
 		return nil, fmt.Errorf("make an audit key: %w", err)
 	}
-	if err := writeFile(filepath.Join(dir, pubFile), []byte(vkey+"\n"), 0o644); err != nil {
-		return nil, fmt.Errorf("write the audit public key: %w", err)
-	}
-	// Linking a complete temporary file into place never replaces a key another
-	// process made meanwhile, and never shows a half-written one.
+	// The private key decides. Linking a complete temporary file into place
+	// never replaces a key another process made meanwhile, and never shows a
+	// half-written one; the public half is then worked out from whichever key
+	// is in place, so two processes making the key at once agree on it (with
+	// each writing its own public half, one could pair the other's private key
+	// with its own public one), and a key whose public half was never written
+	// gets it now.
+	path := filepath.Join(dir, keyFile)
 	tmp, err := writeTemp(dir, keyFile, []byte(skey+"\n"), 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("write the audit key: %w", err)
 	}
 	defer os.Remove(tmp)
-	if err := os.Link(tmp, filepath.Join(dir, keyFile)); err != nil && !errors.Is(err, fs.ErrExist) {
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("write the audit key: %w", err)
+	}
+	placed, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read the audit key: %w", err)
+	}
+	vkey, err := publicHalf(strings.TrimSpace(string(placed)))
+	if err != nil {
+		return nil, fmt.Errorf("audit key %s: %w", path, err)
+	}
+	if err := writeFile(filepath.Join(dir, pubFile), []byte(vkey+"\n"), 0o644); err != nil {
+		return nil, fmt.Errorf("write the audit public key: %w", err)
 	}
 	k, err := Load(dir)
 	if err != nil {
@@ -134,6 +150,24 @@ func LoadOrCreate(dir string) (*Key, error) {
 	}
 	return k, nil
 }
+
+// publicHalf is the verifier key of a note signer key made by note.GenerateKey:
+// PRIVATE+KEY+name+hash+base64(algorithm byte, Ed25519 seed).
+func publicHalf(skey string) (string, error) {
+	fields := strings.SplitN(skey, "+", 5) // the key's base64 may hold a +
+	if len(fields) != 5 || fields[0] != "PRIVATE" || fields[1] != "KEY" {
+		return "", errors.New("not a private key")
+	}
+	raw, err := base64.StdEncoding.DecodeString(fields[4])
+	if err != nil || len(raw) != 1+ed25519.SeedSize || raw[0] != algEd25519 {
+		return "", errors.New("not an Ed25519 private key")
+	}
+	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)
+	return note.NewEd25519VerifierKey(fields[2], pub)
+}
+
+// algEd25519 is note's first byte of an Ed25519 key.
+const algEd25519 = 1
 
 // Load reads the key from dir: the private key if present, else the public key
 // alone (enough to verify). A missing key wraps fs.ErrNotExist.

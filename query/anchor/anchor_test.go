@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -70,5 +71,56 @@ func TestOpenRefusesWhatItDidNotSign(t *testing.T) {
 	// The note package's reason stays in the chain, not only in the text.
 	if _, err := k.Open([]byte("garbage")); err == nil || errors.Unwrap(err) == nil || !strings.Contains(err.Error(), "not a signed checkpoint") {
 		t.Fatalf("garbage read as a checkpoint, or its cause dropped: %v", err)
+	}
+}
+
+// Processes making the key at once (here goroutines, sharing nothing but the
+// directory) end with one key whose halves match, and every one of them holds it.
+func TestKeyMadeAtOnceIsOneKey(t *testing.T) {
+	for round := range 20 {
+		dir := filepath.Join(t.TempDir(), "segscope")
+		keys := make([]*Key, 8)
+		errs := make([]error, len(keys))
+		var wg sync.WaitGroup
+		for i := range keys {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				keys[i], errs[i] = LoadOrCreate(dir)
+			}()
+		}
+		wg.Wait()
+		onDisk, err := Load(dir)
+		if err != nil {
+			t.Fatalf("round %d: the key on disk: %v", round, err)
+		}
+		for i, k := range keys {
+			if errs[i] != nil {
+				t.Fatalf("round %d, maker %d: %v", round, i, errs[i])
+			}
+			if !k.CanSign() || k.VerifierKey != onDisk.VerifierKey {
+				t.Fatalf("round %d, maker %d holds %s, the disk %s", round, i, k.VerifierKey, onDisk.VerifierKey)
+			}
+		}
+	}
+}
+
+// A private key whose public half was never written (a process stopped
+// between the two) gets its public half, not a new key.
+func TestPublicHalfMadeFromThePrivateKey(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "segscope")
+	first, err := LoadOrCreate(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, pubFile)); err != nil {
+		t.Fatal(err)
+	}
+	again, err := LoadOrCreate(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.VerifierKey != first.VerifierKey || !again.CanSign() {
+		t.Fatalf("after losing the public half: %s, want %s", again.VerifierKey, first.VerifierKey)
 	}
 }

@@ -353,25 +353,19 @@ func (f *Form) move(by int) {
 
 // choose moves the focused choice by one; the table's change reads its columns.
 func (f *Form) choose(by int) tea.Cmd {
-	step := func(i, n int) int {
-		if n == 0 {
-			return 0
-		}
-		return (i + by + n) % n
-	}
 	switch f.focus {
 	case fieldTable:
 		if len(f.tables) == 0 {
 			return nil
 		}
-		f.table = step(f.table, len(f.tables))
+		f.table = dialog.Step(f.table, by, len(f.tables))
 		return f.loadColumns()
 	case fieldKey:
-		f.key = step(f.key, len(f.columns))
+		f.key = dialog.Step(f.key, by, len(f.columns))
 	case fieldTime:
-		f.time = step(f.time, len(f.times()))
+		f.time = dialog.Step(f.time, by, len(f.times()))
 	case fieldAudience:
-		f.audience = step(f.audience, len(f.audiences())+1)
+		f.audience = dialog.Step(f.audience, by, len(f.audiences())+1)
 		if f.newAudience() && f.newName.Value() == "" && f.key < len(f.columns) {
 			f.newName.SetValue(newAudienceName(f.columns[f.key].Name, f.colsOf, f.tables))
 		}
@@ -395,23 +389,8 @@ func (f *Form) Key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil // one setup at a time; esc cancels it
 	case key.Matches(msg, f.keys.Submit):
 		return f.submit()
-	case key.Matches(msg, f.keys.Next):
-		f.move(1)
-		return nil
-	case key.Matches(msg, f.keys.Prev):
-		f.move(-1)
-		return nil
 	}
-	if cmd, typed := dialog.Type(f.input(f.focus), msg); typed {
-		return cmd
-	}
-	switch {
-	case key.Matches(msg, f.keys.Left):
-		return f.choose(-1)
-	case key.Matches(msg, f.keys.Right):
-		return f.choose(1)
-	}
-	return nil
+	return f.keys.Navigate(msg, f.move, f.input(f.focus), f.choose)
 }
 
 // Paste goes into the focused text field.

@@ -347,19 +347,14 @@ func (f *Form) move(by int) {
 	f.syncFocus()
 }
 
-func (f *Form) choose(by int) {
-	step := func(i, n int) int {
-		if n == 0 {
-			return 0
-		}
-		return (i + by + n) % n
-	}
+func (f *Form) choose(by int) tea.Cmd {
 	switch f.focus {
 	case fieldKind:
-		f.kind = step(f.kind, len(kinds))
+		f.kind = dialog.Step(f.kind, by, len(kinds))
 	case fieldTable:
-		f.table = step(f.table, len(f.tables))
+		f.table = dialog.Step(f.table, by, len(f.tables))
 	}
+	return nil
 }
 
 // Key handles a key press while the form is in front.
@@ -384,23 +379,8 @@ func (f *Form) Key(msg tea.KeyPressMsg) tea.Cmd {
 		return f.toggleReveal()
 	case key.Matches(msg, f.keys.Erase):
 		return f.askErase()
-	case key.Matches(msg, f.keys.Next):
-		f.move(1)
-		return nil
-	case key.Matches(msg, f.keys.Prev):
-		f.move(-1)
-		return nil
 	}
-	if cmd, typed := dialog.Type(f.input(f.focus), msg); typed {
-		return cmd
-	}
-	switch {
-	case key.Matches(msg, f.keys.Left):
-		f.choose(-1)
-	case key.Matches(msg, f.keys.Right):
-		f.choose(1)
-	}
-	return nil
+	return f.keys.Navigate(msg, f.move, f.input(f.focus), f.choose)
 }
 
 // Paste goes into the focused text field.

@@ -415,6 +415,19 @@ func (w *Workspace) WriteTx(ctx context.Context, fn func(tx *sql.Tx) error) erro
 		return err
 	}
 	defer conn.Close()
+	return w.writeTx(ctx, conn, fn)
+}
+
+// WriteTxOn is WriteTx on a connection of the caller's, whose temporary tables
+// the transaction can then read (an export records its snapshot from the
+// members its gate kept).
+func (w *Workspace) WriteTxOn(ctx context.Context, conn *sql.Conn, fn func(tx *sql.Tx) error) error {
+	w.writes.Lock()
+	defer w.writes.Unlock()
+	return w.writeTx(ctx, conn, fn)
+}
+
+func (w *Workspace) writeTx(ctx context.Context, conn *sql.Conn, fn func(tx *sql.Tx) error) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err

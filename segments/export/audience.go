@@ -114,7 +114,13 @@ func (e *Exporter) recordSnapshot(ctx context.Context, tx *sql.Tx, p *Preview, m
 	if !p.Audience.narrowed && p.Channel != "" {
 		reach = map[string]int64{p.Channel: m.Rows}
 	}
-	snap, err := snapshot.Record(ctx, e.ws, tx, seg, snapshot.KindExport, p.Audience.scope, reach)
+	// The gate kept every member of a whole segment, with their states: the
+	// snapshot reads them rather than evaluate the rule again.
+	var members *snapshot.Members
+	if !p.Audience.narrowed && p.kept != "" {
+		members = &snapshot.Members{Table: p.kept, Key: "person"}
+	}
+	snap, err := snapshot.Record(ctx, e.ws, tx, seg, members, snapshot.KindExport, p.Audience.scope, reach)
 	if err != nil {
 		return fmt.Errorf("record the export's snapshot: %w", err)
 	}

@@ -161,3 +161,46 @@ func TestArmAndStepExports(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A gated export of a whole segment records its snapshot from the members its
+// gate kept, not by the rule again: the snapshot must still be exactly the
+// segment's members, when it is the first and when members have moved since.
+func TestGatedExportSnapshotIsTheSegment(t *testing.T) {
+	t.Parallel()
+	ws := campaignWorkspace(t)
+	ctx := context.Background()
+	e := newExporter(ws)
+	dir := t.TempDir()
+	snaps := snapshot.New(ws)
+	var taken []snapshot.Snapshot
+	for i, rule := range []string{"days_since_login > 25", "days_since_login > 20 and plan <> 'premium'"} {
+		define(t, ws, "lapsing", "subscribers", rule)
+		res, err := e.Export(ctx, Request{Segment: "lapsing", Format: CSV, Acknowledge: acknowledged, Channel: "email",
+			Path: filepath.Join(dir, strconv.Itoa(i)+".csv")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := snapshotOf(t, ws, res.Manifest.Audience.Snapshot)
+		d, err := snaps.Diff(ctx, "lapsing", s, nil, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		members := sortedKeys(t, ws, rule)
+		if res.Manifest.Rows >= int64(len(members)) || s.Size != int64(len(members)) || d.Entered != 0 || d.Left != 0 {
+			t.Fatalf("rule %q: %d written of %d members; the snapshot holds %d, %d entered and %d left since",
+				rule, res.Manifest.Rows, len(members), s.Size, d.Entered, d.Left)
+		}
+		taken = append(taken, s)
+	}
+	d, err := snaps.Diff(ctx, "lapsing", taken[0], &taken[1], true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entered := sortedKeys(t, ws, `(days_since_login > 20 and plan <> 'premium') AND NOT (days_since_login > 25)`)
+	left := sortedKeys(t, ws, `(days_since_login > 25) AND NOT (days_since_login > 20 and plan <> 'premium')`)
+	slices.Sort(d.EnteredKeys)
+	slices.Sort(d.LeftKeys)
+	if len(entered) == 0 || len(left) == 0 || !slices.Equal(d.EnteredKeys, entered) || !slices.Equal(d.LeftKeys, left) {
+		t.Fatalf("between the exports: %d entered and %d left, by hand %d and %d", len(d.EnteredKeys), len(d.LeftKeys), len(entered), len(left))
+	}
+}

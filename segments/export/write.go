@@ -130,7 +130,7 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 	}
 	m.Created = time.Now().UTC().Truncate(time.Second)
 	manifestPath := ManifestPath(path)
-	if err := e.commit(ctx, p, m, tmpPath, path, manifestPath); err != nil {
+	if err := e.commit(ctx, conn, p, m, tmpPath, path, manifestPath); err != nil {
 		return nil, err
 	}
 	committed = true
@@ -195,9 +195,10 @@ func (e *Exporter) write(ctx context.Context, conn *sql.Conn, p *Preview, m *Man
 // manifest carries a signed checkpoint of the export's own audit entry, so the
 // log cannot later lose that entry without the manifest showing it
 // (segscope audit --verify --against).
-func (e *Exporter) commit(ctx context.Context, p *Preview, m *Manifest, tmpPath, path, manifestPath string) error {
+func (e *Exporter) commit(ctx context.Context, conn *sql.Conn, p *Preview, m *Manifest, tmpPath, path, manifestPath string) error {
 	placed := false
-	err := e.ws.WriteTx(ctx, func(tx *sql.Tx) error {
+	// On the export's connection, where the gate's states are.
+	err := e.ws.WriteTxOn(ctx, conn, func(tx *sql.Tx) error {
 		details := map[string]any{
 			"file": path, "manifest": manifestPath, "format": m.Format, "table": m.Table,
 			"segment_version": m.Segment.Version, "channel": m.Channel, "rows": m.Rows, "segment_size": m.SegmentSize,

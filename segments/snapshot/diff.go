@@ -49,7 +49,7 @@ func (s *Service) sides(ctx context.Context, segment string, from Snapshot, to *
 	if now != kind {
 		kind = "text"
 	}
-	return memberKeys(from, kind), liveKeys(c, kind), nil
+	return memberKeys(from, kind), liveKeys(c, kind, nil), nil
 }
 
 // Diff compares a segment's snapshot from with to (nil: the segment now). With

@@ -113,15 +113,29 @@ func keyPair(kind, k string) string {
 	return k + ", NULL"
 }
 
-// liveKeys selects a segment's members' keys now, as kind, in a column k.
-func liveKeys(c segments.Compiled, kind string) string {
-	k := query.QuoteIdent(c.Key)
+// liveKeys selects a segment's members' keys now, as kind, in a column k:
+// from members (see Members) when given, else by the segment's rule.
+func liveKeys(c segments.Compiled, kind string, members *Members) string {
+	from, key, where := "main."+query.QuoteIdent(c.Table), query.QuoteIdent(c.Key), "("+c.Where+") AND "
+	if members != nil {
+		from, key, where = members.Table, query.QuoteIdent(members.Key), ""
+	}
+	k := key
 	if kind == "text" {
 		k = "CAST(" + k + " AS VARCHAR)"
 	}
-	// A NULL key would make every NOT IN below unknown; a key column has none,
-	// but a table changed outside segscope might.
-	return "SELECT " + k + " AS k FROM main." + query.QuoteIdent(c.Table) + " WHERE (" + c.Where + ") AND " + query.QuoteIdent(c.Key) + " IS NOT NULL"
+	// A NULL key would match no open interval and enter every time; a key
+	// column has none, but a table changed outside segscope might.
+	return "SELECT " + k + " AS k FROM " + from + " WHERE " + where + key + " IS NOT NULL"
+}
+
+// Members is a table the caller's transaction can read that already holds
+// exactly the segment's members now, one row each, their keys in column Key:
+// an export's gate kept them, so the snapshot need not evaluate the rule again
+// (for a rule over events, as costly as the gate itself). Table is a trusted
+// name, such as consent.Gate.Kept.
+type Members struct {
+	Table, Key string
 }
 
 // memberKeys selects the keys of snapshot s as kind, in a column k. Its values
@@ -140,15 +154,17 @@ func memberKeys(s Snapshot, kind string) string {
 // Workspace.WriteTx the caller holds, so that it commits with what it records
 // (an export, or a snapshot's audit entry). Reach is the contactable members per
 // channel, if known.
-func Record(ctx context.Context, ws *query.Workspace, tx *sql.Tx, c segments.Compiled, kind string, scope Scope, reach map[string]int64) (Snapshot, error) {
-	s, err := record(ctx, ws, tx, c, kind, scope, reach)
+//
+// members, when not nil, holds the segment's members (see Members).
+func Record(ctx context.Context, ws *query.Workspace, tx *sql.Tx, c segments.Compiled, members *Members, kind string, scope Scope, reach map[string]int64) (Snapshot, error) {
+	s, err := record(ctx, ws, tx, c, members, kind, scope, reach)
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("snapshot of %s: %w", c.Name, err)
 	}
 	return s, nil
 }
 
-func record(ctx context.Context, ws *query.Workspace, tx *sql.Tx, c segments.Compiled, kind string, scope Scope, reach map[string]int64) (Snapshot, error) {
+func record(ctx context.Context, ws *query.Workspace, tx *sql.Tx, c segments.Compiled, members *Members, kind string, scope Scope, reach map[string]int64) (Snapshot, error) {
 	kk, err := keyKind(ctx, ws, c.Table, c.Key)
 	if err != nil {
 		return Snapshot{}, err
@@ -177,14 +193,14 @@ func record(ctx context.Context, ws *query.Workspace, tx *sql.Tx, c segments.Com
 	}
 	if fresh {
 		// Nothing open to compare with: every member enters, in one pass.
-		res, err := tx.ExecContext(ctx, `INSERT INTO segscope.snapshot_members SELECT ?, `+keyPair(kk, "k")+`, ?, NULL FROM (`+liveKeys(c, kk)+`)`, c.Name, s.ID)
+		res, err := tx.ExecContext(ctx, `INSERT INTO segscope.snapshot_members SELECT ?, `+keyPair(kk, "k")+`, ?, NULL FROM (`+liveKeys(c, kk, members)+`)`, c.Name, s.ID)
 		if err == nil {
 			s.Size, err = res.RowsAffected()
 		}
 		if err != nil {
 			return Snapshot{}, err
 		}
-	} else if err := changes(ctx, tx, c, kk, s.ID, &s.Size); err != nil {
+	} else if err := changes(ctx, tx, c, members, kk, s.ID, &s.Size); err != nil {
 		return Snapshot{}, err
 	}
 	scopeJSON, _ := json.Marshal(scope)
@@ -204,12 +220,12 @@ func record(ctx context.Context, ws *query.Workspace, tx *sql.Tx, c segments.Com
 // where few people moved then writes little and reads each side once. (Two
 // anti-joins, one per direction, cost twice the join: about 100 ms against 40
 // at a million members.)
-func changes(ctx context.Context, tx *sql.Tx, c segments.Compiled, kind string, id int64, size *int64) error {
+func changes(ctx context.Context, tx *sql.Tx, c segments.Compiled, members *Members, kind string, id int64, size *int64) error {
 	col := keyColumn(kind)
 	moved := "snapshot_moved_" + strconv.FormatInt(id, 10)
 	open := "SELECT " + col + " AS k FROM segscope.snapshot_members WHERE segment = " + query.QuoteString(c.Name) + " AND left_id IS NULL"
 	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE `+moved+` AS
-		SELECT o.k AS gone, n.k AS came FROM (`+open+`) o FULL JOIN (`+liveKeys(c, kind)+`) n ON o.k = n.k
+		SELECT o.k AS gone, n.k AS came FROM (`+open+`) o FULL JOIN (`+liveKeys(c, kind, members)+`) n ON o.k = n.k
 		WHERE o.k IS NULL OR n.k IS NULL`); err != nil {
 		return err
 	}
@@ -287,7 +303,7 @@ func (s *Service) take(ctx context.Context, segment, reason string) (Taken, erro
 	}
 	err = s.ws.WriteTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if t.Snapshot, err = record(ctx, s.ws, tx, c, KindSnapshot, Scope{}, reach); err != nil {
+		if t.Snapshot, err = record(ctx, s.ws, tx, c, nil, KindSnapshot, Scope{}, reach); err != nil {
 			return err
 		}
 		_, err = s.ws.AppendAudit(ctx, tx, ActionSnapshot, segment, map[string]any{

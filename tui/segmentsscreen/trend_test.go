@@ -46,7 +46,7 @@ func TestSnapshotKeyTrendAndDiffSinceExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := ws.WriteTx(ctx, func(tx *sql.Tx) error {
-		_, err := snapshot.Record(ctx, ws, tx, c, snapshot.KindExport, snapshot.Scope{}, nil)
+		_, err := snapshot.Record(ctx, ws, tx, c, nil, snapshot.KindExport, snapshot.Scope{}, nil)
 		return err
 	}); err != nil {
 		t.Fatal(err)

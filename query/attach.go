@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"io"
 	"maps"
 	"os"
@@ -138,7 +139,7 @@ func (w *Workspace) attach(ctx context.Context, path string, opts AttachOptions)
 			}
 		}
 	} else {
-		res.Notes = append(res.Notes, fmt.Sprintf("the files (%s bytes) are checked by size and modification time, not hashed: a change that keeps both is not noticed", FormatCount(total)))
+		res.Notes = append(res.Notes, fmt.Sprintf("the files (%s bytes) are checked by size and modification time, not hashed: a change that keeps both is not noticed", counts.Format(total)))
 	}
 	res.SHA256 = setDigest(files)
 
@@ -204,7 +205,7 @@ func attachPaths(path string, glob bool) ([]string, error) {
 			return nil, errors.New("no files match the pattern")
 		}
 		if len(matches) > attachMaxFiles {
-			return nil, fmt.Errorf("%s match the pattern; attach at most %s at once", CountOf(int64(len(matches)), "file", "files"), FormatCount(attachMaxFiles))
+			return nil, fmt.Errorf("%s match the pattern; attach at most %s at once", counts.Of(int64(len(matches)), "file", "files"), counts.Format(attachMaxFiles))
 		}
 	} else if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) && strings.ContainsAny(path, "*?[") {
 		return nil, errors.New("no such file (to read the path as a pattern, pass --glob)")
@@ -405,7 +406,7 @@ func keySample(ctx context.Context, q interface {
 	for _, f := range files {
 		total += f.rows
 	}
-	what := fmt.Sprintf("a random sample of %s of the %s rows", FormatCount(attachKeySample), FormatCount(total))
+	what := fmt.Sprintf("a random sample of %s of the %s rows", counts.Format(attachKeySample), counts.Format(total))
 	if len(files) > 0 && isParquet(files[0].path) {
 		pick := files
 		if len(pick) > 100 {
@@ -420,9 +421,9 @@ func keySample(ctx context.Context, q interface {
 			parts[i] = fmt.Sprintf(`(SELECT * FROM read_parquet(%s) LIMIT %d)`, QuoteString(f.path), per)
 		}
 		from = strings.Join(parts, " UNION ALL ")
-		what = fmt.Sprintf("the first %s rows of %s (of the %s rows)", FormatCount(per), CountOf(int64(len(pick)), "file", "files"), FormatCount(total))
+		what = fmt.Sprintf("the first %s rows of %s (of the %s rows)", counts.Format(per), counts.Of(int64(len(pick)), "file", "files"), counts.Format(total))
 		if len(pick) < len(files) {
-			what = fmt.Sprintf("the first %s rows of %d of its %s files (of the %s rows)", FormatCount(per), len(pick), FormatCount(int64(len(files))), FormatCount(total))
+			what = fmt.Sprintf("the first %s rows of %d of its %s files (of the %s rows)", counts.Format(per), len(pick), counts.Format(int64(len(files))), counts.Format(total))
 		}
 	}
 	if _, err := q.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+attachSample+` AS `+from); err != nil {
@@ -608,7 +609,7 @@ func (w *Workspace) checkFile(ctx context.Context, f attachedFile) error {
 	case !info.Mode().IsRegular():
 		return fmt.Errorf("%s is no longer a regular file", name)
 	case info.Size() != f.size:
-		return fmt.Errorf("%s changed since it was attached (size %s bytes, now %s)", name, FormatCount(f.size), FormatCount(info.Size()))
+		return fmt.Errorf("%s changed since it was attached (size %s bytes, now %s)", name, counts.Format(f.size), counts.Format(info.Size()))
 	}
 	mtime := info.ModTime().UTC().Truncate(time.Microsecond)
 	if mtime.Equal(f.mtime) {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"io/fs"
 	"strings"
 	"sync"
@@ -199,9 +200,9 @@ func (v Verification) OK() bool { return v.Problem == "" }
 func (v Verification) Summary() string {
 	switch {
 	case v.OK() && v.Anchored > 0:
-		return fmt.Sprintf("intact: %s verified, anchored by a signed checkpoint up to entry %d", CountOf(v.Entries, "entry", "entries"), v.Anchored)
+		return fmt.Sprintf("intact: %s verified, anchored by a signed checkpoint up to entry %d", counts.Of(v.Entries, "entry", "entries"), v.Anchored)
 	case v.OK():
-		return fmt.Sprintf("intact: %s verified", CountOf(v.Entries, "entry", "entries"))
+		return fmt.Sprintf("intact: %s verified", counts.Of(v.Entries, "entry", "entries"))
 	case v.BrokenSeq > 0:
 		return fmt.Sprintf("broken at entry %d: %s", v.BrokenSeq, v.Problem)
 	}

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"maps"
 	"slices"
 	"strings"
@@ -327,7 +328,7 @@ func summariseRejects(rejects []reject, headerLine string, res *ImportResult) {
 		byKind[r.kind] = append(byKind[r.kind], r)
 	}
 	if n := int64(len(headers)); n > 0 {
-		res.Changes = append(res.Changes, ImportChange{Kind: "header", Count: n, Message: fmt.Sprintf("removed %s repeating the header", CountOf(n, "line", "lines"))})
+		res.Changes = append(res.Changes, ImportChange{Kind: "header", Count: n, Message: fmt.Sprintf("removed %s repeating the header", counts.Of(n, "line", "lines"))})
 	}
 	res.Rejected = int64(len(lines))
 	for _, kind := range slices.Sorted(maps.Keys(byKind)) {
@@ -342,6 +343,6 @@ func summariseRejects(rejects []reject, headerLine string, res *ImportResult) {
 			where += ", column " + first.column
 		}
 		res.Changes = append(res.Changes, ImportChange{Kind: "rows", Column: first.column, Count: int64(len(rs)),
-			Message: fmt.Sprintf("%s rejected: %s (first at %s)", CountOf(int64(len(rs)), "row", "rows"), words, where)})
+			Message: fmt.Sprintf("%s rejected: %s (first at %s)", counts.Of(int64(len(rs)), "row", "rows"), words, where)})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,7 +144,7 @@ func (w *Workspace) importFile(ctx context.Context, path string, opts ImportOpti
 		}
 		if res.Rows == 0 {
 			if res.Rejected > 0 {
-				return fmt.Errorf("none of its %s could be read; nothing was imported (%s)", CountOf(res.Rejected, "row", "rows"), strings.Join(res.Summary()[2:], "; "))
+				return fmt.Errorf("none of its %s could be read; nothing was imported (%s)", counts.Of(res.Rejected, "row", "rows"), strings.Join(res.Summary()[2:], "; "))
 			}
 			return fmt.Errorf("the file has no data rows; nothing was imported")
 		}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"io"
 	"os"
 )
@@ -68,7 +69,7 @@ func checkJSONDepth(ctx context.Context, src *sourceFile) error {
 	depth, err := jsonDepth(ctx, r)
 	switch {
 	case depth > MaxJSONDepth:
-		return fmt.Errorf("the file nests %s levels deep; segscope reads at most %d", FormatCount(int64(depth)), MaxJSONDepth)
+		return fmt.Errorf("the file nests %s levels deep; segscope reads at most %d", counts.Format(int64(depth)), MaxJSONDepth)
 	case err != nil && src.gzipped && ctx.Err() == nil:
 		// What decompressed was checked, and that is all DuckDB could read;
 		// the import's digest names the damage to the stream.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"slices"
 	"strings"
 
@@ -90,9 +91,9 @@ type keyColumnStats struct {
 func (s keyColumnStats) problem() string {
 	switch {
 	case s.nonNull < s.rows:
-		return fmt.Sprintf("%s empty", CountOf(s.rows-s.nonNull, "value is", "values are"))
+		return fmt.Sprintf("%s empty", counts.Of(s.rows-s.nonNull, "value is", "values are"))
 	case s.distinct < s.rows:
-		return fmt.Sprintf("not unique: %s in %s", CountOf(s.distinct, "different value", "different values"), CountOf(s.rows, "row", "rows"))
+		return fmt.Sprintf("not unique: %s in %s", counts.Of(s.distinct, "different value", "different values"), counts.Of(s.rows, "row", "rows"))
 	}
 	return ""
 }

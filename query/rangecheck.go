@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"strings"
 )
 
@@ -30,23 +31,23 @@ func outOfRangeChanges(ctx context.Context, q querier, table string, cols []Colu
 	if len(floats) == 0 {
 		return nil, nil
 	}
-	counts := make([]int64, len(exprs))
+	found := make([]int64, len(exprs))
 	dest := make([]any, len(exprs))
-	for i := range counts {
-		dest[i] = &counts[i]
+	for i := range found {
+		dest[i] = &found[i]
 	}
 	if err := q.QueryRowContext(ctx, `SELECT `+strings.Join(exprs, ", ")+` FROM main.`+QuoteIdent(table)).Scan(dest...); err != nil {
 		return nil, fmt.Errorf("check numbers of %s: %w", table, err)
 	}
 	var changes []ImportChange
 	for i, name := range floats {
-		if n := counts[2*i]; n > 0 {
+		if n := found[2*i]; n > 0 {
 			changes = append(changes, ImportChange{Kind: "type", Column: name, Count: n,
-				Message: CountOf(n, "number", "numbers") + " beyond the largest a number can be (such as 1e400): read as infinity"})
+				Message: counts.Of(n, "number", "numbers") + " beyond the largest a number can be (such as 1e400): read as infinity"})
 		}
-		if n := counts[2*i+1]; n > 0 {
+		if n := found[2*i+1]; n > 0 {
 			changes = append(changes, ImportChange{Kind: "type", Column: name, Count: n,
-				Message: CountOf(n, "number", "numbers") + " too large for any integer type (2^127 and up): read as approximate numbers (DOUBLE), rounded to about 17 digits"})
+				Message: counts.Of(n, "number", "numbers") + " too large for any integer type (2^127 and up): read as approximate numbers (DOUBLE), rounded to about 17 digits"})
 		}
 	}
 	return changes, nil

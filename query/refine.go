@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"strings"
 )
 
@@ -113,7 +114,7 @@ func (s textShape) conversion(decimalComma bool) (expr, message string) {
 		if empty == 0 {
 			return what
 		}
-		return fmt.Sprintf("%s; %s read as missing", what, CountOf(empty, "blank or N/A cell", "blank or N/A cells"))
+		return fmt.Sprintf("%s; %s read as missing", what, counts.Of(empty, "blank or N/A cell", "blank or N/A cells"))
 	}
 	guard := func(e string) string { return `CASE WHEN ` + missingSQL(c) + ` THEN NULL ELSE ` + e + ` END` }
 	switch {
@@ -126,7 +127,7 @@ func (s textShape) conversion(decimalComma bool) (expr, message string) {
 	case s.whole == present:
 		return "", fmt.Sprintf("numbers of up to %d digits are too long for any integer type: kept as text", s.maxDigits)
 	case s.decimal == present && s.infinite > 0:
-		return "", fmt.Sprintf("%s too large for any number type: kept as text", CountOf(s.infinite, "value is", "values are"))
+		return "", fmt.Sprintf("%s too large for any number type: kept as text", counts.Of(s.infinite, "value is", "values are"))
 	case s.decimal == present:
 		return guard(`TRY_CAST(` + t + ` AS DOUBLE)`), blank("numbers stored as text: read as decimal numbers (DOUBLE)")
 	case decimalComma && s.comma+s.whole == present && s.comma > 0:
@@ -262,7 +263,7 @@ func dropRepeatedHeaders(ctx context.Context, tx *sql.Tx, table string, cols []C
 	}
 	n, _ := r.RowsAffected()
 	if n > 0 {
-		res.Changes = append(res.Changes, ImportChange{Kind: "header", Count: n, Message: fmt.Sprintf("removed %s repeating the header", CountOf(n, "line", "lines"))})
+		res.Changes = append(res.Changes, ImportChange{Kind: "header", Count: n, Message: fmt.Sprintf("removed %s repeating the header", counts.Of(n, "line", "lines"))})
 		res.Rows -= n
 	}
 	return n > 0, nil

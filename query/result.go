@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/query/pii"
 )
 
@@ -77,7 +76,3 @@ func FormatValue(v any) string {
 	}
 	return fmt.Sprint(v)
 }
-
-// FormatCount renders a count with thousands separators: 12,345. It is
-// counts.Format, kept under this name for the engine's many callers.
-func FormatCount(n int64) string { return counts.Format(n) }

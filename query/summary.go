@@ -17,9 +17,6 @@ type ImportChange struct {
 	Message string `json:"message"`
 }
 
-// CountOf writes a count with its noun: "1 row", "7,043 rows"; it is counts.Of.
-func CountOf(n int64, one, many string) string { return counts.Of(n, one, many) }
-
 // Summary says what the import did, a line each, in plain words for people: the
 // size, the key and why, then every change, note and rejected row.
 func (r ImportResult) Summary() []string {
@@ -31,11 +28,11 @@ func (r ImportResult) Summary() []string {
 	if r.Attached {
 		verb = "attached"
 		if r.Files > 1 {
-			from = fmt.Sprintf("%s (%s)", r.Path, CountOf(int64(r.Files), "file", "files"))
+			from = fmt.Sprintf("%s (%s)", r.Path, counts.Of(int64(r.Files), "file", "files"))
 		}
 	}
 	lines := []string{
-		fmt.Sprintf("%s %s from %s: %s, %s", verb, r.Table, from, CountOf(r.Rows, "row", "rows"), CountOf(int64(r.Columns), "column", "columns")),
+		fmt.Sprintf("%s %s from %s: %s, %s", verb, r.Table, from, counts.Of(r.Rows, "row", "rows"), counts.Of(int64(r.Columns), "column", "columns")),
 		fmt.Sprintf("key: %s (%s)", r.Key, r.KeyReason),
 	}
 	if r.Key == "" {

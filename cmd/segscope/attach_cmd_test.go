@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"github.com/segscope/segscope/query/counts"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,7 +63,7 @@ func TestAttachedSampleEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustRun(t, ws, "segment", "define", "churn", "--table", "subscribers", "--rule", rule, "--description", "churn risk", "--reason", "test", "--create")
-	if got := strings.TrimSpace(mustRun(t, ws, "segment", "count", "churn")); got != query.FormatCount(want) && got != jsonNumber(want) {
+	if got := strings.TrimSpace(mustRun(t, ws, "segment", "count", "churn")); got != counts.Format(want) && got != jsonNumber(want) {
 		t.Fatalf("segment count = %q, hand-written %d", got, want)
 	}
 

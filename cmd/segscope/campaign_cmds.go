@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"maps"
 	"slices"
 	"strconv"
@@ -248,7 +249,7 @@ func (a *app) splitLiftCmd() *cobra.Command {
 			}
 			for _, ao := range res.Arms {
 				if ao.Members > ao.N {
-					a.note("arm %s: %s without an outcome left out", ao.Arm, query.CountOf(ao.Members-ao.N, "member", "members"))
+					a.note("arm %s: %s without an outcome left out", ao.Arm, counts.Of(ao.Members-ao.N, "member", "members"))
 				}
 			}
 			a.note("%s; members as the segment holds them now", res.Lifts[0].Test)
@@ -335,7 +336,7 @@ func (a *app) snapshotCmd() *cobra.Command {
 			if pr.format == "json" {
 				return pr.json(t)
 			}
-			a.note("snapshot %d of %s (version %d): %s", s.ID, s.Segment, s.Version, query.CountOf(s.Size, "member", "members"))
+			a.note("snapshot %d of %s (version %d): %s", s.ID, s.Segment, s.Version, counts.Of(s.Size, "member", "members"))
 			if t.Previous != nil {
 				p := t.Previous
 				a.note("snapshot %d, %s, had %s", p.ID, p.Taken.Format("2006-01-02 15:04"), thousands(p.Size))
@@ -511,7 +512,7 @@ func (a *app) segmentTrendCmd() *cobra.Command {
 			}
 			if drifted > 0 {
 				fmt.Fprintf(a.errOut, "warning: %s moved by more than %g%% from the snapshot before (marked !)\n",
-					query.CountOf(int64(drifted), "snapshot", "snapshots"), 100*drift)
+					counts.Of(int64(drifted), "snapshot", "snapshots"), 100*drift)
 			}
 			return nil
 		}),

@@ -2,13 +2,13 @@ package main
 
 import (
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"math"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/compare"
 )
@@ -55,8 +55,8 @@ func (a *app) printComparison(res *compare.Result, top int) error {
 	if a.format == "json" {
 		return a.printer().json(res)
 	}
-	a.note("%s: %s (%s of %s)   %s: %s (%s)", res.A.Name, query.CountOf(res.A.Size, "row", "rows"), percent(res.A.Share), res.Table,
-		res.B.Name, query.CountOf(res.B.Size, "row", "rows"), percent(res.B.Share))
+	a.note("%s: %s (%s of %s)   %s: %s (%s)", res.A.Name, counts.Of(res.A.Size, "row", "rows"), percent(res.A.Share), res.Table,
+		res.B.Name, counts.Of(res.B.Size, "row", "rows"), percent(res.B.Share))
 	if o := res.Overlap; o != nil {
 		a.note("overlap: %s in both, %s only in %s, %s only in %s (Jaccard %.3f)", thousands(o.Both),
 			thousands(o.AOnly), res.A.Name, thousands(o.BOnly), res.B.Name, o.Jaccard)
@@ -69,7 +69,7 @@ func (a *app) printComparison(res *compare.Result, top int) error {
 		return err
 	}
 	if len(shown) < len(res.Columns) {
-		a.note("the %d most different of %s (--top)", len(shown), query.CountOf(int64(len(res.Columns)), "compared column", "compared columns"))
+		a.note("the %d most different of %s (--top)", len(shown), counts.Of(int64(len(res.Columns)), "compared column", "compared columns"))
 	}
 	a.note("numbers: the mean; categories: the value most over-represented in %s. effect: 0.1 small, 0.3 medium, 0.5 large", res.A.Name)
 	a.note("*** p < 0.001, ** p < 0.01, * p < 0.05 after the Holm correction across columns")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"os"
 	"path/filepath"
 	"strings"
@@ -198,9 +199,9 @@ func (a *app) suppressRemoveCmd() *cobra.Command {
 			if a.format == "json" {
 				return a.printer().json(res)
 			}
-			a.note("%s removed from %s", query.CountOf(res.Removed, "entry", "entries"), res.List)
+			a.note("%s removed from %s", counts.Of(res.Removed, "entry", "entries"), res.List)
 			if res.NotListed > 0 {
-				a.note("%s not on the list", query.CountOf(int64(res.NotListed), "entry was", "entries were"))
+				a.note("%s not on the list", counts.Of(int64(res.NotListed), "entry was", "entries were"))
 			}
 			return nil
 		},

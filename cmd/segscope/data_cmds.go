@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -334,7 +335,7 @@ func (a *app) queryCmd() *cobra.Command {
 				return err
 			}
 			if res.Truncated {
-				a.note("showing the first %s (--limit)", query.CountOf(int64(limit), "row", "rows"))
+				a.note("showing the first %s (--limit)", counts.Of(int64(limit), "row", "rows"))
 			}
 			return nil
 		},

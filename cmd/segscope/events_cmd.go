@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"strings"
 	"time"
 
@@ -75,7 +76,7 @@ func (a *app) eventsSetupCmd() *cobra.Command {
 					names[i] = col.Name
 				}
 				a.note("made %s from the events: %s, key %s, columns %s; it is made again when %s is imported again",
-					e.Audience, query.CountOf(e.Stats.People, "row", "rows"), e.Key, strings.Join(names, ", "), e.Table)
+					e.Audience, counts.Of(e.Stats.People, "row", "rows"), e.Key, strings.Join(names, ", "), e.Table)
 			}
 			at, err := events.AsOf(ctx, ws)
 			if err != nil {

@@ -2,12 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/segscope/segscope/query/counts"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments/events/eventstest"
 )
 
@@ -44,7 +44,7 @@ func TestEventsSetupThroughTheCLI(t *testing.T) {
 	}
 	people := csvValue(t, ws, "select count(distinct CustomerID) from orders where CustomerID is not null")
 	keyless := csvValue(t, ws, "select count(*) from orders where CustomerID is null")
-	if len(list) != 1 || !list[0].Derived || list[0].Audience != "customers" || query.FormatCount(list[0].Stats.People) != thousandsOf(t, people) {
+	if len(list) != 1 || !list[0].Derived || list[0].Audience != "customers" || counts.Format(list[0].Stats.People) != thousandsOf(t, people) {
 		t.Fatalf("list %+v; %s customers", list, people)
 	}
 	// The table output says it in plain words; the setup said it too.
@@ -170,7 +170,7 @@ func thousandsOf(t *testing.T, s string) string {
 	if err := json.Unmarshal([]byte(s), &n); err != nil {
 		t.Fatalf("%q is not a count", s)
 	}
-	return query.FormatCount(n)
+	return counts.Format(n)
 }
 
 // Removing an event table leaves the segments that count its events unable to

@@ -3,12 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/export"
 )
@@ -148,11 +148,11 @@ func (a *app) printExport(res *export.Result) error {
 	if m.Channel != "" {
 		gate = "contactable on " + m.Channel
 	}
-	a.note("%s of %s written to %s (%s, %s)", query.CountOf(m.Rows, "row", "rows"), m.Segment.Name, res.Path, m.Format, gate)
+	a.note("%s of %s written to %s (%s, %s)", counts.Of(m.Rows, "row", "rows"), m.Segment.Name, res.Path, m.Format, gate)
 	if e := m.Encryption; e != nil {
 		to := "with a passphrase"
 		if !e.Passphrase {
-			to = "to " + query.CountOf(int64(len(e.Recipients)), "recipient", "recipients")
+			to = "to " + counts.Of(int64(len(e.Recipients)), "recipient", "recipients")
 		}
 		a.note("encrypted with age %s: open it with age -d (the manifest's sha256 is of the encrypted file)", to)
 	}
@@ -187,7 +187,7 @@ func (a *app) printExport(res *export.Result) error {
 		a.note("cells written as they are (--raw): a spreadsheet may run those beginning with =, +, - or @ as formulas")
 	} else if fg != nil && fg.Neutralised > 0 {
 		a.note("%s that a spreadsheet would run as formulas got a leading ' (--raw writes them as they are)",
-			query.CountOf(fg.Neutralised, "cell", "cells"))
+			counts.Of(fg.Neutralised, "cell", "cells"))
 	}
 	if r := m.Risk; r != nil && r.Acknowledgement != nil {
 		a.note("risk %s acknowledged: %s", riskSummary(r.Assessment), r.Acknowledgement.Reason)

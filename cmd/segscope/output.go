@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"io"
 	"maps"
 	"math"
@@ -154,7 +155,7 @@ func jsonValue(v any) any {
 // count is a count for a cell: 7,043 in a table, 7043 in CSV.
 func (p printer) count(n int64) string {
 	if p.format == "table" {
-		return query.FormatCount(n)
+		return counts.Format(n)
 	}
 	return strconv.FormatInt(n, 10)
 }
@@ -180,7 +181,7 @@ func (p printer) number(f *float64) string {
 }
 
 // thousands is how notes, which are for people whatever the format, write counts.
-var thousands = query.FormatCount
+var thousands = counts.Format
 
 // personal is the personal data a command is about to print: each column's
 // kind (None for the rest), what the columns belong to, and what the audit

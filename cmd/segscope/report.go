@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,8 +46,8 @@ func (a *app) writeReport(ctx context.Context, ws *query.Workspace, path string)
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("audit report: %w", err)
 	}
-	a.note("audit report written to %s (%s, %s; audit log %s)", path, query.CountOf(int64(len(r.Segments)), "segment", "segments"),
-		query.CountOf(int64(len(r.Exports)), "export", "exports"), chainWord(r.Chain))
+	a.note("audit report written to %s (%s, %s; audit log %s)", path, counts.Of(int64(len(r.Segments)), "segment", "segments"),
+		counts.Of(int64(len(r.Exports)), "export", "exports"), chainWord(r.Chain))
 	return nil
 }
 

@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments"
 )
 
@@ -47,7 +47,7 @@ func (a *app) rfmCmd() *cobra.Command {
 				}
 				defer a.note("saved %d segments: %s… %s", len(r.Cells), r.Cells[0].Name, r.Cells[len(r.Cells)-1].Name)
 			}
-			scored := fmt.Sprintf("%s of %s scored on %s", query.CountOf(r.People, "person", "people"), args[0], r.Events)
+			scored := fmt.Sprintf("%s of %s scored on %s", counts.Of(r.People, "person", "people"), args[0], r.Events)
 			switch r.Unscored {
 			case 0:
 				a.note("%s", scored)

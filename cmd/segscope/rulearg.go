@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"io"
 	"os"
 	"strings"
 
-	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments/rule"
 )
 
@@ -45,7 +45,7 @@ func ruleArg(arg string, stdin io.Reader) (string, error) {
 	}
 	if len(data) > maxBytes {
 		return "", fmt.Errorf("the rule in %s is over %s bytes; a rule can be at most %s characters",
-			from, query.FormatCount(maxBytes), query.FormatCount(rule.MaxRuleChars))
+			from, counts.Format(maxBytes), counts.Format(rule.MaxRuleChars))
 	}
 	text := strings.TrimSpace(string(data))
 	if text == "" {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -308,7 +309,7 @@ func (a *app) segmentMembersCmd() *cobra.Command {
 					return err
 				}
 				where, details["channel"] = g.Where, g.Channel
-				a.note("%s of %s contactable on %s", query.CountOf(g.Included, "member", "members"), thousands(g.Members), g.Channel)
+				a.note("%s of %s contactable on %s", counts.Of(g.Included, "member", "members"), thousands(g.Members), g.Channel)
 			}
 			kinds, err := a.ws.PersonalData(ctx, seg.Table)
 			if err != nil {

@@ -3,12 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/subject"
 	"github.com/segscope/segscope/segments/suppress"
@@ -163,7 +163,7 @@ func (a *app) subjectEraseCmd() *cobra.Command {
 			}
 			sort.Strings(tables)
 			a.note("%s deleted (%s); on the %s list: later imports of them stay out of every export",
-				query.CountOf(total, "row", "rows"), strings.Join(tables, ", "), suppress.Erasure)
+				counts.Of(total, "row", "rows"), strings.Join(tables, ", "), suppress.Erasure)
 			return nil
 		},
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"regexp"
 	"strconv"
 	"strings"
@@ -162,7 +163,7 @@ func (s *Service) proposeEvents(ctx context.Context, audience query.TableInfo) (
 		}
 		if o.Matched == 0 {
 			rejected = append(rejected, fmt.Sprintf("%s has a %s column, but none of the %s people it names are among the %s rows of %s",
-				t.Name, e.Key, query.FormatCount(o.Named), query.FormatCount(o.Members), audience.Name))
+				t.Name, e.Key, counts.Format(o.Named), counts.Format(o.Members), audience.Name))
 			continue
 		}
 		if best == nil || o.Matched > best.overlap.Matched {
@@ -194,8 +195,8 @@ func (s *Service) overlap(ctx context.Context, table, key, keyType string, e *Ev
 // describe says the overlap in a sentence.
 func (o Overlap) describe(table, events string) string {
 	return fmt.Sprintf("%s of the %s rows of %s (%s) have consent events in %s; %s of the %s people %s names are not in %s",
-		query.FormatCount(o.Matched), query.FormatCount(o.Members), table, percentOf(o.Matched, o.Members), events,
-		query.FormatCount(o.Strangers), query.FormatCount(o.Named), events, table)
+		counts.Format(o.Matched), counts.Format(o.Members), table, percentOf(o.Matched, o.Members), events,
+		counts.Format(o.Strangers), counts.Format(o.Named), events, table)
 }
 
 // doubtful reports whether most of the people the events name are not in the table.

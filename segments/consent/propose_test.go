@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"strings"
 	"testing"
 
-	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/querytest"
 )
 
@@ -88,7 +88,7 @@ func TestProposalNeedsKeyOverlap(t *testing.T) {
 	querytest.ImportCSV(t, ws, "members", "subscriber_id,plan\n900001,gold\n900002,basic\n")
 	_, err := s.Propose(ctx, "members")
 	if !errors.Is(err, ErrNoProposal) || !strings.Contains(err.Error(), "consent has a subscriber_id column, but none of the "+
-		query.FormatCount(named)+" people it names are among the 2 rows of members") {
+		counts.Format(named)+" people it names are among the 2 rows of members") {
 		t.Fatalf("zero overlap: %v", err)
 	}
 
@@ -105,7 +105,7 @@ func TestProposalNeedsKeyOverlap(t *testing.T) {
 		t.Fatalf("proposal %+v, overlap %+v, want %+v", p.Config, p.Overlap, want)
 	}
 	if wantText := fmt.Sprintf("%d of the 5 rows of vips (%.1f%%) have consent events in consent; %s of the %s people consent names are not in vips",
-		matched, 100*float64(matched)/5, query.FormatCount(named-matched), query.FormatCount(named)); !strings.Contains(p.Evidence[0], wantText) {
+		matched, 100*float64(matched)/5, counts.Format(named-matched), counts.Format(named)); !strings.Contains(p.Evidence[0], wantText) {
 		t.Errorf("evidence %q, want %q", p.Evidence, wantText)
 	}
 	if len(p.Warnings) != 2 || !strings.Contains(p.Warnings[0], "most people in consent") ||

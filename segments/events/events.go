@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"slices"
 	"strings"
 	"time"
@@ -262,16 +263,16 @@ func readAudience(ctx context.Context, q querier, table string) (Audience, error
 func (e Entry) Sentence() string {
 	s := e.Stats
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s of %s %s", e.Table, query.CountOf(s.Events, "event", "events"), query.FormatCount(s.People), e.Audience)
+	fmt.Fprintf(&b, "%s: %s of %s %s", e.Table, counts.Of(s.Events, "event", "events"), counts.Format(s.People), e.Audience)
 	var notes []string
 	if s.Keyless > 0 {
-		notes = append(notes, fmt.Sprintf("%s without a %s not counted", query.CountOf(s.Keyless, "row", "rows"), e.Key))
+		notes = append(notes, fmt.Sprintf("%s without a %s not counted", counts.Of(s.Keyless, "row", "rows"), e.Key))
 	}
 	if s.NoTime > 0 {
-		notes = append(notes, fmt.Sprintf("%s with no %s, left out of windows, first and last", query.CountOf(s.NoTime, "event", "events"), e.Time))
+		notes = append(notes, fmt.Sprintf("%s with no %s, left out of windows, first and last", counts.Of(s.NoTime, "event", "events"), e.Time))
 	}
 	if s.Outside > 0 {
-		notes = append(notes, fmt.Sprintf("%s of people not in %s", query.CountOf(s.Outside, "event", "events"), e.Audience))
+		notes = append(notes, fmt.Sprintf("%s of people not in %s", counts.Of(s.Outside, "event", "events"), e.Audience))
 	}
 	if len(notes) > 0 {
 		b.WriteString(" (" + strings.Join(notes, "; ") + ")")

@@ -3,6 +3,7 @@ package events_test
 import (
 	"context"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"math"
 	"slices"
 	"strings"
@@ -118,8 +119,8 @@ func TestDerivedAudience(t *testing.T) {
 		t.Errorf("first event %v", s.First)
 	}
 	sentence := e.Sentence()
-	for _, want := range []string{"orders: " + query.FormatCount(s.Events) + " events of " + query.FormatCount(s.People) + " customers",
-		query.FormatCount(keyless) + " rows without a CustomerID not counted"} {
+	for _, want := range []string{"orders: " + counts.Format(s.Events) + " events of " + counts.Format(s.People) + " customers",
+		counts.Format(keyless) + " rows without a CustomerID not counted"} {
 		if !strings.Contains(sentence, want) {
 			t.Errorf("sentence %q lacks %q", sentence, want)
 		}
@@ -281,7 +282,7 @@ func TestNoTimeCounted(t *testing.T) {
 	if e.Stats.NoTime != want || want == 0 {
 		t.Errorf("events without a time %d, want %d", e.Stats.NoTime, want)
 	}
-	if !strings.Contains(e.Sentence(), query.FormatCount(want)+" events with no InvoiceDate") {
+	if !strings.Contains(e.Sentence(), counts.Format(want)+" events with no InvoiceDate") {
 		t.Errorf("sentence %q does not count the events without a time", e.Sentence())
 	}
 	checkDerived(t, ws)

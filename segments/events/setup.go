@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"strings"
 	"time"
 
@@ -217,7 +218,7 @@ func checkTime(ctx context.Context, ws *query.Workspace, table string, c query.C
 	return fmt.Errorf("%s.%s holds text, not dates or times (%s of %s values read as a time as written): "+
 		"the import converts a column when every value reads as a date (day or month first) or a time; "+
 		"correct the ones that don't in the file and import it again", table, c.Name,
-		query.FormatCount(readable), query.FormatCount(values))
+		counts.Format(readable), counts.Format(values))
 }
 
 // apply writes a checked setup in one transaction: the derived audience and

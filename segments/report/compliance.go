@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"slices"
 	"strings"
 	"time"
@@ -96,7 +97,7 @@ func excludedText(r ExportRow) string {
 	})
 	parts := make([]string, len(out))
 	for i, p := range out {
-		parts[i] = p.k + " " + query.FormatCount(p.n)
+		parts[i] = p.k + " " + counts.Format(p.n)
 	}
 	if len(parts) == 0 {
 		return "none"

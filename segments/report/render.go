@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	htmltemplate "html/template"
 	"io"
 	"path/filepath"
@@ -10,7 +11,6 @@ import (
 	"text/template"
 	"time"
 
-	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/segments/consent"
 )
 
@@ -33,10 +33,10 @@ func FormatFor(path string) Format {
 
 var funcs = map[string]any{
 	"pct":   func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
-	"count": query.FormatCount,
+	"count": counts.Format,
 	"when":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"cell": func(t consent.Tally, s consent.State) string {
-		return fmt.Sprintf("%s (%.1f%%)", query.FormatCount(t.Counts[s]), 100*t.Shares[s])
+		return fmt.Sprintf("%s (%.1f%%)", counts.Format(t.Counts[s]), 100*t.Shares[s])
 	},
 	"export":   exportRow,
 	"excluded": excludedText,

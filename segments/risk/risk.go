@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"maps"
 	"slices"
 	"strings"
@@ -256,7 +257,7 @@ func (a *Assessor) assess(ctx context.Context, name string, p Policy, counted *c
 		consentFlags(cov, p, raise)
 	}
 	if as.Members > 0 && as.Members < int64(p.K) {
-		raise(SmallCell, "%s, fewer than k = %d: so few people can be told apart one by one", query.CountOf(as.Members, "member", "members"), p.K)
+		raise(SmallCell, "%s, fewer than k = %d: so few people can be told apart one by one", counts.Of(as.Members, "member", "members"), p.K)
 	}
 	latest := history[len(history)-1]
 	if strings.TrimSpace(seg.Description) == "" {
@@ -346,10 +347,10 @@ func consentFlags(c mainCoverage, p Policy, raise func(Code, string, ...any)) {
 	if n := c.Counts[consent.Minor]; n > 0 {
 		unknown := ""
 		if c.AgeUnknown > 0 && c.UnknownAgeBars {
-			unknown = fmt.Sprintf(" (%s of unknown age, counted as minors by the policy)", query.CountOf(c.AgeUnknown, "member", "members"))
+			unknown = fmt.Sprintf(" (%s of unknown age, counted as minors by the policy)", counts.Of(c.AgeUnknown, "member", "members"))
 		}
 		raise(Minors, "%d of %s are minors under the consent policy (under %d, or %d in the EU/EEA, by %s)%s",
-			n, query.CountOf(c.Members, "member", "members"), c.MinorAge, c.MinorAgeEU, c.AgeColumn, unknown)
+			n, counts.Of(c.Members, "member", "members"), c.MinorAge, c.MinorAgeEU, c.AgeColumn, unknown)
 	}
 	if c.Share < p.MinCoverage {
 		raise(LowCoverage, "only %.0f%% of members (%d of %d) may be contacted on %s, the main channel: under the policy's %.0f%%",

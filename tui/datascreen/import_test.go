@@ -3,6 +3,7 @@ package datascreen
 import (
 	"context"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"os"
 	"path/filepath"
 	"strings"
@@ -324,7 +325,7 @@ func TestImportRefreshesEventTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"events of " + query.FormatCount(people) + " customers",
+		"events of " + counts.Format(people) + " customers",
 		"✗ orders is set up as events of customers, and customers, made from them, still holds the events as they were before this import",
 	} {
 		if !strings.Contains(summary, want) {

@@ -2,6 +2,7 @@ package datascreen
 
 import (
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -275,7 +276,7 @@ func (m *Model) timelineBox() string {
 		if e.Time == "" {
 			order = "last rows first (no time column)"
 		}
-		title += st.Muted.Render(fmt.Sprintf(" · %s, %s", query.CountOf(t.total, "event", "events"), order))
+		title += st.Muted.Render(fmt.Sprintf(" · %s, %s", counts.Of(t.total, "event", "events"), order))
 	}
 	lines := []string{draw.Fit(title, w), ""}
 	var body string

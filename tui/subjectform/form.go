@@ -14,6 +14,7 @@ package subjectform
 import (
 	"errors"
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"slices"
 	"strings"
 
@@ -288,7 +289,7 @@ func (f *Form) askErase() tea.Cmd {
 				st.Error.Render("Erase " + shown + "?"),
 				"",
 				draw.Fit(fmt.Sprintf("%s in %s are deleted, and the %s goes on the erasure list so a re-import cannot bring them back.",
-					query.CountOf(rows, "row", "rows"), strings.Join(tables, ", "), p.Kind), w),
+					counts.Of(rows, "row", "rows"), strings.Join(tables, ", "), p.Kind), w),
 				st.Muted.Render(draw.Fit("This cannot be undone. Reason: "+reason, w)),
 			}
 		}))
@@ -315,7 +316,7 @@ func erasedSentence(e *subject.Erased) string {
 	if e.Listed > 0 {
 		listed = "added to the erasure list"
 	}
-	return fmt.Sprintf("erased: %s deleted from %s; %s; recorded in the audit log", query.CountOf(rows, "row", "rows"),
+	return fmt.Sprintf("erased: %s deleted from %s; %s; recorded in the audit log", counts.Of(rows, "row", "rows"),
 		strings.Join(tables, ", "), listed)
 }
 

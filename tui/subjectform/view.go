@@ -2,6 +2,7 @@ package subjectform
 
 import (
 	"fmt"
+	"github.com/segscope/segscope/query/counts"
 	"slices"
 	"strings"
 
@@ -9,7 +10,6 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/segscope/segscope/query"
 	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/segments/subject"
 	"github.com/segscope/segscope/segments/suppress"
@@ -161,7 +161,7 @@ func (f *Form) report(w int) []string {
 	}
 	lines := []string{st.Title.Render(who) + st.Faint.Render(" · "+mask)}
 	for _, t := range fd.Tables {
-		line := fmt.Sprintf("  %s · %s", t.Table, query.CountOf(t.Rows, "row", "rows"))
+		line := fmt.Sprintf("  %s · %s", t.Table, counts.Of(t.Rows, "row", "rows"))
 		if len(t.Keys) > 0 {
 			line += " · keys " + f.keysOf(t)
 		}

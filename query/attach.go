@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"io"
 	"maps"
 	"os"
@@ -15,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/segscope/segscope/query/counts"
 )
 
 // ActionAttach is the audit action for attaching files as a table.

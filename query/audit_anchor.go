@@ -5,13 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"io/fs"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/segscope/segscope/query/anchor"
+	"github.com/segscope/segscope/query/counts"
 )
 
 // auditAnchor is the workspace's link to the checkpoints that anchor its audit

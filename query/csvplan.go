@@ -6,10 +6,11 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/segscope/segscope/query/counts"
 )
 
 // csvPlan is how a CSV file is read: what DuckDB's sniffer found, corrected where

@@ -4,11 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/segscope/segscope/query/counts"
 )
 
 // ImportOptions adjusts an import. Zero values take the defaults.

@@ -7,9 +7,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"io"
 	"os"
+
+	"github.com/segscope/segscope/query/counts"
 )
 
 // MaxJSONDepth is how deeply a JSON document may nest arrays and objects. DuckDB's

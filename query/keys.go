@@ -4,11 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"slices"
 	"strings"
 
 	"github.com/segscope/segscope/query/colname"
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/query/pii"
 )
 

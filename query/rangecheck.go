@@ -3,8 +3,9 @@ package query
 import (
 	"context"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"strings"
+
+	"github.com/segscope/segscope/query/counts"
 )
 
 // hugeintLimit is 2^127, the first whole number no integer type (HUGEINT, DECIMAL(38))

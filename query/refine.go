@@ -4,8 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"strings"
+
+	"github.com/segscope/segscope/query/counts"
 )
 
 // Real exports leave numbers, dates and flags as text when a few cells are blank

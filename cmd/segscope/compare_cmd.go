@@ -2,13 +2,13 @@ package main
 
 import (
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"math"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/compare"
 )

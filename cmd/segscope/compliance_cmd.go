@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"

@@ -2,12 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"github.com/segscope/segscope/query/counts"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/segments/events/eventstest"
 )
 

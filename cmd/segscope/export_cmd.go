@@ -3,12 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/export"
 )

@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/segments/report"
 )
 

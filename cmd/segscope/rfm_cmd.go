@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/segments"
 )
 

@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/segments/rule"
 )
 

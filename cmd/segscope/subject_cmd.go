@@ -3,12 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/segments/consent"
 	"github.com/segscope/segscope/segments/subject"
 	"github.com/segscope/segscope/segments/suppress"

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/counts"
 )
 
 // Names that detection recognises, best first.

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"strings"
 	"testing"
 
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/query/querytest"
 )
 

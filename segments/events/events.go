@@ -15,12 +15,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/counts"
 )
 
 // Config declares that Table holds events of the people of Audience: the

@@ -3,7 +3,6 @@ package events_test
 import (
 	"context"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"math"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/events"

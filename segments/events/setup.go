@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"strings"
 	"time"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/counts"
 )
 
 // The columns of a derived audience besides its key.

@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/segments/export"
 	"github.com/segscope/segscope/segments/risk"
 	"github.com/segscope/segscope/segments/subject"

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	htmltemplate "html/template"
 	"io"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/segments/consent"
 )
 

@@ -13,7 +13,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"maps"
 	"slices"
 	"strings"
@@ -23,6 +22,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/segments"
 	"github.com/segscope/segscope/segments/consent"

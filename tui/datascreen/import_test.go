@@ -3,7 +3,6 @@ package datascreen
 import (
 	"context"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/query/querytest"
 	"github.com/segscope/segscope/segments/events"
 	"github.com/segscope/segscope/segments/events/eventstest"

@@ -2,13 +2,13 @@ package datascreen
 
 import (
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/segments/events"
 	"github.com/segscope/segscope/tui/common"

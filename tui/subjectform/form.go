@@ -14,7 +14,6 @@ package subjectform
 import (
 	"errors"
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"slices"
 	"strings"
 
@@ -23,6 +22,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/segscope/segscope/query"
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/segments/subject"
 	"github.com/segscope/segscope/segments/suppress"

@@ -2,7 +2,6 @@ package subjectform
 
 import (
 	"fmt"
-	"github.com/segscope/segscope/query/counts"
 	"slices"
 	"strings"
 
@@ -10,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/segscope/segscope/query/counts"
 	"github.com/segscope/segscope/query/pii"
 	"github.com/segscope/segscope/segments/subject"
 	"github.com/segscope/segscope/segments/suppress"

@@ -74,6 +74,29 @@ type SegmentStamp struct {
 // ManifestPath is where the manifest of an export to path is written.
 func ManifestPath(path string) string { return path + ".manifest.json" }
 
+// digest is a fileDigest running in the background.
+type digest struct {
+	done  chan struct{}
+	bytes int64
+	sum   string
+	err   error
+}
+
+func startDigest(path string) *digest {
+	d := &digest{done: make(chan struct{})}
+	go func() {
+		defer close(d.done)
+		d.bytes, d.sum, d.err = fileDigest(path)
+	}()
+	return d
+}
+
+// wait returns the file's size and SHA-256 once they are known.
+func (d *digest) wait() (int64, string, error) {
+	<-d.done
+	return d.bytes, d.sum, d.err
+}
+
 // fileDigest returns the size and SHA-256 of a file, and syncs it to disk so that a
 // crash after the rename cannot leave an empty file under the final name.
 func fileDigest(path string) (int64, string, error) {

@@ -125,12 +125,13 @@ func (e *Exporter) export(ctx context.Context, req Request) (*Result, error) {
 			return nil, err
 		}
 	}
-	if m.Bytes, m.SHA256, err = fileDigest(tmpPath); err != nil {
-		return nil, fmt.Errorf("check the written file: %w", err)
-	}
+	// The file is hashed and synced while the commit records the snapshot (the
+	// one runs in Go, the other in DuckDB); the audit entry waits for the digest.
+	digest := startDigest(tmpPath)
+	defer digest.wait() // before the temporary file is removed on failure
 	m.Created = time.Now().UTC().Truncate(time.Second)
 	manifestPath := ManifestPath(path)
-	if err := e.commit(ctx, conn, p, m, tmpPath, path, manifestPath); err != nil {
+	if err := e.commit(ctx, conn, p, m, digest, tmpPath, path, manifestPath); err != nil {
 		return nil, err
 	}
 	committed = true
@@ -195,14 +196,14 @@ func (e *Exporter) write(ctx context.Context, conn *sql.Conn, p *Preview, m *Man
 // manifest carries a signed checkpoint of the export's own audit entry, so the
 // log cannot later lose that entry without the manifest showing it
 // (segscope audit --verify --against).
-func (e *Exporter) commit(ctx context.Context, conn *sql.Conn, p *Preview, m *Manifest, tmpPath, path, manifestPath string) error {
+func (e *Exporter) commit(ctx context.Context, conn *sql.Conn, p *Preview, m *Manifest, digest *digest, tmpPath, path, manifestPath string) error {
 	placed := false
 	// On the export's connection, where the gate's states are.
 	err := e.ws.WriteTxOn(ctx, conn, func(tx *sql.Tx) error {
 		details := map[string]any{
 			"file": path, "manifest": manifestPath, "format": m.Format, "table": m.Table,
 			"segment_version": m.Segment.Version, "channel": m.Channel, "rows": m.Rows, "segment_size": m.SegmentSize,
-			"excluded": m.Excluded, "columns": m.Columns, "sha256": m.SHA256,
+			"excluded": m.Excluded, "columns": m.Columns,
 		}
 		if m.Formulas != nil {
 			details["formula_injection"] = m.Formulas
@@ -216,6 +217,11 @@ func (e *Exporter) commit(ctx context.Context, conn *sql.Conn, p *Preview, m *Ma
 		if err := e.recordSnapshot(ctx, tx, p, m, details); err != nil {
 			return err
 		}
+		var err error
+		if m.Bytes, m.SHA256, err = digest.wait(); err != nil {
+			return fmt.Errorf("check the written file: %w", err)
+		}
+		details["sha256"] = m.SHA256
 		entry, err := e.ws.AppendAudit(ctx, tx, query.ActionExport, m.Segment.Name, details)
 		if err != nil {
 			return err

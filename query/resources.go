@@ -1,6 +1,11 @@
 package query
 
-import "fmt"
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
 
 // ConsoleMemoryLimit is the memory DuckDB may hold for the console's workspace.
 // DuckDB keeps another 100-200 MB outside its buffer pool while it sorts ten
@@ -27,8 +32,9 @@ const pagingJoinRows = 1024
 //     stay as private as the plaintext. An in-memory workspace spills nowhere:
 //     DuckDB's default would be a .tmp directory in whatever directory the
 //     user ran segscope from;
-//   - dynamic_or_filter_threshold, see pagingJoinRows.
-func resourceSettings(plain string, opts OpenOptions) [][2]string {
+//   - dynamic_or_filter_threshold, see pagingJoinRows;
+//   - threads, if threads (from envThreads) is set.
+func resourceSettings(plain string, opts OpenOptions, threads string) [][2]string {
 	temp := ""
 	if plain != "" && plain != Memory {
 		temp = plain + ".tmp"
@@ -40,5 +46,27 @@ func resourceSettings(plain string, opts OpenOptions) [][2]string {
 	if opts.MemoryLimit > 0 {
 		s = append(s, [2]string{"memory_limit", fmt.Sprintf("%dKiB", max(opts.MemoryLimit>>10, 16<<10))})
 	}
+	if threads != "" {
+		s = append(s, [2]string{"threads", threads})
+	}
 	return s
+}
+
+// ThreadsVariable names the environment variable that caps the threads DuckDB
+// works with in every workspace segscope opens; unset, it uses one per core. On
+// a shared machine it keeps segscope off the other cores. segscope's own tests
+// set it to 1: their tables are far too small to split between threads, and
+// waking a pool per workspace cost them a tenth of their time.
+const ThreadsVariable = "SEGSCOPE_THREADS"
+
+// envThreads reads ThreadsVariable: "" when unset.
+func envThreads() (string, error) {
+	v := strings.TrimSpace(os.Getenv(ThreadsVariable))
+	if v == "" {
+		return "", nil
+	}
+	if n, err := strconv.Atoi(v); err != nil || n < 1 {
+		return "", fmt.Errorf("$%s is %q: give a whole number of threads, 1 or more, or unset it to use every core", ThreadsVariable, v)
+	}
+	return v, nil
 }

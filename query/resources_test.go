@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -83,5 +85,36 @@ func TestSortSpillsUnderTheLimit(t *testing.T) {
 	}
 	if info.Mode().Perm()&0o077 != 0 {
 		t.Fatalf("spill directory mode %v: others can read it", info.Mode().Perm())
+	}
+}
+
+// TestThreadsFromTheEnvironment: $SEGSCOPE_THREADS sets DuckDB's threads, locked
+// like the other settings; a value that is not a count is refused before any
+// file is made. Not parallel: it sets the environment.
+func TestThreadsFromTheEnvironment(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	t.Setenv(ThreadsVariable, "3")
+	w, err := Open(ctx, filepath.Join(dir, "ws.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if got := setting(t, w, "threads"); got != "3" {
+		t.Errorf("threads %q with $%s=3", got, ThreadsVariable)
+	}
+	if _, err := w.DB().Exec(`SET threads = 8`); err == nil {
+		t.Error("the threads could be changed after open")
+	}
+	for _, bad := range []string{"0", "-2", "two", "1.5"} {
+		t.Setenv(ThreadsVariable, bad)
+		path := filepath.Join(dir, "sub", "bad.duckdb")
+		_, err := Open(ctx, path)
+		if err == nil || !strings.Contains(err.Error(), ThreadsVariable) || !strings.Contains(err.Error(), strconv.Quote(bad)) {
+			t.Errorf("$%s=%q: error %v, want one naming the variable and its value", ThreadsVariable, bad, err)
+		}
+		if _, err := os.Stat(filepath.Dir(path)); !os.IsNotExist(err) {
+			t.Errorf("$%s=%q: the workspace's directory was made: %v", ThreadsVariable, bad, err)
+		}
 	}
 }

@@ -125,6 +125,10 @@ func Open(ctx context.Context, path string) (*Workspace, error) {
 
 // OpenWith is Open with the options for workspaces sealed at rest.
 func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Workspace, error) {
+	threads, err := envThreads()
+	if err != nil {
+		return nil, fmt.Errorf("open workspace %s: %w", path, err)
+	}
 	created := path == Memory
 	dsn := ""
 	var sealed *seal.Session
@@ -155,7 +159,7 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Workspace, e
 	// Read before DuckDB opens the file: opening replays (and may checkpoint)
 	// a write-ahead log left by another program.
 	state := readFileState(file)
-	config := append(resourceSettings(dsn, opts), settings...)
+	config := append(resourceSettings(dsn, opts, threads), settings...)
 	dsn, inConfig := withSettings(dsn, config)
 	connector, err := duckdb.NewConnector(dsn, nil)
 	if err != nil {

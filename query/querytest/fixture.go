@@ -3,6 +3,7 @@ package querytest
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -63,6 +64,12 @@ func Main(m *testing.M) int {
 				return 1
 			}
 		}
+	}
+	// Tests run DuckDB on one thread (see query.ThreadsVariable), benchmarks on
+	// every core as people do.
+	flag.Parse()
+	if bench := flag.Lookup("test.bench"); os.Getenv(query.ThreadsVariable) == "" && (bench == nil || bench.Value.String() == "") {
+		os.Setenv(query.ThreadsVariable, "1")
 	}
 	code := m.Run()
 	if dir != "" {

@@ -120,7 +120,8 @@ func (a *app) root() *cobra.Command {
 		Long: "segscope opens audience tables (CSV, TSV, Parquet, JSON) in an embedded DuckDB workspace on your machine:\n" +
 			"slice them, define and compare segments, check consent coverage and export audit-ready results.\n" +
 			"With no arguments it opens the console on the workspace (sample data on first run);\n" +
-			"with files, it imports them first and opens the first one.",
+			"with files, it imports them first and opens the first one.\n" +
+			"$" + query.ThreadsVariable + "=N caps the threads DuckDB works with (default one per core).",
 		Args: cobra.ArbitraryArgs,
 		RunE: a.runConsole,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {

@@ -74,16 +74,16 @@ type SegmentStamp struct {
 // ManifestPath is where the manifest of an export to path is written.
 func ManifestPath(path string) string { return path + ".manifest.json" }
 
-// digest is a fileDigest running in the background.
-type digest struct {
+// pendingDigest is a fileDigest running in the background.
+type pendingDigest struct {
 	done  chan struct{}
 	bytes int64
 	sum   string
 	err   error
 }
 
-func startDigest(path string) *digest {
-	d := &digest{done: make(chan struct{})}
+func startDigest(path string) *pendingDigest {
+	d := &pendingDigest{done: make(chan struct{})}
 	go func() {
 		defer close(d.done)
 		d.bytes, d.sum, d.err = fileDigest(path)
@@ -92,7 +92,7 @@ func startDigest(path string) *digest {
 }
 
 // wait returns the file's size and SHA-256 once they are known.
-func (d *digest) wait() (int64, string, error) {
+func (d *pendingDigest) wait() (int64, string, error) {
 	<-d.done
 	return d.bytes, d.sum, d.err
 }

@@ -196,7 +196,7 @@ func (e *Exporter) write(ctx context.Context, conn *sql.Conn, p *Preview, m *Man
 // manifest carries a signed checkpoint of the export's own audit entry, so the
 // log cannot later lose that entry without the manifest showing it
 // (segscope audit --verify --against).
-func (e *Exporter) commit(ctx context.Context, conn *sql.Conn, p *Preview, m *Manifest, digest *digest, tmpPath, path, manifestPath string) error {
+func (e *Exporter) commit(ctx context.Context, conn *sql.Conn, p *Preview, m *Manifest, digest *pendingDigest, tmpPath, path, manifestPath string) error {
 	placed := false
 	// On the export's connection, where the gate's states are.
 	err := e.ws.WriteTxOn(ctx, conn, func(tx *sql.Tx) error {

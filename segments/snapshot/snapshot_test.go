@@ -240,6 +240,52 @@ func TestTextKeys(t *testing.T) {
 	}
 }
 
+// A snapshot taken when nobody moved skips the join (sameKeys): one where as many
+// left as entered has the same size and must not be taken for it. Both are
+// checked on integer and text keys, against the keys each snapshot holds.
+func TestSameSizeSwapIsRecorded(t *testing.T) {
+	for _, keys := range [][]string{{"11", "22", "33", "44"}, {"A1", "B2", "C3", "D4"}} {
+		kind := "int"
+		if keys[0] == "A1" {
+			kind = "text"
+		}
+		t.Run(kind, func(t *testing.T) {
+			ws := querytest.Empty(t)
+			s := New(ws)
+			csv := "customer_id,n\n"
+			lit := make([]string, len(keys))
+			for i, k := range keys {
+				csv += k + ",1\n"
+				if lit[i] = k; kind == "text" {
+					lit[i] = "'" + k + "'"
+				}
+			}
+			querytest.ImportCSV(t, ws, "people", csv)
+			define(t, ws, "pair", "people", "customer_id in ("+lit[0]+", "+lit[1]+")")
+			first := take(t, s, "pair")
+			define(t, ws, "pair", "people", "customer_id in ("+lit[0]+", "+lit[2]+")")
+			swapped := take(t, s, "pair")
+			again := take(t, s, "pair")
+			var rows int64
+			if err := ws.DB().QueryRow(`SELECT count(*) FROM segscope.snapshot_members`).Scan(&rows); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				snap Snapshot
+				want []string
+			}{{first, keys[:2]}, {swapped, []string{keys[0], keys[2]}}, {again, []string{keys[0], keys[2]}}} {
+				if got := keysOf(t, ws, memberKeys(c.snap, kind)); c.snap.KeyKind != kind || c.snap.Size != 2 || !slices.Equal(got, c.want) {
+					t.Errorf("snapshot %d (%s keys): size %d, keys %v, want %v", c.snap.ID, c.snap.KeyKind, c.snap.Size, got, c.want)
+				}
+			}
+			// Two members, then one entered: three intervals, none added by the third snapshot.
+			if rows != 3 {
+				t.Errorf("%d member rows kept, want 3", rows)
+			}
+		})
+	}
+}
+
 // Storage per million keys, measured on a file workspace as DuckDB's blocks in
 // use: the first snapshot of 300,000 members within the 10 MB per million
 // budget, and one taken again with nobody moving adds nothing to speak of.

@@ -69,6 +69,28 @@ func (s *Service) GateOn(ctx context.Context, conn *sql.Conn, pop Population, ch
 	return g, func() { conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+g.table) }, nil
 }
 
+// keptEnums stores the kept table's states and jurisdictions as ENUMs rather
+// than text: the counts group by them, which took 3 ms over a million members
+// instead of 21, and the table is no slower to fill. Every value the states
+// query can yield is listed, since a value outside an ENUM fails the cast.
+func keptEnums(suppressed bool) string {
+	states := enumSQL(append(slices.Clone(States), Suppressed, DoNotSell, AdConsentIncomplete))
+	cols := []string{"CAST(state AS " + states + ") AS state", "CAST(jurisdiction AS " + enumSQL(Jurisdictions) + ") AS jurisdiction"}
+	if suppressed {
+		cols = append(cols, "CAST(consent_state AS "+states+") AS consent_state")
+	}
+	return strings.Join(cols, ", ")
+}
+
+// enumSQL is a DuckDB ENUM type of values.
+func enumSQL[T ~string](values []T) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = query.QuoteString(string(v))
+	}
+	return "ENUM(" + strings.Join(quoted, ", ") + ")"
+}
+
 // gateTables numbers the temporary tables of GateOn, which may run at once on
 // the connections of one workspace.
 var gateTables atomic.Int64
@@ -118,7 +140,8 @@ func (s *Service) gate(ctx context.Context, conn *sql.Conn, pop Population, chan
 		g.table = "temp.segscope_gate_" + strconv.FormatInt(gateTables.Add(1), 10)
 		// Every column but the channel (the gate has one) is kept, so that
 		// GateCoverage can count the same rows.
-		if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE "+g.table+" AS SELECT * EXCLUDE (channel) FROM "+counted); err != nil {
+		if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE "+g.table+" AS SELECT * EXCLUDE (channel) REPLACE ("+
+			keptEnums(pop.Suppressed != "")+") FROM "+counted); err != nil {
 			return Gate{}, err
 		}
 		counted = g.table

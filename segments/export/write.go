@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"syscall"
 	"time"
 
@@ -152,7 +153,9 @@ func (e *Exporter) write(ctx context.Context, conn *sql.Conn, p *Preview, m *Man
 	}
 	if !p.Format.customerMatch() {
 		tmp.Close() // DuckDB opens the file itself
-		var types map[string]string
+		// guard maps the text columns to neutralise to their types; nil
+		// writes every cell as it is.
+		var guard map[string]string
 		if p.Format.guardsFormulas() {
 			m.Formulas = &FormulaGuard{Raw: true, Rule: "none: cells written as they are (--raw)"}
 			if !raw {
@@ -160,25 +163,42 @@ func (e *Exporter) write(ctx context.Context, conn *sql.Conn, p *Preview, m *Man
 				if err != nil {
 					return err
 				}
-				types = make(map[string]string, len(cols))
+				guard = map[string]string{}
 				for _, c := range cols {
-					types[c.Name] = c.Type
+					if slices.Contains(p.Columns, c.Name) && textual(c.Type) {
+						guard[c.Name] = c.Type
+					}
 				}
 				m.Formulas = &FormulaGuard{Rule: FormulaRule}
 			}
 		}
-		m.Query = copySelect(p.Table, p.seg.Key, p.where, p.Columns, types)
-		var err error
-		var neutralised int64
-		sel := copySelect(p.Table, p.seg.Key, run, p.Columns, types)
-		if p.kept != "" {
-			sel = copyKeptSelect(p.Table, p.seg.Key, p.kept, p.Columns, types)
+		// Registered first: the transaction below would not see a function
+		// registered after it began.
+		if err := registerFunctions(ctx, e.ws.DB()); err != nil {
+			return err
 		}
-		m.Rows, neutralised, err = writeCopy(ctx, e.ws.DB(), conn, sel, p.Format, tmp.Name(), report)
-		if types != nil {
-			m.Formulas.Neutralised = neutralised
-		}
-		return err
+		// The columns' statistics and the rows written are read in one
+		// transaction: what the statistics say holds for every row written.
+		return oneRead(ctx, conn, func() error {
+			if len(guard) > 0 {
+				var err error
+				if m.Formulas.LetterColumns, err = dropLetterColumns(ctx, conn, p.Table, guard); err != nil {
+					return err
+				}
+			}
+			m.Query = copySelect(p.Table, p.seg.Key, p.where, p.Columns, guard)
+			sel := copySelect(p.Table, p.seg.Key, run, p.Columns, guard)
+			if p.kept != "" {
+				sel = copyKeptSelect(p.Table, p.seg.Key, p.kept, p.Columns, guard)
+			}
+			var err error
+			var neutralised int64
+			m.Rows, neutralised, err = writeCopy(ctx, conn, sel, p.Format, tmp.Name(), report)
+			if guard != nil {
+				m.Formulas.Neutralised = neutralised
+			}
+			return err
+		})
 	}
 	m.Query = matchSelect(p.Table, p.seg.Key, p.where, *p.Sources)
 	var err error

@@ -69,9 +69,14 @@ func dropLetterColumns(ctx context.Context, conn *sql.Conn, table string, guard 
 	for i := range vals {
 		dest[i] = &vals[i]
 	}
-	err := conn.QueryRowContext(ctx, "SELECT "+strings.Join(stats, ", ")+" FROM main."+query.QuoteIdent(table)+" LIMIT 1").Scan(dest...)
+	// Only a table DuckDB stores itself: it works out the statistics from the
+	// values it writes. A view's come from wherever it reads (a Parquet file's
+	// footer says what its writer put there).
+	err := conn.QueryRowContext(ctx, "SELECT "+strings.Join(stats, ", ")+" FROM main."+query.QuoteIdent(table)+
+		" WHERE EXISTS (SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'"+
+		" AND table_name = "+query.QuoteString(table)+") LIMIT 1").Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil // no rows, nothing to write
+		return nil, nil // not a stored table, or no rows to write
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read the statistics of %s: %w", table, err)

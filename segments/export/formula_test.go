@@ -302,3 +302,33 @@ func TestLetterColumnsWrittenAsTheyAre(t *testing.T) {
 		t.Errorf("after the update, the formula was written as %q, %d neutralised", rows[2][2], m.Formulas.Neutralised)
 	}
 }
+
+// An attached table is a view over files, whose statistics come from the files
+// themselves (a Parquet footer says what its writer put there): its columns
+// keep the guard however their statistics read.
+func TestAttachedColumnsKeepTheGuard(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ws := querytest.Empty(t)
+	src := filepath.Join(t.TempDir(), "people.parquet")
+	if _, err := ws.DB().ExecContext(ctx, `COPY (SELECT range AS id, 'Name' || range AS name FROM range(100)) TO `+
+		query.QuoteString(src)+` (FORMAT parquet)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.Attach(ctx, src, query.AttachOptions{Table: "people", Key: "id"}); err != nil {
+		t.Fatal(err)
+	}
+	var stats string
+	if err := ws.DB().QueryRowContext(ctx, `SELECT stats(name) FROM people LIMIT 1`).Scan(&stats); err != nil || !letterMin(stats) {
+		t.Fatalf("the view's statistics %q (%v) should read as letters, or this test shows nothing", stats, err)
+	}
+	define(t, ws, "all", "people", "id >= 0")
+	path := filepath.Join(t.TempDir(), "out.csv")
+	res, err := newExporter(ws).Export(ctx, Request{Acknowledge: acknowledged, Segment: "all", Format: CSV, Columns: []string{"name"}, Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := res.Manifest; len(m.Formulas.LetterColumns) != 0 || !strings.Contains(m.Query, `ascii("name")`) {
+		t.Errorf("an attached column was written without the guard: %v, %s", m.Formulas.LetterColumns, m.Query)
+	}
+}

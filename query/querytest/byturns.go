@@ -14,6 +14,9 @@ import (
 type Side struct {
 	Name string
 	Run  func()
+	// Then, if set, runs after Run without being timed: setting up the next
+	// turn.
+	Then func()
 }
 
 // ByTurns runs each side once per iteration, one after another, so that every
@@ -29,6 +32,9 @@ func ByTurns(b *testing.B, sides ...Side) {
 			start := time.Now()
 			s.Run()
 			took[i] += time.Since(start)
+			if s.Then != nil {
+				s.Then()
+			}
 		}
 	}
 	for i, s := range sides {

@@ -231,6 +231,8 @@ func changes(ctx context.Context, tx *sql.Tx, c segments.Compiled, members *Memb
 	if err != nil || same {
 		return err
 	}
+	// Once the intervals of who left are closed and those of who came are
+	// opened, the open ones are the members now: size is already their count.
 	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE `+moved+` AS
 		SELECT o.k AS gone, n.k AS came FROM (`+open+`) o FULL JOIN (`+live+`) n ON o.k = n.k
 		WHERE o.k IS NULL OR n.k IS NULL`); err != nil {
@@ -253,11 +255,11 @@ func changes(ctx context.Context, tx *sql.Tx, c segments.Compiled, members *Memb
 			return err
 		}
 	}
-	return tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+open+`)`).Scan(size)
+	return nil
 }
 
-// sameKeys tells whether two selections of keys hold the same keys, and if so
-// sets size to their count. It compares a fingerprint of each side (the count,
+// sameKeys tells whether two selections of keys hold the same keys, and sets
+// size to the count of the second. It compares a fingerprint of each side (the count,
 // the XOR of the keys' 64-bit hashes and the sum of their low 32 bits), which
 // reads each side once without the hash table a join builds: a segment exported
 // again with no member moved (another format or channel, a re-run) skips the
@@ -273,11 +275,11 @@ func sameKeys(ctx context.Context, tx *sql.Tx, a, b string, size *int64) (bool, 
 	var same bool
 	err := tx.QueryRowContext(ctx, `SELECT a.n, b.n, a.x IS NOT DISTINCT FROM b.x AND a.s IS NOT DISTINCT FROM b.s
 		FROM `+fingerprint(a)+` a, `+fingerprint(b)+` b`).Scan(&na, &nb, &same)
-	if err != nil || !same || na != nb {
+	if err != nil {
 		return false, err
 	}
-	*size = na
-	return true, nil
+	*size = nb
+	return same && na == nb, nil
 }
 
 // Service answers questions about a workspace's snapshots.

@@ -61,7 +61,9 @@ func BenchmarkSnapshotVsRaw(b *testing.B) {
 	}
 	define()
 	// Neither side pays for the other's import.
-	for _, q := range []interface{ Exec(string, ...any) (sql.Result, error) }{ws.DB(), db} {
+	for _, q := range []interface {
+		Exec(string, ...any) (sql.Result, error)
+	}{ws.DB(), db} {
 		if _, err := q.Exec(`CHECKPOINT`); err != nil {
 			b.Fatal(err)
 		}

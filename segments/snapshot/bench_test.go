@@ -61,10 +61,8 @@ func BenchmarkSnapshotVsRaw(b *testing.B) {
 	}
 	define()
 	// Neither side pays for the other's import.
-	for _, q := range []interface {
-		Exec(string, ...any) (sql.Result, error)
-	}{ws.DB(), db} {
-		if _, err := q.Exec(`CHECKPOINT`); err != nil {
+	for _, d := range []*sql.DB{ws.DB(), db} {
+		if _, err := d.Exec(`CHECKPOINT`); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -84,11 +84,11 @@ func keptEnums(suppressed bool) string {
 
 // enumSQL is a DuckDB ENUM type of values.
 func enumSQL[T ~string](values []T) string {
-	quoted := make([]string, len(values))
+	words := make([]string, len(values))
 	for i, v := range values {
-		quoted[i] = query.QuoteString(string(v))
+		words[i] = string(v)
 	}
-	return "ENUM(" + strings.Join(quoted, ", ") + ")"
+	return "ENUM(" + strings.Join(quoted(words), ", ") + ")"
 }
 
 // gateTables numbers the temporary tables of GateOn, which may run at once on
